@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test test-sqlite test-postgres lint i18n bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(BIN)/yoc migrate
+	$(BIN)/yoc seed-demo
+	@echo ""
+	@echo "  YO-C is running at http://$(HOST):$(PORT)  (stop with Ctrl+C)"
+	@echo ""
+	$(BIN)/yoc serve --host $(HOST) --port $(PORT)
+
+# SQLite always; PostgreSQL as well when YOC_TEST_DATABASE_URL names one (CI does).
+test: $(VENV)/.installed-test
+	$(BIN)/pytest
+	@if [ -n "$$YOC_TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$YOC_TEST_DATABASE_URL) =="; \
+		$(BIN)/pytest -m "not e2e" --database-url="$$YOC_TEST_DATABASE_URL"; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check yoc tests app.py
+	$(BIN)/ruff format --check yoc tests app.py
+
+# Extract every message from code and templates, and merge it into the catalogs.
+i18n: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o yoc/locale/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i yoc/locale/messages.pot -d yoc/locale --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache yoc.sqlite3

@@ -1,0 +1,5 @@
+"""What an ASGI server serves: ``uvicorn app:app``."""
+
+from yoc.web import create_app
+
+app = create_app()

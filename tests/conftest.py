@@ -1,0 +1,167 @@
+"""Shared fixtures: a real database (SQLite, or PostgreSQL with --database-url), the app
+with its lifespan, an HTTP client, and a real SMTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from asgi_lifespan import LifespanManager
+from tortoise import connections
+
+from yoc.db import migrate, normalise_url
+from yoc.settings import Settings
+from yoc.web import create_app
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-url",
+        default="",
+        help="run against this database instead of a temporary SQLite file",
+    )
+
+
+def _reset_postgres(url: str) -> None:
+    import asyncpg
+
+    async def reset() -> None:
+        conn = await asyncpg.connect(normalise_url(url).replace("asyncpg://", "postgres://"))
+        try:
+            await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        finally:
+            await conn.close()
+
+    asyncio.run(reset())
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database with every migration applied, once per test run."""
+    url = request.config.getoption("--database-url")
+    if url:
+        _reset_postgres(url)
+    else:
+        url = f"sqlite://{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    asyncio.run(migrate(Settings(database_url=url)))
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        base_url="http://testserver",
+        run_jobs_in_process=False,
+    )
+
+
+async def _empty_tables() -> None:
+    conn = connections.get("default")
+    dialect = conn.capabilities.dialect
+    if dialect == "postgres":
+        rows = await conn.execute_query_dict(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'tortoise_migrations'"
+        )
+        names = ", ".join(f'"{r["tablename"]}"' for r in rows)
+        if names:
+            await conn.execute_script(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    else:
+        rows = await conn.execute_query_dict(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' AND name <> 'tortoise_migrations'"
+        )
+        await conn.execute_script(
+            "PRAGMA foreign_keys = OFF;"
+            + "".join(f'DELETE FROM "{r["name"]}";' for r in rows)
+            + "PRAGMA foreign_keys = ON;"
+        )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator:
+    """The app with its lifespan running, on a database emptied for this test."""
+    application = create_app(settings)
+    async with LifespanManager(application):
+        await _empty_tables()
+        yield application
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as c:
+        yield c
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+async def post_form(
+    client: httpx.AsyncClient, page: str, data: dict[str, str], *, action: str | None = None
+) -> httpx.Response:
+    """Open ``page`` like a browser, then submit its form with the page's CSRF token."""
+    response = await client.get(page)
+    return await client.post(action or page, data={**data, "csrf_token": csrf_from(response.text)})
+
+
+async def log_in(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
+    response = await post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 303, response.text
+    return response
+
+
+# Mail --------------------------------------------------------------------------
+
+
+@dataclass
+class Mailbox:
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(msg)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def text_of(self, msg: EmailMessage) -> str:
+        return msg.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Mailbox, str]]:
+    """A real SMTP server (aiosmtpd) on a free port; yields the mailbox and its URL."""
+    mailbox = Mailbox()
+    port = _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield mailbox, f"smtp://127.0.0.1:{port}"
+    finally:
+        controller.stop()

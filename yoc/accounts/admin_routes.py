@@ -1,0 +1,148 @@
+"""The admin area: people and their roles, API tokens, and the mail outbox."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from yoc import mail
+from yoc.accounts import forms
+from yoc.accounts import services as accounts
+from yoc.accounts.enums import Role
+from yoc.accounts.models import User
+from yoc.errors import DomainError
+from yoc.forms import parse
+from yoc.http import current_user, error_page, flash, form_data, redirect, render, render_form, requires
+from yoc.i18n import gettext
+from yoc.permissions import Action
+
+PAGE_SIZE = 50
+
+
+def _page(request: Request) -> int:
+    try:
+        return max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@requires(Action.MANAGE_USERS)
+async def users(request: Request) -> Response:
+    q = request.query_params.get("q", "").strip()
+    role = request.query_params.get("role", "")
+    page = _page(request)
+    found, total = await accounts.search_users(
+        q=q, role=Role(role) if role in Role else None, offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
+    return render(
+        request,
+        "admin/users.html",
+        {"users": found, "total": total, "q": q, "role": role, "roles": list(Role),
+         "page": page, "pages": max(1, -(-total // PAGE_SIZE))},
+    )
+
+
+@requires(Action.MANAGE_USERS)
+async def invite(request: Request) -> Response:
+    context = {"roles": list(Role)}
+    if request.method == "GET":
+        return render(request, "admin/invite.html",
+                      {**context, "values": {"role": "mentor"}, "errors": {}})
+    values = await form_data(request)
+    try:
+        data = parse(forms.InviteForm, values)
+        user = await accounts.invite_user(
+            inviter=current_user(request), email=data.email, name=data.name, role=data.role,
+            language=data.language, settings=request.app.state.settings,
+        )
+    except DomainError as error:
+        return render_form(request, "admin/invite.html", values=values, error=error,
+                           context=context)
+    flash(request, gettext("We sent an invitation to %(email)s.", email=user.email))
+    return redirect("/admin/users")
+
+
+@requires(Action.MANAGE_USERS)
+async def change_role(request: Request) -> Response:
+    values = await form_data(request)
+    try:
+        data = parse(forms.RoleForm, values)
+        user = await accounts.change_role(
+            actor=current_user(request), user_id=request.path_params["id"], role=data.role
+        )
+    except DomainError as error:
+        if error.status_code == 404:
+            return error_page(request, 404)
+        flash(request, error.translated(), "error")
+        return redirect("/admin/users")
+    flash(request, gettext("%(name)s’s role is changed.", name=user.name))
+    return redirect("/admin/users")
+
+
+@requires(Action.MANAGE_USERS)
+async def set_active(request: Request) -> Response:
+    values = await form_data(request)
+    active = values.get("active") == "1"
+    try:
+        user = await accounts.set_active(
+            actor=current_user(request), user_id=request.path_params["id"], active=active
+        )
+    except DomainError as error:
+        if error.status_code == 404:
+            return error_page(request, 404)
+        flash(request, error.translated(), "error")
+        return redirect("/admin/users")
+    if active:
+        flash(request, gettext("%(name)s can sign in again.", name=user.name))
+    else:
+        flash(request, gettext("%(name)s can no longer sign in.", name=user.name))
+    return redirect("/admin/users")
+
+
+@requires(Action.REVOKE_ANY_TOKEN)
+async def tokens(request: Request) -> Response:
+    everyone = await accounts.list_api_tokens(current_user(request), everyone=True)
+    return render(request, "admin/tokens.html", {"tokens": everyone})
+
+
+@requires(Action.READ_OUTBOX)
+async def outbox(request: Request) -> Response:
+    page = _page(request)
+    messages = await mail.OutboxMessage.all().offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    total = await mail.OutboxMessage.all().count()
+    return render(
+        request,
+        "admin/outbox.html",
+        {"messages": messages, "page": page, "pages": max(1, -(-total // PAGE_SIZE)),
+         "smtp_configured": bool(request.app.state.settings.smtp_url)},
+    )
+
+
+@requires(Action.READ_OUTBOX)
+async def outbox_message(request: Request) -> Response:
+    message = await mail.OutboxMessage.get_or_none(id=request.path_params["id"])
+    if message is None:
+        return error_page(request, 404)
+    return render(request, "admin/outbox_message.html", {"message": message})
+
+
+@requires(Action.READ_OUTBOX)
+async def outbox_retry(request: Request) -> Response:
+    await mail.retry_now(request.path_params["id"])
+    flash(request, gettext("The message is back in the queue."))
+    return redirect(f"/admin/outbox/{request.path_params['id']}")
+
+
+routes = [
+    Route("/admin/users", users, name="admin:users"),
+    Route("/admin/users/invite", invite, methods=["GET", "POST"], name="admin:invite"),
+    Route("/admin/users/{id:int}/role", change_role, methods=["POST"], name="admin:role"),
+    Route("/admin/users/{id:int}/active", set_active, methods=["POST"], name="admin:active"),
+    Route("/admin/tokens", tokens, name="admin:tokens"),
+    Route("/admin/outbox", outbox, name="admin:outbox"),
+    Route("/admin/outbox/{id:int}", outbox_message, name="admin:outbox_message"),
+    Route("/admin/outbox/{id:int}/retry", outbox_retry, methods=["POST"],
+          name="admin:outbox_retry"),
+]

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+
+from yoc.accounts.enums import Role
+from yoc.forms import FieldError, Form, clean_email
+from yoc.i18n import LANGUAGES, N_
+
+Email = Annotated[str, Field(min_length=1, max_length=254), AfterValidator(clean_email)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+# Passwords are not stripped: spaces are allowed and count.
+Password = Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+def _language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise ValueError(N_("Choose one of the options."))
+    return value
+
+
+Language = Annotated[str, AfterValidator(_language)]
+
+
+class SignupForm(Form):
+    name: Name
+    email: Email
+    password: Password
+    password_confirm: Password
+    language: Language = "en"
+
+    @model_validator(mode="after")
+    def passwords_match(self) -> SignupForm:
+        if self.password != self.password_confirm:
+            raise FieldError("password_confirm", N_("The two passwords do not match."))
+        return self
+
+
+class LoginForm(Form):
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
+    password: Password
+
+
+class PasswordResetRequestForm(Form):
+    email: Email
+
+
+class NewPasswordForm(Form):
+    password: Password
+    password_confirm: Password
+
+    @model_validator(mode="after")
+    def passwords_match(self) -> NewPasswordForm:
+        if self.password != self.password_confirm:
+            raise FieldError("password_confirm", N_("The two passwords do not match."))
+        return self
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password: Password
+
+
+class LanguageForm(Form):
+    lang: Language
+
+
+class TokenForm(Form):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+
+
+class InviteForm(Form):
+    name: Name
+    email: Email
+    role: Role
+    language: Language = "en"
+
+
+class RoleForm(Form):
+    role: Role

@@ -1,0 +1,79 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from yoc.accounts.enums import Role, TokenPurpose
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    # Stored lower-cased, so uniqueness is case-insensitive on every database.
+    email = fields.CharField(max_length=254, unique=True)
+    name = fields.CharField(max_length=120)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.MEMBER)
+    language = fields.CharField(max_length=5, default="en")
+    # Empty until an invited person chooses a password.
+    password_hash = fields.CharField(max_length=255, null=True)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_login_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "users"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserSession(Model):
+    """A signed-in browser: deleting the row ends that session at once."""
+
+    # No semicolons in model docstrings: they become SQL table comments, and Tortoise
+    # splits SQLite migration scripts on ";".
+
+    id = fields.IntField(primary_key=True)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "yoc.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField(db_index=True)
+    user_agent = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "user_sessions"
+
+
+class ApiToken(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "yoc.User", related_name="api_tokens", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=80)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    # The first characters, shown in lists so an owner can tell tokens apart.
+    prefix = fields.CharField(max_length=12)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_tokens"
+        ordering = ["-created_at"]
+
+
+class OneTimeToken(Model):
+    """A link sent by email (password reset, invitation) that works once."""
+
+    id = fields.IntField(primary_key=True)
+    purpose = fields.CharEnumField(TokenPurpose, max_length=32)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "yoc.User", related_name="one_time_tokens", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "one_time_tokens"

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from yoc.accounts import forms
+from yoc.accounts import services as accounts
+from yoc.accounts.enums import TokenPurpose
+from yoc.errors import DomainError
+from yoc.forms import parse
+from yoc.http import (
+    current_user,
+    error_page,
+    flash,
+    form_data,
+    login_required,
+    redirect,
+    render,
+    render_form,
+    requires,
+    safe_next,
+    session,
+    client_ip,
+)
+from yoc.i18n import gettext
+from yoc.permissions import Action, can
+
+
+async def _sign_in(request: Request, user) -> None:
+    settings = request.app.state.settings
+    key = session(request).rotate(authenticated=True)
+    await accounts.start_session(
+        user, key=key, settings=settings, user_agent=request.headers.get("user-agent", "")
+    )
+    request.scope["user"] = user
+
+
+async def signup(request: Request) -> Response:
+    if current_user(request):
+        return redirect("/dashboard")
+    if request.method == "GET":
+        return render(request, "accounts/signup.html", {"values": {}, "errors": {}})
+    values = await form_data(request)
+    try:
+        data = parse(forms.SignupForm, values)
+        user = await accounts.sign_up_member(
+            name=data.name, email=data.email, password=data.password, language=data.language
+        )
+    except DomainError as error:
+        return render_form(request, "accounts/signup.html", values=values, error=error)
+    await _sign_in(request, user)
+    flash(request, gettext("Welcome to YO-C, %(name)s! Your account is ready.", name=user.name))
+    return redirect("/dashboard")
+
+
+async def login(request: Request) -> Response:
+    next_url = safe_next(request.query_params.get("next"), "/dashboard")
+    if current_user(request):
+        return redirect(next_url)
+    context = {"next": next_url}
+    if request.method == "GET":
+        return render(request, "accounts/login.html", {**context, "values": {}, "errors": {}})
+    values = await form_data(request)
+    settings = request.app.state.settings
+    try:
+        data = parse(forms.LoginForm, values)
+        await accounts.check_login_rate(
+            request.app.state.rate_limiter, settings, email=data.email, ip=client_ip(request)
+        )
+        user = await accounts.authenticate(email=data.email, password=data.password)
+    except accounts.RateLimited as error:
+        response = render_form(
+            request, "accounts/login.html", values=values, error=error, context=context
+        )
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    except DomainError as error:
+        return render_form(
+            request, "accounts/login.html", values=values, error=error, context=context
+        )
+    await _sign_in(request, user)
+    return redirect(safe_next(values.get("next"), "/dashboard"))
+
+
+async def logout(request: Request) -> Response:
+    sess = session(request)
+    await accounts.end_session(sess.key)
+    sess.rotate(authenticated=False)
+    request.scope["user"] = None
+    flash(request, gettext("You are signed out. See you soon!"))
+    return redirect("/")
+
+
+async def password_reset_request(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "accounts/password_reset_request.html", {"values": {}, "errors": {}})
+    values = await form_data(request)
+    try:
+        data = parse(forms.PasswordResetRequestForm, values)
+    except DomainError as error:
+        return render_form(
+            request, "accounts/password_reset_request.html", values=values, error=error
+        )
+    await accounts.request_password_reset(data.email, settings=request.app.state.settings)
+    return render(request, "accounts/password_reset_sent.html", {"email": data.email})
+
+
+async def _set_password_page(
+    request: Request, purpose: TokenPurpose, template: str, done_message: str
+) -> Response:
+    token = request.path_params["token"]
+    try:
+        person = await accounts.check_link(token, purpose)
+    except DomainError as error:
+        return render(request, "accounts/link_invalid.html", {"message": error.translated()},
+                      status_code=400)
+    context = {"person": person}
+    if request.method == "GET":
+        return render(request, template, {**context, "values": {}, "errors": {}})
+    values = await form_data(request)
+    try:
+        data = parse(forms.NewPasswordForm, values)
+        if purpose is TokenPurpose.INVITE:
+            user = await accounts.accept_invite(token, data.password)
+        else:
+            user = await accounts.reset_password(token, data.password)
+    except DomainError as error:
+        return render_form(request, template, values=values, error=error, context=context)
+    await _sign_in(request, user)
+    flash(request, done_message)
+    return redirect("/dashboard")
+
+
+async def password_reset(request: Request) -> Response:
+    return await _set_password_page(
+        request,
+        TokenPurpose.PASSWORD_RESET,
+        "accounts/password_reset_form.html",
+        gettext("Your password is changed, and you are signed in."),
+    )
+
+
+async def accept_invite(request: Request) -> Response:
+    return await _set_password_page(
+        request,
+        TokenPurpose.INVITE,
+        "accounts/invite_accept.html",
+        gettext("Welcome to YO-C! Your account is ready."),
+    )
+
+
+@login_required
+async def account(request: Request) -> Response:
+    user = current_user(request)
+    tokens = await accounts.list_api_tokens(user) if can(user, Action.USE_API_TOKENS) else []
+    return render(
+        request,
+        "accounts/account.html",
+        {"tokens": tokens, "values": {}, "errors": {}, "new_token": None},
+    )
+
+
+@login_required
+async def change_password(request: Request) -> Response:
+    user = current_user(request)
+    values = await form_data(request)
+    try:
+        data = parse(forms.ChangePasswordForm, values)
+        await accounts.change_password(user, current=data.current_password, new=data.password)
+    except DomainError as error:
+        tokens = await accounts.list_api_tokens(user) if can(user, Action.USE_API_TOKENS) else []
+        return render_form(
+            request, "accounts/account.html", values=values, error=error,
+            context={"tokens": tokens, "new_token": None},
+        )
+    # Changing the password signed out every session; keep this one signed in.
+    await _sign_in(request, user)
+    flash(request, gettext("Your password is changed."))
+    return redirect("/account")
+
+
+@requires(Action.USE_API_TOKENS)
+async def create_token(request: Request) -> Response:
+    user = current_user(request)
+    values = await form_data(request)
+    try:
+        data = parse(forms.TokenForm, values)
+    except DomainError as error:
+        return render_form(
+            request, "accounts/account.html", values=values, error=error,
+            context={"tokens": await accounts.list_api_tokens(user), "new_token": None},
+        )
+    token, secret = await accounts.create_api_token(user, data.name)
+    # The secret is shown on this one response and never again.
+    return render(
+        request,
+        "accounts/account.html",
+        {"tokens": await accounts.list_api_tokens(user), "new_token": secret,
+         "values": {}, "errors": {}},
+    )
+
+
+@login_required
+async def revoke_token(request: Request) -> Response:
+    user = current_user(request)
+    try:
+        token = await accounts.revoke_api_token(actor=user, token_id=request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    flash(request, gettext("The token “%(name)s” no longer works.", name=token.name))
+    back = "/admin/tokens" if token.user_id != user.id else "/account"
+    return redirect(back)
+
+
+routes = [
+    Route("/signup", signup, methods=["GET", "POST"], name="accounts:signup"),
+    Route("/login", login, methods=["GET", "POST"], name="accounts:login"),
+    Route("/logout", logout, methods=["POST"], name="accounts:logout"),
+    Route("/password-reset", password_reset_request, methods=["GET", "POST"],
+          name="accounts:password_reset_request"),
+    Route("/password-reset/{token}", password_reset, methods=["GET", "POST"],
+          name="accounts:password_reset"),
+    Route("/invite/{token}", accept_invite, methods=["GET", "POST"], name="accounts:invite"),
+    Route("/account", account, name="accounts:account"),
+    Route("/account/password", change_password, methods=["POST"], name="accounts:password"),
+    Route("/account/tokens", create_token, methods=["POST"], name="accounts:create_token"),
+    Route("/account/tokens/{id:int}/revoke", revoke_token, methods=["POST"],
+          name="accounts:revoke_token"),
+]

@@ -1,0 +1,327 @@
+"""Accounts: sign-up, sign-in, sessions, password reset, invitations, API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from yoc import mail
+from yoc.accounts.enums import Role, TokenPurpose
+from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
+from yoc.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from yoc.i18n import N_
+from yoc.ratelimit import RateLimiter
+from yoc.security import hash_password, hash_token, new_token, password_problem, verify_password
+from yoc.settings import Settings
+from yoc.timeutil import utcnow
+
+
+class RateLimited(DomainError):
+    status_code = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            N_("Too many sign-in attempts. Please wait %(minutes)s minutes and try again."),
+            "rate_limited",
+            minutes=max(1, (retry_after + 59) // 60),
+        )
+        self.retry_after = retry_after
+
+
+INVALID_LOGIN = N_("That email and password do not match an account.")
+EMAIL_TAKEN = N_("An account with this email already exists. Try signing in instead.")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_password(password: str, *, email: str = "", name: str = "", field: str = "password"):
+    if problem := password_problem(password, email=email, name=name):
+        raise ValidationFailed({field: problem})
+
+
+async def create_user(
+    *, email: str, name: str, role: Role, password: str | None, language: str = "en"
+) -> User:
+    """Create an account; ``password`` None means the person chooses one (invitation)."""
+    email = normalise_email(email)
+    if password is not None:
+        _check_password(password, email=email, name=name)
+    if await User.filter(email=email).exists():
+        raise ValidationFailed({"email": EMAIL_TAKEN}, code="email_taken")
+    try:
+        return await User.create(
+            email=email,
+            name=name.strip(),
+            role=role,
+            language=language,
+            password_hash=hash_password(password) if password is not None else None,
+        )
+    except IntegrityError:  # the same email, created a moment ago by another request
+        raise ValidationFailed({"email": EMAIL_TAKEN}, code="email_taken") from None
+
+
+async def sign_up_member(*, name: str, email: str, password: str, language: str) -> User:
+    """A young person applies: they get a member account."""
+    return await create_user(
+        email=email, name=name, role=Role.MEMBER, password=password, language=language
+    )
+
+
+async def check_login_rate(limiter: RateLimiter, settings: Settings, *, email: str, ip: str):
+    """Count this attempt per account and per address; refuse past the limit."""
+    verdicts = [
+        await limiter.hit(f"login:account:{normalise_email(email)}", limit=settings.login_limit,
+                          window=settings.login_window),
+        await limiter.hit(f"login:ip:{ip}", limit=settings.login_limit,
+                          window=settings.login_window),
+    ]
+    if blocked := [v for v in verdicts if not v.allowed]:
+        raise RateLimited(max(v.retry_after for v in blocked))
+
+
+async def authenticate(*, email: str, password: str) -> User:
+    user = await User.get_or_none(email=normalise_email(email))
+    ok, needs_rehash = verify_password(user.password_hash if user else None, password)
+    if not user or not ok or not user.is_active:
+        raise DomainError(INVALID_LOGIN, "invalid_credentials")
+    if needs_rehash:
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    await user.save(update_fields=["password_hash", "last_login_at"])
+    return user
+
+
+async def start_session(user: User, *, key: str, settings: Settings, user_agent: str = "") -> None:
+    await UserSession.create(
+        key_hash=hash_token(key),
+        user=user,
+        expires_at=utcnow() + timedelta(seconds=settings.session_max_age),
+        user_agent=user_agent[:200],
+    )
+
+
+async def end_session(key: str | None) -> None:
+    if key:
+        await UserSession.filter(key_hash=hash_token(key)).delete()
+
+
+async def user_for_session(key: str) -> User | None:
+    session = (
+        await UserSession.filter(key_hash=hash_token(key), expires_at__gt=utcnow())
+        .select_related("user")
+        .first()
+    )
+    if session is None or not session.user.is_active:
+        return None
+    return session.user
+
+
+async def set_language(user: User, language: str) -> None:
+    user.language = language
+    await user.save(update_fields=["language"])
+
+
+async def change_password(user: User, *, current: str, new: str) -> None:
+    ok, _ = verify_password(user.password_hash, current)
+    if not ok:
+        raise ValidationFailed({"current_password": N_("Your current password is not right.")})
+    _check_password(new, email=user.email, name=user.name)
+    async with in_transaction():
+        user.password_hash = hash_password(new)
+        await user.save(update_fields=["password_hash"])
+        # Other browsers signed in with the old password are signed out.
+        await UserSession.filter(user=user).delete()
+
+
+# One-time links ---------------------------------------------------------------
+
+
+async def _issue_link(user: User, purpose: TokenPurpose, max_age: int) -> str:
+    token = new_token()
+    await OneTimeToken.create(
+        purpose=purpose,
+        token_hash=hash_token(token),
+        user=user,
+        expires_at=utcnow() + timedelta(seconds=max_age),
+    )
+    return token
+
+
+async def _valid_link(token: str, purpose: TokenPurpose) -> OneTimeToken:
+    link = (
+        await OneTimeToken.filter(token_hash=hash_token(token), purpose=purpose)
+        .select_related("user")
+        .first()
+    )
+    if link is None or link.used_at is not None or link.expires_at <= utcnow():
+        raise DomainError(
+            N_("This link has expired or has already been used. Please ask for a new one."),
+            "link_invalid",
+        )
+    return link
+
+
+async def check_link(token: str, purpose: TokenPurpose) -> User:
+    """The person a one-time link is for, if it can still be used."""
+    return (await _valid_link(token, purpose)).user
+
+
+async def _use_link(token: str, purpose: TokenPurpose, new_password: str) -> User:
+    link = await _valid_link(token, purpose)
+    user = link.user
+    _check_password(new_password, email=user.email, name=user.name)
+    async with in_transaction():
+        # The conditional update is what makes the link single-use, even when two
+        # requests race with it.
+        used = await OneTimeToken.filter(id=link.id, used_at__isnull=True).update(
+            used_at=utcnow()
+        )
+        if not used:
+            raise DomainError(
+                N_("This link has expired or has already been used. Please ask for a new one."),
+                "link_invalid",
+            )
+        user.password_hash = hash_password(new_password)
+        await user.save(update_fields=["password_hash"])
+        await UserSession.filter(user=user).delete()
+        await OneTimeToken.filter(user=user, purpose=purpose, used_at__isnull=True).update(
+            used_at=utcnow()
+        )
+    return user
+
+
+async def request_password_reset(email: str, *, settings: Settings) -> None:
+    """Email a reset link if the account exists; say nothing either way."""
+    user = await User.get_or_none(email=normalise_email(email), is_active=True)
+    if user is None:
+        return
+    token = await _issue_link(user, TokenPurpose.PASSWORD_RESET, settings.password_reset_max_age)
+    await mail.queue_mail(
+        to=user.email,
+        template="password_reset",
+        language=user.language,
+        context={
+            "name": user.name,
+            "link": f"{settings.base_url}/password-reset/{token}",
+            "minutes": settings.password_reset_max_age // 60,
+        },
+    )
+
+
+async def reset_password(token: str, new_password: str) -> User:
+    return await _use_link(token, TokenPurpose.PASSWORD_RESET, new_password)
+
+
+async def invite_user(
+    *, inviter: User, email: str, name: str, role: Role, language: str, settings: Settings
+) -> User:
+    """An admin invites a mentor, staff member or admin, who then chooses a password."""
+    if inviter.role != Role.ADMIN:
+        raise PermissionDenied(N_("Only an admin can invite people."), "forbidden")
+    async with in_transaction():
+        user = await create_user(
+            email=email, name=name, role=role, password=None, language=language
+        )
+        token = await _issue_link(user, TokenPurpose.INVITE, settings.invite_max_age)
+        await mail.queue_mail(
+            to=user.email,
+            template="invite",
+            language=language,
+            context={
+                "name": user.name,
+                "inviter": inviter.name,
+                "role": role.value,
+                "link": f"{settings.base_url}/invite/{token}",
+                "days": settings.invite_max_age // 86400,
+            },
+        )
+    return user
+
+
+async def accept_invite(token: str, password: str) -> User:
+    return await _use_link(token, TokenPurpose.INVITE, password)
+
+
+async def change_role(*, actor: User, user_id: int, role: Role) -> User:
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound(N_("We could not find that person."), "not_found")
+    if user.id == actor.id:
+        raise DomainError(N_("You cannot change your own role."), "own_role")
+    user.role = role
+    await user.save(update_fields=["role"])
+    return user
+
+
+async def set_active(*, actor: User, user_id: int, active: bool) -> User:
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound(N_("We could not find that person."), "not_found")
+    if user.id == actor.id:
+        raise DomainError(N_("You cannot deactivate your own account."), "own_account")
+    async with in_transaction():
+        user.is_active = active
+        await user.save(update_fields=["is_active"])
+        if not active:
+            await UserSession.filter(user=user).delete()
+    return user
+
+
+# API tokens ---------------------------------------------------------------------
+
+
+async def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """Return the token row and the secret, which is shown once and never stored."""
+    secret = "yoc_" + new_token()
+    token = await ApiToken.create(
+        user=user, name=name, token_hash=hash_token(secret), prefix=secret[:10]
+    )
+    return token, secret
+
+
+async def user_for_api_token(secret: str) -> User | None:
+    token = (
+        await ApiToken.filter(token_hash=hash_token(secret), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = utcnow()
+    # Record use at most once a minute, so a busy scanner does not write on every call.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        await ApiToken.filter(id=token.id).update(last_used_at=now)
+    return token.user
+
+
+async def list_api_tokens(user: User, *, everyone: bool = False) -> list[ApiToken]:
+    query = ApiToken.all() if everyone else ApiToken.filter(user=user)
+    return await query.select_related("user")
+
+
+async def revoke_api_token(*, actor: User, token_id: int) -> ApiToken:
+    token = await ApiToken.get_or_none(id=token_id)
+    # Someone else's token is "not found", so its existence is not confirmed.
+    if token is None or (token.user_id != actor.id and actor.role != Role.ADMIN):
+        raise NotFound(N_("We could not find that token."), "not_found")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        await token.save(update_fields=["revoked_at"])
+    return token
+
+
+async def search_users(
+    *, q: str = "", role: Role | None = None, offset: int = 0, limit: int = 50
+) -> tuple[list[User], int]:
+    from tortoise.expressions import Q
+
+    query = User.all()
+    if q:
+        query = query.filter(Q(name__icontains=q) | Q(email__icontains=q))
+    if role:
+        query = query.filter(role=role)
+    return await query.offset(offset).limit(limit), await query.count()

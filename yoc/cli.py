@@ -1,0 +1,170 @@
+"""The ``yoc`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+from tortoise.context import TortoiseContext
+
+from yoc.db import tortoise_config
+from yoc.errors import DomainError, ValidationFailed
+from yoc.settings import ConfigError, Settings
+
+
+class CommandError(Exception):
+    """Shown as one line on stderr; the command exits 1."""
+
+
+async def _with_db(settings: Settings, work: Callable[[], Awaitable[None]]) -> None:
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(settings.database_url))
+        await work()
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "yoc.web:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or "127.0.0.1",
+        access_log=False,  # the app logs each request once, with its request id
+        log_level="info",
+    )
+
+
+async def _migrate(settings: Settings, args: argparse.Namespace) -> None:
+    from yoc.db import migrate
+
+    await migrate(settings)
+    print("Database is up to date.")
+
+
+async def _seed_demo(settings: Settings, args: argparse.Namespace) -> None:
+    from yoc import demo
+
+    async def work() -> None:
+        created = await demo.seed()
+        print("Loaded the demo data." if created else "The demo data is already there.")
+        print(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
+        for person in demo.PEOPLE:
+            print(f"  {person.role.value:<7} {person.email}")
+
+    await _with_db(settings, work)
+
+
+async def _create_user(settings: Settings, args: argparse.Namespace) -> None:
+    from yoc.accounts import services as accounts
+    from yoc.accounts.enums import Role
+
+    async def work() -> None:
+        user = await accounts.create_user(
+            email=args.email, name=args.name or args.email.split("@")[0],
+            role=Role(args.role), password=args.password, language=args.language,
+        )
+        print(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+    await _with_db(settings, work)
+
+
+async def _create_token(settings: Settings, args: argparse.Namespace) -> None:
+    from yoc.accounts import services as accounts
+    from yoc.accounts.models import User
+
+    async def work() -> None:
+        user = await User.get_or_none(email=accounts.normalise_email(args.email))
+        if user is None:
+            raise CommandError(f"No account with the email {args.email}.")
+        _, secret = await accounts.create_api_token(user, args.name)
+        print(secret)
+
+    await _with_db(settings, work)
+
+
+async def _worker(settings: Settings, args: argparse.Namespace) -> None:
+    from yoc import jobs
+    from yoc.web import configure_logging
+
+    configure_logging(settings)
+
+    async def work() -> None:
+        if args.once:
+            await jobs.run_once(settings)
+        else:
+            print("Worker running (mail outbox). Stop with Ctrl+C.", flush=True)
+            await jobs.run_forever(settings)
+
+    await _with_db(settings, work)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yoc", description="The YO-C platform.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", help="serve the web app")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(handler=_serve, sync=True)
+
+    p = sub.add_parser("migrate", help="apply database migrations")
+    p.set_defaults(handler=_migrate)
+
+    p = sub.add_parser("seed-demo", help="load the demo data (once)")
+    p.set_defaults(handler=_seed_demo)
+
+    p = sub.add_parser("create-user", help="create an account")
+    p.add_argument("--email", required=True)
+    p.add_argument("--password", required=True)
+    p.add_argument("--role", required=True, choices=["member", "mentor", "staff", "admin"])
+    p.add_argument("--name")
+    p.add_argument("--language", default="en", choices=["en", "es"])
+    p.set_defaults(handler=_create_user)
+
+    p = sub.add_parser("create-token", help="print a new API token for a user")
+    p.add_argument("--email", required=True)
+    p.add_argument("--name", default="Command line")
+    p.set_defaults(handler=_create_token)
+
+    p = sub.add_parser("worker", help="run background jobs (mail outbox)")
+    p.add_argument("--once", action="store_true", help="run one round and exit")
+    p.set_defaults(handler=_worker)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        settings.check()
+        if getattr(args, "sync", False):
+            args.handler(settings, args)
+        else:
+            asyncio.run(args.handler(settings, args))
+    except ValidationFailed as exc:
+        problems = "; ".join(f"{field}: {msg}" for field, msg in exc.fields.items())
+        print(f"yoc: {problems}", file=sys.stderr)
+        return 1
+    except (DomainError, CommandError, ConfigError) as exc:
+        print(f"yoc: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"yoc: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback
+        print(f"yoc: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Input validation shared by HTML forms and the JSON API (pydantic)."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from yoc.errors import ValidationFailed
+from yoc.i18n import N_
+
+M = TypeVar("M", bound=BaseModel)
+
+REQUIRED = N_("This field is required.")
+_MESSAGES = {
+    "missing": REQUIRED,
+    "string_too_short": REQUIRED,
+    "string_too_long": N_("This is too long."),
+    "enum": N_("Choose one of the options."),
+    "literal_error": N_("Choose one of the options."),
+    "int_parsing": N_("Enter a whole number."),
+    "date_from_datetime_parsing": N_("Enter a date."),
+    "date_parsing": N_("Enter a date."),
+}
+
+
+class FieldError(ValueError):
+    """A rule across fields, reported on one of them (e.g. a confirmation field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Form(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+def parse(model: type[M], data: dict[str, Any]) -> M:
+    """Validate ``data`` or raise ValidationFailed with one message id per field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        fields: dict[str, str] = {}
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "__all__"
+            if error["type"] == "value_error":
+                cause = error["ctx"]["error"]
+                name = getattr(cause, "field", name)
+                fields.setdefault(name, str(cause))
+            else:
+                fields.setdefault(name, _MESSAGES.get(error["type"], N_("This value is not valid.")))
+        raise ValidationFailed(fields) from None
+
+
+def clean_email(value: str) -> str:
+    try:
+        result = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise ValueError(N_("Enter an email address like name@example.com.")) from None
+    return result.normalized.lower()

@@ -1,0 +1,177 @@
+"""Helpers for thin routes: the current user, forms, rendering, redirects, guards."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote, urlparse
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from yoc.accounts.models import User
+from yoc.errors import DomainError, ValidationFailed
+from yoc.i18n import N_, gettext
+from yoc.middleware import Session
+from yoc.permissions import Action, can
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def session(request: Request) -> Session:
+    return request.scope["yoc.session"]
+
+
+def current_user(request: Request) -> User | None:
+    return request.scope.get("user")
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def flash(request: Request, message: str, category: str = "success") -> None:
+    session(request).flash(category, message)
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site paths, so a link cannot send someone to another site after login."""
+    if not target:
+        return default
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> Response:
+    templates = request.app.state.templates
+    # Every form page starts empty; render_form fills these in after a failed post.
+    full = {"values": {}, "errors": {}, "error": None, **(context or {})}
+    return templates.TemplateResponse(request, name, full, status_code=status_code)
+
+
+def render_form(
+    request: Request,
+    name: str,
+    *,
+    values: dict[str, Any],
+    error: DomainError,
+    context: dict[str, Any] | None = None,
+) -> Response:
+    """Show a form again with what the person typed and a message per field."""
+    fields = error.translated_fields() if isinstance(error, ValidationFailed) else {}
+    general = None if fields and set(fields) != {"__all__"} else error.translated()
+    if "__all__" in fields:
+        general = fields.pop("__all__")
+    safe_values = {k: v for k, v in values.items() if "password" not in k and k != "csrf_token"}
+    return render(
+        request,
+        name,
+        {**(context or {}), "values": safe_values, "errors": fields, "error": general},
+        status_code=error.status_code if error.status_code != 404 else 400,
+    )
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return redirect(f"/login?next={quote(target)}")
+
+
+def login_required(endpoint: Endpoint) -> Endpoint:
+    @functools.wraps(endpoint)
+    async def guarded(request: Request) -> Response:
+        if current_user(request) is None:
+            return login_redirect(request)
+        return await endpoint(request)
+
+    return guarded
+
+
+def requires(action: Action) -> Callable[[Endpoint], Endpoint]:
+    """Signed out: to the sign-in page. Signed in without the right: 403."""
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def guarded(request: Request) -> Response:
+            user = current_user(request)
+            if user is None:
+                return login_redirect(request)
+            if not can(user, action):
+                return error_page(request, 403)
+            return await endpoint(request)
+
+        return guarded
+
+    return decorate
+
+
+ERROR_TITLES = {
+    400: N_("That request did not work"),
+    403: N_("You do not have access to this page"),
+    404: N_("We could not find that page"),
+    405: N_("That request did not work"),
+    429: N_("Please slow down"),
+    500: N_("Something went wrong on our side"),
+}
+
+
+def error_page(request: Request, status_code: int, message: str | None = None) -> Response:
+    name = f"errors/{status_code}.html" if status_code in (403, 404, 500) else "errors/error.html"
+    return render(
+        request,
+        name,
+        {"status_code": status_code, "message": message,
+         "title": gettext(ERROR_TITLES.get(status_code, ERROR_TITLES[400]))},
+        status_code=status_code,
+    )
+
+
+# JSON API ---------------------------------------------------------------------
+
+
+def api_error(
+    status_code: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": code, "message": message, **extra}, status_code=status_code, headers=headers
+    )
+
+
+def api_domain_error(error: DomainError) -> JSONResponse:
+    extra: dict[str, Any] = {}
+    if isinstance(error, ValidationFailed):
+        extra["fields"] = error.translated_fields()
+    return api_error(error.status_code, error.code, error.translated(), **extra)
+
+
+def api_auth(endpoint: Endpoint) -> Endpoint:
+    """The JSON API: a bearer token is required; 401 without one."""
+
+    @functools.wraps(endpoint)
+    async def guarded(request: Request) -> Response:
+        if current_user(request) is None:
+            return api_error(
+                401,
+                "unauthenticated",
+                gettext("Send an API token: Authorization: Bearer <token>."),
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        try:
+            return await endpoint(request)
+        except DomainError as error:
+            return api_domain_error(error)
+
+    return guarded

@@ -1,0 +1,154 @@
+"""Languages: negotiation, message catalogs (Babel) and locale-aware formatting."""
+
+from __future__ import annotations
+
+import contextvars
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+from babel.support import NullTranslations, Translations
+
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
+_timezone: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "timezone", default="America/Los_Angeles"
+)
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """The catalog for ``language``, compiled in memory from its .po file."""
+    po_path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if language == DEFAULT_LANGUAGE or not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as f:
+        catalog = read_po(f, locale=language)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return Translations(buf, domain=DOMAIN)
+
+
+def get_language() -> str:
+    return _language.get()
+
+
+def set_language(language: str) -> contextvars.Token[str]:
+    return _language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def set_timezone(tz: str) -> None:
+    _timezone.set(tz)
+
+
+@contextmanager
+def use_language(language: str) -> Iterator[None]:
+    token = set_language(language)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def gettext_raw(message: str) -> str:
+    """Translate without formatting (Jinja's newstyle gettext formats by itself)."""
+    return translations(get_language()).ugettext(message)
+
+
+def ngettext_raw(singular: str, plural: str, n: int) -> str:
+    return translations(get_language()).ungettext(singular, plural, n)
+
+
+def gettext(message: str, **variables: object) -> str:
+    text = translations(get_language()).ugettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+    text = translations(get_language()).ungettext(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name for "mark only"
+    """Mark a message for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def normalise(language: str | None) -> str | None:
+    if not language:
+        return None
+    short = language.strip().lower().replace("_", "-").split("-")[0]
+    return short if short in LANGUAGES else None
+
+
+def negotiate(
+    *, user_language: str | None, cookie_language: str | None, accept_language: str | None
+) -> str:
+    """User preference, then the switcher's cookie, then the browser, then English."""
+    for choice in (user_language, cookie_language):
+        if lang := normalise(choice):
+            return lang
+    if accept_language:
+        weighted = []
+        for part in accept_language.split(","):
+            tag, _sep, params = part.strip().partition(";")
+            q = 1.0
+            if params.strip().startswith("q="):
+                try:
+                    q = float(params.strip()[2:])
+                except ValueError:
+                    q = 0.0
+            if tag:
+                weighted.append((q, tag))
+        for q, tag in sorted(weighted, key=lambda item: -item[0]):
+            if q > 0 and (lang := normalise(tag)):
+                return lang
+    return DEFAULT_LANGUAGE
+
+
+def _locale() -> Locale:
+    try:
+        return Locale.parse(get_language())
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(DEFAULT_LANGUAGE)
+
+
+def local_time(value: datetime) -> datetime:
+    return value.astimezone(ZoneInfo(_timezone.get()))
+
+
+def format_datetime(value: datetime | None, format: str = "medium") -> str:  # noqa: A002
+    if value is None:
+        return ""
+    return _format_datetime(local_time(value), format=format, locale=_locale())
+
+
+def format_date(value: date | datetime | None, format: str = "medium") -> str:  # noqa: A002
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local_time(value)
+    return _format_date(value, format=format, locale=_locale())
+
+
+def format_money(cents: int, currency: str = "USD") -> str:
+    return format_currency(cents / 100, currency, locale=_locale())

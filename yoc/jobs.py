@@ -1,0 +1,30 @@
+"""Background jobs: the mail outbox now; expiring ticket holds later."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from yoc import mail
+from yoc.settings import Settings
+
+log = logging.getLogger("yoc.jobs")
+INTERVAL_SECONDS = 5.0
+
+
+async def run_once(settings: Settings) -> None:
+    sent = await mail.deliver_due(settings)
+    if sent:
+        log.info("sent %d message(s)", sent)
+
+
+async def run_forever(settings: Settings, *, interval: float = INTERVAL_SECONDS) -> None:
+    while True:
+        try:
+            await run_once(settings)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # One bad round must not stop the worker; the next one tries again.
+            log.exception("background jobs failed; retrying")
+        await asyncio.sleep(interval)

@@ -1,0 +1,166 @@
+"""Mail: every message goes into the outbox first; a worker sends it over SMTP.
+
+A failing SMTP server only delays mail: a message stays queued and is retried with
+growing pauses, and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from enum import StrEnum
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+import aiosmtplib
+from tortoise import fields
+from tortoise.expressions import Q
+from tortoise.models import Model
+
+from yoc import i18n
+from yoc.settings import Settings
+from yoc.templating import environment, render_blocks
+from yoc.timeutil import utcnow
+
+log = logging.getLogger("yoc.mail")
+
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=2)
+
+
+class MailStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(Model):
+    id = fields.IntField(primary_key=True)
+    to_email = fields.CharField(max_length=254)
+    subject = fields.CharField(max_length=255)
+    body_text = fields.TextField()
+    body_html = fields.TextField(null=True)
+    template = fields.CharField(max_length=80)
+    language = fields.CharField(max_length=5)
+    status = fields.CharEnumField(MailStatus, max_length=10, default=MailStatus.QUEUED)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(db_index=True)
+    # A worker that claimed the message owns it until then; a crashed worker's claim lapses.
+    lease_until = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbox_messages"
+        ordering = ["-id"]
+
+
+async def queue_mail(
+    *, to: str, template: str, language: str, context: dict[str, Any]
+) -> OutboxMessage:
+    """Render ``emails/<template>.txt`` and ``.html`` in ``language`` into the outbox."""
+    with i18n.use_language(language):
+        parts = render_blocks(f"emails/{template}.txt", context, "subject", "text")
+        html = environment().get_template(f"emails/{template}.html").render(context)
+    return await OutboxMessage.create(
+        to_email=to,
+        subject=parts["subject"],
+        body_text=parts["text"],
+        body_html=html,
+        template=template,
+        language=language,
+        next_attempt_at=utcnow(),
+    )
+
+
+def smtp_options(smtp_url: str) -> dict[str, Any]:
+    """aiosmtplib options from ``smtp://user:pass@host:port`` (``smtps://`` for TLS)."""
+    url = urlparse(smtp_url)
+    if url.scheme not in {"smtp", "smtps"} or not url.hostname:
+        raise ValueError("YOC_SMTP_URL must look like smtp://user:password@host:port")
+    query = parse_qs(url.query)
+    options: dict[str, Any] = {
+        "hostname": url.hostname,
+        "port": url.port or (465 if url.scheme == "smtps" else 25),
+        "use_tls": url.scheme == "smtps",
+        "start_tls": query.get("starttls", ["auto"])[0] == "1" or None,
+        "timeout": 20,
+    }
+    if options["start_tls"] is None:
+        options.pop("start_tls")
+    if url.username:
+        options["username"] = unquote(url.username)
+        options["password"] = unquote(url.password or "")
+    return options
+
+
+def _email_message(msg: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = msg.to_email
+    email["Subject"] = msg.subject
+    email["Message-ID"] = make_msgid(domain="yoc.local")
+    email["Content-Language"] = msg.language
+    email.set_content(msg.body_text)
+    if msg.body_html:
+        email.add_alternative(msg.body_html, subtype="html")
+    return email
+
+
+async def _claim(now: datetime, limit: int) -> list[OutboxMessage]:
+    due = Q(status=MailStatus.QUEUED, next_attempt_at__lte=now) & (
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+    candidates = await OutboxMessage.filter(due).order_by("id").limit(limit).values_list(
+        "id", flat=True
+    )
+    claimed = []
+    for message_id in candidates:
+        # A conditional update is the claim: of several workers, exactly one matches.
+        if await OutboxMessage.filter(due, id=message_id).update(lease_until=now + LEASE):
+            claimed.append(await OutboxMessage.get(id=message_id))
+    return claimed
+
+
+async def deliver_due(settings: Settings, *, limit: int = 50) -> int:
+    """Send the messages that are due; return how many were sent."""
+    if not settings.smtp_url:
+        return 0
+    options = smtp_options(settings.smtp_url)
+    now = utcnow()
+    sent = 0
+    for msg in await _claim(now, limit):
+        try:
+            await aiosmtplib.send(_email_message(msg, settings.mail_from), **options)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            msg.attempts += 1
+            msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            msg.lease_until = None
+            if msg.attempts >= MAX_ATTEMPTS:
+                msg.status = MailStatus.FAILED
+                log.error("mail %s to %s failed for good: %s", msg.id, msg.to_email, exc)
+            else:
+                # 1, 2, 4 ... minutes, with a little jitter so retries do not stampede.
+                pause = timedelta(minutes=2 ** (msg.attempts - 1), seconds=secrets.randbelow(30))
+                msg.next_attempt_at = now + pause
+                log.warning("mail %s to %s will be retried: %s", msg.id, msg.to_email, exc)
+            await msg.save()
+            continue
+        msg.status = MailStatus.SENT
+        msg.sent_at = utcnow()
+        msg.attempts += 1
+        msg.lease_until = None
+        await msg.save()
+        sent += 1
+    return sent
+
+
+async def retry_now(message_id: int) -> None:
+    """Put a message back at the front of the queue (an admin's "send again")."""
+    await OutboxMessage.filter(id=message_id).update(
+        status=MailStatus.QUEUED, next_attempt_at=utcnow(), lease_until=None
+    )

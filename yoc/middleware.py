@@ -1,0 +1,296 @@
+"""ASGI middleware: request context and logging, sessions and language, CSRF.
+
+All of it is plain ASGI (no BaseHTTPMiddleware), so context variables set here, such
+as the language, reach the endpoint, and nothing buffers a response.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from yoc import i18n
+from yoc.accounts import services as accounts
+from yoc.security import csrf_valid, new_token
+from yoc.settings import Settings
+
+log = logging.getLogger("yoc.request")
+
+SESSION_COOKIE = "yoc_session"
+LANG_COOKIE = "lang"
+CSRF_FIELD = "csrf_token"
+MAX_FORM_BYTES = 10 * 1024 * 1024
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestContextMiddleware:
+    """Give each request an id, and log it once with its status and duration."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers(scope=scope).get("x-request-id", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append("x-request-id", request_id)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception(
+                "request failed",
+                extra=_request_fields(scope, request_id, 500, started),
+            )
+            raise
+        log.info("request", extra=_request_fields(scope, request_id, status, started))
+
+
+def _request_fields(scope: Scope, request_id: str, status: int, started: float) -> dict:
+    return {
+        "request_id": request_id,
+        "method": scope["method"],
+        "path": scope["path"],
+        "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+
+
+class JsonLogFormatter(logging.Formatter):
+    FIELDS = ("request_id", "method", "path", "status", "duration_ms")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in self.FIELDS:
+            if hasattr(record, name):
+                entry[name] = getattr(record, name)
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+class TextLogFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if hasattr(record, "request_id"):
+            text = (
+                f"{text} {record.method} {record.path} {record.status} "  # type: ignore[attr-defined]
+                f"{record.duration_ms}ms id={record.request_id}"  # type: ignore[attr-defined]
+            )
+        return text
+
+
+@dataclass
+class Session:
+    """What the session cookie carries: a random key, sign-in state and flashes."""
+
+    key: str | None = None
+    authenticated: bool = False
+    flashes: list[tuple[str, str]] = field(default_factory=list)
+    dirty: bool = False
+
+    def ensure_key(self) -> str:
+        if not self.key:
+            self.key = new_token()
+            self.dirty = True
+        return self.key
+
+    def rotate(self, *, authenticated: bool) -> str:
+        """A new key at every sign-in and sign-out, so an old cookie is worth nothing."""
+        self.key = new_token()
+        self.authenticated = authenticated
+        self.dirty = True
+        return self.key
+
+    def flash(self, category: str, message: str) -> None:
+        self.flashes.append((category, message))
+        self.dirty = True
+
+    def pop_flashes(self) -> list[tuple[str, str]]:
+        flashes, self.flashes = self.flashes, []
+        if flashes:
+            self.dirty = True
+        return flashes
+
+
+class SessionMiddleware:
+    """Read the session cookie (or an API token), find the user, choose the language."""
+
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.serializer = URLSafeSerializer(settings.secret_key, salt="session")
+        secure = "; Secure" if settings.https else ""
+        self.cookie_attrs = f"Path=/; HttpOnly; SameSite=Lax{secure}"
+
+    def _load(self, raw: str | None) -> Session:
+        if not raw:
+            return Session()
+        try:
+            data = self.serializer.loads(raw)
+        except BadSignature:
+            return Session(dirty=True)
+        return Session(
+            key=data.get("k"),
+            authenticated=bool(data.get("a")),
+            flashes=[tuple(f) for f in data.get("f", [])],
+        )
+
+    def _cookie(self, session: Session) -> str:
+        if not session.key:
+            return f"{SESSION_COOKIE}=; {self.cookie_attrs}; Max-Age=0"
+        payload = {"k": session.key}
+        if session.authenticated:
+            payload["a"] = 1
+        if session.flashes:
+            payload["f"] = session.flashes
+        value = self.serializer.dumps(payload)
+        return f"{SESSION_COOKIE}={value}; {self.cookie_attrs}; Max-Age={self.settings.session_max_age}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        cookies = SimpleCookie()
+        try:
+            cookies.load(headers.get("cookie", ""))
+        except Exception:  # noqa: BLE001 - a mangled cookie header is just no cookie
+            cookies = SimpleCookie()
+        session = self._load(cookies[SESSION_COOKIE].value if SESSION_COOKIE in cookies else None)
+        user = None
+        if scope["path"].startswith("/api/"):
+            auth = headers.get("authorization", "")
+            if auth[:7].lower() == "bearer " and auth[7:].strip():
+                user = await accounts.user_for_api_token(auth[7:].strip())
+        elif session.authenticated and session.key:
+            user = await accounts.user_for_session(session.key)
+            if user is None:
+                # Signed out elsewhere, expired or deactivated: start afresh, quietly.
+                session.rotate(authenticated=False)
+        scope["yoc.session"] = session
+        scope["user"] = user
+        cookie_lang = cookies[LANG_COOKIE].value if LANG_COOKIE in cookies else None
+        language = i18n.negotiate(
+            user_language=user.language if user else None,
+            cookie_language=cookie_lang,
+            accept_language=headers.get("accept-language"),
+        )
+        scope["language"] = language
+        i18n.set_language(language)
+        i18n.set_timezone(self.settings.timezone)
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and session.dirty:
+                MutableHeaders(scope=message).append("set-cookie", self._cookie(session))
+                session.dirty = False
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+class CSRFMiddleware:
+    """Refuse a state-changing form post whose token does not match the session.
+
+    The JSON API is exempt: it authenticates with a bearer token, which a browser never
+    sends on its own. Webhooks are exempt: they are verified by their own signature.
+    """
+
+    EXEMPT_PREFIXES = ("/api/", "/payments/stripe/webhook")
+
+    def __init__(self, app: ASGIApp, *, settings: Settings, on_failure: ASGIApp) -> None:
+        self.app = app
+        self.settings = settings
+        self.on_failure = on_failure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in {"GET", "HEAD", "OPTIONS"}
+            or scope["path"].startswith(self.EXEMPT_PREFIXES)
+        ):
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body.extend(message.get("body", b""))
+            more = message.get("more_body", False)
+            if len(body) > MAX_FORM_BYTES:
+                await self.on_failure(scope, receive, send)
+                return
+        submitted = await _submitted_token(scope, bytes(body))
+        session: Session = scope["yoc.session"]
+        if not csrf_valid(self.settings.secret_key, session.key, submitted):
+            scope["csrf_failed"] = True
+            await self.on_failure(scope, receive, send)
+            return
+
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _submitted_token(scope: Scope, body: bytes) -> str | None:
+    headers = Headers(scope=scope)
+    if token := headers.get("x-csrf-token"):
+        return token
+    content_type = headers.get("content-type", "")
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        values = parse_qs(body.decode("latin-1"), keep_blank_values=True).get(CSRF_FIELD)
+        return values[0] if values else None
+    if content_type.startswith("multipart/form-data"):
+        sent = False
+
+        async def once() -> Message:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        form = await Request(scope, once).form()
+        try:
+            value = form.get(CSRF_FIELD)
+            return value if isinstance(value, str) else None
+        finally:
+            await form.close()
+    return None

@@ -1,0 +1,65 @@
+"""Home, dashboard, language switcher and health check."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from yoc import db
+from yoc.accounts import forms
+from yoc.accounts import services as accounts
+from yoc.accounts.enums import Role
+from yoc.errors import DomainError
+from yoc.forms import parse
+from yoc.http import current_user, form_data, login_required, redirect, render, safe_next
+from yoc.members import services as members
+from yoc.middleware import LANG_COOKIE
+
+
+async def home(request: Request) -> Response:
+    return render(request, "pages/home.html")
+
+
+@login_required
+async def dashboard(request: Request) -> Response:
+    user = current_user(request)
+    context: dict = {"cohorts": [], "counts": {}}
+    if user.role == Role.MEMBER:
+        context["cohorts"] = await members.cohorts_of_member(user)
+    elif user.role == Role.MENTOR:
+        context["cohorts"] = await members.cohorts_of_mentor(user)
+    else:
+        context["counts"] = await members.people_counts()
+    return render(request, "pages/dashboard.html", context)
+
+
+async def set_language(request: Request) -> Response:
+    values = await form_data(request)
+    back = safe_next(values.get("next"), "/")
+    try:
+        data = parse(forms.LanguageForm, values)
+    except DomainError:
+        return redirect(back)
+    if user := current_user(request):
+        await accounts.set_language(user, data.lang)
+    response = redirect(back)
+    response.set_cookie(
+        LANG_COOKIE, data.lang, max_age=365 * 24 * 3600, samesite="lax",
+        secure=request.app.state.settings.https,
+    )
+    return response
+
+
+async def healthz(request: Request) -> Response:
+    if await db.database_answers():
+        return JSONResponse({"status": "ok", "database": "ok"})
+    return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
+
+
+routes = [
+    Route("/", home, name="pages:home"),
+    Route("/dashboard", dashboard, name="pages:dashboard"),
+    Route("/language", set_language, methods=["POST"], name="pages:language"),
+    Route("/healthz", healthz, name="pages:healthz"),
+]

@@ -1,0 +1,95 @@
+"""One settings object, read once from ``YOC_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlparse
+
+DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - refused outside development
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says which setting and why."""
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str = f"sqlite://{PROJECT_DIR / 'yoc.sqlite3'}"
+    secret_key: str = DEV_SECRET_KEY
+    base_url: str = "http://127.0.0.1:8000"
+    timezone: str = "America/Los_Angeles"
+    smtp_url: str = ""
+    mail_from: str = "YO-C <no-reply@yoc.example.org>"
+    redis_url: str = ""
+    stripe_secret_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""
+    # Background jobs (outbox, expiring holds) inside the web process: handy in
+    # development; production runs `yoc worker` instead.
+    run_jobs_in_process: bool = True
+    session_max_age: int = 14 * 24 * 3600
+    password_reset_max_age: int = 3600
+    invite_max_age: int = 7 * 24 * 3600
+    login_limit: int = 10
+    login_window: int = 300
+    trusted_proxies: tuple[str, ...] = ()
+    static_max_age: int = 3600
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        get = env.get
+        production = get("YOC_ENV", "development") == "production"
+        settings = cls(
+            env=get("YOC_ENV", "development"),
+            database_url=get("YOC_DATABASE_URL", cls.database_url),
+            secret_key=get("YOC_SECRET_KEY", DEV_SECRET_KEY),
+            base_url=get("YOC_BASE_URL", cls.base_url).rstrip("/"),
+            timezone=get("YOC_TIMEZONE", cls.timezone),
+            smtp_url=get("YOC_SMTP_URL", ""),
+            mail_from=get("YOC_MAIL_FROM", cls.mail_from),
+            redis_url=get("YOC_REDIS_URL", ""),
+            stripe_secret_key=get("YOC_STRIPE_SECRET_KEY", ""),
+            stripe_webhook_secret=get("YOC_STRIPE_WEBHOOK_SECRET", ""),
+            stripe_api_base=get("YOC_STRIPE_API_BASE", ""),
+            run_jobs_in_process=_bool(get("YOC_RUN_JOBS_IN_PROCESS", "0" if production else "1")),
+            trusted_proxies=tuple(
+                p.strip() for p in get("YOC_TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
+        )
+        return settings
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def https(self) -> bool:
+        return urlparse(self.base_url).scheme == "https"
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+    def check(self) -> None:
+        """Refuse settings that are unsafe for the environment they run in."""
+        if self.env not in {"development", "production", "test"}:
+            raise ConfigError(f"YOC_ENV must be development, production or test, not {self.env!r}")
+        if not self.database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
+            raise ConfigError("YOC_DATABASE_URL must start with sqlite:// or postgres://")
+        if self.production:
+            if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+                raise ConfigError(
+                    "YOC_SECRET_KEY must be set to a random value of at least 32 characters "
+                    "in production"
+                )
+            if not self.https:
+                raise ConfigError("YOC_BASE_URL must start with https:// in production")

@@ -1,0 +1,74 @@
+"""The Jinja2 environment shared by web pages and emails."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from yoc import i18n
+from yoc.settings import PROJECT_DIR
+
+TEMPLATE_DIR = PROJECT_DIR / "templates"
+
+
+ROLE_LABELS = {
+    "member": i18n.N_("member"),
+    "mentor": i18n.N_("mentor"),
+    "staff": i18n.N_("staff"),
+    "admin": i18n.N_("admin"),
+}
+
+
+STATUS_LABELS = {
+    "queued": i18n.N_("waiting to be sent"),
+    "sent": i18n.N_("sent"),
+    "failed": i18n.N_("could not be sent"),
+}
+
+
+def role_label(role: str) -> str:
+    return i18n.gettext(ROLE_LABELS.get(str(role), str(role)))
+
+
+def role_options() -> list[tuple[str, str]]:
+    return [(value, i18n.gettext(label)) for value, label in ROLE_LABELS.items()]
+
+
+def status_label(status: str) -> str:
+    return i18n.gettext(STATUS_LABELS.get(str(status), str(status)))
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=False),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext_raw, i18n.ngettext_raw, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["datetime"] = i18n.format_datetime
+    env.filters["date"] = i18n.format_date
+    env.filters["money"] = i18n.format_money
+    env.globals["LANGUAGES"] = i18n.LANGUAGES
+    env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+    env.globals["current_language"] = i18n.get_language
+    env.globals["role_label"] = role_label
+    env.globals["role_options"] = role_options
+    env.globals["status_label"] = status_label
+    return env
+
+
+def render_blocks(name: str, context: dict[str, Any], *blocks: str) -> dict[str, str]:
+    """Render named blocks of one template (an email's subject, text and html)."""
+    template = environment().get_template(name)
+    ctx = template.new_context(context)
+    out = {}
+    for block in blocks:
+        if block in template.blocks:
+            out[block] = "".join(template.blocks[block](ctx)).strip()
+    return out

@@ -1,0 +1,160 @@
+"""The application factory: routes, middleware, templates and lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import Receive, Scope, Send
+from tortoise.contrib.starlette import RegisterTortoise
+
+from yoc import jobs
+from yoc.accounts import admin_routes, routes as account_routes
+from yoc.api import routes as api_routes
+from yoc.db import tortoise_config
+from yoc.http import api_error, current_user, error_page, session
+from yoc.i18n import gettext
+from yoc.middleware import (
+    CSRF_FIELD,
+    CSRFMiddleware,
+    JsonLogFormatter,
+    RequestContextMiddleware,
+    SessionMiddleware,
+    TextLogFormatter,
+)
+from yoc.permissions import Action, can
+from yoc.pages import routes as page_routes
+from yoc.ratelimit import DatabaseRateLimiter, RateLimiter, RedisRateLimiter
+from yoc.security import SecurityHeadersMiddleware, csrf_token
+from yoc.settings import PROJECT_DIR, Settings
+from yoc.templating import environment
+
+log = logging.getLogger("yoc")
+
+
+def configure_logging(settings: Settings) -> None:
+    root = logging.getLogger("yoc")
+    if getattr(root, "_yoc_configured", False):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    if settings.production:
+        handler.setFormatter(JsonLogFormatter())
+    else:
+        handler.setFormatter(TextLogFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    root.propagate = False
+    root._yoc_configured = True  # type: ignore[attr-defined]
+
+
+def _template_context(request: Request) -> dict:
+    sess = session(request)
+    settings: Settings = request.app.state.settings
+    user = current_user(request)
+    return {
+        "user": user,
+        "can": lambda action: can(user, Action(action)),
+        "csrf_token": lambda: csrf_token(settings.secret_key, sess.ensure_key()),
+        "csrf_field": CSRF_FIELD,
+        "flashes": sess.pop_flashes(),
+        "language": request.scope.get("language", "en"),
+        "request_id": request.state.request_id if hasattr(request.state, "request_id") else "",
+        "current_path": request.url.path
+        + (f"?{request.url.query}" if request.url.query else ""),
+    }
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if request.url.path.startswith("/api/"):
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return api_error(status, codes.get(status, "error"), gettext("Not found.")
+                         if status == 404 else gettext("That request did not work."))
+    return error_page(request, status)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    if request.url.path.startswith("/api/"):
+        return api_error(500, "server_error", gettext(
+            "Something went wrong on our side. Please try again."),
+            request_id=getattr(request.state, "request_id", ""))
+    return error_page(request, 500)
+
+
+async def _csrf_failed(scope: Scope, receive: Receive, send: Send) -> None:
+    request = Request(scope, receive)
+    response = error_page(
+        request,
+        403,
+        gettext(
+            "This form has expired or was sent from another site. "
+            "Please go back, reload the page and try again."
+        ),
+    )
+    await response(scope, receive, send)
+
+
+def create_app(
+    settings: Settings | None = None, *, rate_limiter: RateLimiter | None = None
+) -> Starlette:
+    settings = settings or Settings.from_env()
+    settings.check()
+    configure_logging(settings)
+    if rate_limiter is None:
+        rate_limiter = (
+            RedisRateLimiter(settings.redis_url) if settings.redis_url else DatabaseRateLimiter()
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            worker = None
+            if settings.run_jobs_in_process:
+                worker = asyncio.create_task(jobs.run_forever(settings))
+            try:
+                yield
+            finally:
+                if worker:
+                    worker.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await worker
+                if isinstance(rate_limiter, RedisRateLimiter):
+                    await rate_limiter.close()
+
+    routes = [
+        *page_routes,
+        *account_routes.routes,
+        *admin_routes.routes,
+        *api_routes.routes,
+        Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(RequestContextMiddleware),
+        Middleware(SecurityHeadersMiddleware, https=settings.https),
+        Middleware(SessionMiddleware, settings=settings),
+        Middleware(CSRFMiddleware, settings=settings, on_failure=_csrf_failed),
+    ]
+    app = Starlette(
+        debug=False,
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error, 500: _server_error},
+    )
+    app.state.settings = settings
+    app.state.rate_limiter = rate_limiter
+    app.state.templates = Jinja2Templates(
+        env=environment(), context_processors=[_template_context]
+    )
+    return app
