@@ -85,6 +85,10 @@ def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     return text % {"num": n, **variables}
 
 
+def pgettext(context: str, message: str) -> str:
+    return translations(get_language()).upgettext(context, message)
+
+
 _ = gettext
 
 

@@ -104,10 +104,11 @@ def _email_message(msg: OutboxMessage, sender: str) -> EmailMessage:
     email["To"] = msg.to_email
     email["Subject"] = msg.subject
     email["Message-ID"] = make_msgid(domain="yoc.local")
-    email["Content-Language"] = msg.language
     email.set_content(msg.body_text)
     if msg.body_html:
         email.add_alternative(msg.body_html, subtype="html")
+    # After the body: set_content() drops Content-* headers that were set before it.
+    email["Content-Language"] = msg.language
     return email
 
 

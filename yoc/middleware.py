@@ -36,10 +36,15 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 class RequestContextMiddleware:
-    """Give each request an id, and log it once with its status and duration."""
+    """Give each request an id, and log it once with its status and duration.
 
-    def __init__(self, app: ASGIApp) -> None:
+    An unexpected error is logged here with its traceback and answered by ``on_error``
+    (a friendly page), and not raised further, so the server does not log it twice.
+    """
+
+    def __init__(self, app: ASGIApp, *, on_error: ASGIApp) -> None:
         self.app = app
+        self.on_error = on_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,11 +55,13 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
+        started_response = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
                 status = message["status"]
+                started_response = True
                 MutableHeaders(scope=message).append("x-request-id", request_id)
             await send(message)
 
@@ -62,10 +69,11 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         except Exception:
             log.exception(
-                "request failed",
-                extra=_request_fields(scope, request_id, 500, started),
+                "request failed", extra=_request_fields(scope, request_id, 500, started)
             )
-            raise
+            if not started_response:
+                await self.on_error(scope, receive, send_with_id)
+            return
         log.info("request", extra=_request_fields(scope, request_id, status, started))
 
 

@@ -13,12 +13,14 @@ from yoc.settings import PROJECT_DIR
 TEMPLATE_DIR = PROJECT_DIR / "templates"
 
 
-ROLE_LABELS = {
-    "member": i18n.N_("member"),
-    "mentor": i18n.N_("mentor"),
-    "staff": i18n.N_("staff"),
-    "admin": i18n.N_("admin"),
-}
+def _role_labels() -> dict[str, str]:
+    # A context keeps "member" the role apart from "member" the counted noun.
+    return {
+        "member": i18n.pgettext("role", "member"),
+        "mentor": i18n.pgettext("role", "mentor"),
+        "staff": i18n.pgettext("role", "staff"),
+        "admin": i18n.pgettext("role", "admin"),
+    }
 
 
 STATUS_LABELS = {
@@ -29,11 +31,11 @@ STATUS_LABELS = {
 
 
 def role_label(role: str) -> str:
-    return i18n.gettext(ROLE_LABELS.get(str(role), str(role)))
+    return _role_labels().get(str(role), str(role))
 
 
 def role_options() -> list[tuple[str, str]]:
-    return [(value, i18n.gettext(label)) for value, label in ROLE_LABELS.items()]
+    return list(_role_labels().items())
 
 
 def status_label(status: str) -> str:

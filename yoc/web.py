@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -84,12 +84,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_page(request, status)
 
 
-async def _server_error(request: Request, exc: Exception) -> Response:
+async def _server_error(scope: Scope, receive: Receive, send: Send) -> None:
+    request = Request(scope, receive)
     if request.url.path.startswith("/api/"):
-        return api_error(500, "server_error", gettext(
-            "Something went wrong on our side. Please try again."),
-            request_id=getattr(request.state, "request_id", ""))
-    return error_page(request, 500)
+        response = api_error(
+            500, "server_error", gettext("Something went wrong on our side. Please try again."),
+            request_id=request.state.request_id,
+        )
+    elif "yoc.session" not in scope:
+        # The failure came before the session was read: a page without the account menu.
+        response = PlainTextResponse(
+            gettext("Something went wrong on our side. Please try again."), status_code=500
+        )
+    else:
+        response = error_page(request, 500)
+    await response(scope, receive, send)
 
 
 async def _csrf_failed(scope: Scope, receive: Receive, send: Send) -> None:
@@ -140,7 +149,7 @@ def create_app(
         Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
     ]
     middleware = [
-        Middleware(RequestContextMiddleware),
+        Middleware(RequestContextMiddleware, on_error=_server_error),
         Middleware(SecurityHeadersMiddleware, https=settings.https),
         Middleware(SessionMiddleware, settings=settings),
         Middleware(CSRFMiddleware, settings=settings, on_failure=_csrf_failed),
@@ -150,7 +159,7 @@ def create_app(
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={HTTPException: _http_error, 500: _server_error},
+        exception_handlers={HTTPException: _http_error},
     )
     app.state.settings = settings
     app.state.rate_limiter = rate_limiter

@@ -33,7 +33,8 @@ async def users(request: Request) -> Response:
     role = request.query_params.get("role", "")
     page = _page(request)
     found, total = await accounts.search_users(
-        q=q, role=Role(role) if role in Role else None, offset=(page - 1) * PAGE_SIZE,
+        q=q, role=Role(role) if role in {r.value for r in Role} else None,
+        offset=(page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
     )
     return render(
@@ -46,7 +47,7 @@ async def users(request: Request) -> Response:
 
 @requires(Action.MANAGE_USERS)
 async def invite(request: Request) -> Response:
-    context = {"roles": list(Role)}
+    context = {"roles": list(Role), "days": request.app.state.settings.invite_max_age // 86400}
     if request.method == "GET":
         return render(request, "admin/invite.html",
                       {**context, "values": {"role": "mentor"}, "errors": {}})
@@ -77,7 +78,7 @@ async def change_role(request: Request) -> Response:
             return error_page(request, 404)
         flash(request, error.translated(), "error")
         return redirect("/admin/users")
-    flash(request, gettext("%(name)s’s role is changed.", name=user.name))
+    flash(request, gettext("%(name)s’s role has been changed.", name=user.name))
     return redirect("/admin/users")
 
 

@@ -103,7 +103,11 @@ async def password_reset_request(request: Request) -> Response:
             request, "accounts/password_reset_request.html", values=values, error=error
         )
     await accounts.request_password_reset(data.email, settings=request.app.state.settings)
-    return render(request, "accounts/password_reset_sent.html", {"email": data.email})
+    return render(
+        request,
+        "accounts/password_reset_sent.html",
+        {"email": data.email, "minutes": request.app.state.settings.password_reset_max_age // 60},
+    )
 
 
 async def _set_password_page(
@@ -137,7 +141,7 @@ async def password_reset(request: Request) -> Response:
         request,
         TokenPurpose.PASSWORD_RESET,
         "accounts/password_reset_form.html",
-        gettext("Your password is changed, and you are signed in."),
+        gettext("Your password has been changed, and you are signed in."),
     )
 
 
@@ -176,7 +180,7 @@ async def change_password(request: Request) -> Response:
         )
     # Changing the password signed out every session; keep this one signed in.
     await _sign_in(request, user)
-    flash(request, gettext("Your password is changed."))
+    flash(request, gettext("Your password has been changed."))
     return redirect("/account")
 
 

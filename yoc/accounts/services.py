@@ -11,7 +11,7 @@ from yoc import mail
 from yoc.accounts.enums import Role, TokenPurpose
 from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
 from yoc.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from yoc.i18n import N_
+from yoc.i18n import N_, ngettext
 from yoc.ratelimit import RateLimiter
 from yoc.security import hash_password, hash_token, new_token, password_problem, verify_password
 from yoc.settings import Settings
@@ -22,12 +22,15 @@ class RateLimited(DomainError):
     status_code = 429
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(
-            N_("Too many sign-in attempts. Please wait %(minutes)s minutes and try again."),
-            "rate_limited",
-            minutes=max(1, (retry_after + 59) // 60),
-        )
+        super().__init__("Too many sign-in attempts.", "rate_limited")
         self.retry_after = retry_after
+
+    def translated(self) -> str:
+        return ngettext(
+            "Too many sign-in attempts. Please wait %(num)d minute and try again.",
+            "Too many sign-in attempts. Please wait %(num)d minutes and try again.",
+            max(1, (self.retry_after + 59) // 60),
+        )
 
 
 INVALID_LOGIN = N_("That email and password do not match an account.")

@@ -1,0 +1,159 @@
+"""End-to-end fixtures: the real app served by uvicorn in a subprocess, and headless
+Chromium (Debian's, never a downloaded one) driven by Playwright's async API."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from yoc.i18n import translations
+from yoc.settings import PROJECT_DIR
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS_DIR = PROJECT_DIR / "test-artifacts"
+STARTUP_TIMEOUT = 20.0
+E2E_SECRET = "e2e-secret-key-that-is-long-enough-0123456789abcdef"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app (``uvicorn yoc.web:create_app``) on a migrated temporary SQLite file."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
+    tmp = tmp_path_factory.mktemp("e2e")
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "YOC_DATABASE_URL": f"sqlite://{tmp / 'e2e.sqlite3'}",
+        "YOC_SECRET_KEY": E2E_SECRET,
+        "YOC_BASE_URL": base_url,
+        "YOC_ENV": "test",
+        "YOC_RUN_JOBS_IN_PROCESS": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    for name in ("YOC_SMTP_URL", "YOC_REDIS_URL"):  # keep the run self-contained
+        env.pop(name, None)
+
+    migrated = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "yoc.cli", "migrate"],
+        env=env, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60, check=False,
+    )
+    if migrated.returncode != 0:
+        pytest.fail(
+            f"`yoc migrate` exited {migrated.returncode}\n"
+            f"stdout:\n{migrated.stdout}\nstderr:\n{migrated.stderr}"
+        )
+
+    log_path = tmp / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "uvicorn", "yoc.web:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(port)],
+            env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not _healthy(base_url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                _stop(process)
+                state = (f"exited with {process.returncode}" if process.returncode is not None
+                         else "still not healthy")
+                pytest.fail(
+                    f"the app did not answer 200 on {base_url}/healthz within "
+                    f"{STARTUP_TIMEOUT:.0f} s ({state}). Server output:\n"
+                    + log_path.read_text(errors="replace")
+                )
+            time.sleep(0.1)
+        yield base_url
+    finally:
+        _stop(process)
+        if os.environ.get("YOC_E2E_SHOW_SERVER_LOG"):
+            print(log_path.read_text(errors="replace"))  # noqa: T201
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_catalogs() -> None:
+    """``yoc.i18n.translations`` is cached: read the catalogs as they are now on disk,
+    like the freshly started server does."""
+    translations.cache_clear()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as pw:
+        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest.fixture
+async def context(browser: Browser, live_server: str) -> AsyncIterator[BrowserContext]:
+    """A phone-sized, English-speaking browser with no cookies yet."""
+    ctx = await browser.new_context(
+        base_url=live_server,
+        viewport={"width": 360, "height": 740},
+        locale="en-US",
+    )
+    ctx.set_default_timeout(10_000)
+    try:
+        yield ctx
+    finally:
+        await ctx.close()
+
+
+@pytest.fixture
+async def page(context: BrowserContext) -> AsyncIterator[Page]:
+    yield await context.new_page()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    return ARTIFACTS_DIR

@@ -1,0 +1,104 @@
+"""The outbox: a failing mail server delays mail and loses none."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from yoc import mail
+from yoc.mail import MailStatus, OutboxMessage
+from yoc.timeutil import utcnow
+
+from tests.conftest import _free_port
+
+
+async def queue_reset_mail() -> OutboxMessage:
+    return await mail.queue_mail(
+        to="ana@example.org", template="password_reset", language="en",
+        context={"name": "Ana", "link": "http://testserver/password-reset/abc", "minutes": 60},
+    )
+
+
+async def test_queued_mail_is_rendered_in_both_parts(app) -> None:
+    message = await queue_reset_mail()
+
+    assert message.subject == "Choose a new YO-C password"
+    assert "http://testserver/password-reset/abc" in message.body_text
+    assert "<html" not in message.body_text
+    assert 'href="http://testserver/password-reset/abc"' in message.body_html
+    assert message.status == MailStatus.QUEUED
+
+
+async def test_names_are_not_html_escaped_in_the_text_part(app) -> None:
+    message = await mail.queue_mail(
+        to="x@example.org", template="password_reset", language="en",
+        context={"name": "D'Andre & Co", "link": "http://t/x", "minutes": 60},
+    )
+
+    assert "D'Andre & Co" in message.body_text
+    assert "D&#39;Andre &amp; Co" in message.body_html
+
+
+async def test_smtp_down_keeps_the_message_and_retries_later(app, settings, smtp_server) -> None:
+    message = await queue_reset_mail()
+    closed_port = _free_port()
+
+    sent = await mail.deliver_due(settings.with_(smtp_url=f"smtp://127.0.0.1:{closed_port}"))
+
+    assert sent == 0
+    failed = await OutboxMessage.get(id=message.id)
+    assert failed.status == MailStatus.QUEUED
+    assert failed.attempts == 1
+    assert failed.last_error
+    assert failed.next_attempt_at > utcnow()
+
+    # When the retry is due and the server is back, the message goes out.
+    await OutboxMessage.filter(id=message.id).update(next_attempt_at=utcnow())
+    mailbox, smtp_url = smtp_server
+    assert await mail.deliver_due(settings.with_(smtp_url=smtp_url)) == 1
+    delivered = await OutboxMessage.get(id=message.id)
+    assert delivered.status == MailStatus.SENT and delivered.sent_at is not None
+    assert len(mailbox.messages) == 1
+
+
+async def test_a_message_is_sent_once_even_with_two_workers(app, settings, smtp_server) -> None:
+    import asyncio
+
+    mailbox, smtp_url = smtp_server
+    for _ in range(5):
+        await queue_reset_mail()
+    smtp_settings = settings.with_(smtp_url=smtp_url)
+
+    results = await asyncio.gather(
+        mail.deliver_due(smtp_settings), mail.deliver_due(smtp_settings)
+    )
+
+    assert sum(results) == 5
+    assert len(mailbox.messages) == 5
+
+
+async def test_a_claimed_message_is_left_alone_until_the_claim_lapses(
+    app, settings, smtp_server
+) -> None:
+    mailbox, smtp_url = smtp_server
+    message = await queue_reset_mail()
+    await OutboxMessage.filter(id=message.id).update(lease_until=utcnow() + timedelta(minutes=1))
+
+    assert await mail.deliver_due(settings.with_(smtp_url=smtp_url)) == 0
+
+    await OutboxMessage.filter(id=message.id).update(lease_until=utcnow() - timedelta(seconds=1))
+    assert await mail.deliver_due(settings.with_(smtp_url=smtp_url)) == 1
+
+
+async def test_without_smtp_nothing_is_sent_and_nothing_is_lost(app, settings) -> None:
+    message = await queue_reset_mail()
+
+    assert await mail.deliver_due(settings.with_(smtp_url="")) == 0
+    assert (await OutboxMessage.get(id=message.id)).status == MailStatus.QUEUED
+
+
+def test_smtp_url_options() -> None:
+    options = mail.smtp_options("smtps://user%40x:p%3Ass@mail.example.org")
+
+    assert options["hostname"] == "mail.example.org"
+    assert options["port"] == 465 and options["use_tls"] is True
+    assert (options["username"], options["password"]) == ("user@x", "p:ss")

@@ -1,0 +1,109 @@
+"""Settings refuse unsafe production setups; the yoc command fails with one clear line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from yoc.settings import DEV_SECRET_KEY, ConfigError, Settings
+
+STRONG_KEY = "k" * 40
+
+
+def test_defaults_are_for_development() -> None:
+    settings = Settings.from_env({})
+
+    assert settings.env == "development"
+    assert settings.database_url.startswith("sqlite://")
+    settings.check()
+
+
+def test_production_refuses_the_development_secret_key() -> None:
+    settings = Settings.from_env({"YOC_ENV": "production", "YOC_BASE_URL": "https://yoc.org"})
+
+    assert settings.secret_key == DEV_SECRET_KEY
+    with pytest.raises(ConfigError, match="YOC_SECRET_KEY"):
+        settings.check()
+
+
+def test_production_refuses_plain_http() -> None:
+    settings = Settings.from_env({
+        "YOC_ENV": "production", "YOC_SECRET_KEY": STRONG_KEY,
+        "YOC_BASE_URL": "http://yoc.org"})
+
+    with pytest.raises(ConfigError, match="https"):
+        settings.check()
+
+
+def test_production_with_key_and_https_is_accepted() -> None:
+    settings = Settings.from_env({
+        "YOC_ENV": "production", "YOC_SECRET_KEY": STRONG_KEY,
+        "YOC_BASE_URL": "https://yoc.example.org/"})
+
+    settings.check()
+    assert settings.base_url == "https://yoc.example.org"
+    assert settings.run_jobs_in_process is False
+
+
+def run_yoc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "yoc.cli", *args],
+        env={**os.environ, **env}, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_cli_refuses_production_without_secret_in_one_line() -> None:
+    result = run_yoc("migrate", env={"YOC_ENV": "production", "YOC_BASE_URL": "https://x.org"})
+
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("yoc: YOC_SECRET_KEY")
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_user_and_token_and_demo(tmp_path) -> None:
+    env = {"YOC_DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}", "YOC_ENV": "test"}
+    assert run_yoc("migrate", env=env).returncode == 0
+
+    created = run_yoc("create-user", "--email", "Rosa@Example.org", "--password",
+                      "desert bloom 2027", "--role", "admin", "--name", "Rosa", env=env)
+    duplicate = run_yoc("create-user", "--email", "rosa@example.org", "--password",
+                        "desert bloom 2027", "--role", "staff", env=env)
+    weak = run_yoc("create-user", "--email", "weak@example.org", "--password", "123",
+                   "--role", "staff", env=env)
+    token = run_yoc("create-token", "--email", "rosa@example.org", env=env)
+    missing = run_yoc("create-token", "--email", "nobody@example.org", env=env)
+    first_seed = run_yoc("seed-demo", env=env)
+    second_seed = run_yoc("seed-demo", env=env)
+
+    assert created.returncode == 0 and "rosa@example.org" in created.stdout
+    assert duplicate.returncode == 1
+    assert duplicate.stderr == "yoc: email: An account with this email already exists. " \
+        "Try signing in instead.\n"
+    assert weak.returncode == 1 and weak.stderr == "yoc: password: Use at least 8 characters.\n"
+    assert token.returncode == 0 and token.stdout.startswith("yoc_")
+    assert missing.returncode == 1
+    assert missing.stderr == "yoc: No account with the email nobody@example.org.\n"
+    assert "Loaded the demo data." in first_seed.stdout
+    assert "already there" in second_seed.stdout
+    assert "admin@demo.yoc.example" in second_seed.stdout
+
+
+async def test_demo_data_is_loaded_once(app) -> None:
+    from yoc import demo
+    from yoc.accounts.models import User
+    from yoc.members.models import Cohort
+
+    assert await demo.seed() is True
+    assert await demo.seed() is False
+
+    assert await User.filter(role="admin").count() == 1
+    assert await User.filter(role="mentor").count() == 2
+    assert await User.filter(role="member").count() == 6
+    cohorts = await Cohort.all().prefetch_related("members", "mentors")
+    assert sorted(len(c.members) for c in cohorts) == [3, 3]
+    assert all(len(c.mentors) == 1 for c in cohorts)

@@ -1,0 +1,132 @@
+"""Cross-cutting behaviour of every page: headers, cookies, errors, health, logging."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.routing import Route
+
+from yoc.web import create_app
+
+from tests.conftest import log_in
+from tests.factories import PASSWORD, make_user
+
+
+async def test_security_headers_on_every_page(client) -> None:
+    response = await client.get("/")
+
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert "strict-transport-security" not in response.headers
+
+
+async def test_pages_carry_no_inline_script(client) -> None:
+    for path in ("/", "/login", "/signup", "/password-reset"):
+        html = (await client.get(path)).text
+        assert "<script>" not in html and "onclick=" not in html, path
+
+
+async def test_session_cookie_is_httponly_and_lax(client) -> None:
+    await make_user(email="ana@example.org")
+
+    response = await log_in(client, "ana@example.org", PASSWORD)
+
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain http in development
+
+
+async def test_https_adds_hsts_and_secure_cookies(settings) -> None:
+    import httpx
+    from asgi_lifespan import LifespanManager
+
+    app = create_app(settings.with_(base_url="https://yoc.example.org"))
+    async with LifespanManager(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="https://yoc.example.org"
+    ) as client:
+        response = await client.get("/login")
+
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+    assert "; Secure" in response.headers["set-cookie"]
+
+
+async def test_healthz_reports_the_database(client) -> None:
+    response = await client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_healthz_is_503_when_the_database_is_gone(app, client) -> None:
+    from tortoise import connections
+
+    conn = connections.get("default")
+    original = conn.execute_query
+
+    async def broken(*args, **kwargs):
+        raise ConnectionError("database went away")
+
+    conn.execute_query = broken
+    try:
+        response = await client.get("/healthz")
+    finally:
+        conn.execute_query = original
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable"}
+
+
+async def test_unexpected_error_shows_friendly_page_with_request_id(app, client, caplog) -> None:
+    async def boom(request):
+        raise RuntimeError("kaboom")
+
+    app.router.routes.append(Route("/boom", boom))
+    caplog.set_level(logging.INFO, logger="yoc.request")
+
+    response = await client.get("/boom", headers={"X-Request-ID": "req-12345678"})
+
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.text
+    assert "req-12345678" in response.text
+    assert "kaboom" not in response.text
+    failed = [r for r in caplog.records if r.getMessage() == "request failed"]
+    assert len(failed) == 1
+    assert failed[0].request_id == "req-12345678" and failed[0].exc_info
+
+
+async def test_each_request_is_logged_once_with_id_status_and_duration(client, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="yoc.request")
+
+    response = await client.get("/login")
+
+    records = [r for r in caplog.records if r.name == "yoc.request"]
+    assert len(records) == 1
+    record = records[0]
+    assert (record.method, record.path, record.status) == ("GET", "/login", 200)
+    assert record.request_id == response.headers["x-request-id"]
+    assert record.duration_ms >= 0
+
+
+def test_production_log_lines_are_json() -> None:
+    import json
+
+    from yoc.middleware import JsonLogFormatter
+
+    record = logging.LogRecord("yoc.request", logging.INFO, __file__, 1, "request", None, None)
+    record.request_id, record.method, record.path = "abc12345", "GET", "/"
+    record.status, record.duration_ms = 200, 1.5
+
+    line = json.loads(JsonLogFormatter().format(record))
+
+    assert line["request_id"] == "abc12345" and line["status"] == 200
+    assert line["level"] == "info" and line["message"] == "request"
+
+
+async def test_static_files_are_served(client) -> None:
+    response = await client.get("/static/css/site.css")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/css")
