@@ -4,7 +4,6 @@ with its lifespan, an HTTP client, and a real SMTP server."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import socket
 from collections.abc import AsyncIterator, Iterator

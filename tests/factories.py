@@ -20,8 +20,13 @@ def _hash(password: str) -> str:
 
 
 async def make_user(
-    *, role: Role = Role.MEMBER, email: str | None = None, name: str | None = None,
-    password: str = PASSWORD, language: str = "en", is_active: bool = True,
+    *,
+    role: Role = Role.MEMBER,
+    email: str | None = None,
+    name: str | None = None,
+    password: str = PASSWORD,
+    language: str = "en",
+    is_active: bool = True,
 ) -> User:
     n = next(_counter)
     return await User.create(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from yoc.accounts.models import User
-from yoc.i18n import format_datetime, format_money, gettext, negotiate, use_language
-
 from tests.conftest import csrf_from, log_in
 from tests.factories import PASSWORD, make_user
+from yoc.accounts.models import User
+from yoc.i18n import format_datetime, format_money, gettext, negotiate, use_language
 
 
 def spanish(message: str) -> str:
@@ -25,8 +24,12 @@ def html_lang(html: str) -> str:
 def test_negotiation_order() -> None:
     assert negotiate(user_language="es", cookie_language="en", accept_language="en") == "es"
     assert negotiate(user_language=None, cookie_language="es", accept_language="en") == "es"
-    assert negotiate(user_language=None, cookie_language=None,
-                     accept_language="fr-FR,es-MX;q=0.8,en;q=0.5") == "es"
+    assert (
+        negotiate(
+            user_language=None, cookie_language=None, accept_language="fr-FR,es-MX;q=0.8,en;q=0.5"
+        )
+        == "es"
+    )
     assert negotiate(user_language=None, cookie_language=None, accept_language="de") == "en"
     assert negotiate(user_language=None, cookie_language="xx", accept_language=None) == "en"
 
@@ -43,8 +46,9 @@ async def test_switcher_sets_cookie_and_page_is_spanish(client) -> None:
     home = await client.get("/")
     assert html_lang(home.text) == "en"
 
-    response = await client.post("/language", data={
-        "lang": "es", "next": "/login", "csrf_token": csrf_from(home.text)})
+    response = await client.post(
+        "/language", data={"lang": "es", "next": "/login", "csrf_token": csrf_from(home.text)}
+    )
 
     assert response.status_code == 303
     assert response.headers["location"] == "/login"
@@ -59,8 +63,9 @@ async def test_switcher_stores_the_preference_of_a_signed_in_user(client) -> Non
     await log_in(client, "ana@example.org", PASSWORD)
     page = await client.get("/account")
 
-    await client.post("/language", data={
-        "lang": "es", "next": "/account", "csrf_token": csrf_from(page.text)})
+    await client.post(
+        "/language", data={"lang": "es", "next": "/account", "csrf_token": csrf_from(page.text)}
+    )
 
     assert (await User.get(email="ana@example.org")).language == "es"
     client.cookies.delete("lang")
@@ -79,8 +84,10 @@ async def test_user_preference_beats_the_browser(client) -> None:
 async def test_switcher_ignores_unknown_languages_and_foreign_targets(client) -> None:
     home = await client.get("/")
 
-    response = await client.post("/language", data={
-        "lang": "xx", "next": "https://evil.example/", "csrf_token": csrf_from(home.text)})
+    response = await client.post(
+        "/language",
+        data={"lang": "xx", "next": "https://evil.example/", "csrf_token": csrf_from(home.text)},
+    )
 
     assert response.headers["location"] == "/"
     assert "lang" not in response.cookies
@@ -88,9 +95,17 @@ async def test_switcher_ignores_unknown_languages_and_foreign_targets(client) ->
 
 async def test_validation_errors_are_in_spanish(client) -> None:
     page = await client.get("/signup", headers={"Accept-Language": "es"})
-    response = await client.post("/signup", headers={"Accept-Language": "es"}, data={
-        "name": "", "email": "nope", "password": "x", "password_confirm": "x",
-        "csrf_token": csrf_from(page.text)})
+    response = await client.post(
+        "/signup",
+        headers={"Accept-Language": "es"},
+        data={
+            "name": "",
+            "email": "nope",
+            "password": "x",
+            "password_confirm": "x",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
 
     assert response.status_code == 422
     assert spanish("This field is required.") in response.text
@@ -125,10 +140,12 @@ def test_every_message_has_a_spanish_translation() -> None:
         catalog = read_po(f, locale="es")
     with open(LOCALE_DIR / "messages.pot", "rb") as f:
         template = read_po(f)
-    untranslated = [
-        m.id for m in template
-        if m.id and (not catalog.get(m.id) or not all(
-            catalog.get(m.id).string if isinstance(catalog.get(m.id).string, tuple)
-            else [catalog.get(m.id).string]) or catalog.get(m.id).fuzzy)
-    ]
-    assert untranslated == []
+
+    def translated(message) -> bool:
+        entry = catalog.get(message.id, context=message.context)
+        if entry is None or entry.fuzzy:
+            return False
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        return all(strings)
+
+    assert [m.id for m in template if m.id and not translated(m)] == []

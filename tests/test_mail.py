@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.conftest import _free_port
 from yoc import mail
 from yoc.mail import MailStatus, OutboxMessage
 from yoc.timeutil import utcnow
 
-from tests.conftest import _free_port
-
 
 async def queue_reset_mail() -> OutboxMessage:
     return await mail.queue_mail(
-        to="ana@example.org", template="password_reset", language="en",
+        to="ana@example.org",
+        template="password_reset",
+        language="en",
         context={"name": "Ana", "link": "http://testserver/password-reset/abc", "minutes": 60},
     )
 
@@ -30,7 +31,9 @@ async def test_queued_mail_is_rendered_in_both_parts(app) -> None:
 
 async def test_names_are_not_html_escaped_in_the_text_part(app) -> None:
     message = await mail.queue_mail(
-        to="x@example.org", template="password_reset", language="en",
+        to="x@example.org",
+        template="password_reset",
+        language="en",
         context={"name": "D'Andre & Co", "link": "http://t/x", "minutes": 60},
     )
 
@@ -68,9 +71,7 @@ async def test_a_message_is_sent_once_even_with_two_workers(app, settings, smtp_
         await queue_reset_mail()
     smtp_settings = settings.with_(smtp_url=smtp_url)
 
-    results = await asyncio.gather(
-        mail.deliver_due(smtp_settings), mail.deliver_due(smtp_settings)
-    )
+    results = await asyncio.gather(mail.deliver_due(smtp_settings), mail.deliver_due(smtp_settings))
 
     assert sum(results) == 5
     assert len(mailbox.messages) == 5

@@ -56,15 +56,22 @@ async def test_redis_limiter_serves_the_app(settings, redis_limiter) -> None:
     await redis_limiter.reset("login:ip:127.0.0.1")
     await redis_limiter.reset("login:account:ana@example.org")
     app = create_app(settings.with_(redis_url=REDIS_URL))
-    async with LifespanManager(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 5000)),
-        base_url="http://testserver",
-    ) as client:
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 5000)),
+            base_url="http://testserver",
+        ) as client,
+    ):
         await _empty_tables()
         token = csrf_from((await client.get("/login")).text)
         statuses = [
-            (await client.post("/login", data={
-                "email": "ana@example.org", "password": "x", "csrf_token": token})).status_code
+            (
+                await client.post(
+                    "/login",
+                    data={"email": "ana@example.org", "password": "x", "csrf_token": token},
+                )
+            ).status_code
             for _ in range(11)
         ]
 

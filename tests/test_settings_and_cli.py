@@ -29,18 +29,22 @@ def test_production_refuses_the_development_secret_key() -> None:
 
 
 def test_production_refuses_plain_http() -> None:
-    settings = Settings.from_env({
-        "YOC_ENV": "production", "YOC_SECRET_KEY": STRONG_KEY,
-        "YOC_BASE_URL": "http://yoc.org"})
+    settings = Settings.from_env(
+        {"YOC_ENV": "production", "YOC_SECRET_KEY": STRONG_KEY, "YOC_BASE_URL": "http://yoc.org"}
+    )
 
     with pytest.raises(ConfigError, match="https"):
         settings.check()
 
 
 def test_production_with_key_and_https_is_accepted() -> None:
-    settings = Settings.from_env({
-        "YOC_ENV": "production", "YOC_SECRET_KEY": STRONG_KEY,
-        "YOC_BASE_URL": "https://yoc.example.org/"})
+    settings = Settings.from_env(
+        {
+            "YOC_ENV": "production",
+            "YOC_SECRET_KEY": STRONG_KEY,
+            "YOC_BASE_URL": "https://yoc.example.org/",
+        }
+    )
 
     settings.check()
     assert settings.base_url == "https://yoc.example.org"
@@ -52,7 +56,10 @@ def run_yoc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
     return subprocess.run(
         [sys.executable, "-m", "yoc.cli", *args],
-        env={**os.environ, **env}, capture_output=True, text=True, timeout=60,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -69,12 +76,38 @@ def test_cli_user_and_token_and_demo(tmp_path) -> None:
     env = {"YOC_DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}", "YOC_ENV": "test"}
     assert run_yoc("migrate", env=env).returncode == 0
 
-    created = run_yoc("create-user", "--email", "Rosa@Example.org", "--password",
-                      "desert bloom 2027", "--role", "admin", "--name", "Rosa", env=env)
-    duplicate = run_yoc("create-user", "--email", "rosa@example.org", "--password",
-                        "desert bloom 2027", "--role", "staff", env=env)
-    weak = run_yoc("create-user", "--email", "weak@example.org", "--password", "123",
-                   "--role", "staff", env=env)
+    created = run_yoc(
+        "create-user",
+        "--email",
+        "Rosa@Example.org",
+        "--password",
+        "desert bloom 2027",
+        "--role",
+        "admin",
+        "--name",
+        "Rosa",
+        env=env,
+    )
+    duplicate = run_yoc(
+        "create-user",
+        "--email",
+        "rosa@example.org",
+        "--password",
+        "desert bloom 2027",
+        "--role",
+        "staff",
+        env=env,
+    )
+    weak = run_yoc(
+        "create-user",
+        "--email",
+        "weak@example.org",
+        "--password",
+        "123",
+        "--role",
+        "staff",
+        env=env,
+    )
     token = run_yoc("create-token", "--email", "rosa@example.org", env=env)
     missing = run_yoc("create-token", "--email", "nobody@example.org", env=env)
     first_seed = run_yoc("seed-demo", env=env)
@@ -82,8 +115,10 @@ def test_cli_user_and_token_and_demo(tmp_path) -> None:
 
     assert created.returncode == 0 and "rosa@example.org" in created.stdout
     assert duplicate.returncode == 1
-    assert duplicate.stderr == "yoc: email: An account with this email already exists. " \
+    assert (
+        duplicate.stderr == "yoc: email: An account with this email already exists. "
         "Try signing in instead.\n"
+    )
     assert weak.returncode == 1 and weak.stderr == "yoc: password: Use at least 8 characters.\n"
     assert token.returncode == 0 and token.stdout.startswith("yoc_")
     assert missing.returncode == 1

@@ -6,10 +6,9 @@ import logging
 
 from starlette.routing import Route
 
-from yoc.web import create_app
-
 from tests.conftest import log_in
 from tests.factories import PASSWORD, make_user
+from yoc.web import create_app
 
 
 async def test_security_headers_on_every_page(client) -> None:
@@ -44,9 +43,12 @@ async def test_https_adds_hsts_and_secure_cookies(settings) -> None:
     from asgi_lifespan import LifespanManager
 
     app = create_app(settings.with_(base_url="https://yoc.example.org"))
-    async with LifespanManager(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="https://yoc.example.org"
-    ) as client:
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="https://yoc.example.org"
+        ) as client,
+    ):
         response = await client.get("/login")
 
     assert response.headers["strict-transport-security"].startswith("max-age=")

@@ -66,8 +66,11 @@ async def _create_user(settings: Settings, args: argparse.Namespace) -> None:
 
     async def work() -> None:
         user = await accounts.create_user(
-            email=args.email, name=args.name or args.email.split("@")[0],
-            role=Role(args.role), password=args.password, language=args.language,
+            email=args.email,
+            name=args.name or args.email.split("@")[0],
+            role=Role(args.role),
+            password=args.password,
+            language=args.language,
         )
         print(f"Created {user.role.value} {user.email} (id {user.id}).")
 

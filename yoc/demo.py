@@ -26,14 +26,26 @@ class DemoPerson:
 PEOPLE = [
     DemoPerson("admin@demo.yoc.example", "Rosa Admin (demo)", Role.ADMIN, "en"),
     DemoPerson("staff@demo.yoc.example", "Tomás Staff (demo)", Role.STAFF, "es"),
-    DemoPerson("mentor.lucia@demo.yoc.example", "Lucía Mentora (demo)", Role.MENTOR, "es",
-               "summer-2027-north-shore"),
-    DemoPerson("mentor.daniel@demo.yoc.example", "Daniel Mentor (demo)", Role.MENTOR, "en",
-               "summer-2027-mecca-thermal"),
+    DemoPerson(
+        "mentor.lucia@demo.yoc.example",
+        "Lucía Mentora (demo)",
+        Role.MENTOR,
+        "es",
+        "summer-2027-north-shore",
+    ),
+    DemoPerson(
+        "mentor.daniel@demo.yoc.example",
+        "Daniel Mentor (demo)",
+        Role.MENTOR,
+        "en",
+        "summer-2027-mecca-thermal",
+    ),
     DemoPerson("ana@demo.yoc.example", "Ana Demo", Role.MEMBER, "es", "summer-2027-north-shore"),
     DemoPerson("beto@demo.yoc.example", "Beto Demo", Role.MEMBER, "en", "summer-2027-north-shore"),
     DemoPerson("cami@demo.yoc.example", "Cami Demo", Role.MEMBER, "es", "summer-2027-north-shore"),
-    DemoPerson("dani@demo.yoc.example", "Dani Demo", Role.MEMBER, "en", "summer-2027-mecca-thermal"),
+    DemoPerson(
+        "dani@demo.yoc.example", "Dani Demo", Role.MEMBER, "en", "summer-2027-mecca-thermal"
+    ),
     DemoPerson("eli@demo.yoc.example", "Eli Demo", Role.MEMBER, "es", "summer-2027-mecca-thermal"),
     DemoPerson("fer@demo.yoc.example", "Fer Demo", Role.MEMBER, "en", "summer-2027-mecca-thermal"),
 ]
@@ -54,11 +66,17 @@ async def seed() -> bool:
         }
         for person in PEOPLE:
             user = await accounts.create_user(
-                email=person.email, name=person.name, role=person.role,
-                password=DEMO_PASSWORD, language=person.language,
+                email=person.email,
+                name=person.name,
+                role=person.role,
+                password=DEMO_PASSWORD,
+                language=person.language,
             )
             if person.cohort:
-                relation = cohorts[person.cohort].mentors if person.role == Role.MENTOR \
+                relation = (
+                    cohorts[person.cohort].mentors
+                    if person.role == Role.MENTOR
                     else cohorts[person.cohort].members
+                )
                 await relation.add(user)
     return True

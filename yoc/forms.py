@@ -50,7 +50,9 @@ def parse(model: type[M], data: dict[str, Any]) -> M:
                 name = getattr(cause, "field", name)
                 fields.setdefault(name, str(cause))
             else:
-                fields.setdefault(name, _MESSAGES.get(error["type"], N_("This value is not valid.")))
+                fields.setdefault(
+                    name, _MESSAGES.get(error["type"], N_("This value is not valid."))
+                )
         raise ValidationFailed(fields) from None
 
 

@@ -133,8 +133,11 @@ def error_page(request: Request, status_code: int, message: str | None = None) -
     return render(
         request,
         name,
-        {"status_code": status_code, "message": message,
-         "title": gettext(ERROR_TITLES.get(status_code, ERROR_TITLES[400]))},
+        {
+            "status_code": status_code,
+            "message": message,
+            "title": gettext(ERROR_TITLES.get(status_code, ERROR_TITLES[400])),
+        },
         status_code=status_code,
     )
 

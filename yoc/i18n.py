@@ -25,7 +25,9 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 
-_language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
+_language: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "language", default=DEFAULT_LANGUAGE
+)
 _timezone: contextvars.ContextVar[str] = contextvars.ContextVar(
     "timezone", default="America/Los_Angeles"
 )

@@ -116,8 +116,8 @@ async def _claim(now: datetime, limit: int) -> list[OutboxMessage]:
     due = Q(status=MailStatus.QUEUED, next_attempt_at__lte=now) & (
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     )
-    candidates = await OutboxMessage.filter(due).order_by("id").limit(limit).values_list(
-        "id", flat=True
+    candidates = (
+        await OutboxMessage.filter(due).order_by("id").limit(limit).values_list("id", flat=True)
     )
     claimed = []
     for message_id in candidates:

@@ -68,9 +68,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
-            log.exception(
-                "request failed", extra=_request_fields(scope, request_id, 500, started)
-            )
+            log.exception("request failed", extra=_request_fields(scope, request_id, 500, started))
             if not started_response:
                 await self.on_error(scope, receive, send_with_id)
             return
@@ -181,7 +179,8 @@ class SessionMiddleware:
         if session.flashes:
             payload["f"] = session.flashes
         value = self.serializer.dumps(payload)
-        return f"{SESSION_COOKIE}={value}; {self.cookie_attrs}; Max-Age={self.settings.session_max_age}"
+        max_age = self.settings.session_max_age
+        return f"{SESSION_COOKIE}={value}; {self.cookie_attrs}; Max-Age={max_age}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

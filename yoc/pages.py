@@ -45,7 +45,10 @@ async def set_language(request: Request) -> Response:
         await accounts.set_language(user, data.lang)
     response = redirect(back)
     response.set_cookie(
-        LANG_COOKIE, data.lang, max_age=365 * 24 * 3600, samesite="lax",
+        LANG_COOKIE,
+        data.lang,
+        max_age=365 * 24 * 3600,
+        samesite="lax",
         secure=request.app.state.settings.https,
     )
     return response

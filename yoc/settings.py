@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlparse
 
 DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - refused outside development

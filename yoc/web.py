@@ -20,7 +20,8 @@ from starlette.types import Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
 from yoc import jobs
-from yoc.accounts import admin_routes, routes as account_routes
+from yoc.accounts import admin_routes
+from yoc.accounts import routes as account_routes
 from yoc.api import routes as api_routes
 from yoc.db import tortoise_config
 from yoc.http import api_error, current_user, error_page, session
@@ -33,8 +34,8 @@ from yoc.middleware import (
     SessionMiddleware,
     TextLogFormatter,
 )
-from yoc.permissions import Action, can
 from yoc.pages import routes as page_routes
+from yoc.permissions import Action, can
 from yoc.ratelimit import DatabaseRateLimiter, RateLimiter, RedisRateLimiter
 from yoc.security import SecurityHeadersMiddleware, csrf_token
 from yoc.settings import PROJECT_DIR, Settings
@@ -70,8 +71,7 @@ def _template_context(request: Request) -> dict:
         "flashes": sess.pop_flashes(),
         "language": request.scope.get("language", "en"),
         "request_id": request.state.request_id if hasattr(request.state, "request_id") else "",
-        "current_path": request.url.path
-        + (f"?{request.url.query}" if request.url.query else ""),
+        "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
     }
 
 
@@ -79,8 +79,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if request.url.path.startswith("/api/"):
         codes = {404: "not_found", 405: "method_not_allowed"}
-        return api_error(status, codes.get(status, "error"), gettext("Not found.")
-                         if status == 404 else gettext("That request did not work."))
+        return api_error(
+            status,
+            codes.get(status, "error"),
+            gettext("Not found.") if status == 404 else gettext("That request did not work."),
+        )
     return error_page(request, status)
 
 
@@ -88,7 +91,9 @@ async def _server_error(scope: Scope, receive: Receive, send: Send) -> None:
     request = Request(scope, receive)
     if request.url.path.startswith("/api/"):
         response = api_error(
-            500, "server_error", gettext("Something went wrong on our side. Please try again."),
+            500,
+            "server_error",
+            gettext("Something went wrong on our side. Please try again."),
             request_id=request.state.request_id,
         )
     elif "yoc.session" not in scope:
@@ -163,7 +168,5 @@ def create_app(
     )
     app.state.settings = settings
     app.state.rate_limiter = rate_limiter
-    app.state.templates = Jinja2Templates(
-        env=environment(), context_processors=[_template_context]
-    )
+    app.state.templates = Jinja2Templates(env=environment(), context_processors=[_template_context])
     return app

@@ -6,12 +6,11 @@ import re
 
 import pytest
 
+from tests.conftest import csrf_from, log_in, post_form
+from tests.factories import PASSWORD, make_user
 from yoc import jobs, mail
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User, UserSession
-
-from tests.conftest import csrf_from, log_in, post_form
-from tests.factories import PASSWORD, make_user
 
 ADMIN_PAGES = ["/admin/users", "/admin/users/invite", "/admin/tokens", "/admin/outbox"]
 
@@ -44,7 +43,7 @@ async def test_admin_pages_open_for_admins(client, path) -> None:
     response = await client.get(path)
 
     assert response.status_code == 200
-    assert '<h1>' in response.text
+    assert "<h1>" in response.text
 
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.MENTOR, Role.STAFF])
@@ -54,12 +53,16 @@ async def test_admin_actions_are_403_for_other_roles_and_change_nothing(client, 
     await log_in(client, "someone@example.org", PASSWORD)
     token = csrf_from((await client.get("/account")).text)
 
-    role_change = await client.post(f"/admin/users/{target.id}/role",
-                                    data={"role": "admin", "csrf_token": token})
-    deactivate = await client.post(f"/admin/users/{target.id}/active",
-                                   data={"active": "0", "csrf_token": token})
-    invite = await client.post("/admin/users/invite", data={
-        "name": "X", "email": "x@example.org", "role": "admin", "csrf_token": token})
+    role_change = await client.post(
+        f"/admin/users/{target.id}/role", data={"role": "admin", "csrf_token": token}
+    )
+    deactivate = await client.post(
+        f"/admin/users/{target.id}/active", data={"active": "0", "csrf_token": token}
+    )
+    invite = await client.post(
+        "/admin/users/invite",
+        data={"name": "X", "email": "x@example.org", "role": "admin", "csrf_token": token},
+    )
 
     assert (role_change.status_code, deactivate.status_code, invite.status_code) == (403, 403, 403)
     target = await User.get(id=target.id)
@@ -72,8 +75,9 @@ async def test_admin_action_on_missing_person_is_404(client) -> None:
     await log_in(client, "admin@example.org", PASSWORD)
     token = csrf_from((await client.get("/admin/users")).text)
 
-    response = await client.post("/admin/users/99999/role",
-                                 data={"role": "staff", "csrf_token": token})
+    response = await client.post(
+        "/admin/users/99999/role", data={"role": "staff", "csrf_token": token}
+    )
 
     assert response.status_code == 404
 
@@ -85,9 +89,11 @@ async def test_invited_mentor_gets_mail_sets_password_and_signs_in(
     await make_user(email="admin@example.org", name="Rosa", role=Role.ADMIN)
     await log_in(client, "admin@example.org", PASSWORD)
 
-    response = await post_form(client, "/admin/users/invite", {
-        "name": "Lucía Torres", "email": "lucia@example.org", "role": "mentor",
-        "language": "es"})
+    response = await post_form(
+        client,
+        "/admin/users/invite",
+        {"name": "Lucía Torres", "email": "lucia@example.org", "role": "mentor", "language": "es"},
+    )
     assert response.status_code == 303
     await jobs.run_once(app.state.settings.with_(smtp_url=smtp_url))
 
@@ -101,9 +107,14 @@ async def test_invited_mentor_gets_mail_sets_password_and_signs_in(
     client.cookies.clear()
     form = await client.get(link)
     assert "Lucía Torres" in form.text
-    done = await client.post(link, data={
-        "password": "sunrise over the salton sea", "password_confirm": "sunrise over the salton sea",
-        "csrf_token": csrf_from(form.text)})
+    done = await client.post(
+        link,
+        data={
+            "password": "sunrise over the salton sea",
+            "password_confirm": "sunrise over the salton sea",
+            "csrf_token": csrf_from(form.text),
+        },
+    )
     assert done.status_code == 303
     assert (await client.get("/dashboard")).status_code == 200
     assert (await client.get(link)).status_code == 400
@@ -113,8 +124,9 @@ async def test_invitation_with_bad_input_keeps_values(client) -> None:
     await make_user(email="admin@example.org", role=Role.ADMIN)
     await log_in(client, "admin@example.org", PASSWORD)
 
-    response = await post_form(client, "/admin/users/invite", {
-        "name": "Lucía", "email": "not an email", "role": "mentor"})
+    response = await post_form(
+        client, "/admin/users/invite", {"name": "Lucía", "email": "not an email", "role": "mentor"}
+    )
 
     assert response.status_code == 422
     assert 'value="Lucía"' in response.text
@@ -127,8 +139,9 @@ async def test_admin_changes_a_role(client) -> None:
     await make_user(email="admin@example.org", role=Role.ADMIN)
     await log_in(client, "admin@example.org", PASSWORD)
 
-    response = await post_form(client, "/admin/users", {"role": "mentor"},
-                               action=f"/admin/users/{target.id}/role")
+    response = await post_form(
+        client, "/admin/users", {"role": "mentor"}, action=f"/admin/users/{target.id}/role"
+    )
 
     assert response.status_code == 303
     assert (await User.get(id=target.id)).role == Role.MENTOR
@@ -138,8 +151,9 @@ async def test_admin_cannot_demote_themselves(client) -> None:
     admin = await make_user(email="admin@example.org", role=Role.ADMIN)
     await log_in(client, "admin@example.org", PASSWORD)
 
-    await post_form(client, "/admin/users", {"role": "member"},
-                    action=f"/admin/users/{admin.id}/role")
+    await post_form(
+        client, "/admin/users", {"role": "member"}, action=f"/admin/users/{admin.id}/role"
+    )
 
     assert (await User.get(id=admin.id)).role == Role.ADMIN
     page = await client.get("/admin/users")
@@ -157,8 +171,9 @@ async def test_deactivating_signs_the_person_out_everywhere(app, client) -> None
         await make_user(email="admin@example.org", role=Role.ADMIN)
         await log_in(client, "admin@example.org", PASSWORD)
 
-        await post_form(client, "/admin/users", {"active": "0"},
-                        action=f"/admin/users/{target.id}/active")
+        await post_form(
+            client, "/admin/users", {"active": "0"}, action=f"/admin/users/{target.id}/active"
+        )
 
         assert (await ana.get("/dashboard")).status_code == 303
     assert await UserSession.filter(user_id=target.id).count() == 0

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
+from tests.conftest import csrf_from, log_in
+from tests.factories import PASSWORD, make_user
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
 from yoc.accounts.models import ApiToken
-
-from tests.conftest import csrf_from, log_in
-from tests.factories import PASSWORD, make_user
 
 
 def bearer(secret: str) -> dict[str, str]:
@@ -25,15 +24,21 @@ async def test_me_without_credentials_is_401(client) -> None:
 
 
 async def test_me_with_a_token_describes_its_owner(client) -> None:
-    user = await make_user(email="door@example.org", name="Door Phone", role=Role.STAFF,
-                           language="es")
+    user = await make_user(
+        email="door@example.org", name="Door Phone", role=Role.STAFF, language="es"
+    )
     _, secret = await accounts.create_api_token(user, "Gate 1")
 
     response = await client.get("/api/v1/me", headers=bearer(secret))
 
     assert response.status_code == 200
-    assert response.json() == {"id": user.id, "email": "door@example.org",
-                               "name": "Door Phone", "role": "staff", "language": "es"}
+    assert response.json() == {
+        "id": user.id,
+        "email": "door@example.org",
+        "name": "Door Phone",
+        "role": "staff",
+        "language": "es",
+    }
 
 
 async def test_me_ignores_the_session_cookie(client) -> None:
@@ -58,8 +63,9 @@ async def test_staff_creates_token_in_browser_sees_it_once_and_can_revoke_it(cli
     await log_in(client, "staff@example.org", PASSWORD)
     page = await client.get("/account")
 
-    created = await client.post("/account/tokens", data={
-        "name": "Gate 2 phone", "csrf_token": csrf_from(page.text)})
+    created = await client.post(
+        "/account/tokens", data={"name": "Gate 2 phone", "csrf_token": csrf_from(page.text)}
+    )
 
     assert created.status_code == 200
     secret = re.search(r'id="new-token">(yoc_[^<]+)<', created.text).group(1)
@@ -68,8 +74,9 @@ async def test_staff_creates_token_in_browser_sees_it_once_and_can_revoke_it(cli
     assert "Gate 2 phone" in listing.text and secret not in listing.text
 
     token = await ApiToken.get(name="Gate 2 phone")
-    revoked = await client.post(f"/account/tokens/{token.id}/revoke",
-                                data={"csrf_token": csrf_from(listing.text)})
+    revoked = await client.post(
+        f"/account/tokens/{token.id}/revoke", data={"csrf_token": csrf_from(listing.text)}
+    )
 
     assert revoked.status_code == 303
     assert (await client.get("/api/v1/me", headers=bearer(secret))).status_code == 401
@@ -82,8 +89,9 @@ async def test_someone_elses_token_cannot_be_revoked_and_is_not_confirmed(client
     await log_in(client, "other@example.org", PASSWORD)
     page = await client.get("/account")
 
-    response = await client.post(f"/account/tokens/{token.id}/revoke",
-                                 data={"csrf_token": csrf_from(page.text)})
+    response = await client.post(
+        f"/account/tokens/{token.id}/revoke", data={"csrf_token": csrf_from(page.text)}
+    )
 
     assert response.status_code == 404
     assert (await client.get("/api/v1/me", headers=bearer(secret))).status_code == 200
@@ -98,8 +106,9 @@ async def test_admin_lists_and_revokes_anyones_token(client) -> None:
     listing = await client.get("/admin/tokens")
     assert listing.status_code == 200
     assert "Gate Volunteer" in listing.text and "Gate 1" in listing.text
-    response = await client.post(f"/account/tokens/{token.id}/revoke",
-                                 data={"csrf_token": csrf_from(listing.text)})
+    response = await client.post(
+        f"/account/tokens/{token.id}/revoke", data={"csrf_token": csrf_from(listing.text)}
+    )
 
     assert response.status_code == 303
     assert response.headers["location"] == "/admin/tokens"
@@ -111,8 +120,9 @@ async def test_members_have_no_token_section_and_cannot_create_one(client) -> No
     await log_in(client, "ana@example.org", PASSWORD)
     page = await client.get("/account")
 
-    response = await client.post("/account/tokens", data={
-        "name": "mine", "csrf_token": csrf_from(page.text)})
+    response = await client.post(
+        "/account/tokens", data={"name": "mine", "csrf_token": csrf_from(page.text)}
+    )
 
     assert "API tokens" not in page.text
     assert response.status_code == 403
@@ -137,7 +147,12 @@ async def test_openapi_document_describes_me(client) -> None:
     assert operation["security"] == [{"bearerAuth": []}]
     assert set(operation["responses"]) == {"200", "401"}
     assert set(doc["components"]["schemas"]["Me"]["properties"]) == {
-        "id", "email", "name", "role", "language"}
+        "id",
+        "email",
+        "name",
+        "role",
+        "language",
+    }
 
 
 async def test_unknown_api_path_answers_json_404(client) -> None:

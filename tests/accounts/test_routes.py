@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import re
 
+from tests.conftest import csrf_from, log_in, post_form
+from tests.factories import PASSWORD, make_user
 from yoc import jobs
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User, UserSession
 from yoc.i18n import gettext, use_language
 
-from tests.conftest import csrf_from, log_in, post_form
-from tests.factories import PASSWORD, make_user
-
 
 async def test_signup_creates_member_and_signs_in(client) -> None:
-    response = await post_form(client, "/signup", {
-        "name": "Itzel Ramírez", "email": "Itzel@Example.org",
-        "password": "palm trees at dusk", "password_confirm": "palm trees at dusk",
-        "language": "es",
-    })
+    response = await post_form(
+        client,
+        "/signup",
+        {
+            "name": "Itzel Ramírez",
+            "email": "Itzel@Example.org",
+            "password": "palm trees at dusk",
+            "password_confirm": "palm trees at dusk",
+            "language": "es",
+        },
+    )
 
     assert response.status_code == 303
     assert response.headers["location"] == "/dashboard"
@@ -31,10 +36,17 @@ async def test_signup_creates_member_and_signs_in(client) -> None:
 
 
 async def test_signup_with_bad_input_keeps_what_was_typed_and_stores_nothing(client) -> None:
-    response = await post_form(client, "/signup", {
-        "name": "Itzel", "email": "not-an-email", "password": "short",
-        "password_confirm": "short", "language": "en",
-    })
+    response = await post_form(
+        client,
+        "/signup",
+        {
+            "name": "Itzel",
+            "email": "not-an-email",
+            "password": "short",
+            "password_confirm": "short",
+            "language": "en",
+        },
+    )
 
     assert response.status_code == 422
     assert "Enter an email address like name@example.com." in response.text
@@ -45,10 +57,16 @@ async def test_signup_with_bad_input_keeps_what_was_typed_and_stores_nothing(cli
 
 
 async def test_signup_refuses_common_password(client) -> None:
-    response = await post_form(client, "/signup", {
-        "name": "Itzel", "email": "itzel@example.org", "password": "password123",
-        "password_confirm": "password123",
-    })
+    response = await post_form(
+        client,
+        "/signup",
+        {
+            "name": "Itzel",
+            "email": "itzel@example.org",
+            "password": "password123",
+            "password_confirm": "password123",
+        },
+    )
 
     assert response.status_code == 422
     assert "This password is too common" in response.text
@@ -58,23 +76,37 @@ async def test_signup_refuses_common_password(client) -> None:
 async def test_signup_accepts_a_64_character_passphrase(client) -> None:
     passphrase = "we marched from Mecca to the school board and we spoke up loudly"
     assert len(passphrase) >= 64
-    response = await post_form(client, "/signup", {
-        "name": "Itzel", "email": "itzel@example.org", "password": passphrase,
-        "password_confirm": passphrase,
-    })
+    response = await post_form(
+        client,
+        "/signup",
+        {
+            "name": "Itzel",
+            "email": "itzel@example.org",
+            "password": passphrase,
+            "password_confirm": passphrase,
+        },
+    )
 
     assert response.status_code == 303
     await client.post("/logout", data={"csrf_token": csrf_from((await client.get("/")).text)})
-    assert (await log_in(client, "itzel@example.org", passphrase)).headers["location"] == "/dashboard"
+    assert (await log_in(client, "itzel@example.org", passphrase)).headers[
+        "location"
+    ] == "/dashboard"
 
 
 async def test_signup_with_taken_email_in_other_case_is_refused(client) -> None:
     await make_user(email="itzel@example.org")
 
-    response = await post_form(client, "/signup", {
-        "name": "Itzel", "email": "ITZEL@example.org", "password": PASSWORD,
-        "password_confirm": PASSWORD,
-    })
+    response = await post_form(
+        client,
+        "/signup",
+        {
+            "name": "Itzel",
+            "email": "ITZEL@example.org",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
+    )
 
     assert response.status_code == 422
     assert "An account with this email already exists" in response.text
@@ -84,10 +116,12 @@ async def test_signup_with_taken_email_in_other_case_is_refused(client) -> None:
 async def test_login_with_wrong_password_says_so_without_revealing_which(client) -> None:
     await make_user(email="mentor@example.org", role=Role.MENTOR)
 
-    wrong_password = await post_form(client, "/login", {
-        "email": "mentor@example.org", "password": "not the password"})
-    no_account = await post_form(client, "/login", {
-        "email": "nobody@example.org", "password": "not the password"})
+    wrong_password = await post_form(
+        client, "/login", {"email": "mentor@example.org", "password": "not the password"}
+    )
+    no_account = await post_form(
+        client, "/login", {"email": "nobody@example.org", "password": "not the password"}
+    )
 
     assert wrong_password.status_code == no_account.status_code == 400
     message = "That email and password do not match an account."
@@ -100,9 +134,15 @@ async def test_login_is_case_insensitive_and_returns_to_next_page(client) -> Non
     await make_user(email="mentor@example.org", role=Role.MENTOR)
 
     page = await client.get("/login?next=/account")
-    response = await client.post("/login?next=/account", data={
-        "email": "MENTOR@Example.org", "password": PASSWORD, "next": "/account",
-        "csrf_token": csrf_from(page.text)})
+    response = await client.post(
+        "/login?next=/account",
+        data={
+            "email": "MENTOR@Example.org",
+            "password": PASSWORD,
+            "next": "/account",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
 
     assert response.status_code == 303
     assert response.headers["location"] == "/account"
@@ -112,9 +152,15 @@ async def test_login_never_redirects_to_another_site(client) -> None:
     await make_user(email="mentor@example.org")
 
     page = await client.get("/login")
-    response = await client.post("/login", data={
-        "email": "mentor@example.org", "password": PASSWORD, "next": "//evil.example/",
-        "csrf_token": csrf_from(page.text)})
+    response = await client.post(
+        "/login",
+        data={
+            "email": "mentor@example.org",
+            "password": PASSWORD,
+            "next": "//evil.example/",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
 
     assert response.headers["location"] == "/dashboard"
 
@@ -172,16 +218,19 @@ async def test_eleventh_login_attempt_in_five_minutes_gets_429(client) -> None:
     token = csrf_from(page.text)
     statuses = []
     for _ in range(11):
-        response = await client.post("/login", data={
-            "email": "ana@example.org", "password": "wrong guess", "csrf_token": token})
+        response = await client.post(
+            "/login",
+            data={"email": "ana@example.org", "password": "wrong guess", "csrf_token": token},
+        )
         statuses.append(response.status_code)
 
     assert statuses == [400] * 10 + [429]
     assert 1 <= int(response.headers["retry-after"]) <= 300
     assert "Too many sign-in attempts" in response.text
     # Even the right password waits until the window has passed.
-    right = await client.post("/login", data={
-        "email": "ana@example.org", "password": PASSWORD, "csrf_token": token})
+    right = await client.post(
+        "/login", data={"email": "ana@example.org", "password": PASSWORD, "csrf_token": token}
+    )
     assert right.status_code == 429
 
 
@@ -190,8 +239,10 @@ async def test_rate_limit_per_address_counts_across_accounts(client) -> None:
     token = csrf_from(page.text)
     statuses = []
     for n in range(11):
-        response = await client.post("/login", data={
-            "email": f"guess{n}@example.org", "password": "wrong guess", "csrf_token": token})
+        response = await client.post(
+            "/login",
+            data={"email": f"guess{n}@example.org", "password": "wrong guess", "csrf_token": token},
+        )
         statuses.append(response.status_code)
 
     assert statuses == [400] * 10 + [429]
@@ -205,15 +256,21 @@ async def test_rate_limit_is_shared_between_server_processes(settings, client) -
 
     await make_user(email="ana@example.org")
     statuses = []
-    with running_server(settings.database_url) as first, running_server(
-        settings.database_url
-    ) as second:
+    with (
+        running_server(settings.database_url) as first,
+        running_server(settings.database_url) as second,
+    ):
         for n in range(11):
             async with httpx.AsyncClient(base_url=first if n % 2 == 0 else second) as browser:
                 page = await browser.get("/login")
-                response = await browser.post("/login", data={
-                    "email": "ana@example.org", "password": "wrong",
-                    "csrf_token": csrf_from(page.text)})
+                response = await browser.post(
+                    "/login",
+                    data={
+                        "email": "ana@example.org",
+                        "password": "wrong",
+                        "csrf_token": csrf_from(page.text),
+                    },
+                )
                 statuses.append(response.status_code)
 
     assert statuses == [400] * 10 + [429]
@@ -239,8 +296,10 @@ async def test_csrf_token_from_another_session_is_refused(client, app) -> None:
         foreign_token = csrf_from((await attacker.get("/login")).text)
     await client.get("/login")
 
-    response = await client.post("/login", data={
-        "email": "ana@example.org", "password": PASSWORD, "csrf_token": foreign_token})
+    response = await client.post(
+        "/login",
+        data={"email": "ana@example.org", "password": PASSWORD, "csrf_token": foreign_token},
+    )
 
     assert response.status_code == 403
 
@@ -265,9 +324,14 @@ async def test_password_reset_mail_is_delivered_and_its_link_works_once(
 
     form = await client.get(link)
     assert form.status_code == 200
-    done = await client.post(link, data={
-        "password": "a brand new passphrase", "password_confirm": "a brand new passphrase",
-        "csrf_token": csrf_from(form.text)})
+    done = await client.post(
+        link,
+        data={
+            "password": "a brand new passphrase",
+            "password_confirm": "a brand new passphrase",
+            "csrf_token": csrf_from(form.text),
+        },
+    )
     assert done.status_code == 303
     assert (await client.get("/dashboard")).status_code == 200
 
@@ -317,15 +381,29 @@ async def test_change_password_needs_the_current_one_and_signs_out_other_devices
         await log_in(other_device, "ana@example.org", PASSWORD)
         await log_in(client, "ana@example.org", PASSWORD)
 
-        wrong = await post_form(client, "/account", {
-            "current_password": "not it", "password": "new passphrase here",
-            "password_confirm": "new passphrase here"}, action="/account/password")
+        wrong = await post_form(
+            client,
+            "/account",
+            {
+                "current_password": "not it",
+                "password": "new passphrase here",
+                "password_confirm": "new passphrase here",
+            },
+            action="/account/password",
+        )
         assert wrong.status_code == 422
         assert "Your current password is not right." in wrong.text
 
-        right = await post_form(client, "/account", {
-            "current_password": PASSWORD, "password": "new passphrase here",
-            "password_confirm": "new passphrase here"}, action="/account/password")
+        right = await post_form(
+            client,
+            "/account",
+            {
+                "current_password": PASSWORD,
+                "password": "new passphrase here",
+                "password_confirm": "new passphrase here",
+            },
+            action="/account/password",
+        )
         assert right.status_code == 303
         assert (await client.get("/account")).status_code == 200
         assert (await other_device.get("/account")).status_code == 303

@@ -81,7 +81,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     migrated = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "yoc.cli", "migrate"],
-        env=env, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60, check=False,
+        env=env,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     if migrated.returncode != 0:
         pytest.fail(
@@ -92,17 +97,32 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_path = tmp / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "uvicorn", "yoc.web:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "yoc.web:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            cwd=PROJECT_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not _healthy(base_url):
             if process.poll() is not None or time.monotonic() > deadline:
                 _stop(process)
-                state = (f"exited with {process.returncode}" if process.returncode is not None
-                         else "still not healthy")
+                state = (
+                    f"exited with {process.returncode}"
+                    if process.returncode is not None
+                    else "still not healthy"
+                )
                 pytest.fail(
                     f"the app did not answer 200 on {base_url}/healthz within "
                     f"{STARTUP_TIMEOUT:.0f} s ({state}). Server output:\n"

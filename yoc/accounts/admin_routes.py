@@ -10,10 +10,18 @@ from yoc import mail
 from yoc.accounts import forms
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
-from yoc.accounts.models import User
 from yoc.errors import DomainError
 from yoc.forms import parse
-from yoc.http import current_user, error_page, flash, form_data, redirect, render, render_form, requires
+from yoc.http import (
+    current_user,
+    error_page,
+    flash,
+    form_data,
+    redirect,
+    render,
+    render_form,
+    requires,
+)
 from yoc.i18n import gettext
 from yoc.permissions import Action
 
@@ -33,15 +41,23 @@ async def users(request: Request) -> Response:
     role = request.query_params.get("role", "")
     page = _page(request)
     found, total = await accounts.search_users(
-        q=q, role=Role(role) if role in {r.value for r in Role} else None,
+        q=q,
+        role=Role(role) if role in {r.value for r in Role} else None,
         offset=(page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
     )
     return render(
         request,
         "admin/users.html",
-        {"users": found, "total": total, "q": q, "role": role, "roles": list(Role),
-         "page": page, "pages": max(1, -(-total // PAGE_SIZE))},
+        {
+            "users": found,
+            "total": total,
+            "q": q,
+            "role": role,
+            "roles": list(Role),
+            "page": page,
+            "pages": max(1, -(-total // PAGE_SIZE)),
+        },
     )
 
 
@@ -49,18 +65,24 @@ async def users(request: Request) -> Response:
 async def invite(request: Request) -> Response:
     context = {"roles": list(Role), "days": request.app.state.settings.invite_max_age // 86400}
     if request.method == "GET":
-        return render(request, "admin/invite.html",
-                      {**context, "values": {"role": "mentor"}, "errors": {}})
+        return render(
+            request, "admin/invite.html", {**context, "values": {"role": "mentor"}, "errors": {}}
+        )
     values = await form_data(request)
     try:
         data = parse(forms.InviteForm, values)
         user = await accounts.invite_user(
-            inviter=current_user(request), email=data.email, name=data.name, role=data.role,
-            language=data.language, settings=request.app.state.settings,
+            inviter=current_user(request),
+            email=data.email,
+            name=data.name,
+            role=data.role,
+            language=data.language,
+            settings=request.app.state.settings,
         )
     except DomainError as error:
-        return render_form(request, "admin/invite.html", values=values, error=error,
-                           context=context)
+        return render_form(
+            request, "admin/invite.html", values=values, error=error, context=context
+        )
     flash(request, gettext("We sent an invitation to %(email)s.", email=user.email))
     return redirect("/admin/users")
 
@@ -116,8 +138,12 @@ async def outbox(request: Request) -> Response:
     return render(
         request,
         "admin/outbox.html",
-        {"messages": messages, "page": page, "pages": max(1, -(-total // PAGE_SIZE)),
-         "smtp_configured": bool(request.app.state.settings.smtp_url)},
+        {
+            "messages": messages,
+            "page": page,
+            "pages": max(1, -(-total // PAGE_SIZE)),
+            "smtp_configured": bool(request.app.state.settings.smtp_url),
+        },
     )
 
 
@@ -144,6 +170,7 @@ routes = [
     Route("/admin/tokens", tokens, name="admin:tokens"),
     Route("/admin/outbox", outbox, name="admin:outbox"),
     Route("/admin/outbox/{id:int}", outbox_message, name="admin:outbox_message"),
-    Route("/admin/outbox/{id:int}/retry", outbox_retry, methods=["POST"],
-          name="admin:outbox_retry"),
+    Route(
+        "/admin/outbox/{id:int}/retry", outbox_retry, methods=["POST"], name="admin:outbox_retry"
+    ),
 ]

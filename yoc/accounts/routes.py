@@ -10,6 +10,7 @@ from yoc.accounts.enums import TokenPurpose
 from yoc.errors import DomainError
 from yoc.forms import parse
 from yoc.http import (
+    client_ip,
     current_user,
     error_page,
     flash,
@@ -21,7 +22,6 @@ from yoc.http import (
     requires,
     safe_next,
     session,
-    client_ip,
 )
 from yoc.i18n import gettext
 from yoc.permissions import Action, can
@@ -117,8 +117,9 @@ async def _set_password_page(
     try:
         person = await accounts.check_link(token, purpose)
     except DomainError as error:
-        return render(request, "accounts/link_invalid.html", {"message": error.translated()},
-                      status_code=400)
+        return render(
+            request, "accounts/link_invalid.html", {"message": error.translated()}, status_code=400
+        )
     context = {"person": person}
     if request.method == "GET":
         return render(request, template, {**context, "values": {}, "errors": {}})
@@ -175,7 +176,10 @@ async def change_password(request: Request) -> Response:
     except DomainError as error:
         tokens = await accounts.list_api_tokens(user) if can(user, Action.USE_API_TOKENS) else []
         return render_form(
-            request, "accounts/account.html", values=values, error=error,
+            request,
+            "accounts/account.html",
+            values=values,
+            error=error,
             context={"tokens": tokens, "new_token": None},
         )
     # Changing the password signed out every session; keep this one signed in.
@@ -192,7 +196,10 @@ async def create_token(request: Request) -> Response:
         data = parse(forms.TokenForm, values)
     except DomainError as error:
         return render_form(
-            request, "accounts/account.html", values=values, error=error,
+            request,
+            "accounts/account.html",
+            values=values,
+            error=error,
             context={"tokens": await accounts.list_api_tokens(user), "new_token": None},
         )
     token, secret = await accounts.create_api_token(user, data.name)
@@ -200,8 +207,12 @@ async def create_token(request: Request) -> Response:
     return render(
         request,
         "accounts/account.html",
-        {"tokens": await accounts.list_api_tokens(user), "new_token": secret,
-         "values": {}, "errors": {}},
+        {
+            "tokens": await accounts.list_api_tokens(user),
+            "new_token": secret,
+            "values": {},
+            "errors": {},
+        },
     )
 
 
@@ -221,14 +232,26 @@ routes = [
     Route("/signup", signup, methods=["GET", "POST"], name="accounts:signup"),
     Route("/login", login, methods=["GET", "POST"], name="accounts:login"),
     Route("/logout", logout, methods=["POST"], name="accounts:logout"),
-    Route("/password-reset", password_reset_request, methods=["GET", "POST"],
-          name="accounts:password_reset_request"),
-    Route("/password-reset/{token}", password_reset, methods=["GET", "POST"],
-          name="accounts:password_reset"),
+    Route(
+        "/password-reset",
+        password_reset_request,
+        methods=["GET", "POST"],
+        name="accounts:password_reset_request",
+    ),
+    Route(
+        "/password-reset/{token}",
+        password_reset,
+        methods=["GET", "POST"],
+        name="accounts:password_reset",
+    ),
     Route("/invite/{token}", accept_invite, methods=["GET", "POST"], name="accounts:invite"),
     Route("/account", account, name="accounts:account"),
     Route("/account/password", change_password, methods=["POST"], name="accounts:password"),
     Route("/account/tokens", create_token, methods=["POST"], name="accounts:create_token"),
-    Route("/account/tokens/{id:int}/revoke", revoke_token, methods=["POST"],
-          name="accounts:revoke_token"),
+    Route(
+        "/account/tokens/{id:int}/revoke",
+        revoke_token,
+        methods=["POST"],
+        name="accounts:revoke_token",
+    ),
 ]

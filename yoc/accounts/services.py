@@ -77,10 +77,14 @@ async def sign_up_member(*, name: str, email: str, password: str, language: str)
 async def check_login_rate(limiter: RateLimiter, settings: Settings, *, email: str, ip: str):
     """Count this attempt per account and per address; refuse past the limit."""
     verdicts = [
-        await limiter.hit(f"login:account:{normalise_email(email)}", limit=settings.login_limit,
-                          window=settings.login_window),
-        await limiter.hit(f"login:ip:{ip}", limit=settings.login_limit,
-                          window=settings.login_window),
+        await limiter.hit(
+            f"login:account:{normalise_email(email)}",
+            limit=settings.login_limit,
+            window=settings.login_window,
+        ),
+        await limiter.hit(
+            f"login:ip:{ip}", limit=settings.login_limit, window=settings.login_window
+        ),
     ]
     if blocked := [v for v in verdicts if not v.allowed]:
         raise RateLimited(max(v.retry_after for v in blocked))
@@ -180,9 +184,7 @@ async def _use_link(token: str, purpose: TokenPurpose, new_password: str) -> Use
     async with in_transaction():
         # The conditional update is what makes the link single-use, even when two
         # requests race with it.
-        used = await OneTimeToken.filter(id=link.id, used_at__isnull=True).update(
-            used_at=utcnow()
-        )
+        used = await OneTimeToken.filter(id=link.id, used_at__isnull=True).update(used_at=utcnow())
         if not used:
             raise DomainError(
                 N_("This link has expired or has already been used. Please ask for a new one."),

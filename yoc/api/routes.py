@@ -13,8 +13,7 @@ from yoc.http import api_auth, current_user
 @api_auth
 async def me(request: Request) -> Response:
     user = current_user(request)
-    body = Me(id=user.id, email=user.email, name=user.name, role=user.role,
-              language=user.language)
+    body = Me(id=user.id, email=user.email, name=user.name, role=user.role, language=user.language)
     return JSONResponse(body.model_dump(mode="json"))
 
 

@@ -35,11 +35,17 @@ def openapi_document(base_url: str) -> dict[str, Any]:
     schemas: dict[str, Any] = {"Error": Error.model_json_schema()}
     paths: dict[str, Any] = {}
     for method, path, summary, model, auth in OPERATIONS:
-        schemas[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas[model.__name__] = model.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
         responses: dict[str, Any] = {
             "200": {
                 "description": "OK",
-                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}},
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
+                    }
+                },
             }
         }
         operation: dict[str, Any] = {"summary": summary, "responses": responses}
