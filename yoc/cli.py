@@ -51,7 +51,7 @@ async def _seed_demo(settings: Settings, args: argparse.Namespace) -> None:
     from yoc import demo
 
     async def work() -> None:
-        created = await demo.seed()
+        created = await demo.seed(settings)
         print("Loaded the demo data." if created else "The demo data is already there.")
         print(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for person in demo.PEOPLE:

@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "yoc.members.models",
     "yoc.mail",
     "yoc.ratelimit",
+    "yoc.audit",
 ]
 APP_LABEL = "yoc"
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from tortoise.transactions import in_transaction
 
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
-from yoc.members.models import Cohort
+from yoc.members.enums import (
+    ApplicationDecision,
+    Community,
+    ConsentPurpose,
+    NoteVisibility,
+    PublicNameChoice,
+    Relationship,
+)
+from yoc.members.models import Cohort, Guardian, MemberProfile, MentorNote
+from yoc.members.services import consent, profiles
+from yoc.settings import Settings
 
 DEMO_PASSWORD = "soapbox-demo-2027"  # noqa: S105 - printed for the demo; not a real secret
 
@@ -21,57 +32,192 @@ class DemoPerson:
     role: Role
     language: str
     cohort: str | None = None
+    # Members only:
+    age: int = 0
+    community: Community = Community.OTHER
+    school: str = ""
+    interests: str = ""
+    guardian: tuple[str, Relationship, str] | None = None  # name, relationship, language
+    story: str = ""  # which consent case this member shows
+    extra: dict = field(default_factory=dict)
 
 
+NS, MT = "summer-2027-north-shore", "summer-2027-mecca-thermal"
 PEOPLE = [
     DemoPerson("admin@demo.yoc.example", "Rosa Admin (demo)", Role.ADMIN, "en"),
     DemoPerson("staff@demo.yoc.example", "Tomás Staff (demo)", Role.STAFF, "es"),
+    DemoPerson("mentor.lucia@demo.yoc.example", "Lucía Mentora (demo)", Role.MENTOR, "es", NS),
+    DemoPerson("mentor.daniel@demo.yoc.example", "Daniel Mentor (demo)", Role.MENTOR, "en", MT),
     DemoPerson(
-        "mentor.lucia@demo.yoc.example",
-        "Lucía Mentora (demo)",
-        Role.MENTOR,
+        "ana@demo.yoc.example",
+        "Ana Demo",
+        Role.MEMBER,
         "es",
-        "summer-2027-north-shore",
+        NS,
+        15,
+        Community.NORTH_SHORE,
+        "Desert Mirage High School",
+        "clean air, poetry",
+        ("María Demo", Relationship.MOTHER, "es"),
+        "consented",
     ),
     DemoPerson(
-        "mentor.daniel@demo.yoc.example",
-        "Daniel Mentor (demo)",
-        Role.MENTOR,
+        "beto@demo.yoc.example",
+        "Beto Demo",
+        Role.MEMBER,
         "en",
-        "summer-2027-mecca-thermal",
+        NS,
+        16,
+        Community.MECCA,
+        "Desert Mirage High School",
+        "soccer, school funding",
+        ("Jorge Demo", Relationship.FATHER, "es"),
+        "photo_revoked",
     ),
-    DemoPerson("ana@demo.yoc.example", "Ana Demo", Role.MEMBER, "es", "summer-2027-north-shore"),
-    DemoPerson("beto@demo.yoc.example", "Beto Demo", Role.MEMBER, "en", "summer-2027-north-shore"),
-    DemoPerson("cami@demo.yoc.example", "Cami Demo", Role.MEMBER, "es", "summer-2027-north-shore"),
     DemoPerson(
-        "dani@demo.yoc.example", "Dani Demo", Role.MEMBER, "en", "summer-2027-mecca-thermal"
+        "cami@demo.yoc.example",
+        "Cami Demo",
+        Role.MEMBER,
+        "es",
+        NS,
+        14,
+        Community.NORTH_SHORE,
+        "Toro Canyon Middle School",
+        "music, murals",
+        ("Luz Demo", Relationship.GRANDPARENT, "es"),
+        "pending",
     ),
-    DemoPerson("eli@demo.yoc.example", "Eli Demo", Role.MEMBER, "es", "summer-2027-mecca-thermal"),
-    DemoPerson("fer@demo.yoc.example", "Fer Demo", Role.MEMBER, "en", "summer-2027-mecca-thermal"),
+    DemoPerson(
+        "dani@demo.yoc.example",
+        "Dani Demo",
+        Role.MEMBER,
+        "en",
+        MT,
+        17,
+        Community.THERMAL,
+        "Coachella Valley High School",
+        "LGBTQ+ rights, Pride",
+        ("Sam Demo", Relationship.LEGAL_GUARDIAN, "en"),
+        "nickname",
+    ),
+    DemoPerson(
+        "eli@demo.yoc.example",
+        "Eli Demo",
+        Role.MEMBER,
+        "es",
+        MT,
+        18,
+        Community.OASIS,
+        "College of the Desert",
+        "restorative justice",
+        None,
+        "adult_waiting",
+    ),
+    DemoPerson(
+        "fer@demo.yoc.example",
+        "Fer Demo",
+        Role.MEMBER,
+        "en",
+        MT,
+        16,
+        Community.COACHELLA,
+        "Coachella Valley High School",
+        "the Salton Sea",
+        ("Rita Demo", Relationship.MOTHER, "es"),
+        "paper",
+    ),
 ]
 
 COHORTS = {
-    "summer-2027-north-shore": "Summer 2027 North Shore",
-    "summer-2027-mecca-thermal": "Summer 2027 Mecca & Thermal",
+    NS: ("Summer 2027 North Shore", Community.NORTH_SHORE),
+    MT: ("Summer 2027 Mecca & Thermal", Community.MECCA),
 }
 
 
-async def seed() -> bool:
+def _birth_date(age: int) -> date:
+    today = profiles.today()
+    return (
+        date(today.year - age, 1, 15)
+        if today >= date(today.year, 1, 15)
+        else date(today.year - age - 1, 1, 15)
+    )
+
+
+async def _member(person: DemoPerson, user: User, staff: User, settings: Settings) -> None:
+    await MemberProfile.create(
+        user=user,
+        display_name=person.name.split()[0],
+        birth_date=_birth_date(person.age),
+        community=person.community,
+        school=person.school,
+        interests=person.interests,
+        grade=None if person.age >= 18 else min(12, person.age - 5),
+        decision=ApplicationDecision.PENDING
+        if person.story in ("pending", "adult_waiting")
+        else ApplicationDecision.APPROVED,
+    )
+    guardian = None
+    if person.guardian:
+        name, relationship, language = person.guardian
+        guardian = await Guardian.create(
+            member=user,
+            name=name,
+            relationship=relationship,
+            language=language,
+            email=f"{name.split()[0].lower()}.family@demo.yoc.example",
+            phone="760-555-0100",
+        )
+    if person.story in ("consented", "photo_revoked", "nickname", "paper"):
+        await consent.record_paper_consent(
+            actor=staff,
+            member=user,
+            guardian=guardian,
+            photo_release=True,
+            text_messages=person.story != "nickname",
+            public_name_choice=PublicNameChoice.NICKNAME
+            if person.story == "nickname"
+            else PublicNameChoice.FIRST_NAME_LAST_INITIAL,
+            nickname="DJ Dani" if person.story == "nickname" else "",
+        )
+    if person.story == "photo_revoked":
+        await consent.revoke(actor=user, member=user, purpose=ConsentPurpose.PHOTO_RELEASE)
+    if person.story == "pending" and guardian:
+        await consent.send_request(guardian, user, settings=settings)
+    if person.story == "adult_waiting":
+        await consent.member_consents_for_self(user, language=person.language)
+    await profiles.update_status(user)
+
+
+async def seed(settings: Settings | None = None) -> bool:
     """Load the demo data once; return False when it was already there."""
+    settings = settings or Settings.from_env()
     if await User.filter(email=PEOPLE[0].email).exists():
         return False
     async with in_transaction():
         cohorts = {
-            slug: await Cohort.create(slug=slug, name=name) for slug, name in COHORTS.items()
+            slug: await Cohort.create(
+                slug=slug,
+                name=name,
+                community=community,
+                starts_on=date(2027, 6, 14),
+                ends_on=date(2027, 8, 6),
+            )
+            for slug, (name, community) in COHORTS.items()
         }
+        users: dict[str, User] = {}
         for person in PEOPLE:
-            user = await accounts.create_user(
+            users[person.email] = await accounts.create_user(
                 email=person.email,
                 name=person.name,
                 role=person.role,
                 password=DEMO_PASSWORD,
                 language=person.language,
             )
+        staff = users["staff@demo.yoc.example"]
+        for person in PEOPLE:
+            user = users[person.email]
+            if person.role == Role.MEMBER:
+                await _member(person, user, staff, settings)
             if person.cohort:
                 relation = (
                     cohorts[person.cohort].mentors
@@ -79,4 +225,20 @@ async def seed() -> bool:
                     else cohorts[person.cohort].members
                 )
                 await relation.add(user)
+        lucia = users["mentor.lucia@demo.yoc.example"]
+        await MentorNote.create(
+            member=users["ana@demo.yoc.example"],
+            author=lucia,
+            author_name=lucia.name,
+            visibility=NoteVisibility.MEMBER,
+            body="¡Qué buen trabajo en tu historia personal! Practica el final en voz alta "
+            "antes del Soapbox.",
+        )
+        await MentorNote.create(
+            member=users["beto@demo.yoc.example"],
+            author=lucia,
+            author_name=lucia.name,
+            visibility=NoteVisibility.MENTORS,
+            body="Beto wants to speak about the bus route to North Shore. Pair him with Ana.",
+        )
     return True

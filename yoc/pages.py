@@ -13,7 +13,8 @@ from yoc.accounts.enums import Role
 from yoc.errors import DomainError
 from yoc.forms import parse
 from yoc.http import current_user, form_data, login_required, redirect, render, safe_next
-from yoc.members import services as members
+from yoc.members.services import cohorts as members
+from yoc.members.services import profiles
 from yoc.middleware import LANG_COOKIE
 
 
@@ -24,11 +25,11 @@ async def home(request: Request) -> Response:
 @login_required
 async def dashboard(request: Request) -> Response:
     user = current_user(request)
-    context: dict = {"cohorts": [], "counts": {}}
+    context: dict = {"cohorts": [], "counts": {}, "overview": None}
     if user.role == Role.MEMBER:
-        context["cohorts"] = await members.cohorts_of_member(user)
+        context["overview"] = await profiles.member_overview(user)
     elif user.role == Role.MENTOR:
-        context["cohorts"] = await members.cohorts_of_mentor(user)
+        context["cohorts"] = await members.cohorts_for(user)
     else:
         context["counts"] = await members.people_counts()
     return render(request, "pages/dashboard.html", context)

@@ -12,17 +12,21 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"  # invite people, change roles, deactivate
     READ_OUTBOX = "read_outbox"
     REVOKE_ANY_TOKEN = "revoke_any_token"
-    USE_STAFF_AREA = "use_staff_area"
     USE_API_TOKENS = "use_api_tokens"
+    VIEW_MEMBERS = "view_members"  # mentors: their groups' members; staff: everyone
+    MANAGE_MEMBERS = "manage_members"  # applications, groups, exports, the audit log
+    DELETE_MEMBER_DATA = "delete_member_data"
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.READ_OUTBOX: frozenset({Role.ADMIN}),
     Action.REVOKE_ANY_TOKEN: frozenset({Role.ADMIN}),
-    Action.USE_STAFF_AREA: frozenset({Role.STAFF, Role.ADMIN}),
     # Tokens are for staff devices and integrations; minors have no use for them.
     Action.USE_API_TOKENS: frozenset({Role.MENTOR, Role.STAFF, Role.ADMIN}),
+    Action.VIEW_MEMBERS: frozenset({Role.MENTOR, Role.STAFF, Role.ADMIN}),
+    Action.MANAGE_MEMBERS: frozenset({Role.STAFF, Role.ADMIN}),
+    Action.DELETE_MEMBER_DATA: frozenset({Role.ADMIN}),
 }
 
 

@@ -42,6 +42,34 @@ def status_label(status: str) -> str:
     return i18n.gettext(STATUS_LABELS.get(str(status), str(status)))
 
 
+def label(kind: str, value: object) -> str:
+    """The translated label of an enum value: label("community", "mecca")."""
+    from yoc.members import enums
+
+    tables = {
+        "community": enums.COMMUNITY_LABELS,
+        "member_status": enums.STATUS_LABELS,
+        "relationship": enums.RELATIONSHIP_LABELS,
+        "purpose": enums.PURPOSE_LABELS,
+        "public_name": enums.PUBLIC_NAME_LABELS,
+    }
+    key = getattr(value, "value", value)
+    text = {getattr(k, "value", k): v for k, v in tables[kind].items()}.get(key, str(key))
+    return i18n.gettext(text)
+
+
+def options(kind: str) -> list[tuple[str, str]]:
+    from yoc.members import enums
+
+    tables = {
+        "community": enums.COMMUNITY_LABELS,
+        "relationship": enums.RELATIONSHIP_LABELS,
+        "public_name": enums.PUBLIC_NAME_LABELS,
+        "member_status": enums.STATUS_LABELS,
+    }
+    return [(key.value, i18n.gettext(text)) for key, text in tables[kind].items()]
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -62,6 +90,10 @@ def environment() -> Environment:
     env.globals["role_label"] = role_label
     env.globals["role_options"] = role_options
     env.globals["status_label"] = status_label
+    env.globals["label"] = label
+    env.globals["options"] = options
+    env.globals["community_options"] = lambda: options("community")
+    env.globals["relationship_options"] = lambda: options("relationship")
     return env
 
 

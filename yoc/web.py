@@ -26,6 +26,9 @@ from yoc.api import routes as api_routes
 from yoc.db import tortoise_config
 from yoc.http import api_error, current_user, error_page, session
 from yoc.i18n import gettext
+from yoc.members import api as member_api
+from yoc.members import routes as member_routes
+from yoc.members import staff_routes as member_staff_routes
 from yoc.middleware import (
     CSRF_FIELD,
     CSRFMiddleware,
@@ -150,7 +153,10 @@ def create_app(
         *page_routes,
         *account_routes.routes,
         *admin_routes.routes,
+        *member_routes.routes,
+        *member_staff_routes.routes,
         *api_routes.routes,
+        *member_api.routes,
         Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
     ]
     middleware = [

@@ -6,10 +6,13 @@ import re
 
 from tests.conftest import csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
+
 from yoc import jobs
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User, UserSession
 from yoc.i18n import gettext, use_language
+
+ADULT = {"birth_date": "2001-05-01", "community": "mecca"}
 
 
 async def test_signup_creates_member_and_signs_in(client) -> None:
@@ -17,6 +20,7 @@ async def test_signup_creates_member_and_signs_in(client) -> None:
         client,
         "/signup",
         {
+            **ADULT,
             "name": "Itzel Ramírez",
             "email": "Itzel@Example.org",
             "password": "palm trees at dusk",
@@ -40,6 +44,7 @@ async def test_signup_with_bad_input_keeps_what_was_typed_and_stores_nothing(cli
         client,
         "/signup",
         {
+            **ADULT,
             "name": "Itzel",
             "email": "not-an-email",
             "password": "short",
@@ -61,6 +66,7 @@ async def test_signup_refuses_common_password(client) -> None:
         client,
         "/signup",
         {
+            **ADULT,
             "name": "Itzel",
             "email": "itzel@example.org",
             "password": "password123",
@@ -80,6 +86,7 @@ async def test_signup_accepts_a_64_character_passphrase(client) -> None:
         client,
         "/signup",
         {
+            **ADULT,
             "name": "Itzel",
             "email": "itzel@example.org",
             "password": passphrase,
@@ -101,6 +108,7 @@ async def test_signup_with_taken_email_in_other_case_is_refused(client) -> None:
         client,
         "/signup",
         {
+            **ADULT,
             "name": "Itzel",
             "email": "ITZEL@example.org",
             "password": PASSWORD,

@@ -23,20 +23,6 @@ def _language(value: str) -> str:
 Language = Annotated[str, AfterValidator(_language)]
 
 
-class SignupForm(Form):
-    name: Name
-    email: Email
-    password: Password
-    password_confirm: Password
-    language: Language = "en"
-
-    @model_validator(mode="after")
-    def passwords_match(self) -> SignupForm:
-        if self.password != self.password_confirm:
-            raise FieldError("password_confirm", N_("The two passwords do not match."))
-        return self
-
-
 class LoginForm(Form):
     email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
     password: Password

@@ -27,31 +27,14 @@ from yoc.i18n import gettext
 from yoc.permissions import Action, can
 
 
-async def _sign_in(request: Request, user) -> None:
+async def sign_in(request: Request, user) -> None:
+    """Start a new session for ``user``, under a new session key."""
     settings = request.app.state.settings
     key = session(request).rotate(authenticated=True)
     await accounts.start_session(
         user, key=key, settings=settings, user_agent=request.headers.get("user-agent", "")
     )
     request.scope["user"] = user
-
-
-async def signup(request: Request) -> Response:
-    if current_user(request):
-        return redirect("/dashboard")
-    if request.method == "GET":
-        return render(request, "accounts/signup.html", {"values": {}, "errors": {}})
-    values = await form_data(request)
-    try:
-        data = parse(forms.SignupForm, values)
-        user = await accounts.sign_up_member(
-            name=data.name, email=data.email, password=data.password, language=data.language
-        )
-    except DomainError as error:
-        return render_form(request, "accounts/signup.html", values=values, error=error)
-    await _sign_in(request, user)
-    flash(request, gettext("Welcome to YO-C, %(name)s! Your account is ready.", name=user.name))
-    return redirect("/dashboard")
 
 
 async def login(request: Request) -> Response:
@@ -79,7 +62,7 @@ async def login(request: Request) -> Response:
         return render_form(
             request, "accounts/login.html", values=values, error=error, context=context
         )
-    await _sign_in(request, user)
+    await sign_in(request, user)
     return redirect(safe_next(values.get("next"), "/dashboard"))
 
 
@@ -132,7 +115,7 @@ async def _set_password_page(
             user = await accounts.reset_password(token, data.password)
     except DomainError as error:
         return render_form(request, template, values=values, error=error, context=context)
-    await _sign_in(request, user)
+    await sign_in(request, user)
     flash(request, done_message)
     return redirect("/dashboard")
 
@@ -183,7 +166,7 @@ async def change_password(request: Request) -> Response:
             context={"tokens": tokens, "new_token": None},
         )
     # Changing the password signed out every session; keep this one signed in.
-    await _sign_in(request, user)
+    await sign_in(request, user)
     flash(request, gettext("Your password has been changed."))
     return redirect("/account")
 
@@ -229,7 +212,6 @@ async def revoke_token(request: Request) -> Response:
 
 
 routes = [
-    Route("/signup", signup, methods=["GET", "POST"], name="accounts:signup"),
     Route("/login", login, methods=["GET", "POST"], name="accounts:login"),
     Route("/logout", logout, methods=["POST"], name="accounts:logout"),
     Route(

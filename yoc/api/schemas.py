@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -19,6 +20,39 @@ class Me(BaseModel):
     language: str
 
 
+class MemberOut(BaseModel):
+    id: int
+    name: str
+    display_name: str
+    email: str
+    pronouns: str
+    language: str
+    community: str | None
+    school: str
+    grade: int | None
+    status: str | None
+    minor: bool
+
+
+class MemberList(BaseModel):
+    members: list[MemberOut]
+
+
+class CohortOut(BaseModel):
+    id: int
+    name: str
+    slug: str
+    community: str | None
+    starts_on: date | None
+    ends_on: date | None
+    members: int
+    mentors: list[str]
+
+
+class CohortList(BaseModel):
+    cohorts: list[CohortOut]
+
+
 class Error(BaseModel):
     error: str
     message: str
@@ -27,6 +61,22 @@ class Error(BaseModel):
 # (method, path, summary, response model, needs a token)
 OPERATIONS: list[tuple[str, str, str, type[BaseModel], bool]] = [
     ("get", "/api/v1/me", "The account the token belongs to", Me, True),
+    (
+        "get",
+        "/api/v1/members",
+        "Members: a mentor's groups, or everyone for staff (403 for members)",
+        MemberList,
+        True,
+    ),
+    (
+        "get",
+        "/api/v1/members/{id}",
+        "One member: themselves, their mentors, or staff (404 otherwise)",
+        MemberOut,
+        True,
+    ),
+    ("get", "/api/v1/cohorts", "Groups: a mentor's own, or all for staff", CohortList, True),
+    ("get", "/api/v1/cohorts/{id}/members", "The members of one group", MemberList, True),
 ]
 
 
@@ -55,6 +105,11 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "description": "No valid API token",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
             }
+        if "{id}" in path:
+            operation["parameters"] = [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ]
+            responses["404"] = {"description": "Not found, or not visible to the caller"}
         paths.setdefault(path, {})[method] = operation
     return {
         "openapi": "3.1.0",

@@ -1,0 +1,83 @@
+"""JSON API for members and cohorts (mentors: their own groups; staff: everyone)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from yoc.accounts.models import User
+from yoc.api.schemas import CohortOut, MemberOut
+from yoc.errors import NotFound
+from yoc.http import api_auth, current_user
+from yoc.i18n import N_
+from yoc.members.services import cohorts, directory
+from yoc.members.services.access import visible_member
+from yoc.members.services.profiles import ADULT_AGE, age_on, today
+
+
+def member_out(member: User) -> dict:
+    profile = directory.profile_of(member)
+    return MemberOut(
+        id=member.id,
+        name=member.name,
+        email=member.email,
+        language=member.language,
+        display_name=profile.display_name if profile else member.name,
+        pronouns=profile.pronouns if profile else "",
+        community=profile.community.value if profile else None,
+        school=profile.school if profile else "",
+        grade=profile.grade if profile else None,
+        status=profile.status.value if profile else None,
+        minor=bool(profile and age_on(profile.birth_date, today()) < ADULT_AGE),
+    ).model_dump(mode="json")
+
+
+def cohort_out(cohort) -> dict:
+    return CohortOut(
+        id=cohort.id,
+        name=cohort.name,
+        slug=cohort.slug,
+        community=cohort.community.value if cohort.community else None,
+        starts_on=cohort.starts_on,
+        ends_on=cohort.ends_on,
+        members=len(cohort.members),
+        mentors=[m.name for m in cohort.mentors],
+    ).model_dump(mode="json")
+
+
+@api_auth
+async def members(request: Request) -> Response:
+    found = await directory.list_members(current_user(request), directory.MemberFilters())
+    return JSONResponse({"members": [member_out(m) for m in found]})
+
+
+@api_auth
+async def member(request: Request) -> Response:
+    found = await visible_member(current_user(request), request.path_params["id"])
+    return JSONResponse(member_out(found))
+
+
+@api_auth
+async def cohort_list(request: Request) -> Response:
+    viewer = current_user(request)
+    if viewer.role.value == "member":
+        return JSONResponse({"cohorts": []})
+    return JSONResponse({"cohorts": [cohort_out(c) for c in await cohorts.cohorts_for(viewer)]})
+
+
+@api_auth
+async def cohort_members(request: Request) -> Response:
+    viewer = current_user(request)
+    if viewer.role.value == "member":
+        raise NotFound(N_("We could not find that group."), "not_found")
+    cohort = await cohorts.visible_cohort(viewer, request.path_params["id"])
+    return JSONResponse({"members": [member_out(m) for m in await cohorts.roster(cohort)]})
+
+
+routes = [
+    Route("/api/v1/members", members, name="api:members"),
+    Route("/api/v1/members/{id:int}", member, name="api:member"),
+    Route("/api/v1/cohorts", cohort_list, name="api:cohorts"),
+    Route("/api/v1/cohorts/{id:int}/members", cohort_members, name="api:cohort_members"),
+]

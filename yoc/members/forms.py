@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
+
+from yoc.accounts.forms import Email, Language, Name, Password
+from yoc.forms import FieldError, Form, clean_email
+from yoc.i18n import N_
+from yoc.members.enums import Community, NoteVisibility, PublicNameChoice, Relationship
+
+
+def _blank_to_none(value: object) -> object:
+    return None if value == "" else value
+
+
+def _zip(value: str) -> str:
+    if value and not re.fullmatch(r"\d{5}", value):
+        raise ValueError(N_("Enter a 5-digit ZIP code."))
+    return value
+
+
+def _optional_email(value: str) -> str:
+    return clean_email(value) if value else ""
+
+
+def _phone(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    if value and not 10 <= len(digits) <= 15:
+        raise ValueError(N_("Enter a phone number with its area code."))
+    return value
+
+
+def _past_date(value: date) -> date:
+    if value >= date.today() or value.year < 1900:
+        raise ValueError(N_("Enter your real birth date."))
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+OptionalEmail = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_optional_email)
+]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=30), AfterValidator(_phone)
+]
+Checkbox = Annotated[bool, BeforeValidator(lambda v: v in ("1", "on", "yes", True))]
+
+
+class ApplicationForm(Form):
+    name: Name
+    email: Email
+    password: Password
+    password_confirm: Password
+    language: Language = "en"
+    birth_date: Annotated[date, AfterValidator(_past_date)]
+    community: Community
+    guardian_name: Text = ""
+    guardian_relationship: Relationship = Relationship.MOTHER
+    guardian_email: OptionalEmail = ""
+    guardian_phone: Phone = ""
+    guardian_language: Language = "es"
+
+    @model_validator(mode="after")
+    def passwords_match(self) -> ApplicationForm:
+        if self.password != self.password_confirm:
+            raise FieldError("password_confirm", N_("The two passwords do not match."))
+        return self
+
+    def guardian(self) -> dict | None:
+        if not (self.guardian_name or self.guardian_email or self.guardian_phone):
+            return None
+        return {
+            "name": self.guardian_name,
+            "relationship": self.guardian_relationship,
+            "email": self.guardian_email,
+            "phone": self.guardian_phone,
+            "language": self.guardian_language,
+        }
+
+
+class ProfileForm(Form):
+    display_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)
+    ]
+    pronouns: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    school: Text = ""
+    grade: Annotated[int | None, BeforeValidator(_blank_to_none), Field(ge=6, le=12)] = None
+    community: Community
+    zip_code: Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_zip)] = ""
+    interests: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    bio: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+
+
+class GuardianForm(Form):
+    name: Name
+    relationship: Relationship
+    email: OptionalEmail = ""
+    phone: Phone = ""
+    language: Language = "es"
+
+    @model_validator(mode="after")
+    def reachable(self) -> GuardianForm:
+        if not (self.email or self.phone):
+            raise FieldError("email", N_("Give an email or a phone number."))
+        return self
+
+
+class GuardianConsentForm(Form):
+    participation: Annotated[str, StringConstraints(pattern="^(agree|decline)$")]
+    photo_release: Checkbox = False
+    text_messages: Checkbox = False
+    public_name_choice: PublicNameChoice = PublicNameChoice.FIRST_NAME_LAST_INITIAL
+    nickname: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+
+    @model_validator(mode="after")
+    def nickname_given(self) -> GuardianConsentForm:
+        if self.public_name_choice == PublicNameChoice.NICKNAME and not self.nickname:
+            raise FieldError("nickname", N_("Write the nickname to show."))
+        return self
+
+
+class PaperConsentForm(GuardianConsentForm):
+    participation: str = "agree"
+    guardian_id: int
+
+
+class NoteForm(Form):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    visibility: NoteVisibility = NoteVisibility.MENTORS
+
+
+class CohortForm(Form):
+    name: Name
+    community: Annotated[Community | None, BeforeValidator(_blank_to_none)] = None
+    starts_on: Annotated[date | None, BeforeValidator(_blank_to_none)] = None
+    ends_on: Annotated[date | None, BeforeValidator(_blank_to_none)] = None
+
+
+class AddPersonForm(Form):
+    email: Email
+
+
+class DeletionForm(Form):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+    password: Password

@@ -1,0 +1,382 @@
+"""A member's own pages (profile, consent, data) and the guardian's consent page."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from yoc.accounts.enums import Role
+from yoc.accounts.routes import sign_in
+from yoc.errors import DomainError, ValidationFailed
+from yoc.forms import parse
+from yoc.http import (
+    current_user,
+    error_page,
+    flash,
+    form_data,
+    login_required,
+    redirect,
+    render,
+    render_form,
+)
+from yoc.i18n import gettext
+from yoc.members import consent_texts, forms
+from yoc.members.enums import ConsentPurpose, MemberStatus
+from yoc.members.services import consent, notes, privacy, profiles
+from yoc.security import verify_password
+
+
+def member_page(endpoint):
+    """Signed in as a member; other roles have no profile of their own (403)."""
+
+    @login_required
+    async def guarded(request: Request) -> Response:
+        if current_user(request).role != Role.MEMBER:
+            return error_page(request, 403)
+        return await endpoint(request)
+
+    guarded.__name__ = endpoint.__name__
+    return guarded
+
+
+def active_member_page(endpoint):
+    """A member feature: waits until the guardian's consent and staff approval are in."""
+
+    @member_page
+    async def guarded(request: Request) -> Response:
+        overview = await profiles.member_overview(current_user(request))
+        if overview["profile"] is None or overview["profile"].status != MemberStatus.ACTIVE:
+            return render(request, "members/pending.html", overview, status_code=403)
+        return await endpoint(request)
+
+    guarded.__name__ = endpoint.__name__
+    return guarded
+
+
+async def apply(request: Request) -> Response:
+    if current_user(request):
+        return redirect("/dashboard")
+    context = {
+        "participation_text": consent_texts.text(
+            ConsentPurpose.PARTICIPATION, request.scope["language"]
+        )
+    }
+    if request.method == "GET":
+        return render(request, "members/apply.html", context)
+    values = await form_data(request)
+    try:
+        data = parse(forms.ApplicationForm, values)
+        user = await profiles.apply(
+            name=data.name,
+            email=data.email,
+            password=data.password,
+            language=data.language,
+            birth_date=data.birth_date,
+            community=data.community,
+            guardian=data.guardian(),
+            settings=request.app.state.settings,
+        )
+    except profiles.TooYoung as error:
+        return render(
+            request, "members/too_young.html", {"message": error.translated()}, status_code=422
+        )
+    except DomainError as error:
+        return render_form(
+            request, "members/apply.html", values=values, error=error, context=context
+        )
+    await sign_in(request, user)
+    flash(request, gettext("Welcome to YO-C, %(name)s! Your account is ready.", name=user.name))
+    return redirect("/dashboard")
+
+
+@member_page
+async def my_profile(request: Request) -> Response:
+    user = current_user(request)
+    overview = await profiles.member_overview(user)
+    shared = await notes.notes_for(user, user)
+    return render(request, "members/my_profile.html", {**overview, "notes": shared})
+
+
+@member_page
+async def edit_profile(request: Request) -> Response:
+    user = current_user(request)
+    overview = await profiles.member_overview(user)
+    if request.method == "GET":
+        profile = overview["profile"]
+        values = {field: getattr(profile, field) or "" for field in profiles.PROFILE_FIELDS}
+        return render(request, "members/profile_edit.html", {**overview, "values": values})
+    values = await form_data(request)
+    try:
+        data = parse(forms.ProfileForm, values)
+        await profiles.update_profile(actor=user, member=user, changes=data.model_dump())
+    except DomainError as error:
+        return render_form(
+            request, "members/profile_edit.html", values=values, error=error, context=overview
+        )
+    flash(request, gettext("Your profile is saved."))
+    return redirect("/me/profile")
+
+
+@member_page
+async def upload_photo(request: Request) -> Response:
+    user = current_user(request)
+    form = await request.form(max_part_size=profiles.PHOTO_MAX_BYTES + 1024)
+    upload = form.get("photo")
+    try:
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise ValidationFailed({"photo": "Choose a JPEG, PNG or WebP picture."})
+        await profiles.set_photo(actor=user, member=user, data=await upload.read())
+    except DomainError as error:
+        message = (
+            error.translated_fields()["photo"]
+            if isinstance(error, ValidationFailed)
+            else error.translated()
+        )
+        flash(request, message, "error")
+        return redirect("/me/profile/edit")
+    finally:
+        await form.close()
+    flash(request, gettext("Your photo is saved."))
+    return redirect("/me/profile")
+
+
+@member_page
+async def remove_photo(request: Request) -> Response:
+    await profiles.remove_photo(actor=current_user(request), member=current_user(request))
+    flash(request, gettext("Your photo is removed."))
+    return redirect("/me/profile")
+
+
+async def photo(request: Request) -> Response:
+    """A member's photo: for the member, their mentors and staff, or the public with a
+    photo release in force."""
+    from starlette.responses import Response as Raw
+
+    from yoc.accounts.models import User
+
+    member = await User.get_or_none(id=request.path_params["id"], role=Role.MEMBER)
+    try:
+        if member is None:
+            raise DomainError("not found", "not_found")
+        picture = await profiles.photo_for(current_user(request), member)
+    except DomainError:
+        return error_page(request, 404)
+    # Private: never kept by shared caches, and re-checked soon after a consent changes.
+    return Raw(
+        picture.data,
+        media_type=picture.content_type,
+        headers={"Cache-Control": "private, max-age=60"},
+    )
+
+
+@member_page
+async def add_guardian(request: Request) -> Response:
+    user = current_user(request)
+    values = await form_data(request)
+    try:
+        data = parse(forms.GuardianForm, values)
+        await profiles.add_guardian(
+            actor=user, member=user, settings=request.app.state.settings, **data.model_dump()
+        )
+    except DomainError as error:
+        overview = await profiles.member_overview(user)
+        return render_form(
+            request,
+            "members/my_profile.html",
+            values=values,
+            error=error,
+            context={**overview, "notes": []},
+        )
+    flash(
+        request,
+        gettext(
+            "Your guardian is saved. If we have their email, they will receive the consent form."
+        ),
+    )
+    return redirect("/me/profile")
+
+
+@member_page
+async def resend_consent(request: Request) -> Response:
+    user = current_user(request)
+    sent = await profiles.resend_consent_request(
+        actor=user, member=user, settings=request.app.state.settings
+    )
+    if sent:
+        flash(request, gettext("We sent the consent form to your guardian again."))
+    else:
+        flash(
+            request,
+            gettext("Add your guardian’s email first, or ask the YO-C team for a paper form."),
+            "error",
+        )
+    return redirect("/me/profile")
+
+
+def _purpose(request: Request) -> ConsentPurpose | None:
+    try:
+        return ConsentPurpose(request.path_params["purpose"])
+    except ValueError:
+        return None
+
+
+@member_page
+async def revoke_consent(request: Request) -> Response:
+    user = current_user(request)
+    purpose = _purpose(request)
+    if purpose is None or purpose == ConsentPurpose.PARTICIPATION:
+        return error_page(request, 404)
+    try:
+        await consent.revoke(actor=user, member=user, purpose=purpose)
+    except DomainError as error:
+        flash(request, error.translated(), "error")
+        return redirect("/me/profile")
+    flash(request, gettext("Done. Your choice is saved."))
+    return redirect("/me/profile")
+
+
+@member_page
+async def grant_consent(request: Request) -> Response:
+    """Adults decide for themselves; for a minor, a guardian must."""
+    user = current_user(request)
+    purpose = _purpose(request)
+    if purpose not in (ConsentPurpose.PHOTO_RELEASE, ConsentPurpose.TEXT_MESSAGES):
+        return error_page(request, 404)
+    if await profiles.is_minor(user):
+        return error_page(
+            request, 403, gettext("Your parent or guardian gives this permission for you.")
+        )
+    await consent.set_own(user, purpose, True, language=request.scope["language"])
+    flash(request, gettext("Done. Your choice is saved."))
+    return redirect("/me/profile")
+
+
+@active_member_page
+async def my_group(request: Request) -> Response:
+    user = current_user(request)
+    overview = await profiles.member_overview(user)
+    return render(
+        request, "members/my_group.html", {**overview, "notes": await notes.notes_for(user, user)}
+    )
+
+
+@member_page
+async def my_data(request: Request) -> Response:
+    from yoc.members.enums import DeletionState
+    from yoc.members.models import DeletionRequest
+
+    pending = await DeletionRequest.filter(
+        member=current_user(request), state=DeletionState.REQUESTED
+    ).first()
+    return render(request, "members/my_data.html", {"deletion": pending})
+
+
+@member_page
+async def my_data_json(request: Request) -> Response:
+    data = await privacy.export_data(current_user(request))
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        media_type="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="my-yoc-data.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@member_page
+async def request_deletion(request: Request) -> Response:
+    user = current_user(request)
+    values = await form_data(request)
+    try:
+        data = parse(forms.DeletionForm, values)
+        if not verify_password(user.password_hash, data.password)[0]:
+            raise ValidationFailed({"password": "Your current password is not right."})
+        await privacy.request_deletion(member=user, reason=data.reason)
+    except DomainError as error:
+        return render_form(
+            request, "members/my_data.html", values=values, error=error, context={"deletion": None}
+        )
+    flash(
+        request,
+        gettext("We received your request. An admin will delete your data and tell you by email."),
+    )
+    return redirect("/me/data")
+
+
+@member_page
+async def cancel_deletion(request: Request) -> Response:
+    await privacy.cancel_deletion(member=current_user(request))
+    flash(request, gettext("Your request is cancelled. Your data stays."))
+    return redirect("/me/data")
+
+
+async def guardian_consent(request: Request) -> Response:
+    """The page a guardian opens from the email; no account is needed."""
+    token = request.path_params["token"]
+    try:
+        consent_request = await consent.open_request(token)
+    except DomainError as error:
+        return render(
+            request,
+            "members/consent_invalid.html",
+            {"message": error.translated()},
+            status_code=400,
+        )
+    guardian = consent_request.guardian
+    language = request.scope["language"]
+    context = {
+        "guardian": guardian,
+        "member": guardian.member,
+        "texts": {p.value: consent_texts.text(p, language) for p in ConsentPurpose},
+        "version": consent_texts.VERSION,
+    }
+    if request.method == "GET":
+        return render(
+            request,
+            "members/consent_form.html",
+            {**context, "values": {"public_name_choice": "first_initial"}},
+        )
+    values = await form_data(request)
+    try:
+        data = parse(forms.GuardianConsentForm, values)
+        await consent.guardian_decides(
+            token,
+            participation=data.participation == "agree",
+            photo_release=data.photo_release,
+            text_messages=data.text_messages,
+            public_name_choice=data.public_name_choice,
+            nickname=data.nickname,
+            language=language,
+        )
+    except DomainError as error:
+        return render_form(
+            request, "members/consent_form.html", values=values, error=error, context=context
+        )
+    return render(
+        request, "members/consent_done.html", {**context, "agreed": data.participation == "agree"}
+    )
+
+
+routes = [
+    Route("/signup", apply, methods=["GET", "POST"], name="members:apply"),
+    Route("/me/profile", my_profile, name="members:my_profile"),
+    Route("/me/profile/edit", edit_profile, methods=["GET", "POST"], name="members:edit"),
+    Route("/me/photo", upload_photo, methods=["POST"], name="members:photo_upload"),
+    Route("/me/photo/remove", remove_photo, methods=["POST"], name="members:photo_remove"),
+    Route("/members/{id:int}/photo", photo, name="members:photo"),
+    Route("/me/guardians", add_guardian, methods=["POST"], name="members:add_guardian"),
+    Route("/me/consent/resend", resend_consent, methods=["POST"], name="members:resend"),
+    Route("/me/consent/{purpose}/revoke", revoke_consent, methods=["POST"], name="members:revoke"),
+    Route("/me/consent/{purpose}/grant", grant_consent, methods=["POST"], name="members:grant"),
+    Route("/me/group", my_group, name="members:my_group"),
+    Route("/me/data", my_data, name="members:my_data"),
+    Route("/me/data.json", my_data_json, name="members:my_data_json"),
+    Route("/me/delete", request_deletion, methods=["POST"], name="members:delete"),
+    Route("/me/delete/cancel", cancel_deletion, methods=["POST"], name="members:delete_cancel"),
+    Route("/consent/{token}", guardian_consent, methods=["GET", "POST"], name="members:consent"),
+]

@@ -1,0 +1,1 @@
+"""Members: profiles, guardians and consent, cohorts and mentors, privacy."""

@@ -1,0 +1,323 @@
+"""Member applications and profiles, their status and photo, and how they are named."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from tortoise.transactions import in_transaction
+
+from yoc import audit
+from yoc.accounts import services as accounts
+from yoc.accounts.enums import Role
+from yoc.accounts.models import User
+from yoc.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from yoc.i18n import N_
+from yoc.members.enums import (
+    ApplicationDecision,
+    ConsentPurpose,
+    MemberStatus,
+    PublicNameChoice,
+    Relationship,
+)
+from yoc.members.models import Guardian, MemberPhoto, MemberProfile
+from yoc.members.services import consent
+from yoc.members.services.access import is_staff
+from yoc.settings import Settings
+
+MIN_AGE = 13
+ADULT_AGE = 18
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_SIZE = 512
+PROFILE_FIELDS = (
+    "display_name",
+    "pronouns",
+    "school",
+    "grade",
+    "community",
+    "zip_code",
+    "interests",
+    "bio",
+)
+
+
+class TooYoung(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            N_(
+                "Thank you for your interest in YO-C! Members are 13 or older. We would love "
+                "to see you again when you turn 13."
+            ),
+            "too_young",
+        )
+
+
+def today(tz: str = "America/Los_Angeles") -> date:
+    return datetime.now(ZoneInfo(tz)).date()
+
+
+def age_on(birth_date: date, on: date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+async def is_minor(member: User) -> bool:
+    profile = await MemberProfile.get_or_none(user=member)
+    return bool(profile and age_on(profile.birth_date, today()) < ADULT_AGE)
+
+
+async def apply(
+    *,
+    name: str,
+    email: str,
+    password: str,
+    language: str,
+    birth_date: date,
+    community: str,
+    guardian: dict[str, Any] | None,
+    settings: Settings,
+) -> User:
+    """A young person applies; a minor's guardian is asked for consent by email."""
+    age = age_on(birth_date, today(settings.timezone))
+    if age < MIN_AGE:
+        raise TooYoung()
+    minor = age < ADULT_AGE
+    if minor:
+        missing = {}
+        if not guardian or not guardian.get("name"):
+            missing["guardian_name"] = N_("Tell us who your parent or guardian is.")
+        if not guardian or not (guardian.get("email") or guardian.get("phone")):
+            missing["guardian_email"] = N_("Give your guardian’s email or phone number.")
+        if missing:
+            raise ValidationFailed(missing)
+    async with in_transaction():
+        user = await accounts.sign_up_member(
+            name=name, email=email, password=password, language=language
+        )
+        await MemberProfile.create(
+            user=user,
+            display_name=name.split()[0][:80],
+            birth_date=birth_date,
+            community=community,
+        )
+        if minor:
+            record = await Guardian.create(member=user, **guardian)  # type: ignore[arg-type]
+            if record.email:
+                await consent.send_request(record, user, settings=settings)
+        else:
+            await consent.member_consents_for_self(user, language=language)
+        await update_status(user)
+        await audit.record(
+            actor=user, action=audit.AuditAction.UPDATE, subject=user, minor=minor, change="applied"
+        )
+    return user
+
+
+async def update_status(member: User) -> MemberStatus:
+    """The one place a member's status is decided, from the decision and the consent."""
+    profile = await MemberProfile.get(user=member)
+    if profile.decision == ApplicationDecision.DECLINED:
+        status = MemberStatus.DECLINED
+    elif not await consent.has(member, ConsentPurpose.PARTICIPATION):
+        status = MemberStatus.PENDING_CONSENT
+    elif profile.decision == ApplicationDecision.PENDING:
+        status = MemberStatus.PENDING_APPROVAL
+    else:
+        status = MemberStatus.ACTIVE
+    if status != profile.status:
+        profile.status = status
+        await profile.save(update_fields=["status"])
+    return status
+
+
+async def decide(*, actor: User, member: User, approve: bool) -> MemberStatus:
+    """Staff approve or decline an application."""
+    if not is_staff(actor):
+        raise PermissionDenied(N_("Only staff can decide on applications."), "forbidden")
+    from yoc.timeutil import utcnow
+
+    async with in_transaction():
+        await MemberProfile.filter(user=member).update(
+            decision=ApplicationDecision.APPROVED if approve else ApplicationDecision.DECLINED,
+            decided_at=utcnow(),
+        )
+        status = await update_status(member)
+        await audit.record(
+            actor=actor,
+            subject=member,
+            minor=await is_minor(member),
+            action=audit.AuditAction.APPROVE if approve else audit.AuditAction.DECLINE,
+        )
+    return status
+
+
+async def update_profile(*, actor: User, member: User, changes: dict[str, Any]) -> MemberProfile:
+    profile = await MemberProfile.get(user=member)
+    changed = {k: v for k, v in changes.items() if k in PROFILE_FIELDS and getattr(profile, k) != v}
+    if changed:
+        for key, value in changed.items():
+            setattr(profile, key, value)
+        async with in_transaction():
+            await profile.save(update_fields=list(changed))
+            await audit.record(
+                actor=actor,
+                action=audit.AuditAction.UPDATE,
+                subject=member,
+                minor=await is_minor(member),
+                fields=sorted(changed),
+            )
+    return profile
+
+
+async def set_language(member: User, language: str) -> None:
+    await accounts.set_language(member, language)
+
+
+def _reencode(data: bytes) -> bytes:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in {"JPEG", "PNG", "WEBP"}:
+                raise ValueError(image.format)
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail((PHOTO_SIZE, PHOTO_SIZE))
+            out = io.BytesIO()
+            # Saving a fresh JPEG carries no EXIF: no camera, time or GPS position.
+            image.save(out, "JPEG", quality=85, optimize=True)
+    except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError):
+        raise ValidationFailed({"photo": N_("Choose a JPEG, PNG or WebP picture.")}) from None
+    return out.getvalue()
+
+
+async def set_photo(*, actor: User, member: User, data: bytes) -> None:
+    if len(data) > PHOTO_MAX_BYTES:
+        raise ValidationFailed({"photo": N_("The picture is too big. Choose one under 5 MB.")})
+    clean = _reencode(data)
+    async with in_transaction():
+        await MemberPhoto.filter(user=member).delete()
+        await MemberPhoto.create(user=member, data=clean, content_type="image/jpeg")
+        await audit.record(
+            actor=actor,
+            action=audit.AuditAction.UPDATE,
+            subject=member,
+            minor=await is_minor(member),
+            fields=["photo"],
+        )
+
+
+async def remove_photo(*, actor: User, member: User) -> None:
+    async with in_transaction():
+        await MemberPhoto.filter(user=member).delete()
+        await audit.record(
+            actor=actor,
+            action=audit.AuditAction.UPDATE,
+            subject=member,
+            minor=await is_minor(member),
+            fields=["photo"],
+            removed=True,
+        )
+
+
+async def photo_for(viewer: User | None, member: User) -> MemberPhoto:
+    """The photo for a private page (the member, their mentors, staff) or a public one."""
+    from yoc.members.services.access import can_see
+
+    photo = await MemberPhoto.get_or_none(user=member)
+    allowed = viewer is not None and await can_see(viewer, member)
+    if photo is None or not (allowed or await public_photo_allowed(member)):
+        raise NotFound(N_("There is no photo."), "not_found")
+    return photo
+
+
+async def public_photo_allowed(member: User) -> bool:
+    """Public pages show a photo only while a photo release is in force."""
+    return await consent.has(member, ConsentPurpose.PHOTO_RELEASE)
+
+
+async def public_name(member: User) -> str:
+    """The name public pages may show, as the public-name consent says."""
+    profile = await MemberProfile.get_or_none(user=member)
+    decisions = await consent.current(member)
+    record = decisions.get(ConsentPurpose.PUBLIC_NAME)
+    parts = member.name.split()
+    first_and_initial = parts[0] + (f" {parts[-1][0]}." if len(parts) > 1 else "")
+    if record is None or not record.granted or profile is None:
+        return first_and_initial
+    if record.public_name_choice == PublicNameChoice.FULL_NAME:
+        return member.name
+    if record.public_name_choice == PublicNameChoice.NICKNAME and record.nickname:
+        return record.nickname
+    return first_and_initial
+
+
+async def add_guardian(
+    *,
+    actor: User,
+    member: User,
+    name: str,
+    relationship: Relationship,
+    email: str,
+    phone: str,
+    language: str,
+    settings: Settings,
+) -> Guardian:
+    if actor.id != member.id and not is_staff(actor):
+        raise PermissionDenied(N_("You cannot change this member’s guardians."), "forbidden")
+    async with in_transaction():
+        guardian = await Guardian.create(
+            member=member,
+            name=name,
+            relationship=relationship,
+            email=email,
+            phone=phone,
+            language=language,
+        )
+        if email and not await consent.has(member, ConsentPurpose.PARTICIPATION):
+            await consent.send_request(guardian, member, settings=settings)
+        await audit.record(
+            actor=actor,
+            action=audit.AuditAction.UPDATE,
+            subject=member,
+            minor=await is_minor(member),
+            fields=["guardian"],
+        )
+    return guardian
+
+
+async def resend_consent_request(*, actor: User, member: User, settings: Settings) -> int:
+    """Send the consent link again to every guardian with an email; return how many."""
+    guardians = await Guardian.filter(member=member).exclude(email="")
+    for guardian in guardians:
+        await consent.send_request(guardian, member, settings=settings)
+    await audit.record(
+        actor=actor,
+        action=audit.AuditAction.CONSENT,
+        subject=member,
+        minor=await is_minor(member),
+        resent=len(guardians),
+    )
+    return len(guardians)
+
+
+async def member_overview(member: User) -> dict[str, Any]:
+    """Everything a profile page shows about a member."""
+    from yoc.members.models import Cohort
+
+    profile = await MemberProfile.get_or_none(user=member)
+    return {
+        "member": member,
+        "profile": profile,
+        "minor": profile is not None and age_on(profile.birth_date, today()) < ADULT_AGE,
+        "age": age_on(profile.birth_date, today()) if profile else None,
+        "guardians": await Guardian.filter(member=member),
+        "consents": await consent.current(member),
+        "has_photo": await MemberPhoto.filter(user=member).exists(),
+        "cohorts": await Cohort.filter(members=member).prefetch_related("mentors"),
+        "public_name": await public_name(member),
+    }
+
+
+def require_member(user: User) -> None:
+    if user.role != Role.MEMBER:
+        raise PermissionDenied(N_("This page is for members."), "forbidden")

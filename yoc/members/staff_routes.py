@@ -1,0 +1,381 @@
+"""Pages for mentors (their groups and members) and staff (applications, groups, export,
+audit log, deletions)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from yoc import audit
+from yoc.accounts.models import User
+from yoc.errors import DomainError
+from yoc.forms import parse
+from yoc.http import (
+    current_user,
+    error_page,
+    flash,
+    form_data,
+    redirect,
+    render,
+    render_form,
+    requires,
+)
+from yoc.i18n import LANGUAGES, gettext
+from yoc.members import forms
+from yoc.members.enums import Community, DeletionState, MemberStatus
+from yoc.members.models import DeletionRequest, Guardian
+from yoc.members.services import cohorts, consent, directory, notes, privacy, profiles
+from yoc.members.services.access import visible_member
+from yoc.permissions import Action
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: Request) -> directory.MemberFilters:
+    params = request.query_params
+    return directory.MemberFilters(
+        q=params.get("q", "").strip()[:100],
+        cohort=_int(params.get("cohort")),
+        community=params.get("community", "") if params.get("community") in set(Community) else "",
+        status=params.get("status", "") if params.get("status") in set(MemberStatus) else "",
+        language=params.get("language", "") if params.get("language") in LANGUAGES else "",
+    )
+
+
+@requires(Action.VIEW_MEMBERS)
+async def cohort_list(request: Request) -> Response:
+    return render(
+        request,
+        "members/cohorts.html",
+        {"cohorts": await cohorts.cohorts_for(current_user(request))},
+    )
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def cohort_create(request: Request) -> Response:
+    values = await form_data(request)
+    try:
+        data = parse(forms.CohortForm, values)
+        cohort = await cohorts.create_cohort(actor=current_user(request), **data.model_dump())
+    except DomainError as error:
+        return render_form(
+            request,
+            "members/cohorts.html",
+            values=values,
+            error=error,
+            context={"cohorts": await cohorts.cohorts_for(current_user(request))},
+        )
+    flash(request, gettext("The group “%(name)s” is created.", name=cohort.name))
+    return redirect(f"/cohorts/{cohort.id}")
+
+
+@requires(Action.VIEW_MEMBERS)
+async def cohort_detail(request: Request) -> Response:
+    try:
+        cohort = await cohorts.visible_cohort(current_user(request), request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    q = request.query_params.get("q", "").strip()[:100]
+    return render(
+        request,
+        "members/cohort_detail.html",
+        {"cohort": cohort, "members": await cohorts.roster(cohort, q=q), "q": q},
+    )
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def cohort_add_person(request: Request) -> Response:
+    actor = current_user(request)
+    try:
+        cohort = await cohorts.visible_cohort(actor, request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    values = await form_data(request)
+    try:
+        data = parse(forms.AddPersonForm, values)
+        person = await cohorts.add_person(actor=actor, cohort=cohort, email=data.email)
+    except DomainError as error:
+        return render_form(
+            request,
+            "members/cohort_detail.html",
+            values=values,
+            error=error,
+            context={"cohort": cohort, "members": await cohorts.roster(cohort), "q": ""},
+        )
+    flash(request, gettext("%(name)s is now in this group.", name=person.name))
+    return redirect(f"/cohorts/{cohort.id}")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def cohort_remove_person(request: Request) -> Response:
+    actor = current_user(request)
+    try:
+        cohort = await cohorts.visible_cohort(actor, request.path_params["id"])
+        person = await cohorts.remove_person(
+            actor=actor, cohort=cohort, user_id=request.path_params["user_id"]
+        )
+    except DomainError:
+        return error_page(request, 404)
+    flash(request, gettext("%(name)s is no longer in this group.", name=person.name))
+    return redirect(f"/cohorts/{cohort.id}")
+
+
+async def _member_context(request: Request, viewer: User, member: User) -> dict:
+    overview = await profiles.member_overview(member)
+    return {**overview, "notes": await notes.notes_for(viewer, member)}
+
+
+@requires(Action.VIEW_MEMBERS)
+async def member_detail(request: Request) -> Response:
+    viewer = current_user(request)
+    try:
+        member = await visible_member(viewer, request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    context = await _member_context(request, viewer, member)
+    await audit.record(
+        actor=viewer, action=audit.AuditAction.VIEW, subject=member, minor=context["minor"]
+    )
+    return render(request, "members/member_detail.html", context)
+
+
+@requires(Action.VIEW_MEMBERS)
+async def member_add_note(request: Request) -> Response:
+    viewer = current_user(request)
+    try:
+        member = await visible_member(viewer, request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    values = await form_data(request)
+    try:
+        data = parse(forms.NoteForm, values)
+        await notes.add_note(
+            author=viewer, member=member, body=data.body, visibility=data.visibility
+        )
+    except DomainError as error:
+        return render_form(
+            request,
+            "members/member_detail.html",
+            values=values,
+            error=error,
+            context=await _member_context(request, viewer, member),
+        )
+    flash(request, gettext("Your note is saved."))
+    return redirect(f"/members/{member.id}#notes")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def member_decision(request: Request) -> Response:
+    actor = current_user(request)
+    try:
+        member = await visible_member(actor, request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    values = await form_data(request)
+    approve = values.get("decision") == "approve"
+    status = await profiles.decide(actor=actor, member=member, approve=approve)
+    if not approve:
+        flash(request, gettext("%(name)s’s application is declined.", name=member.name))
+    elif status == MemberStatus.ACTIVE:
+        flash(request, gettext("%(name)s is approved and can start.", name=member.name))
+    else:
+        flash(
+            request,
+            gettext(
+                "%(name)s is approved. They can start when their guardian’s consent arrives.",
+                name=member.name,
+            ),
+        )
+    return redirect(
+        values.get("next")
+        if values.get("next") == "/staff/applications"
+        else f"/members/{member.id}"
+    )
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def member_paper_consent(request: Request) -> Response:
+    actor = current_user(request)
+    try:
+        member = await visible_member(actor, request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    values = await form_data(request)
+    try:
+        data = parse(forms.PaperConsentForm, values)
+        guardian = await Guardian.get_or_none(id=data.guardian_id, member=member)
+        if guardian is None:
+            return error_page(request, 404)
+        await consent.record_paper_consent(
+            actor=actor,
+            member=member,
+            guardian=guardian,
+            photo_release=data.photo_release,
+            text_messages=data.text_messages,
+            public_name_choice=data.public_name_choice,
+            nickname=data.nickname,
+        )
+    except DomainError as error:
+        return render_form(
+            request,
+            "members/member_detail.html",
+            values=values,
+            error=error,
+            context=await _member_context(request, actor, member),
+        )
+    flash(request, gettext("The signed paper form is recorded."))
+    return redirect(f"/members/{member.id}")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def member_resend_consent(request: Request) -> Response:
+    actor = current_user(request)
+    try:
+        member = await visible_member(actor, request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    sent = await profiles.resend_consent_request(
+        actor=actor, member=member, settings=request.app.state.settings
+    )
+    flash(
+        request,
+        gettext("The consent form is sent again.")
+        if sent
+        else gettext("No guardian has an email. Record a signed paper form instead."),
+        "success" if sent else "error",
+    )
+    return redirect(f"/members/{member.id}")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def applications(request: Request) -> Response:
+    actor = current_user(request)
+    waiting = {
+        status: await directory.list_members(actor, directory.MemberFilters(status=status))
+        for status in (MemberStatus.PENDING_APPROVAL, MemberStatus.PENDING_CONSENT)
+    }
+    return render(request, "members/applications.html", {"waiting": waiting})
+
+
+@requires(Action.VIEW_MEMBERS)
+async def member_list(request: Request) -> Response:
+    viewer = current_user(request)
+    filters = _filters(request)
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "members": await directory.list_members(viewer, filters),
+            "filters": filters,
+            "cohorts": await cohorts.cohorts_for(viewer),
+            "communities": list(Community),
+            "statuses": list(MemberStatus),
+            "query": request.url.query,
+        },
+    )
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def member_csv(request: Request) -> Response:
+    viewer = current_user(request)
+    filters = _filters(request)
+    members = await directory.list_members(viewer, filters)
+    body = privacy.to_csv(directory.CSV_HEADER, directory.csv_rows(members))
+    await audit.record(
+        actor=viewer,
+        action=audit.AuditAction.EXPORT,
+        subject_label=f"{len(members)} members",
+        filters=filters.__dict__,
+    )
+    name = f"yoc-members-{date.today().isoformat()}.csv"
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def audit_log(request: Request) -> Response:
+    query = audit.AuditEntry.all()
+    if request.query_params.get("minors") == "1":
+        query = query.filter(subject_is_minor=True)
+    if subject := _int(request.query_params.get("member")):
+        query = query.filter(subject_id=subject)
+    entries = await query.limit(200)
+    return render(
+        request,
+        "members/audit.html",
+        {"entries": entries, "minors": request.query_params.get("minors") == "1"},
+    )
+
+
+@requires(Action.DELETE_MEMBER_DATA)
+async def deletions(request: Request) -> Response:
+    waiting = await DeletionRequest.filter(state=DeletionState.REQUESTED).select_related("member")
+    return render(request, "members/deletions.html", {"requests": waiting})
+
+
+@requires(Action.DELETE_MEMBER_DATA)
+async def deletion_complete(request: Request) -> Response:
+    try:
+        await privacy.complete_deletion(
+            actor=current_user(request), request_id=request.path_params["id"]
+        )
+    except DomainError:
+        return error_page(request, 404)
+    flash(request, gettext("The member’s data is deleted."))
+    return redirect("/staff/deletions")
+
+
+routes = [
+    Route("/cohorts", cohort_list, name="members:cohorts"),
+    Route("/cohorts/new", cohort_create, methods=["POST"], name="members:cohort_create"),
+    Route("/cohorts/{id:int}", cohort_detail, name="members:cohort"),
+    Route(
+        "/cohorts/{id:int}/people", cohort_add_person, methods=["POST"], name="members:cohort_add"
+    ),
+    Route(
+        "/cohorts/{id:int}/people/{user_id:int}/remove",
+        cohort_remove_person,
+        methods=["POST"],
+        name="members:cohort_remove",
+    ),
+    Route("/members", member_list, name="members:list"),
+    Route("/members.csv", member_csv, name="members:csv"),
+    Route("/members/{id:int}", member_detail, name="members:detail"),
+    Route("/members/{id:int}/notes", member_add_note, methods=["POST"], name="members:note"),
+    Route("/members/{id:int}/decision", member_decision, methods=["POST"], name="members:decision"),
+    Route(
+        "/members/{id:int}/consent/paper",
+        member_paper_consent,
+        methods=["POST"],
+        name="members:paper_consent",
+    ),
+    Route(
+        "/members/{id:int}/consent/resend",
+        member_resend_consent,
+        methods=["POST"],
+        name="members:staff_resend",
+    ),
+    Route("/staff/applications", applications, name="members:applications"),
+    Route("/staff/audit", audit_log, name="members:audit"),
+    Route("/staff/deletions", deletions, name="members:deletions"),
+    Route(
+        "/staff/deletions/{id:int}/complete",
+        deletion_complete,
+        methods=["POST"],
+        name="members:deletion_complete",
+    ),
+]
