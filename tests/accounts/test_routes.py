@@ -6,7 +6,6 @@ import re
 
 from tests.conftest import csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
-
 from yoc import jobs
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User, UserSession
