@@ -42,7 +42,7 @@ lint: $(VENV)/.installed-test
 # Extract every message from code and templates, and merge it into the catalogs.
 i18n: $(VENV)/.installed-test
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o yoc/locale/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i yoc/locale/messages.pot -d yoc/locale --no-fuzzy-matching --ignore-obsolete --no-location --width=100
+	$(BIN)/pybabel update -i yoc/locale/messages.pot -d yoc/locale --no-fuzzy-matching --ignore-obsolete --width=100
 
 clean:
 	rm -rf $(VENV) .pytest_cache yoc.sqlite3

@@ -14,6 +14,7 @@ from yoc.settings import Settings
 MODEL_MODULES = [
     "yoc.accounts.models",
     "yoc.members.models",
+    "yoc.curriculum.models",
     "yoc.mail",
     "yoc.ratelimit",
     "yoc.audit",

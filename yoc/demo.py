@@ -188,6 +188,73 @@ async def _member(person: DemoPerson, user: User, staff: User, settings: Setting
     await profiles.update_status(user)
 
 
+async def _curriculum(
+    users: dict[str, User], cohorts: dict[str, Cohort], settings: Settings
+) -> None:
+    """The starter curriculum, given to both groups, with members at different points."""
+    from datetime import timedelta
+
+    from yoc.curriculum import starter
+    from yoc.curriculum.models import Activity, ActivityProgress, Module
+    from yoc.curriculum.services import assignments, progress
+
+    foundations, policy = await starter.load()
+    staff = users["staff@demo.yoc.example"]
+    lucia = users["mentor.lucia@demo.yoc.example"]
+    await assignments.assign_to_cohort(
+        actor=staff,
+        cohort_id=cohorts[NS].id,
+        track_id=foundations.id,
+        due_on=profiles.today() + timedelta(days=21),
+        note="Start with your story. / Empieza con tu historia.",
+    )
+    lcap = await Module.filter(track=policy).order_by("position").first()
+    await assignments.assign_to_cohort(
+        actor=staff,
+        cohort_id=cohorts[MT].id,
+        module_id=lcap.id,
+        due_on=profiles.today() - timedelta(days=3),
+    )
+    story = await Module.filter(track=foundations).order_by("position").first()
+    read, reflect, circle = await Activity.filter(module=story).order_by("position")
+    ana, beto = users["ana@demo.yoc.example"], users["beto@demo.yoc.example"]
+    # Ana finished her story module and waits for a review in the next one.
+    await progress.mark_done(ana, read.id)
+    await progress.submit_reflection(
+        ana,
+        reflect.id,
+        "Cuando cerraron la clínica en Mecca, "
+        "mi mamá tuvo que manejar una hora. Ahí entendí que la "
+        "salud no llega igual a todos.",
+    )
+    row = await ActivityProgress.get(member=ana, activity=reflect)
+    await progress.review(
+        mentor=lucia,
+        progress_id=row.id,
+        approve=True,
+        feedback="¡Muy poderoso, Ana! Úsalo en tu Soapbox.",
+        settings=settings,
+    )
+    await progress.record_attendance(mentor=lucia, activity_id=circle.id, member_ids=[ana.id])
+    second = await Module.filter(track=foundations).order_by("position").offset(1).first()
+    noticed = await Activity.filter(module=second, completion="reflection").first()
+    await progress.submit_reflection(
+        ana,
+        noticed.id,
+        "Noté que muchas familias no van al doctor por miedo. Nunca lo había pensado así.",
+    )
+    # Beto's reflection came back with feedback.
+    await progress.submit_reflection(beto, reflect.id, "The bus.")
+    row = await ActivityProgress.get(member=beto, activity=reflect)
+    await progress.review(
+        mentor=lucia,
+        progress_id=row.id,
+        approve=False,
+        feedback="Tell me more: which bus, and what happened that day?",
+        settings=settings,
+    )
+
+
 async def seed(settings: Settings | None = None) -> bool:
     """Load the demo data once; return False when it was already there."""
     settings = settings or Settings.from_env()
@@ -225,6 +292,7 @@ async def seed(settings: Settings | None = None) -> bool:
                     else cohorts[person.cohort].members
                 )
                 await relation.add(user)
+        await _curriculum(users, cohorts, settings)
         lucia = users["mentor.lucia@demo.yoc.example"]
         await MentorNote.create(
             member=users["ana@demo.yoc.example"],

@@ -19,6 +19,7 @@ _MESSAGES = {
     "string_too_long": N_("This is too long."),
     "enum": N_("Choose one of the options."),
     "literal_error": N_("Choose one of the options."),
+    "string_pattern_mismatch": N_("Choose one of the options."),
     "int_parsing": N_("Enter a whole number."),
     "date_from_datetime_parsing": N_("Enter a date."),
     "date_parsing": N_("Enter a date."),

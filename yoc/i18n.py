@@ -131,6 +131,11 @@ def negotiate(
     return DEFAULT_LANGUAGE
 
 
+def tr(obj: object, field: str) -> str:
+    """The text of a bilingual field (``title_en``/``title_es``) in the current language."""
+    return getattr(obj, f"{field}_{get_language()}", "") or getattr(obj, f"{field}_en", "")
+
+
 def _locale() -> Locale:
     try:
         return Locale.parse(get_language())

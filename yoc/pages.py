@@ -10,9 +10,11 @@ from yoc import db
 from yoc.accounts import forms
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
+from yoc.curriculum.services import dashboards
 from yoc.errors import DomainError
 from yoc.forms import parse
 from yoc.http import current_user, form_data, login_required, redirect, render, safe_next
+from yoc.members.enums import MemberStatus
 from yoc.members.services import cohorts as members
 from yoc.members.services import profiles
 from yoc.middleware import LANG_COOKIE
@@ -25,11 +27,14 @@ async def home(request: Request) -> Response:
 @login_required
 async def dashboard(request: Request) -> Response:
     user = current_user(request)
-    context: dict = {"cohorts": [], "counts": {}, "overview": None}
+    context: dict = {"cohorts": [], "counts": {}, "overview": None, "learning": None}
     if user.role == Role.MEMBER:
-        context["overview"] = await profiles.member_overview(user)
+        context["overview"] = overview = await profiles.member_overview(user)
+        if overview["profile"] and overview["profile"].status == MemberStatus.ACTIVE:
+            context["learning"] = await dashboards.member_dashboard(user)
     elif user.role == Role.MENTOR:
         context["cohorts"] = await members.cohorts_for(user)
+        context["reviews"] = len(await dashboards.review_queue(user))
     else:
         context["counts"] = await members.people_counts()
     return render(request, "pages/dashboard.html", context)

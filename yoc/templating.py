@@ -44,9 +44,13 @@ def status_label(status: str) -> str:
 
 def label(kind: str, value: object) -> str:
     """The translated label of an enum value: label("community", "mecca")."""
+    from yoc.curriculum import enums as curriculum
     from yoc.members import enums
 
     tables = {
+        "kind": curriculum.KIND_LABELS,
+        "completion": curriculum.COMPLETION_LABELS,
+        "progress": curriculum.STATE_LABELS,
         "community": enums.COMMUNITY_LABELS,
         "member_status": enums.STATUS_LABELS,
         "relationship": enums.RELATIONSHIP_LABELS,
@@ -59,9 +63,13 @@ def label(kind: str, value: object) -> str:
 
 
 def options(kind: str) -> list[tuple[str, str]]:
+    from yoc.curriculum import enums as curriculum
     from yoc.members import enums
 
     tables = {
+        "kind": curriculum.KIND_LABELS,
+        "completion": curriculum.COMPLETION_LABELS,
+        "progress": curriculum.STATE_LABELS,
         "community": enums.COMMUNITY_LABELS,
         "relationship": enums.RELATIONSHIP_LABELS,
         "public_name": enums.PUBLIC_NAME_LABELS,
@@ -84,6 +92,7 @@ def environment() -> Environment:
     env.filters["datetime"] = i18n.format_datetime
     env.filters["date"] = i18n.format_date
     env.filters["money"] = i18n.format_money
+    env.filters["tr"] = i18n.tr
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     env.globals["current_language"] = i18n.get_language

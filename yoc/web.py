@@ -23,6 +23,9 @@ from yoc import jobs
 from yoc.accounts import admin_routes
 from yoc.accounts import routes as account_routes
 from yoc.api import routes as api_routes
+from yoc.curriculum import api as curriculum_api
+from yoc.curriculum import routes as curriculum_routes
+from yoc.curriculum import staff_routes as curriculum_staff_routes
 from yoc.db import tortoise_config
 from yoc.http import api_error, current_user, error_page, session
 from yoc.i18n import gettext
@@ -155,8 +158,11 @@ def create_app(
         *admin_routes.routes,
         *member_routes.routes,
         *member_staff_routes.routes,
+        *curriculum_routes.routes,
+        *curriculum_staff_routes.routes,
         *api_routes.routes,
         *member_api.routes,
+        *curriculum_api.routes,
         Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
     ]
     middleware = [

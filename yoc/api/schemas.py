@@ -53,6 +53,42 @@ class CohortList(BaseModel):
     cohorts: list[CohortOut]
 
 
+class TrackList(BaseModel):
+    tracks: list[dict]
+
+
+class ModuleProgress(BaseModel):
+    module: int
+    title: dict[str, str]
+    status: str
+    activities: int
+    finished: int
+    waiting_review: int
+    completed: bool
+    overdue: bool
+    due_on: date | None
+    locked_by: list[int]
+
+
+class MemberProgress(BaseModel):
+    member: int
+    modules: list[ModuleProgress]
+
+
+class AssignmentIn(BaseModel):
+    target: str
+    what: str
+    due_on: date | None = None
+    note: str = ""
+
+
+class AssignmentOut(BaseModel):
+    target: str
+    what: str
+    cohort_assignment: int | None = None
+    created: int | None = None
+
+
 class Error(BaseModel):
     error: str
     message: str
@@ -77,7 +113,28 @@ OPERATIONS: list[tuple[str, str, str, type[BaseModel], bool]] = [
     ),
     ("get", "/api/v1/cohorts", "Groups: a mentor's own, or all for staff", CohortList, True),
     ("get", "/api/v1/cohorts/{id}/members", "The members of one group", MemberList, True),
+    ("get", "/api/v1/tracks", "The curriculum: tracks, modules and activities", TrackList, True),
+    (
+        "get",
+        "/api/v1/members/{id}/progress",
+        "A member's progress per assigned module (same visibility as the profile)",
+        MemberProgress,
+        True,
+    ),
+    (
+        "post",
+        "/api/v1/assignments",
+        "Assign a module or track to a member or a group "
+        "(target 'cohort:ID' or 'member:ID', what 'module:ID' or 'track:ID')",
+        AssignmentOut,
+        True,
+    ),
 ]
+
+# Request bodies, by (method, path).
+REQUEST_BODIES: dict[tuple[str, str], type[BaseModel]] = {
+    ("post", "/api/v1/assignments"): AssignmentIn,
+}
 
 
 @cache
@@ -105,6 +162,18 @@ def openapi_document(base_url: str) -> dict[str, Any]:
                 "description": "No valid API token",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
             }
+        if body := REQUEST_BODIES.get((method, path)):
+            schemas[body.__name__] = body.model_json_schema()
+            operation["requestBody"] = {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": f"#/components/schemas/{body.__name__}"}
+                    }
+                },
+            }
+            responses["201"] = responses.pop("200")
+            responses["422"] = {"description": "Invalid input, with a message per field"}
         if "{id}" in path:
             operation["parameters"] = [
                 {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}

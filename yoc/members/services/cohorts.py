@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from tortoise.expressions import Q
@@ -19,6 +20,10 @@ from yoc.members.models import Cohort
 from yoc.members.services.access import is_staff
 
 NOT_FOUND = N_("We could not find that group.")
+
+# Other domains react when a member joins a group (the curriculum gives them the group's
+# assignments) without this module knowing about them.
+MEMBER_JOINED: list[Callable[[Cohort, User], Awaitable[None]]] = []
 
 
 def slugify(text: str) -> str:
@@ -92,6 +97,8 @@ async def add_person(*, actor: User, cohort: Cohort, email: str) -> User:
             await cohort.mentors.add(person)
         else:
             await cohort.members.add(person)
+            for handler in MEMBER_JOINED:
+                await handler(cohort, person)
         await audit.record(
             actor=actor,
             action=audit.AuditAction.COHORT,

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BeforeValidator, StringConstraints, model_validator
+
+from yoc.curriculum.enums import ActivityKind, Completion
+from yoc.forms import FieldError, Form
+from yoc.i18n import N_
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+Checkbox = Annotated[bool, BeforeValidator(lambda v: v in ("1", "on", "yes", True))]
+OptionalDate = Annotated[date | None, BeforeValidator(lambda v: None if v == "" else v)]
+
+
+class TrackForm(Form):
+    title_en: Title
+    title_es: Title
+    summary_en: LongText = ""
+    summary_es: LongText = ""
+
+
+class ModuleForm(TrackForm):
+    milestone: Checkbox = False
+    prerequisite_ids: list[int] = []
+
+
+class ActivityForm(Form):
+    title_en: Title
+    title_es: Title
+    prompt_en: LongText = ""
+    prompt_es: LongText = ""
+    kind: ActivityKind
+    completion: Completion
+
+
+class AssignForm(Form):
+    """``target`` is "cohort:ID" or "member:ID"; ``what`` is "module:ID" or "track:ID"."""
+
+    target: Annotated[str, StringConstraints(pattern=r"^(cohort|member):\d+$")]
+    what: Annotated[str, StringConstraints(pattern=r"^(module|track):\d+$")]
+    due_on: OptionalDate = None
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+
+    @model_validator(mode="after")
+    def due_in_future(self) -> AssignForm:
+        if self.due_on and self.due_on < date.today():
+            raise FieldError("due_on", N_("Choose a due date from today on."))
+        return self
+
+    def parts(self) -> tuple[str, int, str, int]:
+        kind, target_id = self.target.split(":")
+        what, what_id = self.what.split(":")
+        return kind, int(target_id), what, int(what_id)
+
+
+class ReflectionForm(Form):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)]
+
+
+class ReviewForm(Form):
+    decision: Annotated[str, StringConstraints(pattern="^(approve|return)$")]
+    feedback: LongText = ""

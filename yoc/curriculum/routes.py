@@ -1,0 +1,168 @@
+"""The member's side of the curriculum: modules and activities, badges."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from yoc.curriculum import forms
+from yoc.curriculum.models import ActivityProgress, Assignment, Badge
+from yoc.curriculum.services import badges, catalog, progress
+from yoc.errors import DomainError
+from yoc.forms import parse
+from yoc.http import current_user, error_page, flash, form_data, redirect, render, render_form
+from yoc.i18n import gettext
+from yoc.members.routes import active_member_page, member_page
+from yoc.members.services.profiles import public_name
+
+
+async def _module_context(request: Request, module_id: int) -> dict:
+    member = current_user(request)
+    module = await catalog.get_module(module_id)
+    assignment = await Assignment.get_or_none(member=member, module=module)
+    if assignment is None:
+        raise DomainError("not assigned", "not_found")
+    activities = catalog.live(list(module.activities))
+    rows = {
+        p.activity_id: p
+        for p in await ActivityProgress.filter(
+            member=member, activity_id__in=[a.id for a in activities]
+        )
+    }
+    return {
+        "module": module,
+        "assignment": assignment,
+        "locked_by": await progress.missing_prerequisites(member, module),
+        "items": [
+            {
+                "activity": a,
+                "progress": rows.get(a.id),
+                "history": await progress.history(member, a) if a.id in rows else [],
+            }
+            for a in activities
+        ],
+    }
+
+
+@active_member_page
+async def module_page(request: Request) -> Response:
+    try:
+        context = await _module_context(request, request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    return render(request, "curriculum/module.html", context)
+
+
+async def _act(request: Request, action) -> Response:
+    member = current_user(request)
+    activity_id = request.path_params["id"]
+    values = await form_data(request)
+    try:
+        row = await action(member, activity_id, values)
+    except DomainError as error:
+        if error.status_code == 404:
+            return error_page(request, 404)
+        module_id = values.get("module")
+        try:
+            context = await _module_context(request, int(module_id or 0))
+        except (DomainError, ValueError):
+            return error_page(request, 404)
+        return render_form(
+            request,
+            "curriculum/module.html",
+            values=values,
+            error=error,
+            context={**context, "failed_activity": activity_id},
+        )
+    activity = await row.activity
+    return redirect(f"/learn/modules/{activity.module_id}#activity-{activity_id}")
+
+
+@active_member_page
+async def start(request: Request) -> Response:
+    return await _act(request, lambda m, a, v: progress.start(m, a))
+
+
+@active_member_page
+async def done(request: Request) -> Response:
+    async def act(member, activity_id, values):
+        row = await progress.mark_done(member, activity_id)
+        flash(request, gettext("Well done! This activity is complete."))
+        return row
+
+    return await _act(request, act)
+
+
+@active_member_page
+async def reflect(request: Request) -> Response:
+    async def act(member, activity_id, values):
+        data = parse(forms.ReflectionForm, values)
+        row = await progress.submit_reflection(member, activity_id, data.body)
+        flash(request, gettext("Your reflection is sent. Your mentor will read it soon."))
+        return row
+
+    return await _act(request, act)
+
+
+@member_page
+async def my_badges(request: Request) -> Response:
+    return render(
+        request,
+        "curriculum/badges.html",
+        {"badges": await Badge.filter(member=current_user(request)).order_by("-awarded_at")},
+    )
+
+
+@member_page
+async def share_badge(request: Request) -> Response:
+    values = await form_data(request)
+    try:
+        badge = await badges.set_public(
+            current_user(request), request.path_params["id"], values.get("public") == "1"
+        )
+    except DomainError:
+        return error_page(request, 404)
+    flash(
+        request,
+        gettext("Your badge can now be seen by anyone with its link.")
+        if badge.public
+        else gettext("Your badge is private again."),
+    )
+    return redirect("/badges")
+
+
+async def badge_page(request: Request) -> Response:
+    uid = request.path_params["uid"]
+    as_json = uid.endswith(".json")
+    try:
+        badge = await badges.public_badge(uid.removesuffix(".json"))
+    except DomainError:
+        return error_page(request, 404)
+    name = await public_name(badge.member)
+    if as_json:
+        body = await badges.open_badge(
+            badge, base_url=request.app.state.settings.base_url, recipient_name=name
+        )
+        return JSONResponse(body, media_type="application/ld+json")
+    return render(
+        request,
+        "curriculum/badge_public.html",
+        {"badge": badge, "recipient": name, "criteria": await badges.criteria(badge)},
+    )
+
+
+routes = [
+    Route("/learn/modules/{id:int}", module_page, name="curriculum:module"),
+    Route("/learn/activities/{id:int}/start", start, methods=["POST"], name="curriculum:start"),
+    Route("/learn/activities/{id:int}/done", done, methods=["POST"], name="curriculum:done"),
+    Route(
+        "/learn/activities/{id:int}/reflection",
+        reflect,
+        methods=["POST"],
+        name="curriculum:reflect",
+    ),
+    Route("/badges", my_badges, name="curriculum:badges"),
+    Route("/badges/{id:int}/share", share_badge, methods=["POST"], name="curriculum:share"),
+    Route("/badges/{uid:str}", badge_page, name="curriculum:badge"),
+]

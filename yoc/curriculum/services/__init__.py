@@ -1,0 +1,1 @@
+"""Curriculum: the catalog (tracks, modules, activities), assignments, progress, badges."""

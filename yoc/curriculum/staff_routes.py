@@ -1,0 +1,395 @@
+"""Mentors: assign, review, record attendance, see the group's grid. Staff: edit the
+curriculum and export progress."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from yoc.curriculum import forms
+from yoc.curriculum.enums import Completion
+from yoc.curriculum.models import Activity, Track
+from yoc.curriculum.services import assignments, catalog, dashboards, progress
+from yoc.errors import DomainError
+from yoc.forms import parse
+from yoc.http import (
+    current_user,
+    error_page,
+    flash,
+    form_data,
+    redirect,
+    render,
+    render_form,
+    requires,
+)
+from yoc.i18n import gettext, ngettext
+from yoc.members.services import cohorts, directory, privacy
+from yoc.permissions import Action
+
+
+async def _assign_context(request: Request) -> dict:
+    viewer = current_user(request)
+    return {
+        "cohorts": await cohorts.cohorts_for(viewer),
+        "members": await directory.list_members(viewer, directory.MemberFilters(status="active")),
+        "tracks": await catalog.tracks(),
+    }
+
+
+@requires(Action.VIEW_MEMBERS)
+async def assign(request: Request) -> Response:
+    context = await _assign_context(request)
+    if request.method == "GET":
+        preset = {k: v for k, v in request.query_params.items() if k in ("target", "what")}
+        return render(request, "curriculum/assign.html", {**context, "values": preset})
+    values = await form_data(request)
+    try:
+        data = parse(forms.AssignForm, values)
+        kind, target_id, what, what_id = data.parts()
+        ids = {"module_id": what_id} if what == "module" else {"track_id": what_id}
+        if kind == "cohort":
+            await assignments.assign_to_cohort(
+                actor=current_user(request),
+                cohort_id=target_id,
+                due_on=data.due_on,
+                note=data.note,
+                **ids,
+            )
+        else:
+            await assignments.assign_to_member(
+                actor=current_user(request),
+                member_id=target_id,
+                due_on=data.due_on,
+                note=data.note,
+                **ids,
+            )
+    except DomainError as error:
+        if error.status_code == 404:
+            return error_page(request, 404)
+        return render_form(
+            request, "curriculum/assign.html", values=values, error=error, context=context
+        )
+    flash(request, gettext("Assigned. Members see it on their dashboard."))
+    return redirect(
+        f"/cohorts/{target_id}/progress" if kind == "cohort" else f"/members/{target_id}"
+    )
+
+
+@requires(Action.VIEW_MEMBERS)
+async def reviews(request: Request) -> Response:
+    return render(
+        request,
+        "curriculum/reviews.html",
+        {"queue": await dashboards.review_queue(current_user(request))},
+    )
+
+
+@requires(Action.VIEW_MEMBERS)
+async def review(request: Request) -> Response:
+    values = await form_data(request)
+    try:
+        data = parse(forms.ReviewForm, values)
+        await progress.review(
+            mentor=current_user(request),
+            progress_id=request.path_params["id"],
+            approve=data.decision == "approve",
+            feedback=data.feedback,
+            settings=request.app.state.settings,
+        )
+    except DomainError as error:
+        if error.status_code == 404:
+            return error_page(request, 404)
+        return render_form(
+            request,
+            "curriculum/reviews.html",
+            values=values,
+            error=error,
+            context={
+                "queue": await dashboards.review_queue(current_user(request)),
+                "failed": request.path_params["id"],
+            },
+        )
+    flash(
+        request,
+        gettext("Approved. The member is told by email.")
+        if data.decision == "approve"
+        else gettext("Returned with your feedback. The member is told by email."),
+    )
+    return redirect("/mentor/reviews")
+
+
+@requires(Action.VIEW_MEMBERS)
+async def cohort_progress(request: Request) -> Response:
+    try:
+        cohort = await cohorts.visible_cohort(current_user(request), request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    grid = await dashboards.cohort_grid(cohort)
+    attend = await Activity.filter(
+        module_id__in=[m.id for m in grid["modules"]],
+        completion=Completion.ATTENDANCE,
+        retired_at__isnull=True,
+    )
+    return render(
+        request, "curriculum/grid.html", {"cohort": cohort, **grid, "attendance_activities": attend}
+    )
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def cohort_progress_csv(request: Request) -> Response:
+    try:
+        cohort = await cohorts.visible_cohort(current_user(request), request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    grid = await dashboards.cohort_grid(cohort)
+    header = ["member"] + [m.title_en for m in grid["modules"]]
+    rows = [
+        [m.name] + [grid["cells"].get((m.id, mod.id), "") for mod in grid["modules"]]
+        for m in grid["members"]
+    ]
+    name = f"progress-{cohort.slug}-{date.today().isoformat()}.csv"
+    return Response(
+        privacy.to_csv(header, rows),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@requires(Action.VIEW_MEMBERS)
+async def attendance(request: Request) -> Response:
+    viewer = current_user(request)
+    try:
+        cohort = await cohorts.visible_cohort(viewer, request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    activity = await Activity.get_or_none(
+        id=request.path_params["activity_id"], completion=Completion.ATTENDANCE
+    )
+    if activity is None:
+        return error_page(request, 404)
+    if request.method == "POST":
+        form = await request.form()
+        ids = [int(v) for v in form.getlist("member_ids") if str(v).isdigit()]
+        roster_ids = {m.id for m in await cohorts.roster(cohort)}
+        try:
+            marked = await progress.record_attendance(
+                mentor=viewer,
+                activity_id=activity.id,
+                member_ids=[i for i in ids if i in roster_ids],
+            )
+        except DomainError:
+            return error_page(request, 404)
+        flash(
+            request,
+            ngettext(
+                "Attendance saved for %(num)d member.",
+                "Attendance saved for %(num)d members.",
+                marked,
+            ),
+        )
+        return redirect(f"/cohorts/{cohort.id}/progress")
+    return render(
+        request,
+        "curriculum/attendance.html",
+        {"cohort": cohort, "activity": activity, "members": await cohorts.roster(cohort)},
+    )
+
+
+# The curriculum editor ------------------------------------------------------------
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def editor(request: Request) -> Response:
+    return render(
+        request, "curriculum/editor.html", {"tracks": await catalog.tracks(include_retired=True)}
+    )
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def track_create(request: Request) -> Response:
+    values = await form_data(request)
+    try:
+        track = await catalog.create_track(**parse(forms.TrackForm, values).model_dump())
+    except DomainError as error:
+        return render_form(
+            request,
+            "curriculum/editor.html",
+            values=values,
+            error=error,
+            context={"tracks": await catalog.tracks(include_retired=True)},
+        )
+    flash(request, gettext("The track is created. Now add its modules."))
+    return redirect(f"/staff/curriculum/tracks/{track.id}")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def track_edit(request: Request) -> Response:
+    track = await Track.get_or_none(id=request.path_params["id"]).prefetch_related(
+        "modules", "modules__activities"
+    )
+    if track is None:
+        return error_page(request, 404)
+    context = {"track": track}
+    if request.method == "GET":
+        return render(
+            request,
+            "curriculum/track_edit.html",
+            {
+                **context,
+                "values": {
+                    k: getattr(track, k)
+                    for k in ("title_en", "title_es", "summary_en", "summary_es")
+                },
+            },
+        )
+    values = await form_data(request)
+    try:
+        data = parse(forms.TrackForm, values)
+        if values.get("add") == "module":
+            module = await catalog.create_module(track_id=track.id, **data.model_dump())
+            flash(request, gettext("The module is added. Now add its activities."))
+            return redirect(f"/staff/curriculum/modules/{module.id}")
+        await catalog.update_track(track.id, **data.model_dump())
+    except DomainError as error:
+        return render_form(
+            request, "curriculum/track_edit.html", values=values, error=error, context=context
+        )
+    flash(request, gettext("Saved."))
+    return redirect(f"/staff/curriculum/tracks/{track.id}")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def module_edit(request: Request) -> Response:
+    try:
+        module = await catalog.get_module(request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    siblings = [
+        m
+        for m in await catalog.tracks(include_retired=False)
+        for m in m.modules
+        if m.id != module.id
+    ]
+    context = {"module": module, "others": siblings}
+    if request.method == "GET":
+        values = {
+            k: getattr(module, k)
+            for k in ("title_en", "title_es", "summary_en", "summary_es", "milestone")
+        }
+        values["prerequisite_ids"] = [p.id for p in module.prerequisites]
+        return render(request, "curriculum/module_edit.html", {**context, "values": values})
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        if values.get("add") == "activity":
+            data = parse(forms.ActivityForm, values)
+            await catalog.create_activity(module_id=module.id, **data.model_dump())
+            flash(request, gettext("The activity is added."))
+        else:
+            values["prerequisite_ids"] = form.getlist("prerequisite_ids")
+            data = parse(forms.ModuleForm, values)
+            fields = data.model_dump()
+            await catalog.update_module(
+                module.id, prerequisite_ids=fields.pop("prerequisite_ids"), **fields
+            )
+            flash(request, gettext("Saved."))
+    except DomainError as error:
+        return render_form(
+            request, "curriculum/module_edit.html", values=values, error=error, context=context
+        )
+    return redirect(f"/staff/curriculum/modules/{module.id}")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def activity_edit(request: Request) -> Response:
+    activity = await Activity.get_or_none(id=request.path_params["id"])
+    if activity is None:
+        return error_page(request, 404)
+    context = {"activity": activity}
+    if request.method == "GET":
+        values = {
+            k: getattr(activity, k)
+            for k in ("title_en", "title_es", "prompt_en", "prompt_es", "kind", "completion")
+        }
+        return render(request, "curriculum/activity_edit.html", {**context, "values": values})
+    values = await form_data(request)
+    try:
+        await catalog.update_activity(activity.id, **parse(forms.ActivityForm, values).model_dump())
+    except DomainError as error:
+        return render_form(
+            request, "curriculum/activity_edit.html", values=values, error=error, context=context
+        )
+    flash(request, gettext("Saved. Work members already finished stays as it was."))
+    return redirect(f"/staff/curriculum/modules/{activity.module_id}")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def rearrange(request: Request) -> Response:
+    kind, item_id = request.path_params["kind"], request.path_params["id"]
+    if kind not in catalog.MODELS:
+        return error_page(request, 404)
+    values = await form_data(request)
+    action = values.get("action")
+    try:
+        if action in ("up", "down"):
+            await catalog.move(kind, item_id, -1 if action == "up" else 1)
+        elif action in ("retire", "restore"):
+            await catalog.set_retired(kind, item_id, action == "retire")
+        else:
+            return error_page(request, 400)
+    except DomainError:
+        return error_page(request, 404)
+    return redirect(
+        values.get("back")
+        if str(values.get("back", "")).startswith("/staff/curriculum")
+        else "/staff/curriculum"
+    )
+
+
+routes = [
+    Route("/assign", assign, methods=["GET", "POST"], name="curriculum:assign"),
+    Route("/mentor/reviews", reviews, name="curriculum:reviews"),
+    Route("/mentor/reviews/{id:int}", review, methods=["POST"], name="curriculum:review"),
+    Route("/cohorts/{id:int}/progress", cohort_progress, name="curriculum:grid"),
+    Route("/cohorts/{id:int}/progress.csv", cohort_progress_csv, name="curriculum:grid_csv"),
+    Route(
+        "/cohorts/{id:int}/attendance/{activity_id:int}",
+        attendance,
+        methods=["GET", "POST"],
+        name="curriculum:attendance",
+    ),
+    Route("/staff/curriculum", editor, name="curriculum:editor"),
+    Route(
+        "/staff/curriculum/tracks", track_create, methods=["POST"], name="curriculum:track_create"
+    ),
+    Route(
+        "/staff/curriculum/tracks/{id:int}",
+        track_edit,
+        methods=["GET", "POST"],
+        name="curriculum:track",
+    ),
+    Route(
+        "/staff/curriculum/modules/{id:int}",
+        module_edit,
+        methods=["GET", "POST"],
+        name="curriculum:module_edit",
+    ),
+    Route(
+        "/staff/curriculum/activities/{id:int}",
+        activity_edit,
+        methods=["GET", "POST"],
+        name="curriculum:activity_edit",
+    ),
+    Route(
+        "/staff/curriculum/{kind:str}/{id:int}/arrange",
+        rearrange,
+        methods=["POST"],
+        name="curriculum:arrange",
+    ),
+]
