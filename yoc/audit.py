@@ -48,13 +48,14 @@ async def record(
     action: AuditAction,
     subject: Any | None = None,
     subject_label: str = "",
+    actor_label: str = "",
     minor: bool = False,
     **detail: Any,
 ) -> AuditEntry:
     """Write one line of the audit log; ``actor`` and ``subject`` are users."""
     return await AuditEntry.create(
         actor=actor,
-        actor_label=f"{actor.name} <{actor.email}>" if actor else "system",
+        actor_label=actor_label or (f"{actor.name} <{actor.email}>" if actor else "system"),
         subject=subject,
         subject_label=subject_label or (subject.name if subject else ""),
         subject_is_minor=minor,

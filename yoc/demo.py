@@ -134,6 +134,12 @@ COHORTS = {
 }
 
 
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
 def _birth_date(age: int) -> date:
     today = profiles.today()
     return (
@@ -164,7 +170,7 @@ async def _member(person: DemoPerson, user: User, staff: User, settings: Setting
             name=name,
             relationship=relationship,
             language=language,
-            email=f"{name.split()[0].lower()}.family@demo.yoc.example",
+            email=f"{_ascii(name.split()[0])}.family@demo.yoc.example",
             phone="760-555-0100",
         )
     if person.story in ("consented", "photo_revoked", "nickname", "paper"):

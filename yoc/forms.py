@@ -21,6 +21,8 @@ _MESSAGES = {
     "literal_error": N_("Choose one of the options."),
     "string_pattern_mismatch": N_("Choose one of the options."),
     "int_parsing": N_("Enter a whole number."),
+    "greater_than_equal": N_("This number is too small."),
+    "less_than_equal": N_("This number is too big."),
     "date_from_datetime_parsing": N_("Enter a date."),
     "date_parsing": N_("Enter a date."),
 }

@@ -73,9 +73,8 @@ def render_form(
 ) -> Response:
     """Show a form again with what the person typed and a message per field."""
     fields = error.translated_fields() if isinstance(error, ValidationFailed) else {}
-    general = None if fields and set(fields) != {"__all__"} else error.translated()
-    if "__all__" in fields:
-        general = fields.pop("__all__")
+    # A summary at the top, so nobody on a small screen misses an error further down.
+    general = fields.pop("__all__", None) or error.translated()
     safe_values = {k: v for k, v in values.items() if "password" not in k and k != "csrf_token"}
     return render(
         request,

@@ -55,6 +55,10 @@ def set_language(language: str) -> contextvars.Token[str]:
     return _language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
 
 
+def reset_language(token: contextvars.Token[str]) -> None:
+    _language.reset(token)
+
+
 def set_timezone(tz: str) -> None:
     _timezone.set(tz)
 

@@ -212,7 +212,7 @@ class SessionMiddleware:
             accept_language=headers.get("accept-language"),
         )
         scope["language"] = language
-        i18n.set_language(language)
+        token = i18n.set_language(language)
         i18n.set_timezone(self.settings.timezone)
 
         async def send_with_cookie(message: Message) -> None:
@@ -221,7 +221,10 @@ class SessionMiddleware:
                 session.dirty = False
             await send(message)
 
-        await self.app(scope, receive, send_with_cookie)
+        try:
+            await self.app(scope, receive, send_with_cookie)
+        finally:
+            i18n.reset_language(token)
 
 
 class CSRFMiddleware:

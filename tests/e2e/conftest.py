@@ -1,10 +1,16 @@
 """End-to-end fixtures: the real app served by uvicorn in a subprocess, and headless
-Chromium (Debian's, never a downloaded one) driven by Playwright's async API."""
+Chromium (Debian's, never a downloaded one) driven by Playwright's async API.
+
+The server's database is migrated and loaded with the demo data (``yoc seed-demo``,
+see ``yoc/demo.py``) before the server starts, once per test session; every journey
+shares it, so a journey that creates accounts uses emails of its own."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -59,17 +65,42 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
+def _run_cli(command: str, env: dict[str, str]) -> None:
+    """``python -m yoc.cli COMMAND`` with the server's environment; fail loudly."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "yoc.cli", command],
+        env=env,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(
+            f"`yoc {command}` exited {done.returncode}\n"
+            f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+        )
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app (``uvicorn yoc.web:create_app``) on a migrated temporary SQLite file."""
+def e2e_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SQLite file the live server uses (created by ``live_server``)."""
+    return tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def live_server(e2e_database: Path) -> Iterator[str]:
+    """The real app (``uvicorn yoc.web:create_app``) on a temporary SQLite file, migrated
+    and loaded with the demo data."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
-    tmp = tmp_path_factory.mktemp("e2e")
+    tmp = e2e_database.parent
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "YOC_DATABASE_URL": f"sqlite://{tmp / 'e2e.sqlite3'}",
+        "YOC_DATABASE_URL": f"sqlite://{e2e_database}",
         "YOC_SECRET_KEY": E2E_SECRET,
         "YOC_BASE_URL": base_url,
         "YOC_ENV": "test",
@@ -79,20 +110,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for name in ("YOC_SMTP_URL", "YOC_REDIS_URL"):  # keep the run self-contained
         env.pop(name, None)
 
-    migrated = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "yoc.cli", "migrate"],
-        env=env,
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    if migrated.returncode != 0:
-        pytest.fail(
-            f"`yoc migrate` exited {migrated.returncode}\n"
-            f"stdout:\n{migrated.stdout}\nstderr:\n{migrated.stderr}"
-        )
+    _run_cli("migrate", env)
+    _run_cli("seed-demo", env)  # mentors, groups, members: see yoc/demo.py
 
     log_path = tmp / "server.log"
     with log_path.open("wb") as log:
@@ -134,6 +153,30 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _stop(process)
         if os.environ.get("YOC_E2E_SHOW_SERVER_LOG"):
             print(log_path.read_text(errors="replace"))  # noqa: T201
+
+
+class DemoIds:
+    """Ids of seeded demo rows, read (read-only) from the live server's database."""
+
+    def __init__(self, database: Path) -> None:
+        self._uri = f"{database.as_uri()}?mode=ro"
+
+    def _one(self, sql: str, value: str) -> int:
+        with contextlib.closing(sqlite3.connect(self._uri, uri=True)) as db:
+            row = db.execute(sql, (value,)).fetchone()
+        assert row is not None, f"{value!r} is not in the e2e database: {sql}"
+        return row[0]
+
+    def user(self, email: str) -> int:
+        return self._one("SELECT id FROM users WHERE email = ?", email)
+
+    def cohort(self, name: str) -> int:
+        return self._one("SELECT id FROM cohorts WHERE name = ?", name)
+
+
+@pytest.fixture(scope="session")
+def demo_ids(live_server: str, e2e_database: Path) -> DemoIds:
+    return DemoIds(e2e_database)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,14 +1,17 @@
-"""A visitor on a cheap phone switches to Spanish, signs up, logs out and logs in again."""
+"""A 16-year-old visitor on a cheap phone switches to Spanish, applies with a guardian's
+email, waits for the guardian's permission, logs out and logs in again."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
+from yoc import demo
 from yoc.i18n import gettext, use_language
 
 pytestmark = pytest.mark.e2e
@@ -33,12 +36,29 @@ def path_is(path: str) -> re.Pattern[str]:
     return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
 
 
-async def test_visitor_switches_to_spanish_signs_up_and_logs_in(
+def birth_date_for_age(age: int) -> date:
+    """A birth date that makes someone ``age`` today, two months past the birthday, so a
+    time-zone difference with the server cannot change the age."""
+    today = date.today()
+    try:
+        birthday = today.replace(year=today.year - age)
+    except ValueError:  # 29 February
+        birthday = today.replace(year=today.year - age, day=28)
+    return birthday - timedelta(days=60)
+
+
+async def test_minor_switches_to_spanish_applies_and_logs_in_again(
     page: Page, context: BrowserContext, artifacts_dir: Path
 ) -> None:
     name = "Ana María López"
-    email = f"ana.{uuid.uuid4().hex[:8]}@example.org"
+    # The server is shared with the other journeys and holds the demo data
+    # (@demo.yoc.example): a fresh address on a domain of its own cannot collide.
+    email = f"signup.{uuid.uuid4().hex[:12]}@e2e.example.org"
+    assert email not in {person.email for person in demo.PEOPLE}
     password = "nopal tortuga verano 42"
+    birth_date = birth_date_for_age(16).isoformat()  # a minor: a guardian must agree
+    guardian_name = "María López"
+    guardian_email = f"guardian.{uuid.uuid4().hex[:12]}@e2e.example.org"
 
     # Every Spanish text this journey expects, read from the catalog now; this fails
     # first, and clearly, if a translation is missing.
@@ -51,6 +71,9 @@ async def test_visitor_switches_to_spanish_signs_up_and_logs_in(
         "mismatch": spanish("The two passwords do not match."),
         "welcome": spanish("Welcome to YO-C, %(name)s! Your account is ready.", name=name),
         "hi": spanish("Hi, %(name)s", name=name),
+        "waiting": spanish(
+            "Almost there! We are waiting for your parent or guardian’s permission."
+        ),
         "log_out": spanish("Log out"),
         "signed_out": spanish("You are signed out. See you soon!"),
     }
@@ -74,7 +97,7 @@ async def test_visitor_switches_to_spanish_signs_up_and_logs_in(
     await expect(h1).to_be_visible()
     await expect(spanish_button).to_have_attribute("aria-pressed", "true")
 
-    # The header's sign-up link, in Spanish.
+    # The header's sign-up link, in Spanish, opens the member application.
     signup_link = header.locator('a[href="/signup"]')
     await expect(signup_link).to_have_text(es["sign_up"])
     await signup_link.click()
@@ -83,40 +106,59 @@ async def test_visitor_switches_to_spanish_signs_up_and_logs_in(
     form = page.locator('main form[action="/signup"]')
     # The account's language defaults to the language the visitor chose.
     await expect(form.locator("#f-language")).to_have_value("es")
+    await expect(form.locator("#f-birth_date")).to_have_attribute("type", "date")
 
-    # A typo in the second password: the error is in Spanish, next to that field, and
-    # what the visitor typed is still there (but not the passwords).
+    # The whole application, but with a typo in the second password: the error is in
+    # Spanish, next to that field, and what the visitor typed is still there (but not
+    # the passwords).
     await form.locator('input[name="name"]').fill(name)
+    await form.locator('input[name="birth_date"]').fill(birth_date)
+    await form.locator('select[name="community"]').select_option("mecca")
     await form.locator('input[name="email"]').fill(email)
     await form.locator('input[name="password"]').fill(password)
     await form.locator('input[name="password_confirm"]').fill(password + "!")
+    await form.locator('input[name="guardian_name"]').fill(guardian_name)
+    await form.locator('select[name="guardian_relationship"]').select_option("mother")
+    await form.locator('input[name="guardian_email"]').fill(guardian_email)
+    await form.locator('select[name="guardian_language"]').select_option("es")
     await form.get_by_role("button", name=es["create"]).click()
     error = form.locator("#f-password_confirm-error")
     await expect(error).to_have_text(es["mismatch"])
     await expect(error).to_be_visible()
+    await expect(form.locator(".field-error")).to_have_count(1)
     await expect(html).to_have_attribute("lang", "es")
     await expect(page).to_have_url(path_is("/signup"))
     await expect(form.locator("#f-name")).to_have_value(name)
     await expect(form.locator("#f-email")).to_have_value(email)
+    await expect(form.locator("#f-birth_date")).to_have_value(birth_date)
+    await expect(form.locator("#f-community")).to_have_value("mecca")
+    await expect(form.locator("#f-guardian_name")).to_have_value(guardian_name)
+    await expect(form.locator("#f-guardian_email")).to_have_value(guardian_email)
     await expect(form.locator("#f-password")).to_have_value("")
+    await expect(form.locator("#f-password_confirm")).to_have_value("")
     await expect(form.locator("#f-language")).to_have_value("es")
     await page.screenshot(path=artifacts_dir / "signup-mismatch-es-360.png", full_page=True)
 
-    # Fixed: the account is created and the member lands on the dashboard, in Spanish.
+    # Fixed: the account is created and the member lands on the dashboard, in Spanish,
+    # which says the guardian's permission is what is missing.
     await form.locator("#f-password").fill(password)
     await form.locator("#f-password_confirm").fill(password)
     await form.get_by_role("button", name=es["create"]).click()
     await expect(page).to_have_url(path_is("/dashboard"))
     await expect(html).to_have_attribute("lang", "es")
     await expect(h1).to_have_text(es["hi"])
-    await expect(page.locator("main .flash")).to_have_text(es["welcome"])
+    await expect(page.locator("main > .flash-success")).to_have_text(es["welcome"])
+    status = page.locator("main .flash-info strong")
+    await expect(status).to_have_text(es["waiting"])
+    await expect(status).to_be_visible()
+    await page.screenshot(path=artifacts_dir / "signup-dashboard-es-360.png", full_page=True)
 
     # Log out with the header button.
     logout = header.locator('form[action="/logout"] button')
     await expect(logout).to_have_text(es["log_out"])
     await logout.click()
     await expect(page).to_have_url(path_is("/"))
-    await expect(page.locator("main .flash")).to_have_text(es["signed_out"])
+    await expect(page.locator("main > .flash-success")).to_have_text(es["signed_out"])
     await expect(header.locator('a[href="/signup"]')).to_be_visible()
 
     # Forget the switcher's cookie too: the login page is English again, so Spanish
@@ -131,6 +173,7 @@ async def test_visitor_switches_to_spanish_signs_up_and_logs_in(
     await expect(page).to_have_url(path_is("/dashboard"))
     await expect(html).to_have_attribute("lang", "es")
     await expect(h1).to_have_text(es["hi"])
+    await expect(page.locator("main .flash-info strong")).to_have_text(es["waiting"])
     await expect(header.locator('form[action="/logout"] button')).to_have_text(es["log_out"])
 
     await page.screenshot(path=artifacts_dir / "signup-journey-es-360.png", full_page=True)

@@ -4,7 +4,7 @@ import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, model_validator
 
 from yoc.accounts.forms import Email, Language, Name, Password
 from yoc.forms import FieldError, Form, clean_email
@@ -30,6 +30,12 @@ def _phone(value: str) -> str:
     digits = re.sub(r"\D", "", value)
     if value and not 10 <= len(digits) <= 15:
         raise ValueError(N_("Enter a phone number with its area code."))
+    return value
+
+
+def _grade(value: int | None) -> int | None:
+    if value is not None and not 6 <= value <= 12:
+        raise ValueError(N_("Enter a grade from 6 to 12."))
     return value
 
 
@@ -87,7 +93,7 @@ class ProfileForm(Form):
     ]
     pronouns: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
     school: Text = ""
-    grade: Annotated[int | None, BeforeValidator(_blank_to_none), Field(ge=6, le=12)] = None
+    grade: Annotated[int | None, BeforeValidator(_blank_to_none), AfterValidator(_grade)] = None
     community: Community
     zip_code: Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_zip)] = ""
     interests: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""

@@ -22,7 +22,7 @@ from yoc.http import (
     render,
     render_form,
 )
-from yoc.i18n import gettext
+from yoc.i18n import gettext, set_language
 from yoc.members import consent_texts, forms
 from yoc.members.enums import ConsentPurpose, MemberStatus
 from yoc.members.services import consent, notes, privacy, profiles
@@ -146,7 +146,7 @@ async def upload_photo(request: Request) -> Response:
 @member_page
 async def remove_photo(request: Request) -> Response:
     await profiles.remove_photo(actor=current_user(request), member=current_user(request))
-    flash(request, gettext("Your photo is removed."))
+    flash(request, gettext("Your photo has been removed."))
     return redirect("/me/profile")
 
 
@@ -164,11 +164,11 @@ async def photo(request: Request) -> Response:
         picture = await profiles.photo_for(current_user(request), member)
     except DomainError:
         return error_page(request, 404)
-    # Private: never kept by shared caches, and re-checked soon after a consent changes.
+    # Never stored by any cache, so a withdrawn photo release takes effect at once.
     return Raw(
         picture.data,
         media_type=picture.content_type,
-        headers={"Cache-Control": "private, max-age=60"},
+        headers={"Cache-Control": "no-store"},
     )
 
 
@@ -303,7 +303,7 @@ async def request_deletion(request: Request) -> Response:
         )
     flash(
         request,
-        gettext("We received your request. An admin will delete your data and tell you by email."),
+        gettext("We received your request. An admin will delete your data soon."),
     )
     return redirect("/me/data")
 
@@ -328,6 +328,10 @@ async def guardian_consent(request: Request) -> Response:
             status_code=400,
         )
     guardian = consent_request.guardian
+    if "lang" not in request.cookies:
+        # The guardian's own language, as in the email, unless they switched on the page.
+        request.scope["language"] = guardian.language
+        set_language(guardian.language)
     language = request.scope["language"]
     context = {
         "guardian": guardian,

@@ -73,7 +73,7 @@ async def cohort_create(request: Request) -> Response:
             error=error,
             context={"cohorts": await cohorts.cohorts_for(current_user(request))},
         )
-    flash(request, gettext("The group “%(name)s” is created.", name=cohort.name))
+    flash(request, gettext("The group “%(name)s” has been created.", name=cohort.name))
     return redirect(f"/cohorts/{cohort.id}")
 
 
@@ -169,7 +169,7 @@ async def member_add_note(request: Request) -> Response:
             context=await _member_context(request, viewer, member),
         )
     flash(request, gettext("Your note is saved."))
-    return redirect(f"/members/{member.id}#notes")
+    return redirect(f"/members/{member.id}")
 
 
 @requires(Action.MANAGE_MEMBERS)
@@ -185,12 +185,15 @@ async def member_decision(request: Request) -> Response:
     if not approve:
         flash(request, gettext("%(name)s’s application is declined.", name=member.name))
     elif status == MemberStatus.ACTIVE:
-        flash(request, gettext("%(name)s is approved and can start.", name=member.name))
+        flash(
+            request,
+            gettext("%(name)s’s application is approved: they can start now.", name=member.name),
+        )
     else:
         flash(
             request,
             gettext(
-                "%(name)s is approved. They can start when their guardian’s consent arrives.",
+                "%(name)s’s application is approved. They can start when their guardian’s consent arrives.",
                 name=member.name,
             ),
         )
@@ -247,7 +250,7 @@ async def member_resend_consent(request: Request) -> Response:
     )
     flash(
         request,
-        gettext("The consent form is sent again.")
+        gettext("The consent form has been sent again.")
         if sent
         else gettext("No guardian has an email. Record a signed paper form instead."),
         "success" if sent else "error",
@@ -293,7 +296,7 @@ async def member_csv(request: Request) -> Response:
         actor=viewer,
         action=audit.AuditAction.EXPORT,
         subject_label=f"{len(members)} members",
-        filters=filters.__dict__,
+        filters={**filters.__dict__, "q": bool(filters.q)},
     )
     name = f"yoc-members-{date.today().isoformat()}.csv"
     return Response(

@@ -113,7 +113,7 @@ async def guardian_decides(
             used_at=utcnow()
         ):
             raise DomainError(LINK_INVALID, "link_invalid")
-        by = f"{guardian.name} ({guardian.relationship.value})"
+        by = guardian.name
         common = {
             "source": ConsentSource.GUARDIAN,
             "by_name": by,
@@ -138,10 +138,11 @@ async def guardian_decides(
         await update_status(member)
         await audit.record(
             actor=None,
+            actor_label="guardian, through the emailed link",
             action=audit.AuditAction.CONSENT,
             subject=member,
             minor=True,
-            by=by,
+            relationship=guardian.relationship.value,
             participation=participation,
             photo_release=photo_release,
             text_messages=text_messages,
@@ -210,7 +211,7 @@ async def record_paper_consent(
     from yoc.members.services.profiles import update_status
 
     async with in_transaction():
-        by = f"{guardian.name} ({guardian.relationship.value}), recorded by {actor.name}"
+        by = guardian.name  # who signed; who recorded it is in the audit log
         common = {
             "source": ConsentSource.STAFF,
             "by_name": by,

@@ -12,6 +12,7 @@ from yoc import audit
 from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
 from yoc.errors import DomainError, NotFound, PermissionDenied
 from yoc.i18n import N_
+from yoc.mail import OutboxMessage
 from yoc.members.enums import DeletionState, NoteVisibility
 from yoc.members.models import (
     Cohort,
@@ -120,7 +121,12 @@ async def complete_deletion(*, actor: User, request_id: int) -> None:
         raise NotFound(N_("We could not find that request."), "not_found")
     member: User = request.member
     label = f"deleted member #{member.id}"
+    addresses = [member.email] + [
+        g.email for g in await Guardian.filter(member=member).exclude(email="")
+    ]
     async with in_transaction():
+        # Mail about them (consent requests, resets) names them: it goes too.
+        await OutboxMessage.filter(to_email__in=addresses).delete()
         for model in (MemberPhoto, MemberProfile):
             await model.filter(user=member).delete()
         for model in (Guardian, ConsentRecord, MentorNote):
