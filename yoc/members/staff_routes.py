@@ -193,7 +193,8 @@ async def member_decision(request: Request) -> Response:
         flash(
             request,
             gettext(
-                "%(name)s’s application is approved. They can start when their guardian’s consent arrives.",
+                "%(name)s’s application is approved. "
+                "They can start when their guardian’s consent arrives.",
                 name=member.name,
             ),
         )
