@@ -7,7 +7,14 @@ import re
 from tests.conftest import csrf_from, log_in
 from tests.factories import PASSWORD, make_user
 from yoc.accounts.models import User
-from yoc.i18n import format_datetime, format_money, gettext, negotiate, use_language
+from yoc.i18n import (
+    format_datetime,
+    format_money,
+    format_when,
+    gettext,
+    negotiate,
+    use_language,
+)
 
 
 def spanish(message: str) -> str:
@@ -127,8 +134,10 @@ def test_dates_and_money_follow_the_language() -> None:
         assert format_money(2550) == "$25.50"
         assert format_datetime(moment, "short") == "7/3/27, 8:30\u202fPM"
     with use_language("es"):
-        assert format_money(2550) == "25,50\xa0US$"
-        assert format_datetime(moment, "short") == "3/7/27, 20:30"
+        # Spanish as written in California: dollars as "$", day before month.
+        assert format_money(2550) == "$25.50"
+        assert format_datetime(moment, "short") == "3/7/2027, 8:30\u202fp.m."
+        assert format_when(moment) == "sábado, 3 de julio de 2027, 8:30\u202fp.m."
 
 
 def test_every_message_has_a_spanish_translation() -> None:

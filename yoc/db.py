@@ -15,6 +15,8 @@ MODEL_MODULES = [
     "yoc.accounts.models",
     "yoc.members.models",
     "yoc.curriculum.models",
+    "yoc.events.models",
+    "yoc.tickets.models",
     "yoc.mail",
     "yoc.ratelimit",
     "yoc.audit",

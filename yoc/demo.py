@@ -299,6 +299,9 @@ async def seed(settings: Settings | None = None) -> bool:
                 )
                 await relation.add(user)
         await _curriculum(users, cohorts, settings)
+        from yoc.tickets import demo as ticket_demo
+
+        await ticket_demo.seed(settings)
         lucia = users["mentor.lucia@demo.yoc.example"]
         await MentorNote.create(
             member=users["ana@demo.yoc.example"],

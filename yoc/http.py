@@ -159,6 +159,35 @@ def api_domain_error(error: DomainError) -> JSONResponse:
     return api_error(error.status_code, error.code, error.translated(), **extra)
 
 
+def api_public(endpoint: Endpoint) -> Endpoint:
+    """A JSON endpoint anyone may call; domain errors become JSON answers."""
+
+    @functools.wraps(endpoint)
+    async def guarded(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except DomainError as error:
+            return api_domain_error(error)
+
+    return guarded
+
+
+def api_requires(action: Action) -> Callable[[Endpoint], Endpoint]:
+    """A JSON endpoint for a role: 401 without a token, 403 without the right."""
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @api_auth
+        @functools.wraps(endpoint)
+        async def guarded(request: Request) -> Response:
+            if not can(current_user(request), action):
+                return api_error(403, "forbidden", gettext("Your account cannot do this."))
+            return await endpoint(request)
+
+        return guarded
+
+    return decorate
+
+
 def api_auth(endpoint: Endpoint) -> Endpoint:
     """The JSON API: a bearer token is required; 401 without one."""
 

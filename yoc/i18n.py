@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
+from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -140,11 +141,15 @@ def tr(obj: object, field: str) -> str:
     return getattr(obj, f"{field}_{get_language()}", "") or getattr(obj, f"{field}_en", "")
 
 
+# Formats as read in California: "$5.00" and "3:00 p.m." in Spanish too, not "5,00 US$".
+FORMAT_LOCALES = {"en": "en_US", "es": "es_US"}
+
+
 def _locale() -> Locale:
     try:
-        return Locale.parse(get_language())
+        return Locale.parse(FORMAT_LOCALES.get(get_language(), get_language()))
     except (UnknownLocaleError, ValueError):
-        return Locale.parse(DEFAULT_LANGUAGE)
+        return Locale.parse("en_US")
 
 
 def local_time(value: datetime) -> datetime:
@@ -155,6 +160,15 @@ def format_datetime(value: datetime | None, format: str = "medium") -> str:  # n
     if value is None:
         return ""
     return _format_datetime(local_time(value), format=format, locale=_locale())
+
+
+def format_when(value: datetime | None) -> str:
+    """A day and time as people say it: "Saturday, September 18, 2027, 3:00 PM"."""
+    if value is None:
+        return ""
+    local = local_time(value)
+    return f"{_format_date(local, 'full', locale=_locale())}, " \
+        f"{_format_time(local, 'short', locale=_locale())}"
 
 
 def format_date(value: date | datetime | None, format: str = "medium") -> str:  # noqa: A002

@@ -1,4 +1,4 @@
-"""Background jobs: the mail outbox now; expiring ticket holds later."""
+"""Background jobs: expiring ticket holds, and the mail outbox."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ INTERVAL_SECONDS = 5.0
 
 
 async def run_once(settings: Settings) -> None:
+    from yoc.payments.providers import Payments
+    from yoc.tickets.services.orders import sweep_expired
+
+    expired = await sweep_expired(payments=Payments.from_settings(settings))
+    if expired:
+        log.info("released %d expired hold(s)", expired)
     sent = await mail.deliver_due(settings)
     if sent:
         log.info("sent %d message(s)", sent)

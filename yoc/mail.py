@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import aiosmtplib
+from jinja2 import TemplateNotFound
 from tortoise import fields
 from tortoise.expressions import Q
 from tortoise.models import Model
@@ -63,9 +64,15 @@ async def queue_mail(
     *, to: str, template: str, language: str, context: dict[str, Any]
 ) -> OutboxMessage:
     """Render ``emails/<template>.txt`` and ``.html`` in ``language`` into the outbox."""
+    env = environment()
     with i18n.use_language(language):
         parts = render_blocks(f"emails/{template}.txt", context, "subject", "text")
-        html = environment().get_template(f"emails/{template}.html").render(context)
+        try:
+            html = env.get_template(f"emails/{template}.html").render(context)
+        except TemplateNotFound:
+            # No hand-made HTML: the text, paragraph by paragraph, with its links live.
+            paragraphs = [p for p in parts["text"].split("\n\n") if p.strip()]
+            html = env.get_template("emails/from_text.html").render(paragraphs=paragraphs)
     return await OutboxMessage.create(
         to_email=to,
         subject=parts["subject"],

@@ -16,6 +16,7 @@ class Action(StrEnum):
     VIEW_MEMBERS = "view_members"  # mentors: their groups' members; staff: everyone
     MANAGE_MEMBERS = "manage_members"  # applications, groups, exports, the audit log
     DELETE_MEMBER_DATA = "delete_member_data"
+    MANAGE_EVENTS = "manage_events"  # events, ticket types, orders, refunds
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -27,6 +28,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_MEMBERS: frozenset({Role.MENTOR, Role.STAFF, Role.ADMIN}),
     Action.MANAGE_MEMBERS: frozenset({Role.STAFF, Role.ADMIN}),
     Action.DELETE_MEMBER_DATA: frozenset({Role.ADMIN}),
+    Action.MANAGE_EVENTS: frozenset({Role.STAFF, Role.ADMIN}),
 }
 
 

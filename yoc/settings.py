@@ -39,6 +39,7 @@ class Settings:
     session_max_age: int = 14 * 24 * 3600
     password_reset_max_age: int = 3600
     invite_max_age: int = 7 * 24 * 3600
+    hold_minutes: int = 15
     login_limit: int = 10
     login_window: int = 300
     trusted_proxies: tuple[str, ...] = ()
@@ -61,12 +62,17 @@ class Settings:
             stripe_secret_key=get("YOC_STRIPE_SECRET_KEY", ""),
             stripe_webhook_secret=get("YOC_STRIPE_WEBHOOK_SECRET", ""),
             stripe_api_base=get("YOC_STRIPE_API_BASE", ""),
+            hold_minutes=int(get("YOC_HOLD_MINUTES", "15")),
             run_jobs_in_process=_bool(get("YOC_RUN_JOBS_IN_PROCESS", "0" if production else "1")),
             trusted_proxies=tuple(
                 p.strip() for p in get("YOC_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
         )
         return settings
+
+    @property
+    def stripe_enabled(self) -> bool:
+        return bool(self.stripe_secret_key and self.stripe_webhook_secret)
 
     @property
     def production(self) -> bool:

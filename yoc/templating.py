@@ -62,6 +62,20 @@ def label(kind: str, value: object) -> str:
     return i18n.gettext(text)
 
 
+def order_status_label(status: str) -> str:
+    from yoc.tickets.enums import ORDER_STATUS_LABELS
+
+    key = getattr(status, "value", status)
+    return i18n.gettext({k.value: v for k, v in ORDER_STATUS_LABELS.items()}.get(key, key))
+
+
+def payment_label(method: str) -> str:
+    from yoc.tickets.enums import PAYMENT_LABELS
+
+    key = getattr(method, "value", method)
+    return i18n.gettext({k.value: v for k, v in PAYMENT_LABELS.items()}.get(key, key))
+
+
 def options(kind: str) -> list[tuple[str, str]]:
     from yoc.curriculum import enums as curriculum
     from yoc.members import enums
@@ -92,6 +106,7 @@ def environment() -> Environment:
     env.filters["datetime"] = i18n.format_datetime
     env.filters["date"] = i18n.format_date
     env.filters["money"] = i18n.format_money
+    env.filters["when"] = i18n.format_when
     env.filters["tr"] = i18n.tr
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
@@ -100,6 +115,8 @@ def environment() -> Environment:
     env.globals["role_options"] = role_options
     env.globals["status_label"] = status_label
     env.globals["label"] = label
+    env.globals["order_status_label"] = order_status_label
+    env.globals["payment_label"] = payment_label
     env.globals["options"] = options
     env.globals["community_options"] = lambda: options("community")
     env.globals["relationship_options"] = lambda: options("relationship")

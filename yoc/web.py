@@ -41,11 +41,16 @@ from yoc.middleware import (
     TextLogFormatter,
 )
 from yoc.pages import routes as page_routes
+from yoc.payments import routes as payment_routes
+from yoc.payments.providers import Payments
 from yoc.permissions import Action, can
 from yoc.ratelimit import DatabaseRateLimiter, RateLimiter, RedisRateLimiter
 from yoc.security import SecurityHeadersMiddleware, csrf_token
 from yoc.settings import PROJECT_DIR, Settings
 from yoc.templating import environment
+from yoc.tickets import api as ticket_api
+from yoc.tickets import routes as ticket_routes
+from yoc.tickets import staff_routes as ticket_staff_routes
 
 log = logging.getLogger("yoc")
 
@@ -126,7 +131,10 @@ async def _csrf_failed(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, *, rate_limiter: RateLimiter | None = None
+    settings: Settings | None = None,
+    *,
+    rate_limiter: RateLimiter | None = None,
+    payments: Payments | None = None,
 ) -> Starlette:
     settings = settings or Settings.from_env()
     settings.check()
@@ -160,9 +168,13 @@ def create_app(
         *member_staff_routes.routes,
         *curriculum_routes.routes,
         *curriculum_staff_routes.routes,
+        *ticket_routes.routes,
+        *ticket_staff_routes.routes,
+        *payment_routes.routes,
         *api_routes.routes,
         *member_api.routes,
         *curriculum_api.routes,
+        *ticket_api.routes,
         Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
     ]
     middleware = [
@@ -180,5 +192,6 @@ def create_app(
     )
     app.state.settings = settings
     app.state.rate_limiter = rate_limiter
+    app.state.payments = payments or Payments.from_settings(settings)
     app.state.templates = Jinja2Templates(env=environment(), context_processors=[_template_context])
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
@@ -94,92 +95,181 @@ class Error(BaseModel):
     message: str
 
 
-# (method, path, summary, response model, needs a token)
-OPERATIONS: list[tuple[str, str, str, type[BaseModel], bool]] = [
-    ("get", "/api/v1/me", "The account the token belongs to", Me, True),
-    (
+@dataclass(frozen=True)
+class Op:
+    method: str
+    path: str
+    summary: str
+    response: type[BaseModel]
+    auth: bool = True
+    body: type[BaseModel] | None = None
+    errors: tuple[int, ...] = ()
+
+
+class Anything(BaseModel):
+    """A JSON object; see the summary for its fields."""
+
+    model_config = {"extra": "allow"}
+
+
+OPERATIONS: list[Op] = [
+    Op("get", "/api/v1/me", "The account the token belongs to", Me),
+    Op(
         "get",
         "/api/v1/members",
-        "Members: a mentor's groups, or everyone for staff (403 for members)",
+        "Members: a mentor's groups, or everyone for staff",
         MemberList,
-        True,
+        errors=(403,),
     ),
-    (
+    Op(
         "get",
         "/api/v1/members/{id}",
-        "One member: themselves, their mentors, or staff (404 otherwise)",
+        "One member: themselves, their mentors, or staff",
         MemberOut,
-        True,
+        errors=(404,),
     ),
-    ("get", "/api/v1/cohorts", "Groups: a mentor's own, or all for staff", CohortList, True),
-    ("get", "/api/v1/cohorts/{id}/members", "The members of one group", MemberList, True),
-    ("get", "/api/v1/tracks", "The curriculum: tracks, modules and activities", TrackList, True),
-    (
+    Op("get", "/api/v1/cohorts", "Groups: a mentor's own, or all for staff", CohortList),
+    Op(
+        "get", "/api/v1/cohorts/{id}/members", "The members of one group", MemberList, errors=(404,)
+    ),
+    Op("get", "/api/v1/tracks", "The curriculum: tracks, modules and activities", TrackList),
+    Op(
         "get",
         "/api/v1/members/{id}/progress",
         "A member's progress per assigned module (same visibility as the profile)",
         MemberProgress,
-        True,
+        errors=(404,),
     ),
-    (
+    Op(
         "post",
         "/api/v1/assignments",
         "Assign a module or track to a member or a group "
         "(target 'cohort:ID' or 'member:ID', what 'module:ID' or 'track:ID')",
         AssignmentOut,
-        True,
+        body=AssignmentIn,
+        errors=(403, 404, 422),
+    ),
+    Op(
+        "get",
+        "/api/v1/events",
+        "Published events with their ticket types and available counts",
+        Anything,
+        auth=False,
+    ),
+    Op("get", "/api/v1/events/{slug}", "One published event", Anything, auth=False, errors=(404,)),
+    Op(
+        "post",
+        "/api/v1/events",
+        "Create an event (staff): slug, name {en, es}, description "
+        "{en, es}, venue, starts_at, ends_at (ISO 8601 with offset), capacity, published",
+        Anything,
+        body=Anything,
+        errors=(403, 422),
+    ),
+    Op(
+        "post",
+        "/api/v1/events/{slug}/ticket-types",
+        "Add a ticket type (staff): name {en, "
+        "es}, pricing fixed|free|sliding, price_cents, min_cents, suggested_cents, max_cents, "
+        "quota, max_per_order, access_code",
+        Anything,
+        body=Anything,
+        errors=(403, 404, 422),
+    ),
+    Op(
+        "post",
+        "/api/v1/events/{slug}/orders",
+        "Place an order: buyer {name, email, "
+        "language}, items [{ticket_type, quantity, price_cents}], payment free|box_office|"
+        "stripe; 409 sold_out when capacity is short",
+        Anything,
+        auth=False,
+        body=Anything,
+        errors=(404, 409, 422),
+    ),
+    Op(
+        "get",
+        "/api/v1/events/{slug}/orders",
+        "Orders of an event (staff)",
+        Anything,
+        errors=(403, 404),
+    ),
+    Op(
+        "get",
+        "/api/v1/orders/{code}",
+        "One order with its tickets and log (staff)",
+        Anything,
+        errors=(403, 404),
+    ),
+    Op(
+        "post",
+        "/api/v1/orders/{code}/refund",
+        "Refund an order, or some tickets ({tickets: [ids], reason}) (staff)",
+        Anything,
+        body=Anything,
+        errors=(403, 404, 409),
     ),
 ]
 
-# Request bodies, by (method, path).
-REQUEST_BODIES: dict[tuple[str, str], type[BaseModel]] = {
-    ("post", "/api/v1/assignments"): AssignmentIn,
+ERROR_TEXT = {
+    403: "Not allowed for this account",
+    404: "Not found, or not visible to the caller",
+    409: "Conflict (for orders: sold out)",
+    422: "Invalid input, with a message per field",
 }
+
+
+def _schema(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    # Nested models come in $defs; they belong among the shared schemas.
+    schemas.update(schema.pop("$defs", {}))
+    schemas[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
 @cache
 def openapi_document(base_url: str) -> dict[str, Any]:
-    schemas: dict[str, Any] = {"Error": Error.model_json_schema()}
+    schemas: dict[str, Any] = {}
+    error_ref = _schema(Error, schemas)
     paths: dict[str, Any] = {}
-    for method, path, summary, model, auth in OPERATIONS:
-        schemas[model.__name__] = model.model_json_schema(
-            ref_template="#/components/schemas/{model}"
-        )
+    for op in OPERATIONS:
+        ok = "201" if op.method == "post" else "200"
         responses: dict[str, Any] = {
-            "200": {
+            ok: {
                 "description": "OK",
-                "content": {
-                    "application/json": {
-                        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
-                    }
-                },
+                "content": {"application/json": {"schema": _schema(op.response, schemas)}},
             }
         }
-        operation: dict[str, Any] = {"summary": summary, "responses": responses}
-        if auth:
+        operation: dict[str, Any] = {"summary": op.summary, "responses": responses}
+        codes = set(op.errors)
+        if op.auth:
             operation["security"] = [{"bearerAuth": []}]
             responses["401"] = {
                 "description": "No valid API token",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                "content": {"application/json": {"schema": error_ref}},
             }
-        if body := REQUEST_BODIES.get((method, path)):
-            schemas[body.__name__] = body.model_json_schema()
+        for code in sorted(codes):
+            responses[str(code)] = {
+                "description": ERROR_TEXT[code],
+                "content": {"application/json": {"schema": error_ref}},
+            }
+        if op.body:
             operation["requestBody"] = {
                 "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {"$ref": f"#/components/schemas/{body.__name__}"}
-                    }
-                },
+                "content": {"application/json": {"schema": _schema(op.body, schemas)}},
             }
-            responses["201"] = responses.pop("200")
-            responses["422"] = {"description": "Invalid input, with a message per field"}
-        if "{id}" in path:
+        params = [name for name in ("id", "slug", "code") if "{" + name + "}" in op.path]
+        if params:
             operation["parameters"] = [
-                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer" if name == "id" else "string"},
+                }
+                for name in params
             ]
-            responses["404"] = {"description": "Not found, or not visible to the caller"}
-        paths.setdefault(path, {})[method] = operation
+        paths.setdefault(op.path, {})[op.method] = operation
     return {
         "openapi": "3.1.0",
         "info": {"title": "YO-C platform API", "version": __version__},

@@ -1,0 +1,114 @@
+"""Event and ticket-type input, shared by the staff pages and the API."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import BeforeValidator, Field, StringConstraints, model_validator
+
+from yoc.forms import FieldError, Form
+from yoc.i18n import N_
+from yoc.tickets.enums import Pricing
+
+LA = ZoneInfo("America/Los_Angeles")
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+
+
+def _local_datetime(value: object) -> object:
+    """A browser's datetime-local ("2027-09-12T16:00") is Eastern Coachella Valley time;
+    the API sends ISO 8601 with an offset."""
+    if value in ("", None):
+        return None
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(N_("Enter a date and time.")) from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=LA)
+    return value
+
+
+When = Annotated[datetime, BeforeValidator(_local_datetime)]
+MaybeWhen = Annotated[datetime | None, BeforeValidator(_local_datetime)]
+Cents = Annotated[int, Field(ge=0, le=10_000_00)]
+
+
+def _slug(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+        raise ValueError(N_("Use lowercase letters, numbers and dashes, like the-hue-2027."))
+    return value
+
+
+class EventForm(Form):
+    slug: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=3, max_length=80),
+        BeforeValidator(lambda v: v.lower() if isinstance(v, str) else v),
+    ]
+    name_en: Name
+    name_es: Name
+    description_en: Text = ""
+    description_es: Text = ""
+    venue: Name
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
+    accessibility_en: Text = ""
+    accessibility_es: Text = ""
+    cost_note_en: Text = ""
+    cost_note_es: Text = ""
+    starts_at: When
+    ends_at: When
+    capacity: Annotated[int, Field(ge=1, le=100_000)]
+    published: Annotated[bool, BeforeValidator(lambda v: v in ("1", "on", True, "true"))] = False
+    sales_start: MaybeWhen = None
+    sales_end: MaybeWhen = None
+    donation_price_cents: Cents = 0
+
+    @model_validator(mode="after")
+    def checks(self) -> EventForm:
+        _slug(self.slug)
+        if self.ends_at <= self.starts_at:
+            raise FieldError("ends_at", N_("The end must be after the start."))
+        if self.sales_start and self.sales_end and self.sales_end <= self.sales_start:
+            raise FieldError("sales_end", N_("The end must be after the start."))
+        return self
+
+
+class TicketTypeForm(Form):
+    name_en: Name
+    name_es: Name
+    description_en: Text = ""
+    description_es: Text = ""
+    pricing: Pricing
+    price_cents: Cents = 0
+    min_cents: Cents = 0
+    suggested_cents: Cents = 0
+    max_cents: Cents = 0
+    quota: Annotated[int | None, BeforeValidator(lambda v: None if v == "" else v), Field(ge=0)] = (
+        None
+    )
+    max_per_order: Annotated[int, Field(ge=1, le=50)] = 10
+    sales_start: MaybeWhen = None
+    sales_end: MaybeWhen = None
+    access_code: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=40, to_upper=True)
+    ] = ""
+
+    @model_validator(mode="after")
+    def prices(self) -> TicketTypeForm:
+        if self.pricing == Pricing.FIXED and self.price_cents <= 0:
+            raise FieldError("price_cents", N_("A fixed price must be more than zero."))
+        if self.pricing == Pricing.SLIDING and not (
+            0 <= self.min_cents <= self.suggested_cents <= self.max_cents and self.max_cents > 0
+        ):
+            raise FieldError(
+                "suggested_cents",
+                N_(
+                    "The lowest price must not be above the suggested one, nor that above the "
+                    "highest."
+                ),
+            )
+        return self

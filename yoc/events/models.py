@@ -1,0 +1,38 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Event(Model):
+    """A festival or community event, with its overall capacity and sales window."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=80, unique=True)
+    name_en = fields.CharField(max_length=160)
+    name_es = fields.CharField(max_length=160)
+    description_en = fields.TextField(default="")
+    description_es = fields.TextField(default="")
+    venue = fields.CharField(max_length=160)
+    address = fields.CharField(max_length=255, default="")
+    accessibility_en = fields.TextField(default="")
+    accessibility_es = fields.TextField(default="")
+    # What one ticket really costs the organisation, shown beside the sliding scale.
+    cost_note_en = fields.TextField(default="")
+    cost_note_es = fields.TextField(default="")
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    capacity = fields.IntField()
+    # Seats held by pending orders plus seats sold: raised and lowered only by
+    # conditional updates, so it can never pass the capacity.
+    sold = fields.IntField(default=0)
+    published = fields.BooleanField(default=False)
+    sales_start = fields.DatetimeField(null=True)
+    sales_end = fields.DatetimeField(null=True)
+    # Donated (pay-it-forward) tickets: seats paid by donors, free to claim.
+    donated = fields.IntField(default=0)
+    donated_claimed = fields.IntField(default=0)
+    donation_price_cents = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "events"
+        ordering = ["starts_at"]

@@ -1,0 +1,148 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus
+
+
+class TicketType(Model):
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "yoc.Event", related_name="ticket_types", on_delete=fields.RESTRICT
+    )
+    name_en = fields.CharField(max_length=120)
+    name_es = fields.CharField(max_length=120)
+    description_en = fields.TextField(default="")
+    description_es = fields.TextField(default="")
+    pricing = fields.CharEnumField(Pricing, max_length=8)
+    price_cents = fields.IntField(default=0)  # fixed price
+    min_cents = fields.IntField(default=0)  # sliding scale
+    suggested_cents = fields.IntField(default=0)
+    max_cents = fields.IntField(default=0)
+    quota = fields.IntField(null=True)  # besides the event's capacity
+    sold = fields.IntField(default=0)  # held + sold, like Event.sold
+    max_per_order = fields.IntField(default=10)
+    sales_start = fields.DatetimeField(null=True)
+    sales_end = fields.DatetimeField(null=True)
+    # Hidden types are offered only to buyers who enter this code (partner groups).
+    access_code = fields.CharField(max_length=40, default="")
+    position = fields.IntField(default=0)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "ticket_types"
+        ordering = ["position", "id"]
+
+
+class Order(Model):
+    id = fields.IntField(primary_key=True)
+    # Short, readable, for the phone and the door: "YOC-7KM4QX9P".
+    code = fields.CharField(max_length=16, unique=True)
+    # The secret part of the order page's link.
+    key = fields.CharField(max_length=40, unique=True)
+    event: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "yoc.Event", related_name="orders", on_delete=fields.RESTRICT
+    )
+    status = fields.CharEnumField(
+        OrderStatus, max_length=10, default=OrderStatus.PENDING, db_index=True
+    )
+    payment = fields.CharEnumField(PaymentMethod, max_length=12)
+    buyer_name = fields.CharField(max_length=120)
+    buyer_email = fields.CharField(max_length=254, db_index=True)
+    buyer_phone = fields.CharField(max_length=30, default="")
+    language = fields.CharField(max_length=5, default="en")
+    total_cents = fields.IntField()
+    tickets_count = fields.IntField()  # seats this order holds in the event's capacity
+    donated_count = fields.IntField(default=0)  # of which donated to the pool
+    claimed_count = fields.IntField(default=0)  # tickets taken from the donated pool
+    hold_expires_at = fields.DatetimeField(null=True, db_index=True)
+    stripe_session_id = fields.CharField(max_length=255, null=True, unique=True)
+    stripe_payment_intent = fields.CharField(max_length=255, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    paid_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "orders"
+        ordering = ["-created_at", "-id"]
+
+
+class OrderItem(Model):
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "yoc.Order", related_name="items", on_delete=fields.CASCADE
+    )
+    ticket_type: fields.ForeignKeyNullableRelation[TicketType] = fields.ForeignKeyField(
+        "yoc.TicketType", related_name="items", null=True, on_delete=fields.RESTRICT
+    )
+    # Kinds: a ticket of a type, a donated ticket for the pool, a claim from the pool.
+    kind = fields.CharField(max_length=10, default="ticket")
+    quantity = fields.IntField()
+    unit_price_cents = fields.IntField()
+
+    class Meta:
+        table = "order_items"
+
+
+class Ticket(Model):
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "yoc.Order", related_name="tickets", on_delete=fields.CASCADE
+    )
+    ticket_type: fields.ForeignKeyNullableRelation[TicketType] = fields.ForeignKeyField(
+        "yoc.TicketType", related_name="tickets", null=True, on_delete=fields.RESTRICT
+    )
+    label_en = fields.CharField(max_length=120)
+    label_es = fields.CharField(max_length=120)
+    secret = fields.CharField(max_length=40, unique=True)
+    status = fields.CharEnumField(TicketStatus, max_length=8, default=TicketStatus.VALID)
+    price_cents = fields.IntField(default=0)
+    checked_in_at = fields.DatetimeField(null=True)
+    checked_in_gate = fields.CharField(max_length=40, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "tickets"
+        ordering = ["id"]
+
+
+class OrderLog(Model):
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "yoc.Order", related_name="log", on_delete=fields.CASCADE
+    )
+    from_status = fields.CharField(max_length=10, default="")
+    to_status = fields.CharField(max_length=10)
+    actor_label = fields.CharField(max_length=160)
+    note = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "order_log"
+        ordering = ["created_at", "id"]
+
+
+class Refund(Model):
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "yoc.Order", related_name="refunds", on_delete=fields.CASCADE
+    )
+    amount_cents = fields.IntField()
+    tickets = fields.JSONField(default=list)  # ids of the tickets it covers
+    reason = fields.TextField(default="")
+    actor_label = fields.CharField(max_length=160)
+    provider_ref = fields.CharField(max_length=255, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "refunds"
+
+
+class StripeEvent(Model):
+    """Each webhook event id is processed once, however often Stripe delivers it."""
+
+    id = fields.IntField(primary_key=True)
+    event_id = fields.CharField(max_length=255, unique=True)
+    type = fields.CharField(max_length=80)
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "stripe_events"

@@ -1,0 +1,1 @@
+"""Tickets: ticket types, orders and their states, holds, refunds."""

@@ -1,0 +1,526 @@
+"""Orders: quote on the server in integer cents, hold seats atomically, move through
+states in one function, release what expires, refund through the provider."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from yoc import mail
+from yoc.errors import Conflict, DomainError, NotFound, ValidationFailed
+from yoc.events.models import Event
+from yoc.i18n import N_
+from yoc.settings import Settings
+from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus
+from yoc.tickets.models import Order, OrderItem, OrderLog, Refund, Ticket, TicketType
+from yoc.tickets.services.secrets import order_code, random_code, ticket_secret
+from yoc.timeutil import utcnow
+
+log = logging.getLogger("yoc.tickets")
+S = OrderStatus
+
+
+class SoldOut(Conflict):
+    def __init__(self, what: str = "") -> None:
+        super().__init__(N_("Sorry, there are not enough tickets left for this order."), "sold_out")
+        self.what = what
+
+
+@dataclass
+class Line:
+    ticket_type_id: int
+    quantity: int
+    price_cents: int | None = None  # chosen on a sliding scale
+
+
+@dataclass
+class OrderRequest:
+    buyer_name: str
+    buyer_email: str
+    buyer_phone: str = ""
+    language: str = "en"
+    lines: list[Line] = field(default_factory=list)
+    donate: int = 0  # pay-it-forward tickets added to the pool
+    claim: int = 0  # free tickets taken from the pool
+    payment: PaymentMethod | None = None
+    access_code: str = ""
+
+
+@dataclass
+class QuotedLine:
+    ticket_type: TicketType
+    quantity: int
+    unit_cents: int
+
+    @property
+    def total_cents(self) -> int:
+        return self.quantity * self.unit_cents
+
+
+@dataclass
+class Quote:
+    event: Event
+    lines: list[QuotedLine]
+    donate: int
+    claim: int
+    donation_unit_cents: int
+    payment: PaymentMethod
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.total_cents for line in self.lines) + self.donate * self.donation_unit_cents
+
+    @property
+    def seats(self) -> int:
+        """Seats taken from the event's capacity (claims use seats donors already took)."""
+        return sum(line.quantity for line in self.lines) + self.donate
+
+    @property
+    def tickets(self) -> int:
+        return sum(line.quantity for line in self.lines) + self.claim
+
+
+def in_window(start: datetime | None, end: datetime | None, now: datetime) -> bool:
+    return (start is None or start <= now) and (end is None or now < end)
+
+
+async def public_event(slug: str) -> Event:
+    event = await Event.get_or_none(slug=slug, published=True)
+    if event is None:
+        raise NotFound(N_("We could not find that event."), "not_found")
+    return event
+
+
+def visible_types(types: list[TicketType], access_code: str) -> list[TicketType]:
+    code = access_code.strip().upper()
+    return [t for t in types if t.active and (not t.access_code or t.access_code.upper() == code)]
+
+
+async def quote(
+    event: Event, request: OrderRequest, *, stripe_enabled: bool, now: datetime | None = None
+) -> Quote:
+    """Check a request against every rule and price it; raise with a message per field."""
+    now = now or utcnow()
+    errors: dict[str, str] = {}
+    if not in_window(event.sales_start, event.sales_end, now):
+        raise DomainError(N_("Ticket sales for this event are closed."), "sales_closed")
+    types = {
+        t.id: t for t in visible_types(await TicketType.filter(event=event), request.access_code)
+    }
+    lines: list[QuotedLine] = []
+    for line in request.lines:
+        if line.quantity == 0:
+            continue
+        ticket_type = types.get(line.ticket_type_id)
+        key = f"qty_{line.ticket_type_id}"
+        if ticket_type is None:
+            errors[key] = N_("This ticket type is not available.")
+            continue
+        if line.quantity < 0:
+            errors[key] = N_("Choose how many tickets you want.")
+            continue
+        if not in_window(ticket_type.sales_start, ticket_type.sales_end, now):
+            errors[key] = N_("This ticket type is not on sale now.")
+            continue
+        if line.quantity > ticket_type.max_per_order:
+            errors[key] = N_(
+                "That is more than one order can have. Make a second order, or ask us for a group."
+            )
+            continue
+        unit = ticket_type.price_cents
+        if ticket_type.pricing == Pricing.FREE:
+            unit = 0
+        elif ticket_type.pricing == Pricing.SLIDING:
+            unit = ticket_type.suggested_cents if line.price_cents is None else line.price_cents
+            if not ticket_type.min_cents <= unit <= ticket_type.max_cents:
+                errors[f"price_{line.ticket_type_id}"] = N_(
+                    "Choose a price between the lowest and the highest shown."
+                )
+                continue
+        lines.append(QuotedLine(ticket_type, line.quantity, unit))
+    if request.donate < 0 or request.donate > 20:
+        errors["donate"] = N_("You can give from 0 to 20 tickets.")
+    if request.donate and not event.donation_price_cents:
+        errors["donate"] = N_("This event does not take donated tickets.")
+    if request.claim < 0 or request.claim > 4:
+        errors["claim"] = N_("You can take up to 4 donated tickets.")
+    if errors:
+        raise ValidationFailed(errors)
+    if not lines and not request.donate and not request.claim:
+        raise ValidationFailed({"__all__": N_("Choose at least one ticket.")})
+    total = sum(x.total_cents for x in lines) + request.donate * event.donation_price_cents
+    payment = request.payment
+    if total == 0:
+        payment = PaymentMethod.FREE
+    elif payment in (None, PaymentMethod.FREE):
+        raise ValidationFailed({"payment": N_("Choose how you want to pay.")})
+    elif payment == PaymentMethod.STRIPE and not stripe_enabled:
+        raise ValidationFailed(
+            {"payment": N_("Card payment is not set up yet. Choose to pay at the door.")}
+        )
+    return Quote(event, lines, request.donate, request.claim, event.donation_price_cents, payment)
+
+
+async def _take(quote_: Quote) -> None:
+    """Hold the seats, or raise SoldOut. Call inside a transaction: a failure rolls back."""
+    for line in quote_.lines:
+        n = line.quantity
+        taken = (
+            await TicketType.filter(id=line.ticket_type.id)
+            .filter(Q(quota__isnull=True) | Q(sold__lte=F("quota") - n))
+            .update(sold=F("sold") + n)
+        )
+        if not taken:
+            raise SoldOut(line.ticket_type.name_en)
+    if quote_.seats and not await Event.filter(
+        id=quote_.event.id, sold__lte=F("capacity") - quote_.seats
+    ).update(sold=F("sold") + quote_.seats):
+        raise SoldOut("event")
+    if quote_.claim and not await Event.filter(
+        id=quote_.event.id, donated_claimed__lte=F("donated") - quote_.claim
+    ).update(donated_claimed=F("donated_claimed") + quote_.claim):
+        raise SoldOut("donated")
+
+
+async def _release(order: Order, tickets: list[Ticket] | None = None) -> None:
+    """Give seats back: of the whole order, or of some of its tickets."""
+    if tickets is None:
+        for item in await OrderItem.filter(order=order, kind="ticket"):
+            await TicketType.filter(id=item.ticket_type_id).update(sold=F("sold") - item.quantity)
+        await Event.filter(id=order.event_id).update(
+            sold=F("sold") - order.tickets_count,
+            donated_claimed=F("donated_claimed") - order.claimed_count,
+        )
+        return
+    for ticket in tickets:
+        if ticket.ticket_type_id:
+            await TicketType.filter(id=ticket.ticket_type_id).update(sold=F("sold") - 1)
+            await Event.filter(id=order.event_id).update(sold=F("sold") - 1)
+        else:  # a ticket claimed from the donated pool goes back to the pool
+            await Event.filter(id=order.event_id).update(donated_claimed=F("donated_claimed") - 1)
+
+
+async def sweep_expired(
+    *, event_id: int | None = None, now: datetime | None = None, payments=None
+) -> int:
+    """Expire pending orders whose hold has ended; return how many."""
+    now = now or utcnow()
+    query = Order.filter(status=S.PENDING, hold_expires_at__lt=now)
+    if event_id is not None:
+        query = query.filter(event_id=event_id)
+    expired = 0
+    for order in await query:
+        if await move(order, S.EXPIRED, actor="system", note="hold ended", payments=payments):
+            expired += 1
+    return expired
+
+
+async def place_order(
+    event: Event, request: OrderRequest, *, settings: Settings, payments
+) -> Order:
+    """Create the order and hold its seats in one transaction; free orders are paid."""
+    await sweep_expired(event_id=event.id, payments=payments)
+    priced = await quote(event, request, stripe_enabled=settings.stripe_enabled)
+    async with in_transaction():
+        await _take(priced)
+        order = await Order.create(
+            code=order_code(),
+            key=random_code(24),
+            event=event,
+            payment=priced.payment,
+            buyer_name=request.buyer_name,
+            buyer_email=request.buyer_email,
+            buyer_phone=request.buyer_phone,
+            language=request.language,
+            total_cents=priced.total_cents,
+            tickets_count=priced.seats,
+            donated_count=priced.donate,
+            claimed_count=priced.claim,
+            hold_expires_at=utcnow() + timedelta(minutes=settings.hold_minutes)
+            if priced.payment == PaymentMethod.STRIPE
+            else None,
+        )
+        for line in priced.lines:
+            await OrderItem.create(
+                order=order,
+                ticket_type=line.ticket_type,
+                kind="ticket",
+                quantity=line.quantity,
+                unit_price_cents=line.unit_cents,
+            )
+            for _ in range(line.quantity):
+                await Ticket.create(
+                    order=order,
+                    ticket_type=line.ticket_type,
+                    label_en=line.ticket_type.name_en,
+                    label_es=line.ticket_type.name_es,
+                    secret=ticket_secret(),
+                    price_cents=line.unit_cents,
+                )
+        if priced.donate:
+            await OrderItem.create(
+                order=order,
+                kind="donation",
+                quantity=priced.donate,
+                unit_price_cents=priced.donation_unit_cents,
+            )
+        if priced.claim:
+            await OrderItem.create(
+                order=order, kind="claim", quantity=priced.claim, unit_price_cents=0
+            )
+            for _ in range(priced.claim):
+                await Ticket.create(
+                    order=order,
+                    label_en="Donated ticket",
+                    label_es="Boleto donado",
+                    secret=ticket_secret(),
+                )
+        await OrderLog.create(
+            order=order,
+            to_status=S.PENDING,
+            actor_label=order.buyer_email,
+            note=f"{priced.payment.value}, {priced.total_cents} cents",
+        )
+        if priced.payment == PaymentMethod.FREE:
+            await move(order, S.PAID, actor="system", note="free order", settings=settings)
+        elif priced.payment == PaymentMethod.BOX_OFFICE:
+            await _mail(order, "order_received", settings)
+    return order
+
+
+ALLOWED = {
+    S.PENDING: {S.PAID, S.EXPIRED, S.CANCELLED},
+    S.PAID: {S.REFUNDED, S.CANCELLED},
+    # A card payment that arrives after the hold ended (see fulfil_late_payment).
+    S.EXPIRED: {S.PAID},
+    S.REFUNDED: set(),
+    S.CANCELLED: set(),
+}
+
+
+async def move(
+    order: Order,
+    to: OrderStatus,
+    *,
+    actor: str,
+    note: str = "",
+    settings: Settings | None = None,
+    payments=None,
+) -> bool:
+    """The one way an order changes state: checked, logged, with its side effects.
+
+    Returns False (and changes nothing) when another request moved the order first.
+    """
+    if to not in ALLOWED[order.status]:
+        raise Conflict(N_("This order cannot change that way."), "bad_transition")
+    before = order.status
+    async with in_transaction():
+        changes: dict = {"status": to}
+        if to == S.PAID:
+            changes["paid_at"] = utcnow()
+        if not await Order.filter(id=order.id, status=before).update(**changes):
+            return False
+        order.status = to
+        if to == S.PAID:
+            order.paid_at = changes["paid_at"]
+            if order.donated_count:
+                await Event.filter(id=order.event_id).update(
+                    donated=F("donated") + order.donated_count
+                )
+        elif to in (S.EXPIRED, S.CANCELLED, S.REFUNDED):
+            await _release_all(order, was_paid=before == S.PAID)
+        await OrderLog.create(
+            order=order, from_status=before.value, to_status=to.value, actor_label=actor, note=note
+        )
+    if to == S.EXPIRED and payments is not None:
+        await payments.for_order(order).cancel(order)
+    if settings is not None:
+        template = {
+            S.PAID: "order_confirmed",
+            S.REFUNDED: "order_refunded",
+            S.CANCELLED: "order_cancelled",
+        }.get(to)
+        if template and not (to == S.CANCELLED and before == S.PENDING and actor == "buyer"):
+            await _mail(order, template, settings)
+    return True
+
+
+async def _release_all(order: Order, *, was_paid: bool) -> None:
+    live = await Ticket.filter(order=order, status=TicketStatus.VALID)
+    await Ticket.filter(order=order).update(status=TicketStatus.VOID)
+    if was_paid and order.donated_count:
+        # Donated seats that nobody claimed yet leave the pool with the refund.
+        await Event.filter(id=order.event_id).update(donated=F("donated") - order.donated_count)
+    if len(live) == order.tickets_count - order.donated_count + order.claimed_count:
+        await _release(order)
+    else:  # some tickets were refunded one by one before
+        await _release(order, live)
+        if order.donated_count:
+            await Event.filter(id=order.event_id).update(sold=F("sold") - order.donated_count)
+
+
+async def _mail(order: Order, template: str, settings: Settings) -> None:
+    event = await Event.get(id=order.event_id)
+    tickets = await Ticket.filter(order=order, status=TicketStatus.VALID)
+    await mail.queue_mail(
+        to=order.buyer_email,
+        template=template,
+        language=order.language,
+        context={
+            "order": order,
+            "event": event,
+            "tickets": tickets,
+            "order_link": f"{settings.base_url}/orders/{order.code}/{order.key}",
+            "ticket_links": [f"{settings.base_url}/tickets/{t.secret}" for t in tickets],
+        },
+    )
+
+
+async def get_order(code: str, key: str | None = None) -> Order:
+    query = Order.filter(code=code)
+    if key is not None:
+        query = query.filter(key=key)
+    order = await query.prefetch_related(
+        "event", "items", "items__ticket_type", "tickets", "log", "refunds"
+    ).first()
+    if order is None:
+        raise NotFound(N_("We could not find that order."), "not_found")
+    return order
+
+
+async def mark_paid_at_door(order: Order, *, actor: str, settings: Settings) -> None:
+    if order.payment != PaymentMethod.BOX_OFFICE or order.status != S.PENDING:
+        raise Conflict(
+            N_("Only a pay-at-the-door order that waits for payment can be marked paid."),
+            "bad_transition",
+        )
+    await move(order, S.PAID, actor=actor, note="paid at the door", settings=settings)
+
+
+async def refund(
+    order: Order,
+    *,
+    actor: str,
+    reason: str,
+    settings: Settings,
+    payments,
+    ticket_ids: list[int] | None = None,
+) -> Refund:
+    """Refund the whole order, or some of its tickets, through its payment provider."""
+    if order.status != S.PAID:
+        raise Conflict(N_("Only a paid order can be refunded."), "not_paid")
+    valid = await Ticket.filter(order=order, status=TicketStatus.VALID)
+    if ticket_ids:
+        chosen = [t for t in valid if t.id in set(ticket_ids)]
+        if len(chosen) != len(set(ticket_ids)):
+            raise ValidationFailed(
+                {"tickets": N_("Choose tickets of this order that are still valid.")}
+            )
+    else:
+        chosen = valid
+    whole = len(chosen) == len(valid)
+    amount = (
+        order.total_cents - sum(r.amount_cents for r in await Refund.filter(order=order))
+        if whole
+        else sum(t.price_cents for t in chosen)
+    )
+    provider_ref = ""
+    if amount > 0:
+        provider_ref = await payments.for_order(order).refund(order, amount)
+    async with in_transaction():
+        record = await Refund.create(
+            order=order,
+            amount_cents=amount,
+            reason=reason,
+            tickets=[t.id for t in chosen],
+            actor_label=actor,
+            provider_ref=provider_ref,
+        )
+        if whole:
+            await move(order, S.REFUNDED, actor=actor, note=reason, settings=settings)
+        else:
+            await Ticket.filter(id__in=[t.id for t in chosen]).update(status=TicketStatus.VOID)
+            await _release(order, chosen)
+            await Order.filter(id=order.id).update(tickets_count=F("tickets_count") - len(chosen))
+            await OrderLog.create(
+                order=order,
+                from_status=S.PAID,
+                to_status=S.PAID,
+                actor_label=actor,
+                note=f"refunded {len(chosen)} ticket(s), {amount} cents: {reason}",
+            )
+            await _mail(order, "order_refunded", settings)
+    return record
+
+
+async def fulfil_payment(order: Order, *, settings: Settings, payments, note: str) -> str:
+    """A confirmed card payment: pay the order, or, after its hold ended, pay it if seats
+    are still there, and otherwise refund it at once and tell the buyer."""
+    if order.status == S.PAID:
+        return "already_paid"
+    if order.status == S.PENDING:
+        if await move(order, S.PAID, actor="stripe", note=note, settings=settings):
+            return "paid"
+        order = await Order.get(id=order.id)
+        return "already_paid" if order.status == S.PAID else "ignored"
+    if order.status != S.EXPIRED:
+        return "ignored"
+    try:
+        async with in_transaction():
+            await _retake(order)
+            await Ticket.filter(order=order).update(status=TicketStatus.VALID)
+            if not await move(
+                order, S.PAID, actor="stripe", note=f"late payment: {note}", settings=settings
+            ):
+                raise SoldOut("raced")
+        return "paid_late"
+    except SoldOut:
+        ref = await payments.for_order(order).refund(order, order.total_cents)
+        await Refund.create(
+            order=order,
+            amount_cents=order.total_cents,
+            actor_label="system",
+            reason="payment arrived after the hold ended and the tickets were gone",
+            provider_ref=ref,
+        )
+        await OrderLog.create(
+            order=order,
+            from_status=S.EXPIRED,
+            to_status=S.EXPIRED,
+            actor_label="stripe",
+            note="late payment refunded: sold out",
+        )
+        await _mail(order, "order_late_refunded", settings)
+        return "refunded_late"
+
+
+async def _retake(order: Order) -> None:
+    items = await OrderItem.filter(order=order).prefetch_related("ticket_type")
+    event = await Event.get(id=order.event_id)
+    lines = [
+        QuotedLine(i.ticket_type, i.quantity, i.unit_price_cents)
+        for i in items
+        if i.kind == "ticket"
+    ]
+    await _take(
+        Quote(
+            event,
+            lines,
+            order.donated_count,
+            order.claimed_count,
+            event.donation_price_cents,
+            order.payment,
+        )
+    )
+
+
+async def cancel(order: Order, *, actor: str, reason: str, settings: Settings, payments) -> None:
+    """Staff cancel an order: a pending one is released; a paid one is refunded first."""
+    if order.status == S.PAID and order.total_cents:
+        await refund(order, actor=actor, reason=reason, settings=settings, payments=payments)
+        return
+    await move(order, S.CANCELLED, actor=actor, note=reason, settings=settings, payments=payments)
