@@ -186,21 +186,13 @@ async def _take(quote_: Quote) -> None:
         raise SoldOut("donated")
 
 
-async def _release(order: Order, tickets: list[Ticket] | None = None) -> None:
-    """Give seats back: of the whole order, or of some of its tickets."""
-    if tickets is None:
-        for item in await OrderItem.filter(order=order, kind="ticket"):
-            await TicketType.filter(id=item.ticket_type_id).update(sold=F("sold") - item.quantity)
-        await Event.filter(id=order.event_id).update(
-            sold=F("sold") - order.tickets_count,
-            donated_claimed=F("donated_claimed") - order.claimed_count,
-        )
-        return
+async def _release(order: Order, tickets: list[Ticket]) -> None:
+    """Give back the seats of these tickets (a claimed donated ticket goes back to the pool)."""
     for ticket in tickets:
         if ticket.ticket_type_id:
             await TicketType.filter(id=ticket.ticket_type_id).update(sold=F("sold") - 1)
             await Event.filter(id=order.event_id).update(sold=F("sold") - 1)
-        else:  # a ticket claimed from the donated pool goes back to the pool
+        else:
             await Event.filter(id=order.event_id).update(donated_claimed=F("donated_claimed") - 1)
 
 
@@ -336,7 +328,7 @@ async def move(
         await OrderLog.create(
             order=order, from_status=before.value, to_status=to.value, actor_label=actor, note=note
         )
-    if to == S.EXPIRED and payments is not None:
+    if to == S.EXPIRED and payments is not None and order.payment in payments.providers:
         await payments.for_order(order).cancel(order)
     if settings is not None:
         template = {
@@ -352,15 +344,18 @@ async def move(
 async def _release_all(order: Order, *, was_paid: bool) -> None:
     live = await Ticket.filter(order=order, status=TicketStatus.VALID)
     await Ticket.filter(order=order).update(status=TicketStatus.VOID)
-    if was_paid and order.donated_count:
-        # Donated seats that nobody claimed yet leave the pool with the refund.
-        await Event.filter(id=order.event_id).update(donated=F("donated") - order.donated_count)
-    if len(live) == order.tickets_count - order.donated_count + order.claimed_count:
-        await _release(order)
-    else:  # some tickets were refunded one by one before
-        await _release(order, live)
-        if order.donated_count:
-            await Event.filter(id=order.event_id).update(sold=F("sold") - order.donated_count)
+    await _release(order, live)
+    if not order.donated_count:
+        return
+    if not was_paid:  # donated seats held by an unpaid order
+        await Event.filter(id=order.event_id).update(sold=F("sold") - order.donated_count)
+        return
+    # A refunded donor's seats leave the pool, except those somebody already claimed.
+    event = await Event.get(id=order.event_id)
+    unclaimed = min(order.donated_count, event.donated - event.donated_claimed)
+    if unclaimed > 0:
+        await Event.filter(id=order.event_id, donated__gte=F("donated_claimed") + unclaimed
+                           ).update(donated=F("donated") - unclaimed, sold=F("sold") - unclaimed)
 
 
 async def _mail(order: Order, template: str, settings: Settings) -> None:
@@ -445,7 +440,6 @@ async def refund(
         else:
             await Ticket.filter(id__in=[t.id for t in chosen]).update(status=TicketStatus.VOID)
             await _release(order, chosen)
-            await Order.filter(id=order.id).update(tickets_count=F("tickets_count") - len(chosen))
             await OrderLog.create(
                 order=order,
                 from_status=S.PAID,
