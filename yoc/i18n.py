@@ -167,8 +167,10 @@ def format_when(value: datetime | None) -> str:
     if value is None:
         return ""
     local = local_time(value)
-    return f"{_format_date(local, 'full', locale=_locale())}, " \
+    return (
+        f"{_format_date(local, 'full', locale=_locale())}, "
         f"{_format_time(local, 'short', locale=_locale())}"
+    )
 
 
 def format_date(value: date | datetime | None, format: str = "medium") -> str:  # noqa: A002

@@ -6,6 +6,7 @@ growing pauses, and nothing is lost.
 
 from __future__ import annotations
 
+import base64
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -52,6 +53,8 @@ class OutboxMessage(Model):
     # A worker that claimed the message owns it until then; a crashed worker's claim lapses.
     lease_until = fields.DatetimeField(null=True)
     last_error = fields.TextField(default="")
+    # Inline images of the HTML part: [{"cid", "content_type", "data" (base64)}].
+    attachments = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)
 
@@ -61,7 +64,12 @@ class OutboxMessage(Model):
 
 
 async def queue_mail(
-    *, to: str, template: str, language: str, context: dict[str, Any]
+    *,
+    to: str,
+    template: str,
+    language: str,
+    context: dict[str, Any],
+    images: dict[str, bytes] | None = None,
 ) -> OutboxMessage:
     """Render ``emails/<template>.txt`` and ``.html`` in ``language`` into the outbox."""
     env = environment()
@@ -81,6 +89,10 @@ async def queue_mail(
         template=template,
         language=language,
         next_attempt_at=utcnow(),
+        attachments=[
+            {"cid": cid, "content_type": "image/png", "data": base64.b64encode(data).decode()}
+            for cid, data in (images or {}).items()
+        ],
     )
 
 
@@ -114,6 +126,11 @@ def _email_message(msg: OutboxMessage, sender: str) -> EmailMessage:
     email.set_content(msg.body_text)
     if msg.body_html:
         email.add_alternative(msg.body_html, subtype="html")
+        html_part = email.get_payload()[1]
+        for image in msg.attachments:
+            html_part.add_related(
+                base64.b64decode(image["data"]), "image", "png", cid=f"<{image['cid']}>"
+            )
     # After the body: set_content() drops Content-* headers that were set before it.
     email["Content-Language"] = msg.language
     return email

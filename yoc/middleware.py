@@ -121,6 +121,8 @@ class Session:
     key: str | None = None
     authenticated: bool = False
     flashes: list[tuple[str, str]] = field(default_factory=list)
+    # A door volunteer's grant: scanning for this one event, and nothing else.
+    door_event: int | None = None
     dirty: bool = False
 
     def ensure_key(self) -> str:
@@ -168,6 +170,7 @@ class SessionMiddleware:
             key=data.get("k"),
             authenticated=bool(data.get("a")),
             flashes=[tuple(f) for f in data.get("f", [])],
+            door_event=data.get("d"),
         )
 
     def _cookie(self, session: Session) -> str:
@@ -178,6 +181,8 @@ class SessionMiddleware:
             payload["a"] = 1
         if session.flashes:
             payload["f"] = session.flashes
+        if session.door_event:
+            payload["d"] = session.door_event
         value = self.serializer.dumps(payload)
         max_age = self.settings.session_max_age
         return f"{SESSION_COOKIE}={value}; {self.cookie_attrs}; Max-Age={max_age}"
@@ -196,8 +201,12 @@ class SessionMiddleware:
         user = None
         if scope["path"].startswith("/api/"):
             auth = headers.get("authorization", "")
-            if auth[:7].lower() == "bearer " and auth[7:].strip():
-                user = await accounts.user_for_api_token(auth[7:].strip())
+            token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
+            if token.startswith("door_"):
+                # A door code works as a token for checking tickets in, and nothing else.
+                scope["door_code"] = token[5:]
+            elif token:
+                user = await accounts.user_for_api_token(token)
         elif session.authenticated and session.key:
             user = await accounts.user_for_session(session.key)
             if user is None:

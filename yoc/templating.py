@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -107,6 +108,9 @@ def environment() -> Environment:
     env.filters["date"] = i18n.format_date
     env.filters["money"] = i18n.format_money
     env.filters["when"] = i18n.format_when
+    env.filters["iso_time"] = lambda text: (
+        i18n.format_datetime(datetime.fromisoformat(text), "short") if text else ""
+    )
     env.filters["tr"] = i18n.tr
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES

@@ -49,6 +49,7 @@ from yoc.security import SecurityHeadersMiddleware, csrf_token
 from yoc.settings import PROJECT_DIR, Settings
 from yoc.templating import environment
 from yoc.tickets import api as ticket_api
+from yoc.tickets import door_routes
 from yoc.tickets import routes as ticket_routes
 from yoc.tickets import staff_routes as ticket_staff_routes
 
@@ -170,6 +171,7 @@ def create_app(
         *curriculum_staff_routes.routes,
         *ticket_routes.routes,
         *ticket_staff_routes.routes,
+        *door_routes.routes,
         *payment_routes.routes,
         *api_routes.routes,
         *member_api.routes,

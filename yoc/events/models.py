@@ -31,6 +31,10 @@ class Event(Model):
     donated = fields.IntField(default=0)
     donated_claimed = fields.IntField(default=0)
     donation_price_cents = fields.IntField(default=0)
+    # Door volunteers sign in to the scanner with this code; it grants scanning only.
+    door_code = fields.CharField(max_length=16, null=True)
+    # Ed25519 key that signs the tickets' QR codes, so a scanner can check them offline.
+    signing_key = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

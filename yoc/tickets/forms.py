@@ -15,6 +15,10 @@ from yoc.tickets.enums import PaymentMethod
 from yoc.tickets.services.orders import Line, OrderRequest
 
 
+class ResendForm(Form):
+    email: Email
+
+
 class BuyerForm(Form):
     buyer_name: Name
     buyer_email: Email

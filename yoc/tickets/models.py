@@ -136,6 +136,27 @@ class Refund(Model):
         table = "refunds"
 
 
+class CheckIn(Model):
+    """One scan at the door. A retried scan (same scan id) is recorded once."""
+
+    id = fields.IntField(primary_key=True)
+    scan_id = fields.CharField(max_length=64, unique=True)
+    ticket: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
+        "yoc.Ticket", related_name="scans", null=True, on_delete=fields.CASCADE
+    )
+    event: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "yoc.Event", related_name="scans", on_delete=fields.CASCADE
+    )
+    gate = fields.CharField(max_length=40, default="")
+    result = fields.CharField(max_length=24)
+    detail = fields.JSONField(default=dict)
+    scanned_at = fields.DatetimeField()
+    recorded_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "checkins"
+
+
 class StripeEvent(Model):
     """Each webhook event id is processed once, however often Stripe delivers it."""
 

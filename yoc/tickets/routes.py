@@ -4,16 +4,18 @@ page, and each ticket's own page."""
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from yoc.errors import DomainError
 from yoc.events.models import Event
+from yoc.forms import parse
 from yoc.http import error_page, form_data, redirect, render, render_form
+from yoc.settings import PROJECT_DIR
 from yoc.tickets import forms
 from yoc.tickets.enums import OrderStatus, PaymentMethod
 from yoc.tickets.models import Ticket, TicketType
-from yoc.tickets.services import availability, orders
+from yoc.tickets.services import availability, orders, qr, signing
 from yoc.timeutil import utcnow
 
 
@@ -140,17 +142,86 @@ async def pay_again(request: Request) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
-async def ticket_page(request: Request) -> Response:
-    ticket = await Ticket.get_or_none(secret=request.path_params["secret"]).select_related(
+async def _ticket(secret: str) -> Ticket | None:
+    return await Ticket.get_or_none(secret=secret).select_related(
         "order", "order__event", "ticket_type"
     )
+
+
+async def ticket_page(request: Request) -> Response:
+    """A ticket's own page: QR code and code as text; it keeps working offline once
+    opened (a service worker keeps a copy), and can be added to the home screen."""
+    ticket = await _ticket(request.path_params["secret"])
     if ticket is None:
         return error_page(request, 404)
-    return render(
+    event = ticket.order.event
+    code = await signing.code_for(ticket, event)
+    response = render(
         request,
         "tickets/ticket.html",
-        {"ticket": ticket, "order": ticket.order, "event": ticket.order.event},
+        {"ticket": ticket, "order": ticket.order, "event": event, "qr_svg": qr.svg(code)},
     )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+async def ticket_manifest(request: Request) -> Response:
+    ticket = await _ticket(request.path_params["secret"])
+    if ticket is None:
+        return error_page(request, 404)
+    event = ticket.order.event
+    name = event.name_es if request.scope["language"] == "es" else event.name_en
+    return JSONResponse(
+        {
+            "name": name,
+            "short_name": "YO-C",
+            "start_url": f"/tickets/{ticket.secret}",
+            "scope": f"/tickets/{ticket.secret}",
+            "display": "standalone",
+            "background_color": "#fffdf9",
+            "theme_color": "#8a2b06",
+            "icons": [{"src": "/static/img/favicon.svg", "sizes": "any", "type": "image/svg+xml"}],
+        },
+        media_type="application/manifest+json",
+    )
+
+
+async def print_order(request: Request) -> Response:
+    """Every ticket of an order, one per page, readable in black and white."""
+    try:
+        order = await orders.get_order(request.path_params["code"], request.path_params["key"])
+    except DomainError:
+        return error_page(request, 404)
+    tickets = [t for t in order.tickets if t.status == "valid"]
+    codes = [qr.svg(await signing.code_for(t, order.event)) for t in tickets]
+    return render(
+        request, "tickets/print.html", {"order": order, "items": list(zip(tickets, codes))}
+    )
+
+
+async def service_worker(request: Request) -> Response:
+    # Served from the root so that it may keep ticket pages for offline use.
+    return FileResponse(
+        PROJECT_DIR / "static" / "js" / "sw.js",
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+async def resend(request: Request) -> Response:
+    """Send a buyer all their tickets again; the page says the same whether or not the
+    email has orders."""
+    if request.method == "GET":
+        return render(request, "tickets/resend.html", {"sent": False})
+    values = await form_data(request)
+    try:
+        data = parse(forms.ResendForm, values)
+    except DomainError as error:
+        return render_form(
+            request, "tickets/resend.html", values=values, error=error, context={"sent": False}
+        )
+    await orders.resend_tickets(data.email, settings=request.app.state.settings)
+    return render(request, "tickets/resend.html", {"sent": True, "email": data.email})
 
 
 routes = [
@@ -160,5 +231,9 @@ routes = [
     Route("/events/{slug:str}/orders", place, methods=["POST"], name="tickets:place"),
     Route("/orders/{code:str}/{key:str}", order_page, name="tickets:order"),
     Route("/orders/{code:str}/{key:str}/pay", pay_again, methods=["POST"], name="tickets:pay"),
+    Route("/tickets/resend", resend, methods=["GET", "POST"], name="tickets:resend"),
     Route("/tickets/{secret:str}", ticket_page, name="tickets:ticket"),
+    Route("/tickets/{secret:str}/manifest.webmanifest", ticket_manifest, name="tickets:manifest"),
+    Route("/orders/{code:str}/{key:str}/print", print_order, name="tickets:print"),
+    Route("/sw.js", service_worker, name="tickets:sw"),
 ]

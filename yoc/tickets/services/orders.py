@@ -354,17 +354,25 @@ async def _release_all(order: Order, *, was_paid: bool) -> None:
     event = await Event.get(id=order.event_id)
     unclaimed = min(order.donated_count, event.donated - event.donated_claimed)
     if unclaimed > 0:
-        await Event.filter(id=order.event_id, donated__gte=F("donated_claimed") + unclaimed
-                           ).update(donated=F("donated") - unclaimed, sold=F("sold") - unclaimed)
+        await Event.filter(id=order.event_id, donated__gte=F("donated_claimed") + unclaimed).update(
+            donated=F("donated") - unclaimed, sold=F("sold") - unclaimed
+        )
 
 
 async def _mail(order: Order, template: str, settings: Settings) -> None:
+    from yoc.tickets.services import qr, signing
+
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order=order, status=TicketStatus.VALID)
+    images = {}
+    if template == "order_confirmed":
+        for ticket in tickets:
+            images[f"ticket-{ticket.id}"] = qr.png(await signing.code_for(ticket, event))
     await mail.queue_mail(
         to=order.buyer_email,
         template=template,
         language=order.language,
+        images=images,
         context={
             "order": order,
             "event": event,
@@ -373,6 +381,17 @@ async def _mail(order: Order, template: str, settings: Settings) -> None:
             "ticket_links": [f"{settings.base_url}/tickets/{t.secret}" for t in tickets],
         },
     )
+
+
+async def resend_tickets(email: str, *, settings: Settings) -> int:
+    """Email again every paid order of this address with upcoming tickets; say nothing
+    about whether there were any. Return how many were sent."""
+    found = await Order.filter(
+        buyer_email=email.strip().lower(), status=S.PAID, event__ends_at__gte=utcnow()
+    )
+    for order in found:
+        await _mail(order, "order_confirmed", settings)
+    return len(found)
 
 
 async def get_order(code: str, key: str | None = None) -> Order:

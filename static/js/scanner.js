@@ -1,0 +1,235 @@
+// The door scanner: camera (BarcodeDetector, or the vendored jsQR), typed codes, and an
+// offline queue. Offline, signed codes are checked with the event's public key (Ed25519)
+// and stored; they are sent when the network returns, and the server settles conflicts.
+(function () {
+  "use strict";
+  var root = document.getElementById("scanner");
+  if (!root) { return; }
+  var texts = JSON.parse(root.dataset.texts);
+  var QUEUE_KEY = "yoc-door-queue-" + root.dataset.event;
+  var SEEN_KEY = "yoc-door-seen-" + root.dataset.event;
+  var result = document.getElementById("result");
+  var form = document.getElementById("manual");
+  var codeInput = document.getElementById("code");
+  var netStatus = document.getElementById("net-status");
+  var queueCount = document.getElementById("queue-count");
+  var busy = false;
+
+  function load(key, fallback) {
+    try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
+  }
+  function save(key, value) { localStorage.setItem(key, JSON.stringify(value)); }
+  function scanId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name] || ""; });
+  }
+  function localTime(iso) {
+    if (!iso) { return ""; }
+    return new Date(iso).toLocaleTimeString(root.dataset.lang, { hour: "numeric", minute: "2-digit" });
+  }
+
+  var audio = null;
+  function beep(good) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      osc.frequency.value = good ? 880 : 220;
+      osc.type = good ? "sine" : "square";
+      gain.gain.value = 0.15;
+      osc.connect(gain); gain.connect(audio.destination);
+      osc.start(); osc.stop(audio.currentTime + (good ? 0.15 : 0.45));
+    } catch (e) { /* no sound: colour and text still say it */ }
+    if (navigator.vibrate) { navigator.vibrate(good ? 80 : [200, 100, 200]); }
+  }
+
+  function show(kind, data) {
+    result.className = "scan-result result-" + kind;
+    result.textContent = "";
+    var title = document.createElement("p");
+    title.className = "result-title";
+    title.textContent = texts[kind] || kind;
+    result.appendChild(title);
+    if (data && data.name) {
+      var who = document.createElement("p");
+      who.textContent = (root.dataset.lang === "es" ? data.ticket_type_es : data.ticket_type) + " · " + data.name;
+      result.appendChild(who);
+    }
+    if (kind === "already_checked_in" && data) {
+      var first = document.createElement("p");
+      first.textContent = fill(texts.first, { time: localTime(data.first_at), gate: data.first_gate });
+      result.appendChild(first);
+    }
+    if (data && data.conflict) {
+      var conflict = document.createElement("p");
+      conflict.textContent = fill(texts.conflict, { time: localTime(data.conflict.at), gate: data.conflict.gate });
+      result.appendChild(conflict);
+    }
+    if (kind === "not_paid" && data && data.box_office) {
+      var pay = document.createElement("form");
+      pay.method = "post";
+      pay.action = "/door/" + root.dataset.event + "/collect/" + encodeURIComponent(data.order);
+      var token = document.createElement("input");
+      token.type = "hidden"; token.name = "csrf_token"; token.value = root.dataset.csrf;
+      var button = document.createElement("button");
+      button.type = "submit"; button.className = "button"; button.textContent = texts.not_paid;
+      pay.appendChild(token); pay.appendChild(button);
+      result.appendChild(pay);
+    }
+    beep(kind === "ok" || kind === "offline");
+  }
+
+  // Offline verification -------------------------------------------------------------
+  function unb64(text) {
+    var s = text.replace(/-/g, "+").replace(/_/g, "/");
+    while (s.length % 4) { s += "="; }
+    var raw = atob(s);
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
+    return out;
+  }
+  var keyPromise = null;
+  function publicKey() {
+    if (!keyPromise && window.crypto && crypto.subtle) {
+      keyPromise = crypto.subtle.importKey("raw", unb64(root.dataset.publicKey), { name: "Ed25519" }, false, ["verify"])
+        .catch(function () { return null; });
+    }
+    return keyPromise || Promise.resolve(null);
+  }
+  // Resolves to true (genuine), false (forged, or another event) or null (cannot tell).
+  function verifyOffline(code) {
+    var parts = code.trim().split(".");
+    if (parts.length !== 5 || parts[0] !== "YC1") { return Promise.resolve(null); }
+    if (parts[1] !== root.dataset.eventId) { return Promise.resolve(false); }
+    var message = new TextEncoder().encode(parts.slice(0, 4).join("."));
+    return publicKey().then(function (key) {
+      if (!key) { return null; }
+      return crypto.subtle.verify({ name: "Ed25519" }, key, unb64(parts[4]), message)
+        .catch(function () { return false; });
+    });
+  }
+
+  function queueScan(scan) {
+    var queue = load(QUEUE_KEY, []);
+    queue.push(scan);
+    save(QUEUE_KEY, queue);
+    updateStatus();
+  }
+
+  function offlineScan(scan) {
+    return verifyOffline(scan.code).then(function (genuine) {
+      var secret = scan.code.trim().split(".")[3] || scan.code.trim().toUpperCase();
+      var seen = load(SEEN_KEY, {});
+      if (genuine === false) { show("offline_bad"); return; }
+      if (seen[secret]) {
+        show("already_checked_in", { first_at: seen[secret].at, first_gate: seen[secret].gate });
+        return;
+      }
+      seen[secret] = { at: scan.scanned_at, gate: scan.gate };
+      save(SEEN_KEY, seen);
+      queueScan(scan);
+      show("offline");
+    });
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": root.dataset.csrf },
+      body: JSON.stringify(body),
+      credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    });
+  }
+
+  function submitCode(code) {
+    if (!code || busy) { return; }
+    busy = true;
+    var scan = { code: code.trim(), gate: root.dataset.gate, scan_id: scanId(), scanned_at: new Date().toISOString() };
+    var request = navigator.onLine === false ? Promise.reject(new Error("offline")) : post(root.dataset.scanUrl, scan);
+    request.then(function (data) { show(data.result, data); })
+      .catch(function () { return offlineScan(scan); })
+      .then(function () { busy = false; codeInput.value = ""; codeInput.focus(); });
+  }
+
+  function sync() {
+    var queue = load(QUEUE_KEY, []);
+    if (!queue.length || navigator.onLine === false) { updateStatus(); return; }
+    post(root.dataset.syncUrl, { scans: queue }).then(function (data) {
+      var done = {};
+      data.results.forEach(function (r) { done[r.scan_id] = r; });
+      save(QUEUE_KEY, load(QUEUE_KEY, []).filter(function (s) { return !done[s.scan_id]; }));
+      var conflicts = data.results.filter(function (r) { return r.conflict || r.result === "already_checked_in"; });
+      if (conflicts.length) { show(conflicts[0].result, conflicts[0]); }
+      updateStatus();
+    }).catch(updateStatus);
+  }
+
+  function updateStatus() {
+    var waiting = load(QUEUE_KEY, []).length;
+    netStatus.textContent = navigator.onLine === false ? texts.offline_state : texts.online;
+    queueCount.textContent = waiting ? waiting + " " + texts.pending : "";
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    submitCode(codeInput.value);
+  });
+  window.addEventListener("online", sync);
+  window.addEventListener("offline", updateStatus);
+  setInterval(sync, 20000);
+  updateStatus();
+  sync();
+
+  // Camera ---------------------------------------------------------------------------
+  var video = document.getElementById("camera");
+  var canvas = document.getElementById("frame");
+  var toggle = document.getElementById("camera-toggle");
+  var box = video.parentNode;
+  var stream = null;
+  var detector = null;
+  var last = { code: "", at: 0 };
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) { toggle.hidden = false; }
+
+  function found(code) {
+    var now = Date.now();
+    if (code === last.code && now - last.at < 4000) { return; }  // the same QR, still in view
+    last = { code: code, at: now };
+    submitCode(code);
+  }
+  function tick() {
+    if (!stream) { return; }
+    if (detector) {
+      detector.detect(video).then(function (codes) { if (codes.length) { found(codes[0].rawValue); } })
+        .catch(function () {}).then(function () { requestAnimationFrame(tick); });
+      return;
+    }
+    if (video.readyState === video.HAVE_ENOUGH_DATA && window.jsQR) {
+      canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+      var context = canvas.getContext("2d", { willReadFrequently: true });
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      var image = context.getImageData(0, 0, canvas.width, canvas.height);
+      var qr = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+      if (qr) { found(qr.data); }
+    }
+    requestAnimationFrame(tick);
+  }
+  toggle.addEventListener("click", function () {
+    if (stream) {
+      stream.getTracks().forEach(function (t) { t.stop(); });
+      stream = null; box.hidden = true; return;
+    }
+    if ("BarcodeDetector" in window) {
+      try { detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { detector = null; }
+    }
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (s) {
+      stream = s; video.srcObject = s; box.hidden = false; video.play(); requestAnimationFrame(tick);
+    }).catch(function () { show("invalid"); result.querySelector(".result-title").textContent = texts.camera_off; });
+  });
+})();

@@ -1,0 +1,258 @@
+"""The door: a scanner page for staff and door volunteers (camera, typed code, or a
+search by name), live counts, and the check-in API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from yoc.errors import DomainError
+from yoc.events.models import Event
+from yoc.http import (
+    api_error,
+    current_user,
+    error_page,
+    flash,
+    form_data,
+    login_redirect,
+    redirect,
+    render,
+    session,
+)
+from yoc.i18n import gettext
+from yoc.permissions import Action, can
+from yoc.security import csrf_token
+from yoc.tickets.services import checkin, orders, signing
+from yoc.tickets.services.secrets import random_code
+
+
+async def _door_event(request: Request, slug: str) -> Event | None:
+    """The event, if this browser may scan for it (staff, or its door code)."""
+    event = await Event.get_or_none(slug=slug)
+    if event is None:
+        return None
+    if can(current_user(request), Action.MANAGE_EVENTS):
+        return event
+    return event if session(request).door_event == event.id else None
+
+
+async def door_home(request: Request) -> Response:
+    """Staff choose an event; volunteers enter the event's door code."""
+    user = current_user(request)
+    staff = can(user, Action.MANAGE_EVENTS)
+    if request.method == "POST":
+        values = await form_data(request)
+        code = values.get("door_code", "").strip().upper()
+        event = await Event.get_or_none(door_code=code) if code else None
+        if event is None:
+            return render(
+                request,
+                "tickets/door_home.html",
+                {
+                    "events": [],
+                    "staff": staff,
+                    "error": gettext(
+                        "That door code does not work. Ask the staff at the gate for today's code."
+                    ),
+                    "values": values,
+                },
+                status_code=400,
+            )
+        session(request).door_event = event.id
+        session(request).dirty = True
+        return redirect(f"/door/{event.slug}")
+    events = await Event.all().order_by("starts_at") if staff else []
+    return render(request, "tickets/door_home.html", {"events": events, "staff": staff})
+
+
+def _gate(request: Request) -> str:
+    return request.query_params.get("gate", request.cookies.get("yoc_gate", ""))[:40]
+
+
+async def scanner(request: Request) -> Response:
+    event = await _door_event(request, request.path_params["slug"])
+    if event is None:
+        if current_user(request) is None and not session(request).door_event:
+            return redirect("/door")
+        return error_page(request, 404 if current_user(request) is None else 403)
+    q = request.query_params.get("q", "").strip()[:80]
+    settings = request.app.state.settings
+    context = {
+        "event": event,
+        "gate": _gate(request) or gettext("Main gate"),
+        "q": q,
+        "found": await checkin.search(event, q) if q else [],
+        "public_key": await signing.public_key(event),
+        "token": csrf_token(settings.secret_key, session(request).ensure_key()),
+        "result": None,
+    }
+    return render(request, "tickets/scanner.html", context)
+
+
+async def scan(request: Request) -> Response:
+    """A scan from the page: JSON for the scanner script, a page without JavaScript."""
+    event = await _door_event(request, request.path_params["slug"])
+    if event is None:
+        return error_page(request, 403)
+    wants_json = "application/json" in request.headers.get("accept", "")
+    if request.headers.get("content-type", "").startswith("application/json"):
+        values = await request.json()
+    else:
+        values = await form_data(request)
+    gate = str(values.get("gate") or gettext("Main gate"))[:40]
+    outcome = await checkin.check_in(
+        event=event,
+        code=str(values.get("code", "")),
+        gate=gate,
+        scan_id=values.get("scan_id") or None,
+    )
+    if wants_json:
+        return JSONResponse(outcome.as_dict())
+    settings = request.app.state.settings
+    response = render(
+        request,
+        "tickets/scanner.html",
+        {
+            "event": event,
+            "gate": gate,
+            "q": "",
+            "found": [],
+            "result": outcome,
+            "public_key": await signing.public_key(event),
+            "token": csrf_token(settings.secret_key, session(request).ensure_key()),
+        },
+    )
+    response.set_cookie("yoc_gate", gate, max_age=86400, samesite="lax", httponly=True)
+    return response
+
+
+async def sync(request: Request) -> Response:
+    """Scans made while offline, sent when the network is back: results per scan."""
+    event = await _door_event(request, request.path_params["slug"])
+    if event is None:
+        return api_error(403, "forbidden", gettext("Your account cannot do this."))
+    try:
+        scans = (await request.json()).get("scans", [])
+    except (ValueError, AttributeError):
+        return api_error(422, "invalid", gettext("That request did not work."))
+    results = []
+    for item in scans[:500]:
+        when = _when(item.get("scanned_at"))
+        outcome = await checkin.check_in(
+            event=event,
+            code=str(item.get("code", "")),
+            gate=str(item.get("gate", ""))[:40],
+            scan_id=str(item.get("scan_id") or "") or None,
+            scanned_at=when,
+        )
+        results.append({"scan_id": item.get("scan_id"), **outcome.as_dict()})
+    return JSONResponse({"results": results})
+
+
+def _when(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+async def collect(request: Request) -> Response:
+    """A pay-at-the-door order: the volunteer took the money."""
+    event = await _door_event(request, request.path_params["slug"])
+    if event is None:
+        return error_page(request, 403)
+    try:
+        order = await orders.get_order(request.path_params["code"])
+        if order.event_id != event.id:
+            return error_page(request, 404)
+        actor = current_user(request)
+        label = f"{actor.name} <{actor.email}>" if actor else f"door volunteer ({event.slug})"
+        await orders.mark_paid_at_door(order, actor=label, settings=request.app.state.settings)
+    except DomainError as error:
+        flash(request, error.translated(), "error")
+        return redirect(f"/door/{event.slug}")
+    flash(request, gettext("Paid. Now scan the tickets again to let them in."))
+    return redirect(f"/door/{event.slug}")
+
+
+async def live_counts(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return login_redirect(request)
+    if not can(user, Action.MANAGE_EVENTS):
+        return error_page(request, 403)
+    event = await Event.get_or_none(slug=request.path_params["slug"])
+    if event is None:
+        return error_page(request, 404)
+    return render(
+        request, "tickets/door_counts.html", {"event": event, "counts": await checkin.counts(event)}
+    )
+
+
+async def door_code(request: Request) -> Response:
+    """Staff make a new door code for an event (the old one stops working)."""
+    user = current_user(request)
+    if user is None:
+        return login_redirect(request)
+    if not can(user, Action.MANAGE_EVENTS):
+        return error_page(request, 403)
+    code = random_code(8)
+    if not await Event.filter(slug=request.path_params["slug"]).update(door_code=code):
+        return error_page(request, 404)
+    flash(
+        request, gettext("New door code: %(code)s. Give it only to today's volunteers.", code=code)
+    )
+    return redirect(f"/staff/events/{request.path_params['slug']}")
+
+
+async def api_checkin(request: Request) -> Response:
+    """POST /api/v1/checkin {"secret", "event", "gate", "scan_id"?, "scanned_at"?}."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return api_error(422, "invalid", gettext("Send a JSON object."))
+    event = await Event.get_or_none(slug=str(body.get("event", "")))
+    user = current_user(request)
+    door = request.scope.get("door_code")
+    allowed = can(user, Action.MANAGE_EVENTS) or (
+        door and event is not None and event.door_code and door.upper() == event.door_code
+    )
+    if user is None and not door:
+        return api_error(
+            401,
+            "unauthenticated",
+            gettext("Send an API token: Authorization: Bearer <token>."),
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if not allowed:
+        return api_error(403, "forbidden", gettext("Your account cannot do this."))
+    if event is None:
+        return api_error(404, "not_found", gettext("Not found."))
+    outcome = await checkin.check_in(
+        event=event,
+        code=str(body.get("secret", "")),
+        gate=str(body.get("gate", ""))[:40],
+        scan_id=str(body.get("scan_id") or "") or None,
+        scanned_at=_when(body.get("scanned_at")),
+    )
+    return JSONResponse(outcome.as_dict())
+
+
+routes = [
+    Route("/door", door_home, methods=["GET", "POST"], name="door:home"),
+    Route("/door/{slug:str}", scanner, name="door:scanner"),
+    Route("/door/{slug:str}/scan", scan, methods=["POST"], name="door:scan"),
+    Route("/door/{slug:str}/sync", sync, methods=["POST"], name="door:sync"),
+    Route("/door/{slug:str}/collect/{code:str}", collect, methods=["POST"], name="door:collect"),
+    Route("/door/{slug:str}/counts", live_counts, name="door:counts"),
+    Route("/staff/events/{slug:str}/door-code", door_code, methods=["POST"], name="door:new_code"),
+    Route("/api/v1/checkin", api_checkin, methods=["POST"], name="api:checkin"),
+]

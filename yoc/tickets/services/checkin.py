@@ -1,0 +1,158 @@
+"""Check-in at the door: one atomic mark per ticket, a stored result per scan id (so a
+retry never counts twice), and offline scans that settle on the earliest one."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+
+from yoc.events.models import Event
+from yoc.tickets.enums import OrderStatus, PaymentMethod, TicketStatus
+from yoc.tickets.models import CheckIn, Ticket
+from yoc.tickets.services import signing
+from yoc.timeutil import utcnow
+
+OK = "ok"
+ALREADY = "already_checked_in"
+INVALID = "invalid"
+WRONG_EVENT = "wrong_event"
+NOT_PAID = "not_paid"
+
+
+@dataclass
+class Result:
+    result: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"result": self.result, **self.detail}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+async def check_in(
+    *,
+    event: Event,
+    code: str,
+    gate: str,
+    scan_id: str | None = None,
+    scanned_at: datetime | None = None,
+) -> Result:
+    """Check one ticket in at ``gate``; the same ``scan_id`` always gets the same answer."""
+    scan_id = scan_id or secrets.token_hex(16)
+    previous = await CheckIn.get_or_none(scan_id=scan_id)
+    if previous is not None:
+        return Result(previous.result, {**previous.detail, "replayed": True})
+    now = utcnow()
+    when = min(scanned_at, now) if scanned_at else now
+    outcome, ticket = await _decide(event, code, gate, when)
+    try:
+        await CheckIn.create(
+            scan_id=scan_id,
+            ticket=ticket,
+            event=event,
+            gate=gate[:40],
+            result=outcome.result,
+            detail=outcome.detail,
+            scanned_at=when,
+        )
+    except IntegrityError:  # the same scan arrived twice at once: the first answer stands
+        previous = await CheckIn.get(scan_id=scan_id)
+        return Result(previous.result, {**previous.detail, "replayed": True})
+    return outcome
+
+
+async def _decide(
+    event: Event, code: str, gate: str, when: datetime
+) -> tuple[Result, Ticket | None]:
+    scanned = await signing.read(code)
+    if scanned.signature_ok is False:
+        return Result(INVALID, {"reason": "forged"}), None
+    ticket = await Ticket.get_or_none(secret=scanned.secret).select_related("order", "ticket_type")
+    if ticket is None:
+        return Result(INVALID, {"reason": "unknown"}), None
+    order = ticket.order
+    about = {
+        "ticket_type": ticket.label_en,
+        "ticket_type_es": ticket.label_es,
+        "name": order.buyer_name,
+        "order": order.code,
+    }
+    if order.event_id != event.id:
+        return Result(WRONG_EVENT, about), ticket
+    if ticket.status != TicketStatus.VALID or order.status in (
+        OrderStatus.REFUNDED,
+        OrderStatus.CANCELLED,
+        OrderStatus.EXPIRED,
+    ):
+        reason = order.status.value if order.status != OrderStatus.PAID else "void"
+        return Result(INVALID, {**about, "reason": reason}), ticket
+    if order.status == OrderStatus.PENDING:
+        extra = {
+            "collect_cents": order.total_cents,
+            "box_office": order.payment == PaymentMethod.BOX_OFFICE,
+        }
+        return Result(NOT_PAID, {**about, **extra}), ticket
+    # The mark itself: only one scan can turn "not checked in" into "checked in".
+    if await Ticket.filter(id=ticket.id, checked_in_at__isnull=True).update(
+        checked_in_at=when, checked_in_gate=gate[:40]
+    ):
+        return Result(OK, about), ticket
+    # An offline scan made earlier than the recorded one becomes the first: earliest wins.
+    first = await Ticket.get(id=ticket.id)
+    if when < first.checked_in_at and await Ticket.filter(
+        id=ticket.id, checked_in_at=first.checked_in_at
+    ).update(checked_in_at=when, checked_in_gate=gate[:40]):
+        return Result(
+            OK,
+            {**about, "conflict": {"gate": first.checked_in_gate, "at": _iso(first.checked_in_at)}},
+        ), ticket
+    first = await Ticket.get(id=ticket.id)
+    return Result(
+        ALREADY,
+        {**about, "first_at": _iso(first.checked_in_at), "first_gate": first.checked_in_gate},
+    ), ticket
+
+
+async def search(event: Event, name: str) -> list[Ticket]:
+    """Tickets of an event by buyer name or order code, for a volunteer without a code."""
+    if len(name.strip()) < 2:
+        return []
+    return (
+        await Ticket.filter(order__event=event)
+        .filter(
+            Q(order__buyer_name__icontains=name.strip()) | Q(order__code__icontains=name.strip())
+        )
+        .select_related("order")
+        .limit(20)
+    )
+
+
+async def counts(event: Event) -> dict[str, Any]:
+    """Checked in / sold, per ticket type and per gate."""
+    paid = Ticket.filter(
+        order__event=event, status=TicketStatus.VALID, order__status=OrderStatus.PAID
+    )
+    per_type: dict[str, dict[str, int]] = {}
+    for label, checked in await paid.values_list("label_en", "checked_in_at"):
+        entry = per_type.setdefault(label, {"sold": 0, "checked_in": 0})
+        entry["sold"] += 1
+        entry["checked_in"] += checked is not None
+    per_gate: dict[str, int] = {}
+    for gate in await paid.filter(checked_in_at__isnull=False).values_list(
+        "checked_in_gate", flat=True
+    ):
+        per_gate[gate or "—"] = per_gate.get(gate or "—", 0) + 1
+    return {
+        "types": per_type,
+        "gates": per_gate,
+        "sold": sum(v["sold"] for v in per_type.values()),
+        "checked_in": sum(v["checked_in"] for v in per_type.values()),
+    }
