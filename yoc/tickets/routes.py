@@ -193,10 +193,8 @@ async def print_order(request: Request) -> Response:
     except DomainError:
         return error_page(request, 404)
     tickets = [t for t in order.tickets if t.status == "valid"]
-    codes = [qr.svg(await signing.code_for(t, order.event)) for t in tickets]
-    return render(
-        request, "tickets/print.html", {"order": order, "items": list(zip(tickets, codes))}
-    )
+    items = [(t, qr.svg(await signing.code_for(t, order.event))) for t in tickets]
+    return render(request, "tickets/print.html", {"order": order, "items": items})
 
 
 async def service_worker(request: Request) -> Response:
