@@ -8,6 +8,7 @@ from pydantic import BeforeValidator, StringConstraints, model_validator
 from yoc.curriculum.enums import ActivityKind, Completion
 from yoc.forms import FieldError, Form
 from yoc.i18n import N_
+from yoc.members.services.profiles import today
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
@@ -46,7 +47,7 @@ class AssignForm(Form):
 
     @model_validator(mode="after")
     def due_in_future(self) -> AssignForm:
-        if self.due_on and self.due_on < date.today():
+        if self.due_on and self.due_on < today():
             raise FieldError("due_on", N_("Choose a due date from today on."))
         return self
 

@@ -132,7 +132,7 @@ async def cohort_progress(request: Request) -> Response:
         module_id__in=[m.id for m in grid["modules"]],
         completion=Completion.ATTENDANCE,
         retired_at__isnull=True,
-    )
+    ).prefetch_related("module")
     return render(
         request, "curriculum/grid.html", {"cohort": cohort, **grid, "attendance_activities": attend}
     )
