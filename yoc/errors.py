@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yoc.i18n import gettext
+from yoc.i18n import N_, gettext
 
 
 class DomainError(Exception):
@@ -38,7 +38,7 @@ class ValidationFailed(DomainError):
     status_code = 422
 
     def __init__(self, fields: dict[str, str], code: str = "invalid") -> None:
-        super().__init__("Please check the highlighted fields.", code)
+        super().__init__(N_("Please check the highlighted fields."), code)
         self.fields = fields
 
     def translated_fields(self) -> dict[str, str]:

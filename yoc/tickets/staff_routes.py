@@ -244,6 +244,9 @@ async def order_action(request: Request) -> Response:
     action = request.path_params["action"]
     form = await request.form()
     reason = str(form.get("reason", "")).strip()[:500]
+    if action in ("refund", "cancel") and not reason:
+        flash(request, gettext("Write a reason first: it is kept in the order log."), "error")
+        return redirect(f"/staff/orders/{order.code}")
     settings, payments = request.app.state.settings, request.app.state.payments
     try:
         if action == "paid":
@@ -251,6 +254,11 @@ async def order_action(request: Request) -> Response:
             flash(request, gettext("Marked as paid."))
         elif action == "refund":
             ticket_ids = [int(v) for v in form.getlist("ticket_ids") if str(v).isdigit()]
+            if form.get("scope") == "chosen" and not ticket_ids:
+                flash(request, gettext("Choose the tickets to refund first."), "error")
+                return redirect(f"/staff/orders/{order.code}")
+            if form.get("scope") == "all":
+                ticket_ids = []
             await orders.refund(
                 order,
                 actor=_actor(request),

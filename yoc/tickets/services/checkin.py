@@ -123,6 +123,7 @@ async def _decide(
 
 async def search(event: Event, name: str) -> list[Ticket]:
     """Tickets of an event by buyer name or order code, for a volunteer without a code."""
+    name = name.replace("\u2011", "-")  # the non-breaking hyphen of codes shown on pages
     if len(name.strip()) < 2:
         return []
     return (

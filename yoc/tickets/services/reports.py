@@ -55,6 +55,7 @@ async def sales(event: Event) -> dict:
 
 async def search_orders(event: Event, *, q: str = "", status: str = "") -> list[Order]:
     query = Order.filter(event=event)
+    q = q.replace("\u2011", "-")  # the non-breaking hyphen of codes shown on pages
     if q:
         query = query.filter(
             Q(buyer_name__icontains=q) | Q(buyer_email__icontains=q) | Q(code__icontains=q)
