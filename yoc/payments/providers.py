@@ -14,8 +14,9 @@ from yoc.tickets.enums import PaymentMethod
 from yoc.tickets.models import Order
 from yoc.timeutil import utcnow
 
-# Stripe refuses Checkout Sessions that expire sooner than this after creation.
-STRIPE_MIN_SESSION = timedelta(minutes=30)
+# Stripe refuses Checkout Sessions that expire sooner than 30 minutes after creation; a
+# minute more keeps clear of that edge.
+STRIPE_MIN_SESSION = timedelta(minutes=31)
 
 
 class PaymentProvider(Protocol):
@@ -73,6 +74,11 @@ class StripeProvider:
         )
 
     async def begin(self, order: Order) -> str | None:
+        if order.stripe_session_id:
+            # Back to the same checkout while it is open, so nobody pays twice.
+            session = await self._session(order)
+            if session.status == "open":
+                return session.url
         event = await Event.get(id=order.event_id)
         base = self.settings.base_url
         name = event.name_es if order.language == "es" else event.name_en
@@ -98,7 +104,6 @@ class StripeProvider:
                 "success_url": f"{base}/orders/{order.code}/{order.key}?checkout=done",
                 "cancel_url": f"{base}/orders/{order.code}/{order.key}?checkout=cancelled",
             },
-            options={"idempotency_key": f"checkout-{order.code}"},
         )
         await Order.filter(id=order.id).update(stripe_session_id=session.id)
         order.stripe_session_id = session.id

@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from yoc.settings import Settings
 from yoc.tickets.enums import OrderStatus
-from yoc.tickets.models import Order, StripeEvent
+from yoc.tickets.models import Order, Refund, StripeEvent
 from yoc.tickets.services import orders
 
 log = logging.getLogger("yoc.payments")
@@ -65,6 +65,14 @@ async def _process(
         # Refunds we made are already recorded; one made in Stripe's dashboard is not.
         fully = kind == "charge.refunded" and obj.get("amount_refunded", 0) >= obj.get("amount", 1)
         if fully and order.status == OrderStatus.PAID:
+            # Recorded like our own refunds, so the sales figures stay true.
+            await Refund.create(
+                order=order,
+                amount_cents=obj.get("amount_refunded", 0),
+                actor_label="stripe",
+                reason="refunded in Stripe",
+                provider_ref=str(obj.get("id", "")),
+            )
             await orders.move(
                 order,
                 OrderStatus.REFUNDED,

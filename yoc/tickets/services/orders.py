@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
@@ -328,7 +329,13 @@ async def move(
         await OrderLog.create(
             order=order, from_status=before.value, to_status=to.value, actor_label=actor, note=note
         )
-    if to == S.EXPIRED and payments is not None and order.payment in payments.providers:
+    # The buyer must not be able to pay for an order that ended: close its checkout.
+    if (
+        to in (S.EXPIRED, S.CANCELLED)
+        and before == S.PENDING
+        and payments is not None
+        and order.payment in payments.providers
+    ):
         await payments.for_order(order).cancel(order)
     if settings is not None:
         template = {
@@ -471,44 +478,62 @@ async def refund(
 
 
 async def fulfil_payment(order: Order, *, settings: Settings, payments, note: str) -> str:
-    """A confirmed card payment: pay the order, or, after its hold ended, pay it if seats
-    are still there, and otherwise refund it at once and tell the buyer."""
+    """A confirmed card payment: pay the order; after its hold ended, pay it if seats are
+    still there; otherwise (sold out, or the order was cancelled) give the money back."""
     if order.status == S.PAID:
         return "already_paid"
     if order.status == S.PENDING:
         if await move(order, S.PAID, actor="stripe", note=note, settings=settings):
             return "paid"
         order = await Order.get(id=order.id)
-        return "already_paid" if order.status == S.PAID else "ignored"
-    if order.status != S.EXPIRED:
-        return "ignored"
+        if order.status == S.PAID:
+            return "already_paid"
+    if order.status == S.EXPIRED:
+        try:
+            async with in_transaction():
+                await _retake(order)
+                await Ticket.filter(order=order).update(status=TicketStatus.VALID)
+                if not await move(
+                    order, S.PAID, actor="stripe", note=f"late payment: {note}", settings=settings
+                ):
+                    raise SoldOut("raced")
+            return "paid_late"
+        except SoldOut:
+            pass
+    return await _give_back(order, settings=settings, payments=payments)
+
+
+async def _give_back(order: Order, *, settings: Settings, payments) -> str:
+    """Refund a payment we cannot honour, exactly once however often it is reported."""
+    from yoc.tickets.models import StripeEvent
+
     try:
-        async with in_transaction():
-            await _retake(order)
-            await Ticket.filter(order=order).update(status=TicketStatus.VALID)
-            if not await move(
-                order, S.PAID, actor="stripe", note=f"late payment: {note}", settings=settings
-            ):
-                raise SoldOut("raced")
-        return "paid_late"
-    except SoldOut:
-        ref = await payments.for_order(order).refund(order, order.total_cents)
-        await Refund.create(
-            order=order,
-            amount_cents=order.total_cents,
-            actor_label="system",
-            reason="payment arrived after the hold ended and the tickets were gone",
-            provider_ref=ref,
-        )
-        await OrderLog.create(
-            order=order,
-            from_status=S.EXPIRED,
-            to_status=S.EXPIRED,
-            actor_label="stripe",
-            note="late payment refunded: sold out",
-        )
-        await _mail(order, "order_late_refunded", settings)
-        return "refunded_late"
+        # The unique marker lets only one of several racing requests make the refund.
+        await StripeEvent.create(event_id=f"give-back:{order.code}", type="give_back")
+    except IntegrityError:
+        return "already_refunded"
+    ref = await payments.for_order(order).refund(order, order.total_cents)
+    why = (
+        "sold out after the hold ended"
+        if order.status == S.EXPIRED
+        else f"order was {order.status.value}"
+    )
+    await Refund.create(
+        order=order,
+        amount_cents=order.total_cents,
+        actor_label="system",
+        reason=f"payment could not be honoured: {why}",
+        provider_ref=ref,
+    )
+    await OrderLog.create(
+        order=order,
+        from_status=order.status,
+        to_status=order.status,
+        actor_label="stripe",
+        note=f"late payment refunded: {why}",
+    )
+    await _mail(order, "order_late_refunded", settings)
+    return "refunded_late"
 
 
 async def _retake(order: Order) -> None:
