@@ -69,7 +69,10 @@ class EventForm(Form):
 
     @model_validator(mode="after")
     def checks(self) -> EventForm:
-        _slug(self.slug)
+        try:
+            _slug(self.slug)
+        except ValueError as error:
+            raise FieldError("slug", str(error)) from None
         if self.ends_at <= self.starts_at:
             raise FieldError("ends_at", N_("The end must be after the start."))
         if self.sales_start and self.sales_end and self.sales_end <= self.sales_start:

@@ -212,6 +212,11 @@ async def order_refund(request: Request) -> Response:
     except ValueError:
         body = {}
     body = body if isinstance(body, dict) else {}
+    tickets = body.get("tickets", [])
+    if not isinstance(tickets, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in tickets
+    ):
+        raise ValidationFailed({"tickets": N_("Send ticket ids as a list of numbers.")})
     user = current_user(request)
     refund = await orders.refund(
         order,
@@ -219,7 +224,7 @@ async def order_refund(request: Request) -> Response:
         reason=str(body.get("reason", ""))[:500],
         settings=request.app.state.settings,
         payments=request.app.state.payments,
-        ticket_ids=[int(i) for i in body.get("tickets", []) if str(i).isdigit()] or None,
+        ticket_ids=tickets or None,
     )
     order = await orders.get_order(order.code)
     return JSONResponse(

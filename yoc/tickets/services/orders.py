@@ -119,7 +119,8 @@ async def quote(
         ticket_type = types.get(line.ticket_type_id)
         key = f"qty_{line.ticket_type_id}"
         if ticket_type is None:
-            errors[key] = N_("This ticket type is not available.")
+            # Shown at the top: a hidden type has no place on the page to show it beside.
+            errors["__all__"] = N_("This ticket type is not available.")
             continue
         if line.quantity < 0:
             errors[key] = N_("Choose how many tickets you want.")
@@ -146,7 +147,7 @@ async def quote(
     if request.donate < 0 or request.donate > 20:
         errors["donate"] = N_("You can give from 0 to 20 tickets.")
     if request.donate and not event.donation_price_cents:
-        errors["donate"] = N_("This event does not take donated tickets.")
+        errors["__all__"] = N_("This event does not take donated tickets.")
     if request.claim < 0 or request.claim > 4:
         errors["claim"] = N_("You can take up to 4 donated tickets.")
     if errors:
@@ -449,22 +450,21 @@ async def refund(
         if whole
         else sum(t.price_cents for t in chosen)
     )
-    provider_ref = ""
-    if amount > 0:
-        provider_ref = await payments.for_order(order).refund(order, amount)
+    already = Conflict(N_("This was refunded a moment ago."), "already_refunded")
+    # The state change comes first, as a conditional update: of several staff refunding at
+    # once, one wins and the others are refused. The provider's refund runs inside the
+    # same transaction, so if it fails, nothing here is kept.
     async with in_transaction():
-        record = await Refund.create(
-            order=order,
-            amount_cents=amount,
-            reason=reason,
-            tickets=[t.id for t in chosen],
-            actor_label=actor,
-            provider_ref=provider_ref,
-        )
         if whole:
-            await move(order, S.REFUNDED, actor=actor, note=reason, settings=settings)
+            if not await move(order, S.REFUNDED, actor=actor, note=reason, settings=settings):
+                raise already
         else:
-            await Ticket.filter(id__in=[t.id for t in chosen]).update(status=TicketStatus.VOID)
+            ids = [t.id for t in chosen]
+            voided = await Ticket.filter(id__in=ids, status=TicketStatus.VALID).update(
+                status=TicketStatus.VOID
+            )
+            if voided != len(ids):
+                raise already
             await _release(order, chosen)
             await OrderLog.create(
                 order=order,
@@ -474,6 +474,15 @@ async def refund(
                 note=f"refunded {len(chosen)} ticket(s), {amount} cents: {reason}",
             )
             await _mail(order, "order_refunded", settings)
+        provider_ref = await payments.for_order(order).refund(order, amount) if amount else ""
+        record = await Refund.create(
+            order=order,
+            amount_cents=amount,
+            reason=reason,
+            tickets=[t.id for t in chosen],
+            actor_label=actor,
+            provider_ref=provider_ref,
+        )
     return record
 
 

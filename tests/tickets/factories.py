@@ -1,0 +1,96 @@
+"""Events, ticket types and orders as real rows, made through the same services and
+input rules (EventForm, TicketTypeForm) that staff pages and the API use."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+from typing import Any
+
+from yoc.accounts import services as accounts
+from yoc.accounts.models import User
+from yoc.events import services as events
+from yoc.events.forms import EventForm, TicketTypeForm
+from yoc.events.models import Event
+from yoc.forms import parse
+from yoc.payments.providers import Payments
+from yoc.settings import Settings
+from yoc.tickets.enums import PaymentMethod, Pricing
+from yoc.tickets.models import Order, TicketType
+from yoc.tickets.services import orders
+from yoc.tickets.services.orders import Line, OrderRequest
+from yoc.timeutil import utcnow
+
+_counter = itertools.count(1)
+
+
+def days_from_now(days: float) -> datetime:
+    return utcnow() + timedelta(days=days)
+
+
+async def make_event(**overrides: Any) -> Event:
+    """A published event a month away, for 100 people, on sale now, without donations."""
+    n = next(_counter)
+    starts = days_from_now(30)
+    values: dict[str, Any] = {
+        "slug": f"the-hue-{n}",
+        "name_en": f"The Hue {n}",
+        "name_es": f"El Matiz {n}",
+        "description_en": "Music, food and art from the East Coachella Valley.",
+        "description_es": "Música, comida y arte del este del Valle de Coachella.",
+        "venue": "Mecca Community Park",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=6),
+        "capacity": 100,
+        "published": True,
+        "donation_price_cents": 0,
+    }
+    values.update(overrides)
+    return await events.create_event(parse(EventForm, values))
+
+
+async def make_ticket_type(event: Event, **overrides: Any) -> TicketType:
+    """A free general-admission type without a quota of its own, on sale whenever the
+    event is. Pass ``pricing`` with its prices for fixed or sliding-scale types."""
+    values: dict[str, Any] = {
+        "name_en": "General admission",
+        "name_es": "Entrada general",
+        "pricing": Pricing.FREE,
+    }
+    values.update(overrides)
+    return await events.create_ticket_type(event, parse(TicketTypeForm, values))
+
+
+async def make_order(
+    event: Event,
+    settings: Settings,
+    items: dict[TicketType, int] | None = None,
+    *,
+    payment: PaymentMethod | None = PaymentMethod.BOX_OFFICE,
+    donate: int = 0,
+    claim: int = 0,
+    buyer_name: str = "Ana Buyer",
+    buyer_email: str = "ana@example.org",
+    language: str = "en",
+    access_code: str = "",
+) -> Order:
+    """An order placed through the order service, as the checkout places it."""
+    request = OrderRequest(
+        buyer_name=buyer_name,
+        buyer_email=buyer_email,
+        language=language,
+        lines=[Line(t.id, quantity) for t, quantity in (items or {}).items()],
+        donate=donate,
+        claim=claim,
+        payment=payment,
+        access_code=access_code,
+    )
+    return await orders.place_order(
+        event, request, settings=settings, payments=Payments.from_settings(settings)
+    )
+
+
+async def bearer_for(user: User) -> dict[str, str]:
+    """Request headers with a fresh API token of ``user``."""
+    _, secret = await accounts.create_api_token(user, "Box office tablet")
+    return {"Authorization": f"Bearer {secret}"}

@@ -1,0 +1,234 @@
+"""No seat is sold twice: many buyers at once, through two real server processes on one
+database (PostgreSQL when the suite runs on it, SQLite otherwise); holds that end; and
+staff at several desks refunding one order at the same moment."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from tests.factories import make_user
+from tests.servers import running_server
+from tests.tickets.factories import bearer_for, make_event, make_order, make_ticket_type
+from yoc.accounts.enums import Role
+from yoc.events.models import Event
+from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus
+from yoc.tickets.models import Order, Refund, Ticket, TicketType
+from yoc.tickets.services import orders
+from yoc.timeutil import utcnow
+
+BUYERS = 200
+IN_FLIGHT = 50
+
+
+@pytest.fixture(scope="module")
+def servers(database_url: str) -> Iterator[tuple[str, str]]:
+    """Two `yoc serve` processes on the suite's database, like two app machines."""
+    with running_server(database_url) as first, running_server(database_url) as second:
+        yield first, second
+
+
+async def rush(
+    servers: tuple[str, str], slug: str, type_ids: list[int], buyers: int = BUYERS
+) -> list[httpx.Response]:
+    """``buyers`` people each order one ticket at the same moment, alternating between the
+    servers (and between ``type_ids``), with at most IN_FLIGHT requests open at once."""
+    gate = asyncio.Semaphore(IN_FLIGHT)
+    limits = httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+
+        async def buy(n: int) -> httpx.Response:
+            body = {
+                "buyer": {"name": f"Buyer {n}", "email": f"buyer{n}@example.org"},
+                "items": [{"ticket_type": type_ids[n % len(type_ids)], "quantity": 1}],
+            }
+            async with gate:
+                return await http.post(f"{servers[n % 2]}/api/v1/events/{slug}/orders", json=body)
+
+        return list(await asyncio.gather(*(buy(n) for n in range(buyers))))
+
+
+def assert_answers(responses: list[httpx.Response], *, sold: int) -> None:
+    """Exactly ``sold`` buyers got 201 and every other one 409 sold_out (never a 500)."""
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: sold, 409: len(responses) - sold}, [
+        (r.status_code, r.text[:200]) for r in responses if r.status_code not in (201, 409)
+    ][:5]
+    assert {r.json()["error"] for r in responses if r.status_code == 409} == {"sold_out"}
+    assert {r.json()["status"] for r in responses if r.status_code == 201} == {"paid"}
+
+
+async def assert_database(event: Event, responses: list[httpx.Response], *, sold: int) -> None:
+    """The counters, the orders and the tickets all tell the same story."""
+    await event.refresh_from_db()
+    assert event.sold == sold
+    codes = {r.json()["code"] for r in responses if r.status_code == 201}
+    assert len(codes) == sold
+    assert set(await Order.filter(event=event).values_list("code", flat=True)) == codes
+    assert await Order.filter(event=event, status=OrderStatus.PAID).count() == sold
+    secrets = await Ticket.filter(order__event=event, status=TicketStatus.VALID).values_list(
+        "secret", flat=True
+    )
+    assert len(secrets) == sold
+    assert len(set(secrets)) == sold
+    for ticket_type in await TicketType.filter(event=event):
+        tickets = await Ticket.filter(ticket_type=ticket_type, status=TicketStatus.VALID).count()
+        assert ticket_type.sold == tickets, ticket_type.name_en
+
+
+async def test_two_servers_sell_exactly_the_event_capacity(app, servers) -> None:
+    event = await make_event(capacity=50)
+    general = await make_ticket_type(event)
+
+    responses = await rush(servers, event.slug, [general.id])
+
+    assert_answers(responses, sold=50)
+    await assert_database(event, responses, sold=50)
+    await general.refresh_from_db()
+    assert general.sold == 50
+
+
+async def test_a_type_quota_below_the_capacity_is_the_limit(app, servers) -> None:
+    event = await make_event(capacity=50)
+    students = await make_ticket_type(event, name_en="Students", name_es="Estudiantes", quota=30)
+
+    responses = await rush(servers, event.slug, [students.id])
+
+    assert_answers(responses, sold=30)
+    await assert_database(event, responses, sold=30)
+    await students.refresh_from_db()
+    assert students.sold == 30
+
+
+async def test_the_event_capacity_limits_two_types_together(app, servers) -> None:
+    event = await make_event(capacity=50)
+    general = await make_ticket_type(event, quota=40)
+    youth = await make_ticket_type(event, name_en="Youth", name_es="Jóvenes", quota=40)
+
+    responses = await rush(servers, event.slug, [general.id, youth.id])
+
+    assert_answers(responses, sold=50)
+    await assert_database(event, responses, sold=50)
+    await general.refresh_from_db()
+    await youth.refresh_from_db()
+    assert general.sold + youth.sold == 50
+    assert general.sold <= 40
+    assert youth.sold <= 40
+
+
+# Holds ---------------------------------------------------------------------------
+
+
+async def hold_the_last_seats(settings, *, seats: int, expires_in: timedelta) -> tuple:
+    """An event whose every seat is held by one pending order ending ``expires_in`` from
+    now (a pay-at-the-door order given a card-like hold)."""
+    event = await make_event(capacity=seats)
+    general = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
+    pending = await make_order(event, settings, {general: seats}, payment=PaymentMethod.BOX_OFFICE)
+    await Order.filter(id=pending.id).update(hold_expires_at=utcnow() + expires_in)
+    return event, general, pending
+
+
+def order_body(ticket_type: TicketType, quantity: int) -> dict:
+    return {
+        "buyer": {"name": "Beto Late", "email": "beto@example.org"},
+        "items": [{"ticket_type": ticket_type.id, "quantity": quantity}],
+        "payment": "box_office",
+    }
+
+
+async def test_an_expired_hold_frees_its_seats_for_the_next_buyer(client, settings) -> None:
+    event, general, pending = await hold_the_last_seats(
+        settings, seats=2, expires_in=-timedelta(minutes=1)
+    )
+
+    response = await client.post(f"/api/v1/events/{event.slug}/orders", json=order_body(general, 2))
+
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "pending"
+    expired = await Order.get(id=pending.id)
+    assert expired.status == OrderStatus.EXPIRED
+    assert await Ticket.filter(order=expired, status=TicketStatus.VALID).count() == 0
+    assert [e.to_status for e in await expired.log.all()] == ["pending", "expired"]
+    await event.refresh_from_db()
+    await general.refresh_from_db()
+    assert (event.sold, general.sold) == (2, 2)
+
+
+async def test_a_hold_that_has_not_ended_keeps_its_seats(client, settings) -> None:
+    event, general, pending = await hold_the_last_seats(
+        settings, seats=2, expires_in=timedelta(minutes=10)
+    )
+
+    response = await client.post(f"/api/v1/events/{event.slug}/orders", json=order_body(general, 1))
+
+    assert response.status_code == 409
+    assert response.json()["error"] == "sold_out"
+    assert (await Order.get(id=pending.id)).status == OrderStatus.PENDING
+    assert await Order.filter(event=event).count() == 1
+    await event.refresh_from_db()
+    assert event.sold == 2
+
+
+# Staff at several desks ------------------------------------------------------------------
+
+DESKS = 4  # staff pressing "refund" on one order at the same moment
+
+
+async def test_simultaneous_refunds_of_one_order_refund_it_once(client, settings) -> None:
+    event = await make_event(capacity=10)
+    adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
+    order = await make_order(event, settings, {adult: 2})
+    await orders.mark_paid_at_door(order, actor="Door", settings=settings)
+    headers = await bearer_for(await make_user(role=Role.STAFF))
+
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                f"/api/v1/orders/{order.code}/refund", json={"reason": "rain"}, headers=headers
+            )
+            for _ in range(DESKS)
+        )
+    )
+
+    assert sorted(r.status_code for r in answers) == [200] + [409] * (DESKS - 1)
+    assert await Refund.filter(order=order).values_list("amount_cents", flat=True) == [3000]
+    assert (await Order.get(id=order.id)).status == OrderStatus.REFUNDED
+    await event.refresh_from_db()
+    await adult.refresh_from_db()
+    assert (event.sold, adult.sold) == (0, 0)
+
+
+async def test_simultaneous_refunds_of_one_ticket_release_its_seat_once(client, settings) -> None:
+    event = await make_event(capacity=10)
+    adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
+    order = await make_order(event, settings, {adult: 3})
+    await orders.mark_paid_at_door(order, actor="Door", settings=settings)
+    first = await Ticket.filter(order=order).order_by("id").first()
+    headers = await bearer_for(await make_user(role=Role.STAFF))
+
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                f"/api/v1/orders/{order.code}/refund",
+                json={"tickets": [first.id], "reason": "sick"},
+                headers=headers,
+            )
+            for _ in range(DESKS)
+        )
+    )
+
+    # The others are refused: 409 (refunded a moment ago) or 422 (no longer valid),
+    # depending on whether they looked before or after the winner.
+    statuses = sorted(r.status_code for r in answers)
+    assert statuses[0] == 200 and statuses.count(200) == 1
+    assert set(statuses[1:]) <= {409, 422}
+    assert await Refund.filter(order=order).values_list("amount_cents", flat=True) == [1500]
+    await event.refresh_from_db()
+    await adult.refresh_from_db()
+    assert (event.sold, adult.sold) == (2, 2)
