@@ -235,18 +235,13 @@ async def track_edit(request: Request) -> Response:
     )
     if track is None:
         return error_page(request, 404)
-    context = {"track": track}
+    stored = {k: getattr(track, k) for k in ("title_en", "title_es", "summary_en", "summary_es")}
+    context = {"track": track, "stored": stored}
     if request.method == "GET":
         return render(
             request,
             "curriculum/track_edit.html",
-            {
-                **context,
-                "values": {
-                    k: getattr(track, k)
-                    for k in ("title_en", "title_es", "summary_en", "summary_es")
-                },
-            },
+            {**context, "values": stored},
         )
     values = await form_data(request)
     try:
@@ -276,14 +271,14 @@ async def module_edit(request: Request) -> Response:
         for m in m.modules
         if m.id != module.id
     ]
-    context = {"module": module, "others": siblings}
+    stored = {
+        k: getattr(module, k)
+        for k in ("title_en", "title_es", "summary_en", "summary_es", "milestone")
+    }
+    stored["prerequisite_ids"] = [p.id for p in module.prerequisites]
+    context = {"module": module, "others": siblings, "stored": stored}
     if request.method == "GET":
-        values = {
-            k: getattr(module, k)
-            for k in ("title_en", "title_es", "summary_en", "summary_es", "milestone")
-        }
-        values["prerequisite_ids"] = [p.id for p in module.prerequisites]
-        return render(request, "curriculum/module_edit.html", {**context, "values": values})
+        return render(request, "curriculum/module_edit.html", {**context, "values": stored})
     form = await request.form()
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     try:

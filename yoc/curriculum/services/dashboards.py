@@ -33,6 +33,7 @@ class ModuleStatus:
     waiting_review: int
     completed: bool
     locked_by: list[Module]
+    started: bool = False
 
     @property
     def overdue(self) -> bool:
@@ -48,7 +49,7 @@ class ModuleStatus:
             return "review"
         if self.overdue:
             return "overdue"
-        if self.finished:
+        if self.started:
             return "in_progress"
         return "not_started"
 
@@ -72,7 +73,12 @@ async def module_statuses(member: User) -> list[ModuleStatus]:
                 finished=sum(states.get(x.id) in FINISHED for x in activities),
                 waiting_review=sum(states.get(x.id) == ProgressState.SUBMITTED for x in activities),
                 completed=a.module.id in completed,
-                locked_by=[p for p in a.module.prerequisites if p.id not in completed],
+                locked_by=[
+                    p
+                    for p in a.module.prerequisites
+                    if p.id not in completed and p.retired_at is None
+                ],
+                started=any(x.id in states for x in activities),
             )
         )
     out.sort(key=lambda s: (s.completed, s.assignment.due_on or date.max, s.module.position))

@@ -38,7 +38,7 @@ ALLOWED: dict[ProgressState, frozenset[ProgressState]] = {
 
 async def missing_prerequisites(member: User, module: Module) -> list[Module]:
     """The prerequisite modules the member has not finished: while any, it is locked."""
-    required = await module.prerequisites.all()
+    required = [m for m in await module.prerequisites.all() if m.retired_at is None]
     done = set(
         await ModuleCompletion.filter(
             member=member, module_id__in=[m.id for m in required]
@@ -97,6 +97,9 @@ async def _move(
 
 
 async def _finish_module(member_id: int, module_id: int) -> None:
+    # Lock the member's assignment first: two activities finished at once are then counted
+    # one after the other, and the second sees the first (PostgreSQL; SQLite serialises).
+    await Assignment.filter(member_id=member_id, module_id=module_id).select_for_update().first()
     activities = await Activity.filter(module_id=module_id, retired_at__isnull=True)
     finished = await ActivityProgress.filter(
         member_id=member_id, activity_id__in=[a.id for a in activities], state__in=list(FINISHED)

@@ -1,0 +1,75 @@
+"""Curriculum rows for tests: tracks, modules and activities made through the catalog
+service the staff editor uses, and modules given to members."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from datetime import date
+
+from yoc.accounts.models import User
+from yoc.curriculum.enums import ActivityKind, Completion
+from yoc.curriculum.models import Activity, Assignment, Module, Track
+from yoc.curriculum.services import catalog
+
+_counter = itertools.count(1)
+
+KIND_FOR = {
+    Completion.SELF: ActivityKind.READ,
+    Completion.REFLECTION: ActivityKind.REFLECT,
+    Completion.ATTENDANCE: ActivityKind.ATTEND,
+}
+
+
+async def make_track(title_en: str = "", title_es: str = "") -> Track:
+    n = next(_counter)
+    return await catalog.create_track(
+        title_en=title_en or f"Track {n}", title_es=title_es or f"Ruta {n}"
+    )
+
+
+async def make_module(
+    track: Track,
+    title_en: str = "",
+    title_es: str = "",
+    *,
+    milestone: bool = False,
+    prerequisites: Iterable[Module] = (),
+) -> Module:
+    n = next(_counter)
+    return await catalog.create_module(
+        track_id=track.id,
+        title_en=title_en or f"Module {n}",
+        title_es=title_es or f"Módulo {n}",
+        milestone=milestone,
+        prerequisite_ids=[m.id for m in prerequisites],
+    )
+
+
+async def make_activity(
+    module: Module,
+    title_en: str = "",
+    title_es: str = "",
+    *,
+    completion: Completion = Completion.SELF,
+    prompt_en: str = "",
+    prompt_es: str = "",
+) -> Activity:
+    """An activity finished the ``completion`` way (the member marks it done by default)."""
+    n = next(_counter)
+    return await catalog.create_activity(
+        module_id=module.id,
+        kind=KIND_FOR[completion],
+        completion=completion,
+        title_en=title_en or f"Activity {n}",
+        title_es=title_es or f"Actividad {n}",
+        prompt_en=prompt_en,
+        prompt_es=prompt_es,
+    )
+
+
+async def give(member: User, *modules: Module, due_on: date | None = None) -> list[Assignment]:
+    """Assign modules to one member directly (as a mentor's assignment would)."""
+    return [
+        await Assignment.create(member=member, module=module, due_on=due_on) for module in modules
+    ]
