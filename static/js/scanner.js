@@ -122,7 +122,8 @@
 
   function offlineScan(scan) {
     return verifyOffline(scan.code).then(function (genuine) {
-      var secret = scan.code.trim().split(".")[3] || scan.code.trim().toUpperCase();
+      var secret = scan.code.trim().split(".")[3] ||
+        scan.code.trim().toUpperCase().replace(/[\s-]/g, "");
       var seen = load(SEEN_KEY, {});
       if (genuine === false) { show("offline_bad"); return; }
       if (seen[secret]) {
@@ -143,7 +144,11 @@
       body: JSON.stringify(body),
       credentials: "same-origin"
     }).then(function (response) {
-      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      if (!response.ok) {
+        var refused = new Error("HTTP " + response.status);
+        refused.status = response.status;  // the server answered: this is not "offline"
+        throw refused;
+      }
       return response.json();
     });
   }
@@ -154,7 +159,14 @@
     var scan = { code: code.trim(), gate: root.dataset.gate, scan_id: scanId(), scanned_at: new Date().toISOString() };
     var request = navigator.onLine === false ? Promise.reject(new Error("offline")) : post(root.dataset.scanUrl, scan);
     request.then(function (data) { show(data.result, data); })
-      .catch(function () { return offlineScan(scan); })
+      .catch(function (error) {
+        if (error && error.status) {
+          show("invalid");
+          result.querySelector(".result-title").textContent = texts.refused;
+          return null;
+        }
+        return offlineScan(scan);
+      })
       .then(function () { busy = false; codeInput.value = ""; codeInput.focus(); });
   }
 
@@ -165,8 +177,10 @@
       var done = {};
       data.results.forEach(function (r) { done[r.scan_id] = r; });
       save(QUEUE_KEY, load(QUEUE_KEY, []).filter(function (s) { return !done[s.scan_id]; }));
-      var conflicts = data.results.filter(function (r) { return r.conflict || r.result === "already_checked_in"; });
-      if (conflicts.length) { show(conflicts[0].result, conflicts[0]); }
+      // Anything but a plain "ok" needs the volunteer's eyes: a conflict, a duplicate,
+      // or a ticket that turned out not to be valid.
+      var notable = data.results.filter(function (r) { return r.conflict || r.result !== "ok"; });
+      if (notable.length) { show(notable[0].result, notable[0]); }
       updateStatus();
     }).catch(updateStatus);
   }

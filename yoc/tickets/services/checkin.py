@@ -3,6 +3,7 @@ retry never counts twice), and offline scans that settle on the earliest one."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from yoc.tickets.models import CheckIn, Ticket
 from yoc.tickets.services import signing
 from yoc.timeutil import utcnow
 
+PROCESSING = "processing"
 OK = "ok"
 ALREADY = "already_checked_in"
 INVALID = "invalid"
@@ -45,32 +47,41 @@ async def check_in(
     scan_id: str | None = None,
     scanned_at: datetime | None = None,
 ) -> Result:
-    """Check one ticket in at ``gate``; the same ``scan_id`` always gets the same answer."""
+    """Check one ticket in at ``gate``; the same ``scan_id`` always gets the same answer.
+
+    ``scanned_at`` comes with scans made offline: only those may claim to be earlier than
+    the check-in already on record.
+    """
     scan_id = scan_id or secrets.token_hex(16)
-    previous = await CheckIn.get_or_none(scan_id=scan_id)
-    if previous is not None:
-        return Result(previous.result, {**previous.detail, "replayed": True})
     now = utcnow()
     when = min(scanned_at, now) if scanned_at else now
-    outcome, ticket = await _decide(event, code, gate, when)
+    # Claim the scan id first: of several copies of one scan, exactly one decides.
     try:
-        await CheckIn.create(
-            scan_id=scan_id,
-            ticket=ticket,
-            event=event,
-            gate=gate[:40],
-            result=outcome.result,
-            detail=outcome.detail,
-            scanned_at=when,
+        claim = await CheckIn.create(
+            scan_id=scan_id, event=event, gate=gate[:40], result=PROCESSING, scanned_at=when
         )
-    except IntegrityError:  # the same scan arrived twice at once: the first answer stands
-        previous = await CheckIn.get(scan_id=scan_id)
-        return Result(previous.result, {**previous.detail, "replayed": True})
+    except IntegrityError:
+        return await _stored_answer(event, scan_id)
+    outcome, ticket = await _decide(event, code, gate, when, offline=scanned_at is not None)
+    await CheckIn.filter(id=claim.id).update(
+        ticket_id=ticket.id if ticket else None, result=outcome.result, detail=outcome.detail
+    )
     return outcome
 
 
+async def _stored_answer(event: Event, scan_id: str) -> Result:
+    for _ in range(50):
+        previous = await CheckIn.get_or_none(scan_id=scan_id, event_id=event.id)
+        if previous is None:
+            return Result(INVALID, {"reason": "unknown"})
+        if previous.result != PROCESSING:
+            return Result(previous.result, {**previous.detail, "replayed": True})
+        await asyncio.sleep(0.05)  # the first copy is still deciding
+    return Result(previous.result, {"replayed": True})
+
+
 async def _decide(
-    event: Event, code: str, gate: str, when: datetime
+    event: Event, code: str, gate: str, when: datetime, *, offline: bool
 ) -> tuple[Result, Ticket | None]:
     scanned = await signing.read(code)
     if scanned.signature_ok is False:
@@ -107,9 +118,18 @@ async def _decide(
         return Result(OK, about), ticket
     # An offline scan made earlier than the recorded one becomes the first: earliest wins.
     first = await Ticket.get(id=ticket.id)
-    if when < first.checked_in_at and await Ticket.filter(
-        id=ticket.id, checked_in_at=first.checked_in_at
-    ).update(checked_in_at=when, checked_in_gate=gate[:40]):
+    if (
+        offline
+        and when < first.checked_in_at
+        and await Ticket.filter(id=ticket.id, checked_in_at=first.checked_in_at).update(
+            checked_in_at=when, checked_in_gate=gate[:40]
+        )
+    ):
+        # The later scan on record was a second entry after all: say so in the scan log.
+        await CheckIn.filter(ticket=ticket, result=OK, scanned_at__gt=when).update(
+            result=ALREADY,
+            detail={**about, "first_at": _iso(when), "first_gate": gate[:40]},
+        )
         return Result(
             OK,
             {**about, "conflict": {"gate": first.checked_in_gate, "at": _iso(first.checked_in_at)}},
