@@ -8,9 +8,8 @@ the journey asserts is read from the Spanish catalog."""
 
 from __future__ import annotations
 
-import unicodedata
-
 import re
+import unicodedata
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING

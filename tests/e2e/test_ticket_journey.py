@@ -269,7 +269,9 @@ async def test_visitor_reserves_sliding_scale_tickets_and_pays_at_the_door(
     response = await staff.goto(f"/staff/orders/{code}")
     assert response is not None and response.status == 200
     staff_main = staff.locator("main")
-    await expect(staff.locator("main h1")).to_have_text(spanish("Order %(code)s", code=code.replace("-", "\u2011")))
+    await expect(staff.locator("main h1")).to_have_text(
+        spanish("Order %(code)s", code=code.replace("-", "\u2011"))
+    )
     facts = staff_main.locator("dl.facts")
     badge = facts.locator("dd span.badge")
     await expect(badge).to_have_text(text["pending"])
