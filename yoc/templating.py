@@ -15,12 +15,13 @@ TEMPLATE_DIR = PROJECT_DIR / "templates"
 
 
 def _role_labels() -> dict[str, str]:
-    # A context keeps "member" the role apart from "member" the counted noun.
+    # A context keeps "member" and "mentor" the roles apart from the same words as counted
+    # nouns ("3 members"); "staff" and "admin" are only ever roles and need none.
     return {
         "member": i18n.pgettext("role", "member"),
         "mentor": i18n.pgettext("role", "mentor"),
-        "staff": i18n.pgettext("role", "staff"),
-        "admin": i18n.pgettext("role", "admin"),
+        "staff": i18n.gettext("staff"),
+        "admin": i18n.gettext("admin"),
     }
 
 
