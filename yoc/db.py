@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "yoc.curriculum.models",
     "yoc.events.models",
     "yoc.tickets.models",
+    "yoc.soapbox.models",
     "yoc.mail",
     "yoc.ratelimit",
     "yoc.audit",

@@ -35,6 +35,8 @@ class Event(Model):
     door_code = fields.CharField(max_length=16, null=True)
     # Ed25519 key that signs the tickets' QR codes, so a scanner can check them offline.
     signing_key = fields.CharField(max_length=64, null=True)
+    # Minors are not scheduled to speak past this local time ("HH:MM").
+    minor_curfew = fields.CharField(max_length=5, default="21:00")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,1 @@
+"""Soapbox Speeches: proposals, review, stages and slots, schedule releases."""
