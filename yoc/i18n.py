@@ -173,6 +173,13 @@ def format_when(value: datetime | None) -> str:
     )
 
 
+def format_clock(value: datetime | None) -> str:
+    """Only the local time of day: "7:30 PM", "7:30 p.m."."""
+    if value is None:
+        return ""
+    return _format_time(local_time(value), "short", locale=_locale())
+
+
 def format_date(value: date | datetime | None, format: str = "medium") -> str:  # noqa: A002
     if value is None:
         return ""

@@ -44,12 +44,13 @@ def status_label(status: str) -> str:
     return i18n.gettext(STATUS_LABELS.get(str(status), str(status)))
 
 
-def label(kind: str, value: object) -> str:
-    """The translated label of an enum value: label("community", "mecca")."""
+def _label_tables() -> dict[str, dict]:
     from yoc.curriculum import enums as curriculum
     from yoc.members import enums
+    from yoc.soapbox import enums as soapbox
+    from yoc.soapbox.services.releases import KINDS as RELEASE_CHANGES
 
-    tables = {
+    return {
         "kind": curriculum.KIND_LABELS,
         "completion": curriculum.COMPLETION_LABELS,
         "progress": curriculum.STATE_LABELS,
@@ -58,10 +59,21 @@ def label(kind: str, value: object) -> str:
         "relationship": enums.RELATIONSHIP_LABELS,
         "purpose": enums.PURPOSE_LABELS,
         "public_name": enums.PUBLIC_NAME_LABELS,
+        "speech_state": soapbox.STATE_LABELS,
+        "speech_language": soapbox.LANGUAGE_LABELS,
+        "access_need": soapbox.ACCESS_LABELS,
+        "decision": soapbox.DECISION_LABELS,
+        "score": soapbox.SCORE_LABELS,
+        "rubric": soapbox.RUBRIC,
+        "release_change": RELEASE_CHANGES,
     }
+
+
+def label(kind: str, value: object) -> str:
+    """The translated label of an enum value: label("community", "mecca")."""
     key = getattr(value, "value", value)
-    text = {getattr(k, "value", k): v for k, v in tables[kind].items()}.get(key, str(key))
-    return i18n.gettext(text)
+    table = {getattr(k, "value", k): v for k, v in _label_tables()[kind].items()}
+    return i18n.gettext(table.get(key, str(key)))
 
 
 def order_status_label(status: str) -> str:
@@ -79,19 +91,10 @@ def payment_label(method: str) -> str:
 
 
 def options(kind: str) -> list[tuple[str, str]]:
-    from yoc.curriculum import enums as curriculum
-    from yoc.members import enums
-
-    tables = {
-        "kind": curriculum.KIND_LABELS,
-        "completion": curriculum.COMPLETION_LABELS,
-        "progress": curriculum.STATE_LABELS,
-        "community": enums.COMMUNITY_LABELS,
-        "relationship": enums.RELATIONSHIP_LABELS,
-        "public_name": enums.PUBLIC_NAME_LABELS,
-        "member_status": enums.STATUS_LABELS,
-    }
-    return [(key.value, i18n.gettext(text)) for key, text in tables[kind].items()]
+    return [
+        (str(getattr(key, "value", key)), i18n.gettext(text))
+        for key, text in _label_tables()[kind].items()
+    ]
 
 
 @cache
@@ -109,6 +112,7 @@ def environment() -> Environment:
     env.filters["date"] = i18n.format_date
     env.filters["money"] = i18n.format_money
     env.filters["when"] = i18n.format_when
+    env.filters["clock"] = i18n.format_clock
     env.filters["iso_time"] = lambda text: (
         i18n.format_datetime(datetime.fromisoformat(text), "short") if text else ""
     )

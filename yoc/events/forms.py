@@ -66,6 +66,11 @@ class EventForm(Form):
     sales_start: MaybeWhen = None
     sales_end: MaybeWhen = None
     donation_price_cents: Cents = 0
+    minor_curfew: Annotated[
+        str,
+        BeforeValidator(lambda v: "21:00" if v in ("", None) else str(v)[:5]),
+        StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+    ] = "21:00"
 
     @model_validator(mode="after")
     def checks(self) -> EventForm:

@@ -118,9 +118,10 @@ class Review(Model):
     )
     reviewer_name = fields.CharField(max_length=120)
     decision = fields.CharEnumField(Decision, max_length=20)
-    clarity = fields.SmallIntField()
-    voice = fields.SmallIntField()
-    call_to_action = fields.SmallIntField()
+    # Scores from 1 to 4. The pages ask for all three; an API decision may leave them out.
+    clarity = fields.SmallIntField(null=True)
+    voice = fields.SmallIntField(null=True)
+    call_to_action = fields.SmallIntField(null=True)
     comments = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from yoc.members.enums import (
     PublicNameChoice,
     Relationship,
 )
-from yoc.members.models import Guardian, MemberPhoto, MemberProfile
+from yoc.members.models import ConsentRecord, Guardian, MemberPhoto, MemberProfile
 from yoc.members.services import consent
 from yoc.members.services.access import is_staff
 from yoc.settings import Settings
@@ -238,17 +239,55 @@ async def public_photo_allowed(member: User) -> bool:
 async def public_name(member: User) -> str:
     """The name public pages may show, as the public-name consent says."""
     profile = await MemberProfile.get_or_none(user=member)
-    decisions = await consent.current(member)
-    record = decisions.get(ConsentPurpose.PUBLIC_NAME)
-    parts = member.name.split()
-    first_and_initial = parts[0] + (f" {parts[-1][0]}." if len(parts) > 1 else "")
+    record = (await consent.current(member)).get(ConsentPurpose.PUBLIC_NAME)
     if record is None or not record.granted or profile is None:
-        return first_and_initial
+        parts = member.name.split()
+        return parts[0] + (f" {parts[-1][0]}." if len(parts) > 1 else "")
+    return _public_form_of_name(member.name, record)
+
+
+@dataclass
+class PublicIdentity:
+    """How public pages may show a person: a name (None: withheld) and a photo or not."""
+
+    name: str | None
+    photo: bool
+
+
+def _public_form_of_name(full_name: str, record: ConsentRecord) -> str:
+    parts = full_name.split()
+    first_and_initial = parts[0] + (f" {parts[-1][0]}." if len(parts) > 1 else "")
     if record.public_name_choice == PublicNameChoice.FULL_NAME:
-        return member.name
+        return full_name
     if record.public_name_choice == PublicNameChoice.NICKNAME and record.nickname:
         return record.nickname
     return first_and_initial
+
+
+async def public_identities(user_ids: list[int]) -> dict[int, PublicIdentity]:
+    """For public listings (the Soapbox lineup): strictly what consent allows, for many
+    people in three queries. Without a public-name consent in force, no name at all."""
+    ids = list(set(user_ids))
+    names = dict(await User.filter(id__in=ids).values_list("id", "name"))
+    in_force: dict[tuple[int, ConsentPurpose], ConsentRecord] = {}
+    for record in await ConsentRecord.filter(
+        member_id__in=ids,
+        revoked_at__isnull=True,
+        purpose__in=[ConsentPurpose.PUBLIC_NAME, ConsentPurpose.PHOTO_RELEASE],
+    ):
+        in_force.setdefault((record.member_id, record.purpose), record)  # newest first
+    photos = set(await MemberPhoto.filter(user_id__in=ids).values_list("user_id", flat=True))
+    found = {}
+    for user_id, full_name in names.items():
+        name_record = in_force.get((user_id, ConsentPurpose.PUBLIC_NAME))
+        photo_record = in_force.get((user_id, ConsentPurpose.PHOTO_RELEASE))
+        found[user_id] = PublicIdentity(
+            name=_public_form_of_name(full_name, name_record)
+            if name_record and name_record.granted
+            else None,
+            photo=bool(photo_record and photo_record.granted and user_id in photos),
+        )
+    return found
 
 
 async def add_guardian(

@@ -1,0 +1,133 @@
+"""JSON API: the public schedule of an event, speeches, and their state transitions."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from yoc.errors import Conflict, NotFound
+from yoc.forms import parse
+from yoc.http import api_auth, api_public, current_user
+from yoc.i18n import N_
+from yoc.soapbox import forms
+from yoc.soapbox.enums import SpeechState
+from yoc.soapbox.models import Slot
+from yoc.soapbox.services import public, transitions
+from yoc.soapbox.services.access import capacities, listed_capacities, visible_speeches
+from yoc.tickets.services import orders
+
+
+@api_public
+async def schedule(request: Request) -> Response:
+    event = await orders.public_event(request.path_params["slug"])
+    found = await public.lineup(event)
+    return JSONResponse(
+        {
+            "event": event.slug,
+            "release": found.release.number if found.release else None,
+            "released_at": found.release.created_at.isoformat() if found.release else None,
+            "speeches": [
+                {
+                    "id": item.speech_id,
+                    "title": item.title,
+                    "language": item.language.value,
+                    "minutes": item.minutes,
+                    "stage": {"en": item.stage.name_en, "es": item.stage.name_es},
+                    "starts_at": item.starts_at.isoformat(),
+                    "ends_at": item.ends_at.isoformat(),
+                    # null when the speaker has not agreed to be named in public
+                    "speaker": item.speaker_name,
+                }
+                for item in found.items
+            ],
+        }
+    )
+
+
+def _speech_out(speech, moves) -> dict:
+    slot = speech.slot if speech.slot_id else None
+    return {
+        "id": speech.id,
+        "title": speech.title,
+        "topic": speech.topic,
+        "summary": speech.summary,
+        "language": speech.language.value,
+        "minutes": speech.minutes,
+        "state": speech.state.value,
+        "speaker": {"id": speech.speaker_id, "name": speech.speaker.name},
+        "slot": {
+            "id": slot.id,
+            "event": slot.stage.event.slug,
+            "stage": {"en": slot.stage.name_en, "es": slot.stage.name_es},
+            "starts_at": slot.starts_at.isoformat(),
+            "ends_at": slot.ends_at.isoformat(),
+        }
+        if slot
+        else None,
+        "allowed_transitions": [m.value for m in moves],
+    }
+
+
+@api_auth
+async def speeches(request: Request) -> Response:
+    """The caller's own speeches (members), their groups' (mentors), or all (staff)."""
+    user = current_user(request)
+    query = visible_speeches(user)
+    state = request.query_params.get("state")
+    if state:
+        query = query.filter(state=state if state in SpeechState._value2member_map_ else "-")
+    found = await query.order_by("id").prefetch_related("speaker", "slot__stage__event")
+    return JSONResponse(
+        {
+            "speeches": [
+                _speech_out(s, transitions.allowed_moves(s.state, listed_capacities(user, s)))
+                for s in found
+            ]
+        }
+    )
+
+
+@api_auth
+async def transition(request: Request) -> Response:
+    """Body: {"to": "<state>", "note": "...", "slot": <id, to schedule>,
+    "rubric": {"clarity": 1-4, "voice": 1-4, "call_to_action": 1-4}}."""
+    try:
+        payload = await request.json()
+    except ValueError:
+        payload = None
+    data = parse(forms.TransitionIn, payload if isinstance(payload, dict) else {})
+    try:
+        to = SpeechState(data.to)
+    except ValueError:
+        raise Conflict(N_("There is no such state."), "unknown_state") from None
+    slot = None
+    if data.slot is not None:
+        slot = await Slot.get_or_none(id=data.slot)
+        if slot is None:
+            raise NotFound(N_("We could not find that slot."), "not_found")
+    moved = await transitions.move(
+        request.path_params["id"],
+        to,
+        actor=current_user(request),
+        settings=request.app.state.settings,
+        note=data.note,
+        slot=slot,
+        rubric=data.rubric,
+    )
+    speech = moved.speech
+    await speech.fetch_related("speaker", "slot__stage__event")
+    moves = transitions.allowed_moves(speech.state, await capacities(current_user(request), speech))
+    return JSONResponse({**_speech_out(speech, moves), "warnings": moved.warnings})
+
+
+routes = [
+    Route("/api/v1/events/{slug:str}/schedule", schedule, name="api:schedule"),
+    Route("/api/v1/speeches", speeches, name="api:speeches"),
+    Route(
+        "/api/v1/speeches/{id:int}/transition",
+        transition,
+        methods=["POST"],
+        name="api:speech_transition",
+    ),
+]

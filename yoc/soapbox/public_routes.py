@@ -1,0 +1,48 @@
+"""Public: an event's Soapbox lineup page and calendar feeds."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from yoc.errors import DomainError
+from yoc.http import error_page, render
+from yoc.soapbox.services import public
+from yoc.tickets.services import orders
+
+CALENDAR = "text/calendar; charset=utf-8"
+
+
+async def lineup_page(request: Request) -> Response:
+    try:
+        event = await orders.public_event(request.path_params["slug"])
+    except DomainError:
+        return error_page(request, 404)
+    return render(request, "soapbox/lineup.html", {"lineup": await public.lineup(event)})
+
+
+async def lineup_feed(request: Request) -> Response:
+    try:
+        event = await orders.public_event(request.path_params["slug"])
+    except DomainError:
+        return error_page(request, 404)
+    body = await public.event_feed(event, request.scope["language"])
+    return Response(body, media_type=CALENDAR)
+
+
+async def speaker_feed(request: Request) -> Response:
+    try:
+        body = await public.speaker_public_feed(
+            request.path_params["key"], request.scope["language"]
+        )
+    except DomainError:
+        return error_page(request, 404)
+    return Response(body, media_type=CALENDAR)
+
+
+routes = [
+    Route("/events/{slug:str}/lineup", lineup_page, name="soapbox:lineup"),
+    Route("/events/{slug:str}/lineup.ics", lineup_feed, name="soapbox:lineup_feed"),
+    Route("/speakers/{key:str}.ics", speaker_feed, name="soapbox:speaker_feed"),
+]

@@ -1,0 +1,272 @@
+"""Speakers and reviewers: my proposals, the proposal form (with autosave), a speech's
+page with its feedback and next steps, the review queue."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from yoc.errors import DomainError, ValidationFailed
+from yoc.forms import parse
+from yoc.http import (
+    current_user,
+    error_page,
+    flash,
+    form_data,
+    login_required,
+    redirect,
+    render,
+    render_form,
+    requires,
+)
+from yoc.i18n import N_, gettext
+from yoc.members.routes import active_member_page
+from yoc.permissions import Action
+from yoc.soapbox import forms
+from yoc.soapbox.enums import AccessNeed, SpeechState
+from yoc.soapbox.models import Availability, Review, Slot, SpeechEvent
+from yoc.soapbox.services import conflicts, proposals, public, transitions
+from yoc.soapbox.services.access import Capacity, visible_speech
+from yoc.timeutil import utcnow
+
+LA = ZoneInfo("America/Los_Angeles")
+
+MOVE_MESSAGES = {
+    SpeechState.SUBMITTED: N_("Your proposal is sent. A mentor will read it soon."),
+    SpeechState.CONFIRMED: N_("Thank you! Your slot is confirmed."),
+    SpeechState.WITHDRAWN: N_("The speech is withdrawn."),
+    SpeechState.DELIVERED: N_("Marked as delivered."),
+    SpeechState.ACCEPTED: N_("The speech is off the schedule, and still accepted."),
+}
+
+
+@active_member_page
+async def my_speeches(request: Request) -> Response:
+    member = current_user(request)
+    return render(
+        request,
+        "soapbox/my_speeches.html",
+        {
+            "speeches": await proposals.my_speeches(member),
+            "slots": await public.my_slots(member),
+            "keys": await public.calendar_keys(member),
+        },
+    )
+
+
+async def _speech_values(speech) -> dict:
+    values = {
+        "title": speech.title,
+        "topic": speech.topic,
+        "summary": speech.summary,
+        "language": speech.language.value,
+        "minutes": str(speech.minutes),
+        "content_notes": speech.content_notes,
+        "access_notes": speech.access_notes,
+    }
+    for need in filter(None, speech.access_needs.split(",")):
+        values[f"access_{need}"] = "1"
+    for n, window in enumerate(await Availability.filter(speech=speech)):
+        start, end = window.starts_at.astimezone(LA), window.ends_at.astimezone(LA)
+        values.update(
+            {
+                f"avail_date_{n}": start.date().isoformat(),
+                f"avail_from_{n}": start.strftime("%H:%M"),
+                f"avail_to_{n}": end.strftime("%H:%M"),
+            }
+        )
+    return values
+
+
+def _form_context(speech=None) -> dict:
+    return {
+        "speech": speech,
+        "rows": range(forms.AVAILABILITY_ROWS),
+        "needs": list(AccessNeed),
+    }
+
+
+async def _save(request: Request, speech_id: int | None) -> Response:
+    member = current_user(request)
+    values = await form_data(request)
+    autosave = request.headers.get("x-autosave") == "1"
+    settings = request.app.state.settings
+    speech = None
+    try:
+        data = parse(forms.ProposalForm, values)
+        speech = await proposals.save(member, speech_id, data)
+        if autosave:
+            return JSONResponse({"saved": True, "id": speech.id, "at": utcnow().isoformat()})
+        if values.get("action") == "submit":
+            await transitions.move(
+                speech.id, SpeechState.SUBMITTED, actor=member, settings=settings
+            )
+            flash(request, gettext(MOVE_MESSAGES[SpeechState.SUBMITTED]))
+            return redirect(f"/speeches/{speech.id}")
+    except DomainError as error:
+        if error.status_code == 404:
+            return error_page(request, 404)
+        if autosave:
+            fields = error.translated_fields() if isinstance(error, ValidationFailed) else {}
+            return JSONResponse(
+                {"saved": False, "message": error.translated(), "fields": fields},
+                status_code=error.status_code,
+            )
+        if speech is not None and speech_id is None:
+            # The draft was kept; only sending it for review failed.
+            flash(request, gettext("Your draft is saved."))
+        context = _form_context(speech)
+        return render_form(
+            request, "soapbox/proposal_form.html", values=values, error=error, context=context
+        )
+    flash(request, gettext("Your draft is saved."))
+    return redirect(f"/speeches/{speech.id}/edit")
+
+
+@active_member_page
+async def new_speech(request: Request) -> Response:
+    if request.method == "GET":
+        return render(
+            request, "soapbox/proposal_form.html", {**_form_context(), "values": {"minutes": "3"}}
+        )
+    return await _save(request, None)
+
+
+@active_member_page
+async def edit_speech(request: Request) -> Response:
+    try:
+        speech, capacities = await visible_speech(current_user(request), request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    if Capacity.SPEAKER not in capacities or speech.state not in proposals.EDITABLE:
+        return redirect(f"/speeches/{speech.id}")
+    if request.method == "GET":
+        return render(
+            request,
+            "soapbox/proposal_form.html",
+            {**_form_context(speech), "values": await _speech_values(speech)},
+        )
+    return await _save(request, speech.id)
+
+
+async def _speech_context(request: Request, speech_id: int) -> dict:
+    user = current_user(request)
+    speech, capacities = await visible_speech(user, speech_id)
+    slot = (
+        await Slot.get(id=speech.slot_id).prefetch_related("stage__event")
+        if speech.slot_id
+        else None
+    )
+    return {
+        "speech": speech,
+        "capacities": capacities,
+        # Decisions have the review form, and placing a speech happens on the board.
+        "buttons": [
+            to
+            for to in transitions.allowed_moves(speech.state, capacities)
+            if to != SpeechState.SCHEDULED
+            and not (speech.state == SpeechState.SUBMITTED and to in transitions.DECISIONS)
+        ],
+        "reviews": await Review.filter(speech=speech),
+        "history": await SpeechEvent.filter(speech=speech),
+        "windows": await Availability.filter(speech=speech),
+        "slot": slot,
+        "confirm_soon": bool(slot and conflicts.needs_confirmation_soon(speech, slot, utcnow())),
+        "can_review": speech.state == SpeechState.SUBMITTED
+        and bool(capacities & {Capacity.REVIEWER, Capacity.STAFF}),
+        "needs": [n for n in AccessNeed if n.value in speech.access_needs.split(",")],
+    }
+
+
+@login_required
+async def speech_page(request: Request) -> Response:
+    try:
+        context = await _speech_context(request, request.path_params["id"])
+    except DomainError:
+        return error_page(request, 404)
+    return render(request, "soapbox/speech.html", context)
+
+
+@login_required
+async def move(request: Request) -> Response:
+    """The buttons of a speech's page: submit, confirm, withdraw, mark delivered, take
+    off the schedule."""
+    speech_id = request.path_params["id"]
+    values = await form_data(request)
+    try:
+        to = SpeechState(values.get("to", ""))
+    except ValueError:
+        return error_page(request, 400)
+    try:
+        await transitions.move(
+            speech_id,
+            to,
+            actor=current_user(request),
+            settings=request.app.state.settings,
+            note=values.get("note", ""),
+        )
+    except DomainError as error:
+        if error.status_code == 404:
+            return error_page(request, 404)
+        context = await _speech_context(request, speech_id)
+        return render_form(
+            request, "soapbox/speech.html", values=values, error=error, context=context
+        )
+    flash(request, gettext(MOVE_MESSAGES.get(to, N_("Saved."))))
+    return redirect(
+        values.get("back") if values.get("back", "").startswith("/") else f"/speeches/{speech_id}"
+    )
+
+
+@login_required
+async def review(request: Request) -> Response:
+    speech_id = request.path_params["id"]
+    values = await form_data(request)
+    try:
+        data = parse(forms.ReviewForm, values)
+        await proposals.review(
+            current_user(request), speech_id, data, settings=request.app.state.settings
+        )
+    except DomainError as error:
+        if error.status_code == 404:
+            return error_page(request, 404)
+        context = await _speech_context(request, speech_id)
+        return render_form(
+            request, "soapbox/speech.html", values=values, error=error, context=context
+        )
+    flash(request, gettext("Your review is sent to the speaker."))
+    return redirect("/speeches/reviews")
+
+
+@requires(Action.VIEW_MEMBERS)
+async def review_queue(request: Request) -> Response:
+    return render(
+        request,
+        "soapbox/reviews.html",
+        {"speeches": await proposals.review_queue(current_user(request))},
+    )
+
+
+async def private_calendar(request: Request) -> Response:
+    try:
+        body = await public.speaker_private_feed(
+            request.path_params["key"], request.scope["language"]
+        )
+    except DomainError:
+        return error_page(request, 404)
+    return Response(body, media_type="text/calendar; charset=utf-8")
+
+
+routes = [
+    Route("/speeches", my_speeches, name="soapbox:mine"),
+    Route("/speeches/new", new_speech, methods=["GET", "POST"], name="soapbox:new"),
+    Route("/speeches/reviews", review_queue, name="soapbox:reviews"),
+    Route("/speeches/{id:int}", speech_page, name="soapbox:speech"),
+    Route("/speeches/{id:int}/edit", edit_speech, methods=["GET", "POST"], name="soapbox:edit"),
+    Route("/speeches/{id:int}/move", move, methods=["POST"], name="soapbox:move"),
+    Route("/speeches/{id:int}/review", review, methods=["POST"], name="soapbox:review"),
+    Route("/calendar/{key:str}.ics", private_calendar, name="soapbox:private_calendar"),
+]

@@ -1,0 +1,2 @@
+"""Soapbox services: proposals and their states, review, the schedule, releases, the
+public lineup and calendars."""

@@ -1,0 +1,118 @@
+"""A member's proposals: drafts they write and resubmit, and the reviews they get."""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from yoc.accounts.models import User
+from yoc.errors import Conflict, PermissionDenied
+from yoc.i18n import N_
+from yoc.members.enums import MemberStatus
+from yoc.members.models import MemberProfile
+from yoc.settings import Settings
+from yoc.soapbox.enums import Decision, SpeechState
+from yoc.soapbox.forms import ProposalForm, ReviewForm
+from yoc.soapbox.models import Availability, Speech
+from yoc.soapbox.services import transitions
+from yoc.soapbox.services.access import Capacity, visible_speech, visible_speeches
+
+EDITABLE = frozenset({SpeechState.DRAFT, SpeechState.CHANGES_REQUESTED})
+DECIDED = {
+    Decision.ACCEPT: SpeechState.ACCEPTED,
+    Decision.CHANGES: SpeechState.CHANGES_REQUESTED,
+    Decision.DECLINE: SpeechState.DECLINED,
+}
+
+
+def _fields(data: ProposalForm) -> dict:
+    return {
+        "title": data.title,
+        "topic": data.topic,
+        "summary": data.summary,
+        "language": data.language,
+        "minutes": data.minutes,
+        "content_notes": data.content_notes,
+        "access_needs": ",".join(n.value for n in data.access_needs),
+        "access_notes": data.access_notes,
+    }
+
+
+async def _set_windows(speech: Speech, data: ProposalForm) -> None:
+    await Availability.filter(speech=speech).delete()
+    await Availability.bulk_create(
+        [
+            Availability(speech=speech, starts_at=w.starts_at, ends_at=w.ends_at)
+            for w in data.windows
+        ]
+    )
+
+
+async def create_draft(member: User, data: ProposalForm) -> Speech:
+    profile = await MemberProfile.get_or_none(user=member)
+    if profile is None or profile.status != MemberStatus.ACTIVE:
+        raise PermissionDenied(N_("Your account is not active yet."), "not_active")
+    async with in_transaction():
+        speech = await Speech.create(speaker=member, **_fields(data))
+        await _set_windows(speech, data)
+    return speech
+
+
+async def update_draft(member: User, speech_id: int, data: ProposalForm) -> Speech:
+    speech, capacities = await visible_speech(member, speech_id)
+    if Capacity.SPEAKER not in capacities:
+        raise PermissionDenied(N_("Only the speaker can change a proposal."), "forbidden")
+    async with in_transaction():
+        # Conditional, so an edit cannot land on a proposal that was just submitted.
+        changed = await Speech.filter(id=speech.id, state__in=list(EDITABLE)).update(
+            **_fields(data)
+        )
+        if not changed:
+            raise Conflict(
+                N_(
+                    "This proposal can no longer be changed. "
+                    "Reload the page to see where it stands."
+                ),
+                "not_editable",
+            )
+        await _set_windows(speech, data)
+    await speech.refresh_from_db()
+    return speech
+
+
+async def save(member: User, speech_id: int | None, data: ProposalForm) -> Speech:
+    """A new draft, or the changes to an existing one."""
+    if speech_id is None:
+        return await create_draft(member, data)
+    return await update_draft(member, speech_id, data)
+
+
+async def review(
+    reviewer: User, speech_id: int, data: ReviewForm, *, settings: Settings
+) -> transitions.Moved:
+    return await transitions.move(
+        speech_id,
+        DECIDED[data.decision],
+        actor=reviewer,
+        settings=settings,
+        note=data.comments,
+        rubric={
+            "clarity": data.clarity,
+            "voice": data.voice,
+            "call_to_action": data.call_to_action,
+        },
+    )
+
+
+async def my_speeches(member: User) -> list[Speech]:
+    return await Speech.filter(speaker=member).prefetch_related("slot__stage__event")
+
+
+async def review_queue(reviewer: User) -> list[Speech]:
+    """Proposals waiting for a decision that this mentor (their groups) or staff may make."""
+    return (
+        await visible_speeches(reviewer)
+        .filter(state=SpeechState.SUBMITTED)
+        .exclude(speaker_id=reviewer.id)
+        .order_by("submitted_at", "id")
+        .prefetch_related("speaker")
+    )

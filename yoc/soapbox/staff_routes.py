@@ -1,0 +1,233 @@
+"""Staff: the scheduling board of an event (stages as columns, times as rows), stages
+and slots, placing and moving speeches with forms, and releasing the schedule."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from yoc.errors import DomainError
+from yoc.events import services as events
+from yoc.events.models import Event
+from yoc.forms import parse
+from yoc.http import (
+    current_user,
+    error_page,
+    flash,
+    form_data,
+    redirect,
+    render,
+    render_form,
+    requires,
+)
+from yoc.i18n import gettext, ngettext
+from yoc.permissions import Action
+from yoc.soapbox import forms
+from yoc.soapbox.enums import SpeechState
+from yoc.soapbox.models import Speech
+from yoc.soapbox.services import conflicts, releases, schedule
+
+STATE_FILTERS = [s for s in SpeechState if s != SpeechState.DRAFT]
+
+
+async def _board_context(event: Event) -> dict:
+    last, changes = await releases.preview(event)
+    return {
+        "board": await schedule.board(event),
+        "last_release": last,
+        "pending_changes": len(changes),
+        "warning_texts": conflicts.WARNINGS,
+        "failed_form": None,
+    }
+
+
+async def _event(request: Request) -> Event | None:
+    try:
+        return await events.get_event(request.path_params["slug"])
+    except DomainError:
+        return None
+
+
+@requires(Action.MANAGE_EVENTS)
+async def board(request: Request) -> Response:
+    event = await _event(request)
+    if event is None:
+        return error_page(request, 404)
+    return render(request, "soapbox/board.html", {"event": event, **await _board_context(event)})
+
+
+async def _board_form(request: Request, action) -> Response:
+    """Stage and slot forms: on a refusal the board comes back with what was typed."""
+    event = await _event(request)
+    if event is None:
+        return error_page(request, 404)
+    values = await form_data(request)
+    try:
+        message = await action(event, values)
+    except DomainError as error:
+        if error.status_code == 404:
+            return error_page(request, 404)
+        return render_form(
+            request,
+            "soapbox/board.html",
+            values=values,
+            error=error,
+            context={
+                "event": event,
+                "failed_form": values.get("form"),
+                **await _board_context(event),
+            },
+        )
+    flash(request, message)
+    return redirect(f"/staff/events/{event.slug}/schedule{values.get('anchor', '')}")
+
+
+@requires(Action.MANAGE_EVENTS)
+async def add_stage(request: Request) -> Response:
+    async def act(event, values):
+        await schedule.add_stage(event, parse(forms.StageForm, values))
+        return gettext("The stage is added.")
+
+    return await _board_form(request, act)
+
+
+@requires(Action.MANAGE_EVENTS)
+async def remove_stage(request: Request) -> Response:
+    async def act(event, values):
+        await schedule.remove_stage(event, request.path_params["id"])
+        return gettext("The stage is removed.")
+
+    return await _board_form(request, act)
+
+
+@requires(Action.MANAGE_EVENTS)
+async def add_slots(request: Request) -> Response:
+    async def act(event, values):
+        made = await schedule.add_slots(event, parse(forms.SlotForm, values))
+        return ngettext("%(num)d slot added.", "%(num)d slots added.", len(made))
+
+    return await _board_form(request, act)
+
+
+@requires(Action.MANAGE_EVENTS)
+async def remove_slot(request: Request) -> Response:
+    async def act(event, values):
+        await schedule.remove_slot(event, request.path_params["id"])
+        return gettext("The slot is removed.")
+
+    return await _board_form(request, act)
+
+
+@requires(Action.MANAGE_EVENTS)
+async def place(request: Request) -> Response:
+    async def act(event, values):
+        data = parse(forms.PlaceForm, values)
+        moved = await schedule.place(
+            actor=current_user(request),
+            event=event,
+            speech_id=data.speech_id,
+            slot_id=data.slot_id,
+            settings=request.app.state.settings,
+        )
+        for code in moved.warnings:
+            flash(request, gettext(conflicts.WARNINGS[code]), "info")
+        return gettext(
+            "“%(title)s” is on the schedule. The speaker is asked to confirm.",
+            title=moved.speech.title,
+        )
+
+    return await _board_form(request, act)
+
+
+@requires(Action.MANAGE_EVENTS)
+async def unplace(request: Request) -> Response:
+    async def act(event, values):
+        try:
+            speech_id = int(values.get("speech_id", ""))
+        except ValueError:
+            speech_id = 0
+        moved = await schedule.unplace(
+            actor=current_user(request), speech_id=speech_id, settings=request.app.state.settings
+        )
+        return gettext("“%(title)s” is off the schedule.", title=moved.speech.title)
+
+    return await _board_form(request, act)
+
+
+@requires(Action.MANAGE_EVENTS)
+async def release(request: Request) -> Response:
+    event = await _event(request)
+    if event is None:
+        return error_page(request, 404)
+    if request.method == "POST":
+        try:
+            made = await releases.publish(
+                actor=current_user(request), event=event, settings=request.app.state.settings
+            )
+        except DomainError as error:
+            flash(request, error.translated(), "error")
+            return redirect(f"/staff/events/{event.slug}/schedule/release")
+        flash(request, gettext("Release %(number)d is published.", number=made.number))
+        return redirect(f"/staff/events/{event.slug}/schedule")
+    last, changes = await releases.preview(event)
+    speakers = await Speech.filter(id__in=[c["speech"] for c in changes]).prefetch_related(
+        "speaker"
+    )
+    return render(
+        request,
+        "soapbox/release.html",
+        {
+            "event": event,
+            "last_release": last,
+            "changes": releases.readable(changes),
+            "speaker_names": {s.id: s.speaker.name for s in speakers},
+            "history": await event.releases.all(),
+            "kinds": releases.KINDS,
+        },
+    )
+
+
+@requires(Action.MANAGE_EVENTS)
+async def all_speeches(request: Request) -> Response:
+    state = request.query_params.get("state", "")
+    query = Speech.exclude(state=SpeechState.DRAFT)
+    if state in {s.value for s in STATE_FILTERS}:
+        query = query.filter(state=state)
+    return render(
+        request,
+        "soapbox/staff_speeches.html",
+        {
+            "speeches": await query.prefetch_related("speaker", "slot__stage__event"),
+            "state": state,
+            "states": STATE_FILTERS,
+        },
+    )
+
+
+routes = [
+    Route("/staff/speeches", all_speeches, name="soapbox:staff_speeches"),
+    Route("/staff/events/{slug:str}/schedule", board, name="soapbox:board"),
+    Route("/staff/events/{slug:str}/stages", add_stage, methods=["POST"], name="soapbox:add_stage"),
+    Route(
+        "/staff/events/{slug:str}/stages/{id:int}/delete",
+        remove_stage,
+        methods=["POST"],
+        name="soapbox:remove_stage",
+    ),
+    Route("/staff/events/{slug:str}/slots", add_slots, methods=["POST"], name="soapbox:add_slots"),
+    Route(
+        "/staff/events/{slug:str}/slots/{id:int}/delete",
+        remove_slot,
+        methods=["POST"],
+        name="soapbox:remove_slot",
+    ),
+    Route("/staff/events/{slug:str}/place", place, methods=["POST"], name="soapbox:place"),
+    Route("/staff/events/{slug:str}/unplace", unplace, methods=["POST"], name="soapbox:unplace"),
+    Route(
+        "/staff/events/{slug:str}/schedule/release",
+        release,
+        methods=["GET", "POST"],
+        name="soapbox:release",
+    ),
+]
