@@ -18,6 +18,7 @@ from yoc.members.enums import MemberStatus
 from yoc.members.services import cohorts as members
 from yoc.members.services import profiles
 from yoc.middleware import LANG_COOKIE
+from yoc.soapbox.services import proposals
 
 
 async def home(request: Request) -> Response:
@@ -32,9 +33,11 @@ async def dashboard(request: Request) -> Response:
         context["overview"] = overview = await profiles.member_overview(user)
         if overview["profile"] and overview["profile"].status == MemberStatus.ACTIVE:
             context["learning"] = await dashboards.member_dashboard(user)
+            context["speeches"] = await proposals.my_speeches(user)
     elif user.role == Role.MENTOR:
         context["cohorts"] = await members.cohorts_for(user)
         context["reviews"] = len(await dashboards.review_queue(user))
+        context["speech_reviews"] = len(await proposals.review_queue(user))
     else:
         context["counts"] = await members.people_counts()
     return render(request, "pages/dashboard.html", context)

@@ -48,6 +48,10 @@ from yoc.ratelimit import DatabaseRateLimiter, RateLimiter, RedisRateLimiter
 from yoc.security import SecurityHeadersMiddleware, csrf_token
 from yoc.settings import PROJECT_DIR, Settings
 from yoc.templating import environment
+from yoc.soapbox import api as soapbox_api
+from yoc.soapbox import public_routes as soapbox_public_routes
+from yoc.soapbox import routes as soapbox_routes
+from yoc.soapbox import staff_routes as soapbox_staff_routes
 from yoc.tickets import api as ticket_api
 from yoc.tickets import door_routes
 from yoc.tickets import routes as ticket_routes
@@ -170,6 +174,9 @@ def create_app(
         *curriculum_routes.routes,
         *curriculum_staff_routes.routes,
         *ticket_routes.routes,
+        *soapbox_routes.routes,
+        *soapbox_staff_routes.routes,
+        *soapbox_public_routes.routes,
         *ticket_staff_routes.routes,
         *door_routes.routes,
         *payment_routes.routes,
@@ -178,6 +185,7 @@ def create_app(
         *curriculum_api.routes,
         *ticket_api.routes,
         Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
+        *soapbox_api.routes,
     ]
     middleware = [
         Middleware(RequestContextMiddleware, on_error=_server_error),
