@@ -302,6 +302,9 @@ async def seed(settings: Settings | None = None) -> bool:
         from yoc.tickets import demo as ticket_demo
 
         await ticket_demo.seed(settings)
+        from yoc.soapbox import demo as soapbox_demo
+
+        await soapbox_demo.seed(users, settings)
         lucia = users["mentor.lucia@demo.yoc.example"]
         await MentorNote.create(
             member=users["ana@demo.yoc.example"],

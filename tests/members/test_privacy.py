@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -14,6 +15,8 @@ from PIL import ExifTags, Image
 from tests.conftest import csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
 from tests.members.factories import birth_date_for, make_cohort, make_member
+from tests.soapbox.factories import make_slot, make_speech, make_stage
+from tests.tickets.factories import make_event
 from yoc.accounts.enums import Role
 from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
 from yoc.audit import AuditAction, AuditEntry
@@ -35,6 +38,9 @@ from yoc.members.models import (
 )
 from yoc.members.services import notes
 from yoc.members.services.privacy import complete_deletion, csv_safe
+from yoc.soapbox.enums import SpeechState
+from yoc.soapbox.models import Release, Speech
+from yoc.soapbox.services import releases
 
 MEMBER_PASSWORD = "desert wind at night"
 # What identifies the member of _member_with_everything() and her guardian.
@@ -141,6 +147,7 @@ async def test_member_downloads_their_data_with_only_the_notes_shared_with_them(
         "consents",
         "groups",
         "notes_from_mentors",
+        "speeches",
         "deletion_requests",
     }
     assert (data["account"]["id"], data["account"]["email"], data["account"]["name"]) == (
@@ -618,3 +625,34 @@ async def test_signed_out_visitor_cannot_upload_a_photo(client) -> None:
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/me/photo"
     assert await MemberPhoto.all().count() == 0
+
+
+async def test_a_deleted_members_speeches_leave_the_published_schedule(app, client) -> None:
+    event = await make_event()
+    stage = await make_stage(event)
+    member = await make_member(name="Itzel Ramírez")
+    other = await make_member(name="Otro Orador")
+    mine = await make_speech(
+        member,
+        state=SpeechState.CONFIRMED,
+        slot=await make_slot(stage, event.starts_at),
+        title="Mi historia",
+    )
+    theirs = await make_speech(
+        other,
+        state=SpeechState.CONFIRMED,
+        slot=await make_slot(stage, event.starts_at + timedelta(hours=1)),
+        title="Otra historia",
+    )
+    admin = await make_user(role=Role.ADMIN)
+    await releases.publish(actor=admin, event=event, settings=app.state.settings)
+    request = await DeletionRequest.create(member=member)
+
+    await complete_deletion(actor=admin, request_id=request.id)
+
+    assert not await Speech.filter(id=mine.id).exists()
+    assert await Speech.filter(id=theirs.id).exists()
+    release = await Release.get(event=event)
+    assert [e["title"] for e in release.entries] == ["Otra historia"]
+    lineup = await client.get(f"/events/{event.slug}/lineup")
+    assert "Otra historia" in lineup.text and "Mi historia" not in lineup.text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -90,6 +90,70 @@ class AssignmentOut(BaseModel):
     created: int | None = None
 
 
+class Bilingual(BaseModel):
+    en: str
+    es: str
+
+
+class PublicSpeech(BaseModel):
+    id: int
+    title: str
+    language: str
+    minutes: int
+    stage: Bilingual
+    starts_at: datetime
+    ends_at: datetime
+    speaker: str | None  # null: the speaker has not agreed to be named in public
+
+
+class PublicSchedule(BaseModel):
+    event: str
+    release: int | None
+    released_at: datetime | None
+    speeches: list[PublicSpeech]
+
+
+class SpeechSlot(BaseModel):
+    id: int
+    event: str
+    stage: Bilingual
+    starts_at: datetime
+    ends_at: datetime
+
+
+class Speaker(BaseModel):
+    id: int
+    name: str
+
+
+class SpeechOut(BaseModel):
+    id: int
+    title: str
+    topic: str
+    summary: str
+    language: str
+    minutes: int
+    state: str
+    speaker: Speaker
+    slot: SpeechSlot | None
+    allowed_transitions: list[str]
+
+
+class SpeechList(BaseModel):
+    speeches: list[SpeechOut]
+
+
+class TransitionIn(BaseModel):
+    to: str
+    note: str = ""
+    slot: int | None = None
+    rubric: dict[str, int] | None = None
+
+
+class TransitionOut(SpeechOut):
+    warnings: list[str]
+
+
 class Error(BaseModel):
     error: str
     message: str
@@ -104,6 +168,7 @@ class Op:
     auth: bool = True
     body: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()
+    status: str = ""  # the success status, when not the usual one for the method
 
 
 class Anything(BaseModel):
@@ -211,10 +276,40 @@ OPERATIONS: list[Op] = [
     ),
 ]
 
+OPERATIONS += [
+    Op(
+        "get",
+        "/api/v1/events/{slug}/schedule",
+        "The released Soapbox lineup of an event: confirmed speeches only, speakers named "
+        "only as their consent allows",
+        PublicSchedule,
+        auth=False,
+        errors=(404,),
+    ),
+    Op(
+        "get",
+        "/api/v1/speeches",
+        "Soapbox Speeches: a member's own, a mentor's groups', or all for staff (?state=)",
+        SpeechList,
+    ),
+    Op(
+        "post",
+        "/api/v1/speeches/{id}/transition",
+        "Move a speech to another state: {to, note, slot (to schedule), rubric "
+        "{clarity, voice, call_to_action: 1-4}}; 409 transition_not_allowed or a scheduling "
+        "conflict code (slot_taken, speaker_busy, too_long, outside_availability, "
+        "past_curfew, no_consent); 403 role_not_allowed",
+        TransitionOut,
+        body=TransitionIn,
+        errors=(403, 404, 409, 422),
+        status="200",
+    ),
+]
+
 ERROR_TEXT = {
     403: "Not allowed for this account",
     404: "Not found, or not visible to the caller",
-    409: "Conflict (for orders: sold out)",
+    409: "Conflict: sold out, a step not allowed now, or a scheduling conflict (see code)",
     422: "Invalid input, with a message per field",
 }
 
@@ -233,7 +328,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
     error_ref = _schema(Error, schemas)
     paths: dict[str, Any] = {}
     for op in OPERATIONS:
-        ok = "201" if op.method == "post" else "200"
+        ok = op.status or ("201" if op.method == "post" else "200")
         responses: dict[str, Any] = {
             ok: {
                 "description": "OK",

@@ -23,6 +23,7 @@ from yoc.members.models import (
     MemberProfile,
     MentorNote,
 )
+from yoc.soapbox.models import Release, SpeakerCalendar, Speech
 from yoc.timeutil import utcnow
 
 
@@ -87,6 +88,33 @@ async def export_data(member: User) -> dict[str, Any]:
             {"from": n.author_name, "at": _iso(n.created_at), "text": n.body}
             for n in await MentorNote.filter(member=member, visibility=NoteVisibility.MEMBER)
         ],
+        "speeches": [
+            {
+                "title": s.title,
+                "topic": s.topic,
+                "summary": s.summary,
+                "language": s.language.value,
+                "minutes": s.minutes,
+                "content_notes": s.content_notes,
+                "access_needs": s.access_needs,
+                "access_notes": s.access_notes,
+                "state": s.state.value,
+                "created_at": _iso(s.created_at),
+                "reviews": [
+                    {
+                        "by": r.reviewer_name,
+                        "decision": r.decision.value,
+                        "clarity": r.clarity,
+                        "voice": r.voice,
+                        "call_to_action": r.call_to_action,
+                        "comments": r.comments,
+                        "at": _iso(r.created_at),
+                    }
+                    for r in s.reviews
+                ],
+            }
+            for s in await Speech.filter(speaker=member).prefetch_related("reviews")
+        ],
         "deletion_requests": [
             {"state": d.state.value, "requested_at": _iso(d.requested_at)}
             for d in await DeletionRequest.filter(member=member)
@@ -135,7 +163,17 @@ async def complete_deletion(*, actor: User, request_id: int) -> None:
             await model.filter(user=member).delete()
         for cohort in await Cohort.filter(members=member):
             await cohort.members.remove(member)
-        # Orders, tickets and speeches point at this row, so it stays, with nothing personal.
+        # Speeches are personal stories: they go, and so do their lines in released
+        # schedules.
+        await Speech.filter(speaker=member).delete()
+        await SpeakerCalendar.filter(user=member).delete()
+        for release in await Release.all():
+            kept = [e for e in release.entries if e.get("speaker") != member.id]
+            changes = [c for c in release.changes if c.get("speaker") != member.id]
+            if kept != release.entries or changes != release.changes:
+                release.entries, release.changes = kept, changes
+                await release.save(update_fields=["entries", "changes"])
+        # Orders and tickets point at this row, so it stays, with nothing personal.
         member.email = f"deleted-{member.id}@deleted.invalid"
         member.name = "Deleted member"
         member.password_hash = None
