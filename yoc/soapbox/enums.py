@@ -20,7 +20,7 @@ STATE_LABELS = {
     SpeechState.SUBMITTED: N_("waiting for review"),
     SpeechState.ACCEPTED: N_("accepted"),
     SpeechState.CHANGES_REQUESTED: N_("changes requested"),
-    SpeechState.DECLINED: N_("not accepted"),
+    SpeechState.DECLINED: N_("not accepted this time"),
     SpeechState.SCHEDULED: N_("scheduled, waiting for the speaker"),
     SpeechState.CONFIRMED: N_("confirmed"),
     SpeechState.DELIVERED: N_("delivered"),
