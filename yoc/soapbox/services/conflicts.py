@@ -9,7 +9,7 @@ from yoc.accounts.models import User
 from yoc.errors import Conflict
 from yoc.events.forms import LA
 from yoc.events.models import Event
-from yoc.i18n import N_, format_when, local_time
+from yoc.i18n import N_, format_when
 from yoc.members.enums import ConsentPurpose
 from yoc.members.models import MemberProfile
 from yoc.members.services import consent
@@ -34,7 +34,9 @@ def curfew_of(value: str) -> time:
 
 
 def is_minor_on(profile: MemberProfile | None, when: datetime) -> bool:
-    return profile is not None and age_on(profile.birth_date, local_time(when).date()) < ADULT_AGE
+    return (
+        profile is not None and age_on(profile.birth_date, when.astimezone(LA).date()) < ADULT_AGE
+    )
 
 
 async def check(speech: Speech, slot: Slot) -> None:
@@ -85,7 +87,7 @@ async def check(speech: Speech, slot: Slot) -> None:
     if minor:
         curfew = curfew_of(event.minor_curfew)
         local_end = slot.ends_at.astimezone(LA)
-        limit = datetime.combine(local_time(slot.starts_at).date(), curfew, LA)
+        limit = datetime.combine(slot.starts_at.astimezone(LA).date(), curfew, LA)
         if local_end > limit:
             raise Conflict(
                 N_(
