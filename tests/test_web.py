@@ -99,6 +99,19 @@ async def test_unexpected_error_shows_friendly_page_with_request_id(app, client,
     assert failed[0].request_id == "req-12345678" and failed[0].exc_info
 
 
+async def test_the_error_page_speaks_the_visitors_language(app, client) -> None:
+    async def boom(request):
+        raise RuntimeError("kaboom")
+
+    app.router.routes.append(Route("/boom", boom))
+
+    response = await client.get("/boom", headers={"Accept-Language": "es"})
+
+    assert response.status_code == 500
+    assert "Algo salió mal de nuestro lado" in response.text
+    assert "Something went wrong" not in response.text
+
+
 async def test_each_request_is_logged_once_with_id_status_and_duration(client, caplog) -> None:
     caplog.set_level(logging.INFO, logger="yoc.request")
 

@@ -28,7 +28,7 @@ from yoc.curriculum import routes as curriculum_routes
 from yoc.curriculum import staff_routes as curriculum_staff_routes
 from yoc.db import tortoise_config
 from yoc.http import api_error, current_user, error_page, session
-from yoc.i18n import gettext
+from yoc.i18n import DEFAULT_LANGUAGE, gettext, use_language
 from yoc.members import api as member_api
 from yoc.members import routes as member_routes
 from yoc.members import staff_routes as member_staff_routes
@@ -47,12 +47,12 @@ from yoc.permissions import Action, can
 from yoc.ratelimit import DatabaseRateLimiter, RateLimiter, RedisRateLimiter
 from yoc.security import SecurityHeadersMiddleware, csrf_token
 from yoc.settings import PROJECT_DIR, Settings
-from yoc.templating import environment
 from yoc.soapbox import api as soapbox_api
 from yoc.soapbox import public_routes as soapbox_public_routes
 from yoc.soapbox import routes as soapbox_routes
 from yoc.soapbox import staff_routes as soapbox_staff_routes
 from yoc.tickets import api as ticket_api
+from yoc.templating import environment
 from yoc.tickets import door_routes
 from yoc.tickets import routes as ticket_routes
 from yoc.tickets import staff_routes as ticket_staff_routes
@@ -105,6 +105,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _server_error(scope: Scope, receive: Receive, send: Send) -> None:
     request = Request(scope, receive)
+    # The session middleware has already put the language back: set it again, so the
+    # page is in the visitor's language like every other.
+    with use_language(scope.get("language", DEFAULT_LANGUAGE)):
+        await _server_error_page(scope, receive, send)
+
+
+async def _server_error_page(scope: Scope, receive: Receive, send: Send) -> None:
     if request.url.path.startswith("/api/"):
         response = api_error(
             500,
@@ -173,20 +180,20 @@ def create_app(
         *member_staff_routes.routes,
         *curriculum_routes.routes,
         *curriculum_staff_routes.routes,
-        *ticket_routes.routes,
         *soapbox_routes.routes,
         *soapbox_staff_routes.routes,
         *soapbox_public_routes.routes,
         *ticket_staff_routes.routes,
+        *ticket_routes.routes,
         *door_routes.routes,
         *payment_routes.routes,
         *api_routes.routes,
         *member_api.routes,
         *curriculum_api.routes,
         *ticket_api.routes,
-        Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
         *soapbox_api.routes,
     ]
+        Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
     middleware = [
         Middleware(RequestContextMiddleware, on_error=_server_error),
         Middleware(SecurityHeadersMiddleware, https=settings.https),

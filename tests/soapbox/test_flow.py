@@ -137,3 +137,27 @@ async def test_propose_review_schedule_release_and_show(client, app):
     assert feed.status_code == 200 and b"Agua limpia" in feed.content
     api = await client.get(f"/api/v1/events/{event.slug}/schedule")
     assert api.json()["speeches"][0]["title"] == "Agua limpia"
+
+
+async def test_member_dashboard_invites_a_proposal_then_shows_the_next_slot(client, app):
+    from tests.soapbox.factories import make_slot, make_speech, make_stage
+    from yoc.soapbox.enums import SpeechState
+
+    member = await make_member(email="beto@example.org", name="Beto Ruiz")
+    await log_in(client, "beto@example.org", PASSWORD)
+
+    page = await client.get("/dashboard")
+    assert page.status_code == 200
+    assert "Propose a speech" in page.text
+
+    event = await make_event()
+    stage = await make_stage(event)
+    later = await make_slot(stage, event.starts_at + timedelta(hours=2))
+    sooner = await make_slot(stage, event.starts_at + timedelta(hours=1))
+    await make_speech(member, state=SpeechState.CONFIRMED, slot=later, title="Later one")
+    await make_speech(member, state=SpeechState.SCHEDULED, slot=sooner, title="Sooner one")
+
+    page = await client.get("/dashboard")
+    assert page.status_code == 200
+    assert "Your next slot:" in page.text
+    assert "Confirm my slot" in page.text  # the sooner slot waits for confirmation
