@@ -25,12 +25,20 @@ class AuditEntry(Model):
     id = fields.BigIntField(primary_key=True)
     at = fields.DatetimeField(auto_now_add=True, db_index=True)
     actor: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="audit_actions", null=True, on_delete=fields.SET_NULL
+        "yoc.User",
+        related_name="audit_actions",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
     )
     # Kept as text too, so the log still reads after an account is anonymised.
     actor_label = fields.CharField(max_length=160)
     subject: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="audit_subject_of", null=True, on_delete=fields.SET_NULL
+        "yoc.User",
+        related_name="audit_subject_of",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
     )
     subject_label = fields.CharField(max_length=160)
     subject_is_minor = fields.BooleanField(default=False)

@@ -34,7 +34,7 @@ class UserSession(Model):
     id = fields.IntField(primary_key=True)
     key_hash = fields.CharField(max_length=64, unique=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "yoc.User", related_name="sessions", on_delete=fields.CASCADE
+        "yoc.User", related_name="sessions", on_delete=fields.CASCADE, db_index=True
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField(db_index=True)
@@ -47,7 +47,7 @@ class UserSession(Model):
 class ApiToken(Model):
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "yoc.User", related_name="api_tokens", on_delete=fields.CASCADE
+        "yoc.User", related_name="api_tokens", on_delete=fields.CASCADE, db_index=True
     )
     name = fields.CharField(max_length=80)
     token_hash = fields.CharField(max_length=64, unique=True)
@@ -69,7 +69,7 @@ class OneTimeToken(Model):
     purpose = fields.CharEnumField(TokenPurpose, max_length=32)
     token_hash = fields.CharField(max_length=64, unique=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "yoc.User", related_name="one_time_tokens", on_delete=fields.CASCADE
+        "yoc.User", related_name="one_time_tokens", on_delete=fields.CASCADE, db_index=True
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()

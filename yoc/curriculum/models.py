@@ -23,7 +23,7 @@ class Track(Model):
 class Module(Model):
     id = fields.IntField(primary_key=True)
     track: fields.ForeignKeyRelation[Track] = fields.ForeignKeyField(
-        "yoc.Track", related_name="modules", on_delete=fields.RESTRICT
+        "yoc.Track", related_name="modules", on_delete=fields.RESTRICT, db_index=True
     )
     title_en = fields.CharField(max_length=160)
     title_es = fields.CharField(max_length=160)
@@ -50,7 +50,7 @@ class Module(Model):
 class Activity(Model):
     id = fields.IntField(primary_key=True)
     module: fields.ForeignKeyRelation[Module] = fields.ForeignKeyField(
-        "yoc.Module", related_name="activities", on_delete=fields.RESTRICT
+        "yoc.Module", related_name="activities", on_delete=fields.RESTRICT, db_index=True
     )
     kind = fields.CharEnumField(ActivityKind, max_length=10)
     completion = fields.CharEnumField(Completion, max_length=10)
@@ -71,18 +71,30 @@ class CohortAssignment(Model):
 
     id = fields.IntField(primary_key=True)
     cohort: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.Cohort", related_name="assignments", on_delete=fields.CASCADE
+        "yoc.Cohort", related_name="assignments", on_delete=fields.CASCADE, db_index=True
     )
     module: fields.ForeignKeyNullableRelation[Module] = fields.ForeignKeyField(
-        "yoc.Module", related_name="cohort_assignments", null=True, on_delete=fields.RESTRICT
+        "yoc.Module",
+        related_name="cohort_assignments",
+        null=True,
+        on_delete=fields.RESTRICT,
+        db_index=True,
     )
     track: fields.ForeignKeyNullableRelation[Track] = fields.ForeignKeyField(
-        "yoc.Track", related_name="cohort_assignments", null=True, on_delete=fields.RESTRICT
+        "yoc.Track",
+        related_name="cohort_assignments",
+        null=True,
+        on_delete=fields.RESTRICT,
+        db_index=True,
     )
     due_on = fields.DateField(null=True)
     note = fields.TextField(default="")
     assigned_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="cohort_assignments_made", null=True, on_delete=fields.SET_NULL
+        "yoc.User",
+        related_name="cohort_assignments_made",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
     )
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -95,18 +107,26 @@ class Assignment(Model):
 
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="assignments", on_delete=fields.CASCADE
+        "yoc.User", related_name="assignments", on_delete=fields.CASCADE, db_index=True
     )
     module: fields.ForeignKeyRelation[Module] = fields.ForeignKeyField(
-        "yoc.Module", related_name="assignments", on_delete=fields.RESTRICT
+        "yoc.Module", related_name="assignments", on_delete=fields.RESTRICT, db_index=True
     )
     cohort_assignment: fields.ForeignKeyNullableRelation[CohortAssignment] = fields.ForeignKeyField(
-        "yoc.CohortAssignment", related_name="assignments", null=True, on_delete=fields.SET_NULL
+        "yoc.CohortAssignment",
+        related_name="assignments",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
     )
     due_on = fields.DateField(null=True)
     note = fields.TextField(default="")
     assigned_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="assignments_made", null=True, on_delete=fields.SET_NULL
+        "yoc.User",
+        related_name="assignments_made",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
     )
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -118,10 +138,10 @@ class Assignment(Model):
 class ActivityProgress(Model):
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="progress", on_delete=fields.CASCADE
+        "yoc.User", related_name="progress", on_delete=fields.CASCADE, db_index=True
     )
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField(
-        "yoc.Activity", related_name="progress", on_delete=fields.RESTRICT
+        "yoc.Activity", related_name="progress", on_delete=fields.RESTRICT, db_index=True
     )
     state = fields.CharEnumField(ProgressState, max_length=12, default=ProgressState.IN_PROGRESS)
     # The latest reflection text, and when it was submitted (the review queue's order).
@@ -139,11 +159,15 @@ class ProgressEvent(Model):
 
     id = fields.IntField(primary_key=True)
     progress: fields.ForeignKeyRelation[ActivityProgress] = fields.ForeignKeyField(
-        "yoc.ActivityProgress", related_name="events", on_delete=fields.CASCADE
+        "yoc.ActivityProgress", related_name="events", on_delete=fields.CASCADE, db_index=True
     )
     state = fields.CharEnumField(ProgressState, max_length=12)
     actor: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="progress_events", null=True, on_delete=fields.SET_NULL
+        "yoc.User",
+        related_name="progress_events",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
     )
     actor_name = fields.CharField(max_length=120)
     text = fields.TextField(default="")
@@ -161,10 +185,10 @@ class ModuleCompletion(Model):
 
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="module_completions", on_delete=fields.CASCADE
+        "yoc.User", related_name="module_completions", on_delete=fields.CASCADE, db_index=True
     )
     module: fields.ForeignKeyRelation[Module] = fields.ForeignKeyField(
-        "yoc.Module", related_name="completions", on_delete=fields.RESTRICT
+        "yoc.Module", related_name="completions", on_delete=fields.RESTRICT, db_index=True
     )
     completed_at = fields.DatetimeField(auto_now_add=True)
 
@@ -178,13 +202,13 @@ class Badge(Model):
     # Unguessable: the public address of a shared badge.
     uid = fields.CharField(max_length=32, unique=True)
     member: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="badges", on_delete=fields.CASCADE
+        "yoc.User", related_name="badges", on_delete=fields.CASCADE, db_index=True
     )
     track: fields.ForeignKeyNullableRelation[Track] = fields.ForeignKeyField(
-        "yoc.Track", related_name="badges", null=True, on_delete=fields.RESTRICT
+        "yoc.Track", related_name="badges", null=True, on_delete=fields.RESTRICT, db_index=True
     )
     module: fields.ForeignKeyNullableRelation[Module] = fields.ForeignKeyField(
-        "yoc.Module", related_name="badges", null=True, on_delete=fields.RESTRICT
+        "yoc.Module", related_name="badges", null=True, on_delete=fields.RESTRICT, db_index=True
     )
     # One badge per member and achievement, even when two requests finish it at once.
     achievement_key = fields.CharField(max_length=40)

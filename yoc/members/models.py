@@ -69,7 +69,7 @@ class MemberPhoto(Model):
 class Guardian(Model):
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="guardians", on_delete=fields.CASCADE
+        "yoc.User", related_name="guardians", on_delete=fields.CASCADE, db_index=True
     )
     name = fields.CharField(max_length=120)
     relationship = fields.CharEnumField(Relationship, max_length=16)
@@ -88,13 +88,13 @@ class ConsentRecord(Model):
 
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="consents", on_delete=fields.CASCADE
+        "yoc.User", related_name="consents", on_delete=fields.CASCADE, db_index=True
     )
     purpose = fields.CharEnumField(ConsentPurpose, max_length=16)
     granted = fields.BooleanField()
     source = fields.CharEnumField(ConsentSource, max_length=10)
     guardian: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
-        "yoc.Guardian", related_name="consents", null=True, on_delete=fields.SET_NULL
+        "yoc.Guardian", related_name="consents", null=True, on_delete=fields.SET_NULL, db_index=True
     )
     granted_by_name = fields.CharField(max_length=160)
     text_version = fields.CharField(max_length=20)
@@ -116,7 +116,7 @@ class ConsentRequest(Model):
 
     id = fields.IntField(primary_key=True)
     guardian: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.Guardian", related_name="requests", on_delete=fields.CASCADE
+        "yoc.Guardian", related_name="requests", on_delete=fields.CASCADE, db_index=True
     )
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -130,10 +130,14 @@ class ConsentRequest(Model):
 class MentorNote(Model):
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="notes_about", on_delete=fields.CASCADE
+        "yoc.User", related_name="notes_about", on_delete=fields.CASCADE, db_index=True
     )
     author: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="notes_written", null=True, on_delete=fields.SET_NULL
+        "yoc.User",
+        related_name="notes_written",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
     )
     author_name = fields.CharField(max_length=120)
     visibility = fields.CharEnumField(NoteVisibility, max_length=10)
@@ -148,7 +152,7 @@ class MentorNote(Model):
 class DeletionRequest(Model):
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="deletion_requests", on_delete=fields.CASCADE
+        "yoc.User", related_name="deletion_requests", on_delete=fields.CASCADE, db_index=True
     )
     state = fields.CharEnumField(DeletionState, max_length=10, default=DeletionState.REQUESTED)
     reason = fields.TextField(default="")

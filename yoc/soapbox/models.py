@@ -9,7 +9,7 @@ class Stage(Model):
 
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.Event", related_name="stages", on_delete=fields.CASCADE
+        "yoc.Event", related_name="stages", on_delete=fields.CASCADE, db_index=True
     )
     name_en = fields.CharField(max_length=80)
     name_es = fields.CharField(max_length=80)
@@ -26,7 +26,7 @@ class Slot(Model):
 
     id = fields.IntField(primary_key=True)
     stage: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.Stage", related_name="slots", on_delete=fields.CASCADE
+        "yoc.Stage", related_name="slots", on_delete=fields.CASCADE, db_index=True
     )
     starts_at = fields.DatetimeField()
     ends_at = fields.DatetimeField()
@@ -42,7 +42,7 @@ class Speech(Model):
 
     id = fields.IntField(primary_key=True)
     speaker: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="speeches", on_delete=fields.CASCADE
+        "yoc.User", related_name="speeches", on_delete=fields.CASCADE, db_index=True
     )
     title = fields.CharField(max_length=120)
     topic = fields.CharField(max_length=120, default="")
@@ -75,7 +75,7 @@ class Availability(Model):
 
     id = fields.IntField(primary_key=True)
     speech: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.Speech", related_name="availability", on_delete=fields.CASCADE
+        "yoc.Speech", related_name="availability", on_delete=fields.CASCADE, db_index=True
     )
     starts_at = fields.DatetimeField()
     ends_at = fields.DatetimeField()
@@ -90,12 +90,16 @@ class SpeechEvent(Model):
 
     id = fields.IntField(primary_key=True)
     speech: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.Speech", related_name="history", on_delete=fields.CASCADE
+        "yoc.Speech", related_name="history", on_delete=fields.CASCADE, db_index=True
     )
     from_state = fields.CharEnumField(SpeechState, max_length=20)
     to_state = fields.CharEnumField(SpeechState, max_length=20)
     actor: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="speech_events", null=True, on_delete=fields.SET_NULL
+        "yoc.User",
+        related_name="speech_events",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
     )
     actor_name = fields.CharField(max_length=120)
     note = fields.TextField(default="")
@@ -111,10 +115,14 @@ class Review(Model):
 
     id = fields.IntField(primary_key=True)
     speech: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.Speech", related_name="reviews", on_delete=fields.CASCADE
+        "yoc.Speech", related_name="reviews", on_delete=fields.CASCADE, db_index=True
     )
     reviewer: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
-        "yoc.User", related_name="speech_reviews", null=True, on_delete=fields.SET_NULL
+        "yoc.User",
+        related_name="speech_reviews",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
     )
     reviewer_name = fields.CharField(max_length=120)
     decision = fields.CharEnumField(Decision, max_length=20)
@@ -135,7 +143,7 @@ class Release(Model):
 
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.Event", related_name="releases", on_delete=fields.CASCADE
+        "yoc.Event", related_name="releases", on_delete=fields.CASCADE, db_index=True
     )
     number = fields.IntField()
     # The released lineup: speech, stage and times per entry.

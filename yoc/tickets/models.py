@@ -7,7 +7,7 @@ from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus
 class TicketType(Model):
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.Event", related_name="ticket_types", on_delete=fields.RESTRICT
+        "yoc.Event", related_name="ticket_types", on_delete=fields.RESTRICT, db_index=True
     )
     name_en = fields.CharField(max_length=120)
     name_es = fields.CharField(max_length=120)
@@ -40,7 +40,7 @@ class Order(Model):
     # The secret part of the order page's link.
     key = fields.CharField(max_length=40, unique=True)
     event: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.Event", related_name="orders", on_delete=fields.RESTRICT
+        "yoc.Event", related_name="orders", on_delete=fields.RESTRICT, db_index=True
     )
     status = fields.CharEnumField(
         OrderStatus, max_length=10, default=OrderStatus.PENDING, db_index=True
@@ -68,10 +68,10 @@ class Order(Model):
 class OrderItem(Model):
     id = fields.IntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
-        "yoc.Order", related_name="items", on_delete=fields.CASCADE
+        "yoc.Order", related_name="items", on_delete=fields.CASCADE, db_index=True
     )
     ticket_type: fields.ForeignKeyNullableRelation[TicketType] = fields.ForeignKeyField(
-        "yoc.TicketType", related_name="items", null=True, on_delete=fields.RESTRICT
+        "yoc.TicketType", related_name="items", null=True, on_delete=fields.RESTRICT, db_index=True
     )
     # Kinds: a ticket of a type, a donated ticket for the pool, a claim from the pool.
     kind = fields.CharField(max_length=10, default="ticket")
@@ -85,10 +85,14 @@ class OrderItem(Model):
 class Ticket(Model):
     id = fields.IntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
-        "yoc.Order", related_name="tickets", on_delete=fields.CASCADE
+        "yoc.Order", related_name="tickets", on_delete=fields.CASCADE, db_index=True
     )
     ticket_type: fields.ForeignKeyNullableRelation[TicketType] = fields.ForeignKeyField(
-        "yoc.TicketType", related_name="tickets", null=True, on_delete=fields.RESTRICT
+        "yoc.TicketType",
+        related_name="tickets",
+        null=True,
+        on_delete=fields.RESTRICT,
+        db_index=True,
     )
     label_en = fields.CharField(max_length=120)
     label_es = fields.CharField(max_length=120)
@@ -107,7 +111,7 @@ class Ticket(Model):
 class OrderLog(Model):
     id = fields.IntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
-        "yoc.Order", related_name="log", on_delete=fields.CASCADE
+        "yoc.Order", related_name="log", on_delete=fields.CASCADE, db_index=True
     )
     from_status = fields.CharField(max_length=10, default="")
     to_status = fields.CharField(max_length=10)
@@ -123,7 +127,7 @@ class OrderLog(Model):
 class Refund(Model):
     id = fields.IntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
-        "yoc.Order", related_name="refunds", on_delete=fields.CASCADE
+        "yoc.Order", related_name="refunds", on_delete=fields.CASCADE, db_index=True
     )
     amount_cents = fields.IntField()
     tickets = fields.JSONField(default=list)  # ids of the tickets it covers
@@ -142,10 +146,10 @@ class CheckIn(Model):
     id = fields.IntField(primary_key=True)
     scan_id = fields.CharField(max_length=64, unique=True)
     ticket: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
-        "yoc.Ticket", related_name="scans", null=True, on_delete=fields.CASCADE
+        "yoc.Ticket", related_name="scans", null=True, on_delete=fields.CASCADE, db_index=True
     )
     event: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "yoc.Event", related_name="scans", on_delete=fields.CASCADE
+        "yoc.Event", related_name="scans", on_delete=fields.CASCADE, db_index=True
     )
     gate = fields.CharField(max_length=40, default="")
     result = fields.CharField(max_length=24)
