@@ -44,5 +44,15 @@ i18n: $(VENV)/.installed-test
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o yoc/locale/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i yoc/locale/messages.pot -d yoc/locale --no-fuzzy-matching --ignore-obsolete --width=100
 
+# Not part of `make test`: the app served as in production, driven by wrk (apt-get
+# install wrk). Uses the PostgreSQL database in YOC_DATABASE_URL (emptied first; its
+# name must contain "bench"), else SQLite with a note. BENCH_QUICK=1 for a short run.
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-run
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m tests.benchmarks.run
+
 clean:
 	rm -rf $(VENV) .pytest_cache yoc.sqlite3

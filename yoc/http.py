@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote, urlparse
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from yoc.accounts.models import User
 from yoc.errors import DomainError, ValidationFailed
 from yoc.i18n import N_, gettext
 from yoc.middleware import Session
 from yoc.permissions import Action, can
+from yoc.security import csrf_token
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -82,6 +84,69 @@ def render_form(
         {**(context or {}), "values": safe_values, "errors": fields, "error": general},
         status_code=error.status_code if error.status_code != 404 else 400,
     )
+
+
+# Stands in a shared page for each visitor's own CSRF token (the token is 64 hex digits,
+# so it cannot occur in a page by chance, and neither can this).
+_TOKEN_SLOT = b"\x00csrf-token\x00"
+
+
+def shared_page_allowed(request: Request) -> bool:
+    """Whether this visitor sees the same page as every anonymous visitor: nobody signed
+    in, no message waiting for them, no query string."""
+    return (
+        request.method == "GET"
+        and current_user(request) is None
+        and not session(request).flashes
+        and not request.url.query
+    )
+
+
+async def render_shared(
+    request: Request, key: tuple, build: Callable[[], Awaitable[Response]]
+) -> Response:
+    """A public page rendered once per language and shared by anonymous visitors for up
+    to ``settings.public_page_seconds``; each visitor still gets their own CSRF token.
+    Signed-in visitors, and anyone with a message waiting, get a page of their own."""
+    if not shared_page_allowed(request):
+        return await build()
+    pages = request.app.state.public_pages
+    key = (*key, request.scope["language"])
+    token = csrf_token(request.app.state.settings.secret_key, session(request).ensure_key())
+    shared = pages.get(key)
+    if shared is None:
+        building = pages.building.get(key)
+        if building is None:
+            return await _build_shared(request, pages, key, token, build)
+        # Someone is rendering it right now: wait for that copy rather than also querying
+        # (when a copy expires under load, every request at that moment would miss).
+        shared = await asyncio.shield(building)
+        if shared is None:
+            return await build()
+    return HTMLResponse(shared.replace(_TOKEN_SLOT, token.encode()))
+
+
+async def _build_shared(
+    request: Request, pages, key: tuple, token: str, build: Callable[[], Awaitable[Response]]
+) -> Response:
+    future: asyncio.Future = asyncio.get_running_loop().create_future()
+    pages.building[key] = future
+    body = None
+    try:
+        response = await build()
+        if response.status_code == 200 and isinstance(response, HTMLResponse):
+            body = response.body.replace(token.encode(), _TOKEN_SLOT)
+            pages.set(key, body)
+        return response
+    finally:
+        del pages.building[key]
+        future.set_result(body)
+
+
+def forget_shared_pages(request: Request) -> None:
+    """After staff change what public pages show, this worker stops serving old copies
+    at once (other workers within ``settings.public_page_seconds``)."""
+    request.app.state.public_pages.clear()
 
 
 def login_redirect(request: Request) -> RedirectResponse:

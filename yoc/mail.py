@@ -53,7 +53,8 @@ class OutboxMessage(Model):
     # A worker that claimed the message owns it until then; a crashed worker's claim lapses.
     lease_until = fields.DatetimeField(null=True)
     last_error = fields.TextField(default="")
-    # Inline images of the HTML part: [{"cid", "content_type", "data" (base64)}].
+    # Inline images of the HTML part: [{"cid", "content_type", "data" (base64)}], or
+    # [{"cid", "qr"}]: a QR code drawn when the message is sent.
     attachments = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)
@@ -70,8 +71,13 @@ async def queue_mail(
     language: str,
     context: dict[str, Any],
     images: dict[str, bytes] | None = None,
+    qr_codes: dict[str, str] | None = None,
 ) -> OutboxMessage:
-    """Render ``emails/<template>.txt`` and ``.html`` in ``language`` into the outbox."""
+    """Render ``emails/<template>.txt`` and ``.html`` in ``language`` into the outbox.
+
+    ``qr_codes`` (Content-ID: text) become PNG images when the message is sent: drawing
+    one takes tens of milliseconds, which belong to the mail worker, not to a checkout.
+    """
     env = environment()
     with i18n.use_language(language):
         parts = render_blocks(f"emails/{template}.txt", context, "subject", "text")
@@ -92,7 +98,8 @@ async def queue_mail(
         attachments=[
             {"cid": cid, "content_type": "image/png", "data": base64.b64encode(data).decode()}
             for cid, data in (images or {}).items()
-        ],
+        ]
+        + [{"cid": cid, "qr": text} for cid, text in (qr_codes or {}).items()],
     )
 
 
@@ -117,6 +124,14 @@ def smtp_options(smtp_url: str) -> dict[str, Any]:
     return options
 
 
+def _image_data(image: dict[str, str]) -> bytes:
+    if "qr" in image:
+        from yoc.tickets.services import qr
+
+        return qr.png(image["qr"])
+    return base64.b64decode(image["data"])
+
+
 def _email_message(msg: OutboxMessage, sender: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
@@ -128,9 +143,7 @@ def _email_message(msg: OutboxMessage, sender: str) -> EmailMessage:
         email.add_alternative(msg.body_html, subtype="html")
         html_part = email.get_payload()[1]
         for image in msg.attachments:
-            html_part.add_related(
-                base64.b64decode(image["data"]), "image", "png", cid=f"<{image['cid']}>"
-            )
+            html_part.add_related(_image_data(image), "image", "png", cid=f"<{image['cid']}>")
     # After the body: set_content() drops Content-* headers that were set before it.
     email["Content-Language"] = msg.language
     return email

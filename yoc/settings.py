@@ -44,6 +44,10 @@ class Settings:
     login_window: int = 300
     trusted_proxies: tuple[str, ...] = ()
     static_max_age: int = 3600
+    # Public pages (the festival page) are shared by anonymous visitors for this long:
+    # what they show of availability may be this many seconds old. Orders always check
+    # capacity in the database.
+    public_page_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -63,6 +67,7 @@ class Settings:
             stripe_webhook_secret=get("YOC_STRIPE_WEBHOOK_SECRET", ""),
             stripe_api_base=get("YOC_STRIPE_API_BASE", ""),
             hold_minutes=int(get("YOC_HOLD_MINUTES", "15")),
+            public_page_seconds=float(get("YOC_PUBLIC_PAGE_SECONDS", "2")),
             run_jobs_in_process=_bool(get("YOC_RUN_JOBS_IN_PROCESS", "0" if production else "1")),
             trusted_proxies=tuple(
                 p.strip() for p in get("YOC_TRUSTED_PROXIES", "").split(",") if p.strip()

@@ -23,6 +23,7 @@ from yoc import jobs
 from yoc.accounts import admin_routes
 from yoc.accounts import routes as account_routes
 from yoc.api import routes as api_routes
+from yoc.cache import TTLCache
 from yoc.curriculum import api as curriculum_api
 from yoc.curriculum import routes as curriculum_routes
 from yoc.curriculum import staff_routes as curriculum_staff_routes
@@ -51,8 +52,8 @@ from yoc.soapbox import api as soapbox_api
 from yoc.soapbox import public_routes as soapbox_public_routes
 from yoc.soapbox import routes as soapbox_routes
 from yoc.soapbox import staff_routes as soapbox_staff_routes
-from yoc.tickets import api as ticket_api
 from yoc.templating import environment
+from yoc.tickets import api as ticket_api
 from yoc.tickets import door_routes
 from yoc.tickets import routes as ticket_routes
 from yoc.tickets import staff_routes as ticket_staff_routes
@@ -104,7 +105,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(scope: Scope, receive: Receive, send: Send) -> None:
-    request = Request(scope, receive)
     # The session middleware has already put the language back: set it again, so the
     # page is in the visitor's language like every other.
     with use_language(scope.get("language", DEFAULT_LANGUAGE)):
@@ -112,6 +112,7 @@ async def _server_error(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 async def _server_error_page(scope: Scope, receive: Receive, send: Send) -> None:
+    request = Request(scope, receive)
     if request.url.path.startswith("/api/"):
         response = api_error(
             500,
@@ -183,8 +184,8 @@ def create_app(
         *soapbox_routes.routes,
         *soapbox_staff_routes.routes,
         *soapbox_public_routes.routes,
-        *ticket_staff_routes.routes,
         *ticket_routes.routes,
+        *ticket_staff_routes.routes,
         *door_routes.routes,
         *payment_routes.routes,
         *api_routes.routes,
@@ -192,8 +193,8 @@ def create_app(
         *curriculum_api.routes,
         *ticket_api.routes,
         *soapbox_api.routes,
-    ]
         Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
+    ]
     middleware = [
         Middleware(RequestContextMiddleware, on_error=_server_error),
         Middleware(SecurityHeadersMiddleware, https=settings.https),
@@ -209,6 +210,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.rate_limiter = rate_limiter
+    app.state.public_pages = TTLCache(settings.public_page_seconds)
     app.state.payments = payments or Payments.from_settings(settings)
     app.state.templates = Jinja2Templates(env=environment(), context_processors=[_template_context])
     return app

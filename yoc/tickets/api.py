@@ -15,7 +15,7 @@ from yoc.events import services as events
 from yoc.events.forms import EventForm, TicketTypeForm
 from yoc.events.models import Event
 from yoc.forms import Form, parse
-from yoc.http import api_error, api_public, api_requires, current_user
+from yoc.http import api_error, api_public, api_requires, current_user, forget_shared_pages
 from yoc.i18n import N_
 from yoc.members.forms import Phone
 from yoc.permissions import Action
@@ -121,6 +121,7 @@ async def type_create(request: Request) -> Response:
     event = await events.get_event(request.path_params["slug"])
     body = _bilingual(await _json(request), "name", "description")
     ticket_type = await events.create_ticket_type(event, parse(TicketTypeForm, body))
+    forget_shared_pages(request)
     return JSONResponse(type_out(event, ticket_type), status_code=201)
 
 
@@ -226,6 +227,7 @@ async def order_refund(request: Request) -> Response:
         payments=request.app.state.payments,
         ticket_ids=tickets or None,
     )
+    forget_shared_pages(request)  # seats may be back on sale
     order = await orders.get_order(order.code)
     return JSONResponse(
         order_out(

@@ -10,8 +10,9 @@ from starlette.routing import Route
 from yoc.errors import DomainError
 from yoc.events.models import Event
 from yoc.forms import parse
-from yoc.http import error_page, form_data, redirect, render, render_form
+from yoc.http import error_page, form_data, redirect, render, render_form, render_shared
 from yoc.settings import PROJECT_DIR
+from yoc.soapbox.services import public as soapbox_public
 from yoc.tickets import forms
 from yoc.tickets.enums import OrderStatus, PaymentMethod
 from yoc.tickets.models import Ticket, TicketType
@@ -34,19 +35,26 @@ async def _event_context(request: Request, event: Event, access_code: str) -> di
         "stripe_enabled": settings.stripe_enabled,
         "sales_open": orders.in_window(event.sales_start, event.sales_end, utcnow()),
         "code_error": False,
+        "lineup": await soapbox_public.teaser(event),
     }
 
 
 async def event_page(request: Request) -> Response:
-    try:
-        event = await orders.public_event(request.path_params["slug"])
-    except DomainError:
-        return error_page(request, 404)
-    code = request.query_params.get("code", "").strip()[:40]
-    context = await _event_context(request, event, code)
-    if code and not any(o.ticket_type.access_code for o in context["offers"]):
-        context["code_error"] = True
-    return render(request, "events/event.html", context)
+    """Anonymous visitors share one copy per language, at most a couple of seconds old
+    (settings.public_page_seconds): a ticket drop does not become a database load."""
+
+    async def build() -> Response:
+        try:
+            event = await orders.public_event(request.path_params["slug"])
+        except DomainError:
+            return error_page(request, 404)
+        code = request.query_params.get("code", "").strip()[:40]
+        context = await _event_context(request, event, code)
+        if code and not any(o.ticket_type.access_code for o in context["offers"]):
+            context["code_error"] = True
+        return render(request, "events/event.html", context)
+
+    return await render_shared(request, ("event", request.path_params["slug"]), build)
 
 
 async def _read(request: Request, event: Event, values: dict[str, str]):

@@ -18,6 +18,7 @@ from yoc.http import (
     current_user,
     error_page,
     flash,
+    forget_shared_pages,
     form_data,
     redirect,
     render,
@@ -105,6 +106,7 @@ async def event_detail(request: Request) -> Response:
         return render_form(
             request, "tickets/staff_event.html", values=values, error=error, context=context
         )
+    forget_shared_pages(request)
     flash(request, gettext("Saved."))
     return redirect(f"/staff/events/{event.slug}")
 
@@ -131,6 +133,7 @@ async def _type_page(request: Request, event: Event, ticket_type: TicketType | N
         return render_form(
             request, "tickets/staff_ticket_type.html", values=values, error=error, context=context
         )
+    forget_shared_pages(request)
     flash(request, gettext("Saved."))
     return redirect(f"/staff/events/{event.slug}")
 
@@ -277,6 +280,7 @@ async def order_action(request: Request) -> Response:
             return error_page(request, 404)
     except DomainError as error:
         flash(request, error.translated(), "error")
+    forget_shared_pages(request)  # seats may be back on sale
     return redirect(f"/staff/orders/{order.code}")
 
 

@@ -83,7 +83,7 @@ async def _stored_answer(event: Event, scan_id: str) -> Result:
 async def _decide(
     event: Event, code: str, gate: str, when: datetime, *, offline: bool
 ) -> tuple[Result, Ticket | None]:
-    scanned = await signing.read(code)
+    scanned = await signing.read(code, at=event)
     if scanned.signature_ok is False:
         return Result(INVALID, {"reason": "forged"}), None
     ticket = await Ticket.get_or_none(secret=scanned.secret).select_related("order", "ticket_type")

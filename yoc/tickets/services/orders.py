@@ -217,10 +217,14 @@ async def place_order(
     event: Event, request: OrderRequest, *, settings: Settings, payments
 ) -> Order:
     """Create the order and hold its seats in one transaction; free orders are paid."""
+    from yoc.tickets.services import signing
+
     await sweep_expired(event_id=event.id, payments=payments)
     priced = await quote(event, request, stripe_enabled=settings.stripe_enabled)
+    # The ticket signing key is stored on the event's row: make it before the transaction,
+    # or its update would lock that row ahead of the seats and deadlock with other buyers.
+    await signing.private_key(event)
     async with in_transaction():
-        await _take(priced)
         order = await Order.create(
             code=order_code(),
             key=random_code(24),
@@ -283,6 +287,10 @@ async def place_order(
             await move(order, S.PAID, actor="system", note="free order", settings=settings)
         elif priced.payment == PaymentMethod.BOX_OFFICE:
             await _mail(order, "order_received", settings)
+        # The seats come last: every buyer of the event updates the same rows, and a row
+        # stays locked from its update to the commit, so nothing slow may sit between.
+        # SoldOut here rolls back the whole order, its log and its mail.
+        await _take(priced)
     return order
 
 
@@ -368,19 +376,19 @@ async def _release_all(order: Order, *, was_paid: bool) -> None:
 
 
 async def _mail(order: Order, template: str, settings: Settings) -> None:
-    from yoc.tickets.services import qr, signing
+    from yoc.tickets.services import signing
 
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order=order, status=TicketStatus.VALID)
-    images = {}
+    codes = {}
     if template == "order_confirmed":
         for ticket in tickets:
-            images[f"ticket-{ticket.id}"] = qr.png(await signing.code_for(ticket, event))
+            codes[f"ticket-{ticket.id}"] = await signing.code_for(ticket, event)
     await mail.queue_mail(
         to=order.buyer_email,
         template=template,
         language=order.language,
-        images=images,
+        qr_codes=codes,
         context={
             "order": order,
             "event": event,

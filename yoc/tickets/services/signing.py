@@ -63,8 +63,9 @@ class Scanned:
     signature_ok: bool | None = None  # None: a bare secret, typed by hand
 
 
-async def read(text: str) -> Scanned:
-    """Understand a scanned or typed code; a signed code is checked against its event."""
+async def read(text: str, *, at: Event | None = None) -> Scanned:
+    """Understand a scanned or typed code; a signed code is checked against its event
+    (``at``, the event being scanned for, saves looking it up when the code is for it)."""
     text = text.strip()
     parts = text.split(".")
     if len(parts) != 5 or parts[0] != PREFIX:
@@ -72,7 +73,10 @@ async def read(text: str) -> Scanned:
     _, event_id, type_id, secret, signature = parts
     if not (event_id.isdigit() and type_id.isdigit()):
         return Scanned(secret=secret, signature_ok=False)
-    event = await Event.get_or_none(id=int(event_id))
+    if at is not None and at.id == int(event_id) and at.signing_key:
+        event = at
+    else:
+        event = await Event.get_or_none(id=int(event_id))
     if event is None:
         return Scanned(secret=secret, signature_ok=False)
     try:

@@ -1,0 +1,197 @@
+"""Each main page sends a fixed number of SQL statements, however many rows it shows: an
+N+1 shows up here as a count that grows with the rows, long before it shows up as time.
+
+Each test renders a page for a small and a large set of rows and asserts the same,
+known count for both.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import httpx
+
+from tests.conftest import log_in
+from tests.curriculum.factories import make_activity, make_module, make_track
+from tests.factories import PASSWORD, make_user
+from tests.members.factories import make_cohort, make_member
+from tests.querycount import count_queries
+from tests.tickets.factories import make_event, make_order, make_ticket_type
+from yoc.accounts.enums import Role
+from yoc.curriculum.enums import Completion, ProgressState
+from yoc.curriculum.models import ActivityProgress, Assignment, ModuleCompletion, ProgressEvent
+from yoc.events.models import Event
+from yoc.tickets.enums import PaymentMethod
+from yoc.tickets.models import Ticket
+from yoc.tickets.services import signing
+
+SMALL, LARGE = 3, 30
+
+
+async def _queries(client: httpx.AsyncClient, url: str, **kwargs) -> tuple[int, str]:
+    with count_queries() as queries:
+        response = await client.get(url, **kwargs)
+    assert response.status_code == 200, response.text
+    return len(queries), queries.text()
+
+
+# Festival page ------------------------------------------------------------------
+
+
+async def _event_with_types(n: int) -> Event:
+    event = await make_event(capacity=1000)
+    for i in range(n):
+        await make_ticket_type(event, name_en=f"Type {i}", name_es=f"Tipo {i}")
+    return event
+
+
+async def test_festival_page_makes_two_queries_whatever_the_number_of_ticket_types(
+    client: httpx.AsyncClient,
+) -> None:
+    small, large = await _event_with_types(SMALL), await _event_with_types(LARGE)
+
+    counts = [(await _queries(client, f"/events/{e.slug}"))[0] for e in (small, large)]
+
+    # the event, its ticket types, and its Soapbox lineup (release, speeches)
+    assert counts == [4, 4]
+
+
+async def test_festival_page_shared_copy_makes_no_query(client: httpx.AsyncClient) -> None:
+    small, large = await _event_with_types(SMALL), await _event_with_types(LARGE)
+    for event in (small, large):
+        await client.get(f"/events/{event.slug}")
+
+    counts = [(await _queries(client, f"/events/{e.slug}"))[0] for e in (small, large)]
+
+    assert counts == [0, 0]
+
+
+async def test_festival_page_for_a_signed_in_person_is_not_shared(
+    client: httpx.AsyncClient,
+) -> None:
+    event = await _event_with_types(SMALL)
+    await client.get(f"/events/{event.slug}")
+    person = await make_user(role=Role.MEMBER)
+    await log_in(client, person.email, PASSWORD)
+
+    count, statements = await _queries(client, f"/events/{event.slug}")
+
+    assert count == 5, statements  # the session, then the page's own four
+
+
+# Member dashboard ---------------------------------------------------------------
+
+
+async def _member_with_modules(n: int, mentor) -> str:
+    member = await make_member(email=f"member{n}@example.org")
+    await make_cohort(members=[member], mentors=[mentor])
+    track = await make_track()
+    for i in range(n):
+        module = await make_module(track)
+        first = await make_activity(module)
+        second = await make_activity(module, completion=Completion.REFLECTION)
+        await Assignment.create(
+            member=member, module=module, due_on=date.today() + timedelta(days=i - 2)
+        )
+        await ActivityProgress.create(member=member, activity=first, state=ProgressState.DONE)
+        reflection = await ActivityProgress.create(
+            member=member, activity=second, state=ProgressState.APPROVED
+        )
+        await ProgressEvent.create(
+            progress=reflection,
+            state=ProgressState.APPROVED,
+            actor_name="Lucía",
+            text="Well argued.",
+            activity_title=second.title_en,
+        )
+        if i % 2:
+            await ModuleCompletion.create(member=member, module=module)
+    return member.email
+
+
+async def test_member_dashboard_query_count_does_not_grow_with_modules(app) -> None:
+    mentor = await make_user(role=Role.MENTOR)
+    emails = [await _member_with_modules(n, mentor) for n in (SMALL, LARGE)]
+    counts = []
+    for email in emails:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as client:
+            await log_in(client, email, PASSWORD)
+            count, statements = await _queries(client, "/dashboard")
+            counts.append(count)
+
+    assert counts == [22, 22], statements
+
+
+# Mentor cohort grid -------------------------------------------------------------
+
+
+async def _cohort(n: int, mentor) -> int:
+    track = await make_track()
+    modules = [await make_module(track) for _ in range(n)]
+    for module in modules:
+        await make_activity(module)
+        await make_activity(module, completion=Completion.ATTENDANCE)
+    members = [await make_member(email=f"grid{n}-{i}@example.org") for i in range(n)]
+    cohort = await make_cohort(members=members, mentors=[mentor])
+    for member in members:
+        for i, module in enumerate(modules):
+            await Assignment.create(member=member, module=module)
+            if i % 2:
+                await ModuleCompletion.create(member=member, module=module)
+    return cohort.id
+
+
+async def test_cohort_grid_query_count_does_not_grow_with_members_and_modules(
+    client: httpx.AsyncClient,
+) -> None:
+    mentor = await make_user(role=Role.MENTOR)
+    cohorts = [await _cohort(n, mentor) for n in (SMALL, LARGE)]
+    await log_in(client, mentor.email, PASSWORD)
+
+    measured = [await _queries(client, f"/cohorts/{c}/progress") for c in cohorts]
+
+    assert [m[0] for m in measured] == [12, 12], measured[1][1]
+
+
+# Order page and check-in ---------------------------------------------------------
+
+
+async def test_order_page_query_count_does_not_grow_with_tickets(
+    client: httpx.AsyncClient, settings
+) -> None:
+    event = await make_event(capacity=1000)
+    ticket_type = await make_ticket_type(event, max_per_order=50)
+    placed = [
+        await make_order(event, settings, {ticket_type: n}, payment=PaymentMethod.BOX_OFFICE)
+        for n in (SMALL, LARGE)
+    ]
+
+    counts = [(await _queries(client, f"/orders/{o.code}/{o.key}"))[0] for o in placed]
+
+    assert counts == [7, 7]  # the order, then its event, items, types, tickets, log, refunds
+
+
+async def test_checkin_query_count_does_not_grow_with_orders(
+    client: httpx.AsyncClient, settings
+) -> None:
+    counts = []
+    for n in (SMALL, LARGE):
+        event = await make_event(capacity=1000)
+        await Event.filter(id=event.id).update(door_code=f"GATE{n}")
+        ticket_type = await make_ticket_type(event)
+        for _ in range(n):
+            await make_order(event, settings, {ticket_type: 2}, payment=None)
+        ticket = await Ticket.filter(order__event=event).first()
+        code = await signing.code_for(ticket, event)
+        with count_queries() as queries:
+            response = await client.post(
+                "/api/v1/checkin",
+                json={"secret": code, "event": event.slug, "gate": "North", "scan_id": f"s{n}"},
+                headers={"Authorization": f"Bearer door_GATE{n}"},
+            )
+        assert response.json()["result"] == "ok"
+        counts.append(len(queries))
+
+    assert counts == [5, 5], queries.text()
