@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
-from yoc.i18n import translations
+from yoc.i18n import gettext, translations, use_language
 from yoc.settings import PROJECT_DIR
 
 CHROMIUM = "/usr/bin/chromium"
@@ -220,3 +220,21 @@ async def page(context: BrowserContext) -> AsyncIterator[Page]:
 def artifacts_dir() -> Path:
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     return ARTIFACTS_DIR
+
+
+# Spanish text, as the catalog has it ------------------------------------------
+
+
+def es(message: str, **variables: object) -> str:
+    with use_language("es"):
+        return gettext(message, **variables)
+
+
+def spanish(message: str, **variables: object) -> str:
+    """The Spanish text of ``message``, refusing one the catalog does not translate:
+    proof that the page really is in Spanish."""
+    with use_language("en"):
+        english = gettext(message, **variables)
+    translated = es(message, **variables)
+    assert translated != english, f"no Spanish translation in the catalog for {message!r}"
+    return translated

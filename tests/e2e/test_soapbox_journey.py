@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e.conftest import es, spanish
 from yoc import demo
-from yoc.i18n import gettext, use_language
+from yoc.i18n import use_language
 from yoc.templating import label
 
 pytestmark = pytest.mark.e2e
@@ -32,21 +33,6 @@ MENTOR = "mentor.lucia@demo.yoc.example"
 STAFF = "staff@demo.yoc.example"
 PHONE = {"width": 375, "height": 740}
 TABLET = {"width": 1024, "height": 800}
-
-
-def es(message: str, **variables: object) -> str:
-    with use_language("es"):
-        return gettext(message, **variables)
-
-
-def spanish(message: str, **variables: object) -> str:
-    """The Spanish text of ``message``, refusing one the catalog does not translate:
-    proof that the page really is in Spanish."""
-    with use_language("en"):
-        english = gettext(message, **variables)
-    translated = es(message, **variables)
-    assert translated != english, f"no Spanish translation in the catalog for {message!r}"
-    return translated
 
 
 def es_label(kind: str, value: object) -> str:

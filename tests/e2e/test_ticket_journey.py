@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e.conftest import spanish
 from yoc import demo
-from yoc.i18n import format_money, gettext, ngettext, use_language
+from yoc.i18n import format_money, ngettext, use_language
 
 pytestmark = pytest.mark.e2e
 
@@ -32,21 +33,6 @@ QUANTITY = 2
 TOO_LOW = "2"  # below the $5 minimum
 PRICE = "12,50"  # a decimal comma, as many Spanish speakers type it
 TOTAL_CENTS = QUANTITY * 1250
-
-
-def es(message: str, **variables: object) -> str:
-    with use_language("es"):
-        return gettext(message, **variables)
-
-
-def spanish(message: str, **variables: object) -> str:
-    """The Spanish text of ``message``, refusing one the catalog does not translate:
-    proof that the page really is in Spanish."""
-    with use_language("en"):
-        english = gettext(message, **variables)
-    translated = es(message, **variables)
-    assert translated != english, f"no Spanish translation in the catalog for {message!r}"
-    return translated
 
 
 def spanish_plural(singular: str, plural: str, n: int, **variables: object) -> str:

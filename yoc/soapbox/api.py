@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from yoc.errors import Conflict, NotFound
 from yoc.forms import parse
-from yoc.http import api_auth, api_public, current_user
+from yoc.http import api_auth, api_public, current_user, forget_shared_pages
 from yoc.i18n import N_
 from yoc.soapbox import forms
 from yoc.soapbox.enums import SpeechState
@@ -76,8 +76,11 @@ async def speeches(request: Request) -> Response:
     query = visible_speeches(user)
     state = request.query_params.get("state")
     if state:
-        query = query.filter(state=state if state in SpeechState._value2member_map_ else "-")
-    found = await query.order_by("id").prefetch_related("speaker", "slot__stage__event")
+        if state not in SpeechState._value2member_map_:
+            # No speech is in a state that does not exist (and the enum field refuses it).
+            return JSONResponse({"speeches": []})
+        query = query.filter(state=state)
+    found = await query.order_by("id").select_related("speaker", "slot__stage__event")
     return JSONResponse(
         {
             "speeches": [
@@ -115,6 +118,7 @@ async def transition(request: Request) -> Response:
         slot=slot,
         rubric=data.rubric,
     )
+    forget_shared_pages(request)
     speech = moved.speech
     await speech.fetch_related("speaker", "slot__stage__event")
     moves = transitions.allowed_moves(speech.state, await capacities(current_user(request), speech))

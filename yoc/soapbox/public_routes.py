@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from yoc.errors import DomainError
-from yoc.http import error_page, render
+from yoc.http import error_page, render, render_shared
 from yoc.soapbox.services import public
 from yoc.tickets.services import orders
 
@@ -15,11 +15,16 @@ CALENDAR = "text/calendar; charset=utf-8"
 
 
 async def lineup_page(request: Request) -> Response:
-    try:
-        event = await orders.public_event(request.path_params["slug"])
-    except DomainError:
-        return error_page(request, 404)
-    return render(request, "soapbox/lineup.html", {"lineup": await public.lineup(event)})
+    """Shared by anonymous visitors like the festival page, a few seconds old at most."""
+
+    async def build() -> Response:
+        try:
+            event = await orders.public_event(request.path_params["slug"])
+        except DomainError:
+            return error_page(request, 404)
+        return render(request, "soapbox/lineup.html", {"lineup": await public.lineup(event)})
+
+    return await render_shared(request, ("lineup", request.path_params["slug"]), build)
 
 
 async def lineup_feed(request: Request) -> Response:

@@ -15,6 +15,7 @@ from yoc.http import (
     current_user,
     error_page,
     flash,
+    forget_shared_pages,
     form_data,
     login_required,
     redirect,
@@ -215,6 +216,7 @@ async def move(request: Request) -> Response:
         return render_form(
             request, "soapbox/speech.html", values=values, error=error, context=context
         )
+    forget_shared_pages(request)  # a confirmation or withdrawal shows on the lineup
     flash(request, gettext(MOVE_MESSAGES.get(to, N_("Saved."))))
     return redirect(
         values.get("back") if values.get("back", "").startswith("/") else f"/speeches/{speech_id}"

@@ -15,6 +15,7 @@ from yoc.http import (
     current_user,
     error_page,
     flash,
+    forget_shared_pages,
     form_data,
     redirect,
     render,
@@ -75,10 +76,11 @@ async def _board_form(request: Request, action) -> Response:
             error=error,
             context={
                 "event": event,
-                "failed_form": values.get("form"),
                 **await _board_context(event),
+                "failed_form": values.get("form"),
             },
         )
+    forget_shared_pages(request)
     flash(request, message)
     return redirect(f"/staff/events/{event.slug}/schedule{values.get('anchor', '')}")
 
@@ -168,6 +170,7 @@ async def release(request: Request) -> Response:
         except DomainError as error:
             flash(request, error.translated(), "error")
             return redirect(f"/staff/events/{event.slug}/schedule/release")
+        forget_shared_pages(request)
         flash(request, gettext("Release %(number)d is published.", number=made.number))
         return redirect(f"/staff/events/{event.slug}/schedule")
     last, changes = await releases.preview(event)
@@ -198,7 +201,7 @@ async def all_speeches(request: Request) -> Response:
         request,
         "soapbox/staff_speeches.html",
         {
-            "speeches": await query.prefetch_related("speaker", "slot__stage__event"),
+            "speeches": await query.select_related("speaker", "slot__stage__event"),
             "state": state,
             "states": STATE_FILTERS,
         },

@@ -104,7 +104,7 @@ async def review(
 
 
 async def my_speeches(member: User) -> list[Speech]:
-    return await Speech.filter(speaker=member).prefetch_related("slot__stage__event")
+    return await Speech.filter(speaker=member).select_related("slot__stage__event")
 
 
 async def review_queue(reviewer: User) -> list[Speech]:

@@ -224,7 +224,7 @@ async def my_slots(member: User) -> list[Speech]:
     """The speaker's own slots, released or not, soonest first."""
     speeches = await Speech.filter(
         speaker=member, state__in=[*PLACED_STATES, *PUBLIC_STATES]
-    ).prefetch_related("slot__stage__event")
+    ).select_related("slot__stage__event")
     return sorted((s for s in speeches if s.slot_id), key=lambda s: s.slot.starts_at)
 
 
