@@ -28,7 +28,6 @@ from yoc.members.routes import active_member_page
 from yoc.permissions import Action
 from yoc.soapbox import forms
 from yoc.soapbox.enums import AccessNeed, SpeechState
-from yoc.soapbox.models import Availability, Review, Slot, SpeechEvent
 from yoc.soapbox.services import conflicts, proposals, public, transitions
 from yoc.soapbox.services.access import Capacity, visible_speech
 from yoc.timeutil import utcnow
@@ -70,7 +69,7 @@ async def _speech_values(speech) -> dict:
     }
     for need in filter(None, speech.access_needs.split(",")):
         values[f"access_{need}"] = "1"
-    for n, window in enumerate(await Availability.filter(speech=speech)):
+    for n, window in enumerate(await proposals.windows_of(speech)):
         start, end = window.starts_at.astimezone(LA), window.ends_at.astimezone(LA)
         values.update(
             {
@@ -154,13 +153,8 @@ async def edit_speech(request: Request) -> Response:
 
 
 async def _speech_context(request: Request, speech_id: int) -> dict:
-    user = current_user(request)
-    speech, capacities = await visible_speech(user, speech_id)
-    slot = (
-        await Slot.get(id=speech.slot_id).prefetch_related("stage__event")
-        if speech.slot_id
-        else None
-    )
+    page = await proposals.speech_page(current_user(request), speech_id)
+    speech, capacities, slot = page.speech, page.capacities, page.slot
     return {
         "speech": speech,
         "capacities": capacities,
@@ -171,9 +165,9 @@ async def _speech_context(request: Request, speech_id: int) -> dict:
             if to != SpeechState.SCHEDULED
             and not (speech.state == SpeechState.SUBMITTED and to in transitions.DECISIONS)
         ],
-        "reviews": await Review.filter(speech=speech),
-        "history": await SpeechEvent.filter(speech=speech),
-        "windows": await Availability.filter(speech=speech),
+        "reviews": page.reviews,
+        "history": page.history,
+        "windows": page.windows,
         "slot": slot,
         "confirm_soon": bool(slot and conflicts.needs_confirmation_soon(speech, slot, utcnow())),
         "can_review": speech.state == SpeechState.SUBMITTED

@@ -26,8 +26,7 @@ from yoc.i18n import gettext, ngettext
 from yoc.permissions import Action
 from yoc.soapbox import forms
 from yoc.soapbox.enums import SpeechState
-from yoc.soapbox.models import Speech
-from yoc.soapbox.services import conflicts, releases, schedule
+from yoc.soapbox.services import conflicts, proposals, releases, schedule
 
 STATE_FILTERS = [s for s in SpeechState if s != SpeechState.DRAFT]
 
@@ -174,9 +173,6 @@ async def release(request: Request) -> Response:
         flash(request, gettext("Release %(number)d is published.", number=made.number))
         return redirect(f"/staff/events/{event.slug}/schedule")
     last, changes = await releases.preview(event)
-    speakers = await Speech.filter(id__in=[c["speech"] for c in changes]).prefetch_related(
-        "speaker"
-    )
     return render(
         request,
         "soapbox/release.html",
@@ -184,7 +180,7 @@ async def release(request: Request) -> Response:
             "event": event,
             "last_release": last,
             "changes": releases.readable(changes),
-            "speaker_names": {s.id: s.speaker.name for s in speakers},
+            "speaker_names": await releases.speaker_names(changes),
             "history": await event.releases.all(),
             "kinds": releases.KINDS,
         },
@@ -194,14 +190,12 @@ async def release(request: Request) -> Response:
 @requires(Action.MANAGE_EVENTS)
 async def all_speeches(request: Request) -> Response:
     state = request.query_params.get("state", "")
-    query = Speech.exclude(state=SpeechState.DRAFT)
-    if state in {s.value for s in STATE_FILTERS}:
-        query = query.filter(state=state)
+    chosen = SpeechState(state) if state in {s.value for s in STATE_FILTERS} else None
     return render(
         request,
         "soapbox/staff_speeches.html",
         {
-            "speeches": await query.select_related("speaker", "slot__stage__event"),
+            "speeches": await proposals.all_submitted(chosen),
             "state": state,
             "states": STATE_FILTERS,
         },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tortoise.transactions import in_transaction
 
 from yoc.accounts.models import User
@@ -12,7 +14,7 @@ from yoc.members.models import MemberProfile
 from yoc.settings import Settings
 from yoc.soapbox.enums import Decision, SpeechState
 from yoc.soapbox.forms import ProposalForm, ReviewForm
-from yoc.soapbox.models import Availability, Speech
+from yoc.soapbox.models import Availability, Review, Slot, Speech, SpeechEvent
 from yoc.soapbox.services import transitions
 from yoc.soapbox.services.access import Capacity, visible_speech, visible_speeches
 
@@ -105,6 +107,46 @@ async def review(
 
 async def my_speeches(member: User) -> list[Speech]:
     return await Speech.filter(speaker=member).select_related("slot__stage__event")
+
+
+@dataclass
+class SpeechPage:
+    speech: Speech
+    capacities: frozenset[Capacity]
+    slot: Slot | None
+    reviews: list[Review]
+    history: list[SpeechEvent]
+    windows: list[Availability]
+
+
+async def speech_page(user: User, speech_id: int) -> SpeechPage:
+    """A speech with what its page shows, as ``user`` may see it."""
+    speech, capacities = await visible_speech(user, speech_id)
+    slot = (
+        await Slot.get(id=speech.slot_id).prefetch_related("stage__event")
+        if speech.slot_id
+        else None
+    )
+    return SpeechPage(
+        speech=speech,
+        capacities=capacities,
+        slot=slot,
+        reviews=await Review.filter(speech=speech),
+        history=await SpeechEvent.filter(speech=speech),
+        windows=await Availability.filter(speech=speech),
+    )
+
+
+async def windows_of(speech: Speech) -> list[Availability]:
+    return await Availability.filter(speech=speech)
+
+
+async def all_submitted(state: SpeechState | None = None) -> list[Speech]:
+    """Staff: every speech but drafts, or those in one state."""
+    query = Speech.exclude(state=SpeechState.DRAFT)
+    if state is not None:
+        query = query.filter(state=state)
+    return await query.select_related("speaker", "slot__stage__event")
 
 
 async def review_queue(reviewer: User) -> list[Speech]:
