@@ -212,9 +212,7 @@ async def move(request: Request) -> Response:
         )
     forget_shared_pages(request)  # a confirmation or withdrawal shows on the lineup
     flash(request, gettext(MOVE_MESSAGES.get(to, N_("Saved."))))
-    return redirect(
-        values.get("back") if values.get("back", "").startswith("/") else f"/speeches/{speech_id}"
-    )
+    return redirect(f"/speeches/{speech_id}")
 
 
 @login_required

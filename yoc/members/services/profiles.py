@@ -241,8 +241,7 @@ async def public_name(member: User) -> str:
     profile = await MemberProfile.get_or_none(user=member)
     record = (await consent.current(member)).get(ConsentPurpose.PUBLIC_NAME)
     if record is None or not record.granted or profile is None:
-        parts = member.name.split()
-        return parts[0] + (f" {parts[-1][0]}." if len(parts) > 1 else "")
+        return _first_and_initial(member.name)
     return _public_form_of_name(member.name, record)
 
 
@@ -254,14 +253,17 @@ class PublicIdentity:
     photo: bool
 
 
-def _public_form_of_name(full_name: str, record: ConsentRecord) -> str:
+def _first_and_initial(full_name: str) -> str:
     parts = full_name.split()
-    first_and_initial = parts[0] + (f" {parts[-1][0]}." if len(parts) > 1 else "")
+    return parts[0] + (f" {parts[-1][0]}." if len(parts) > 1 else "")
+
+
+def _public_form_of_name(full_name: str, record: ConsentRecord) -> str:
     if record.public_name_choice == PublicNameChoice.FULL_NAME:
         return full_name
     if record.public_name_choice == PublicNameChoice.NICKNAME and record.nickname:
         return record.nickname
-    return first_and_initial
+    return _first_and_initial(full_name)
 
 
 async def public_identities(user_ids: list[int]) -> dict[int, PublicIdentity]:

@@ -58,11 +58,9 @@ class Lineup:
     changes: list[dict]
 
 
-def _items(entries: list[dict], public_ids: set[int], identities: dict) -> list[Item]:
+def _items(entries: list[dict], identities: dict) -> list[Item]:
     items = []
     for e in entries:
-        if e["speech"] not in public_ids:
-            continue
         who = identities.get(e["speaker"])
         items.append(
             Item(
@@ -98,7 +96,7 @@ async def lineup(event: Event) -> Lineup:
     public_ids = await _public_speech_ids(entries)
     shown = [e for e in entries if e["speech"] in public_ids]
     identities = await public_identities([e["speaker"] for e in shown]) if shown else {}
-    items = _items(shown, public_ids, identities)
+    items = _items(shown, identities)
     columns: dict[int, StageColumn] = {}
     for entry, item in zip(shown, items, strict=True):
         columns.setdefault(entry["stage"], StageColumn(item.stage)).items.append(item)
