@@ -1,15 +1,29 @@
-"""A small in-process cache whose entries are never older than a fixed number of seconds.
+"""In-process caches, and the stamps that tell every worker when a cached copy is old.
 
-Each worker process holds its own: what one worker clears, another may still serve, but
-never past the time limit. That limit is the staleness bound of whatever is cached.
+A ``TTLCache`` entry is never older than a fixed number of seconds. Each worker process
+holds its own: what one worker clears, another may still serve, but never past the time
+limit. That limit is the staleness bound of whatever is cached that way.
+
+A ``Stamp`` is a counter in the database that moves forward, in the same transaction,
+whenever a kind of data changes. A copy cached under the stamp's value it was built
+with is never served after a change, by any worker: a request reads the stamp first and
+looks for a copy under the current value. Reading the stamp before the data matters: a
+copy built from data newer than its stamp is harmless, one built from older data is not
+possible.
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import AsyncIterator, Hashable
+from contextlib import asynccontextmanager
 from typing import Any
+
+from tortoise import fields
+from tortoise.expressions import F
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
 
 
 class TTLCache:
@@ -42,3 +56,40 @@ class TTLCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class Stamp(Model):
+    """A counter that moves forward whenever the data it is named after changes."""
+
+    name = fields.CharField(max_length=40, primary_key=True)
+    version = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "stamps"
+
+
+async def bump(name: str) -> None:
+    """Mark the data called ``name`` as changed. Call it inside the transaction that
+    changes the data, as its last statement: the stamp's row stays locked until the
+    commit, and every writer of that data waits for it."""
+    if await Stamp.filter(name=name).update(version=F("version") + 1):
+        return
+    # The first change ever (or since the table was emptied): make the row, unless a
+    # concurrent writer just did, then move it forward in either case.
+    await Stamp.bulk_create([Stamp(name=name, version=0)], ignore_conflicts=True)
+    await Stamp.filter(name=name).update(version=F("version") + 1)
+
+
+@asynccontextmanager
+async def changing(name: str) -> AsyncIterator[None]:
+    """A transaction that changes the data called ``name``: the stamp moves forward last,
+    and only if the transaction's body succeeded (otherwise all of it rolls back)."""
+    async with in_transaction():
+        yield
+        await bump(name)
+
+
+async def version(name: str) -> int:
+    """The stamp's value now; read it before reading the data a copy is built from."""
+    values = await Stamp.filter(name=name).limit(1).values_list("version", flat=True)
+    return values[0] if values else 0

@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "yoc.mail",
     "yoc.ratelimit",
     "yoc.audit",
+    "yoc.cache",
 ]
 APP_LABEL = "yoc"
 

@@ -8,10 +8,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote, urlparse
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from yoc.accounts.models import User
+from yoc.cache import TTLCache
 from yoc.errors import DomainError, ValidationFailed
 from yoc.i18n import N_, gettext
 from yoc.middleware import Session
@@ -141,6 +143,29 @@ async def _build_shared(
     finally:
         del pages.building[key]
         future.set_result(body)
+
+
+async def cached_fragment(
+    request: Request,
+    cache: TTLCache,
+    name: str,
+    key: tuple,
+    context: Callable[[], Awaitable[dict[str, Any]]],
+) -> Markup:
+    """The template ``name`` rendered once and kept under ``key`` (plus the language).
+
+    The key must name everything the fragment shows, including the stamp of the data it
+    comes from (see yoc.cache), so that a changed key is the only invalidation needed and
+    no worker can serve an old copy. Nothing in the fragment may depend on who looks.
+    """
+    key = (name, *key, request.scope["language"])
+    html = cache.get(key)
+    if html is None:
+        template = request.app.state.templates.env.get_template(name)
+        # The template escapes what it shows (autoescape is on), so its output is markup.
+        html = Markup(template.render(await context()))  # noqa: S704
+        cache.set(key, html)
+    return html
 
 
 def forget_shared_pages(request: Request) -> None:

@@ -13,7 +13,15 @@ from yoc.accounts.enums import Role
 from yoc.curriculum.services import dashboards
 from yoc.errors import DomainError
 from yoc.forms import parse
-from yoc.http import current_user, form_data, login_required, redirect, render, safe_next
+from yoc.http import (
+    cached_fragment,
+    current_user,
+    form_data,
+    login_required,
+    redirect,
+    render,
+    safe_next,
+)
 from yoc.members.enums import MemberStatus
 from yoc.members.services import cohorts as members
 from yoc.members.services import profiles
@@ -30,9 +38,15 @@ async def dashboard(request: Request) -> Response:
     user = current_user(request)
     context: dict = {"cohorts": [], "counts": {}, "overview": None, "learning": None}
     if user.role == Role.MEMBER:
-        context["overview"] = overview = await profiles.member_overview(user)
+        context["overview"] = overview = await profiles.member_home(user)
         if overview["profile"] and overview["profile"].status == MemberStatus.ACTIVE:
-            context["learning"] = await dashboards.member_dashboard(user)
+            context["learning"] = await cached_fragment(
+                request,
+                request.app.state.learning_fragments,
+                "pages/_learning.html",
+                await dashboards.learning_version(user),
+                lambda: _learning(user),
+            )
             context["speeches"] = await proposals.my_speeches(user)
     elif user.role == Role.MENTOR:
         context["cohorts"] = await members.cohorts_for(user)
@@ -41,6 +55,10 @@ async def dashboard(request: Request) -> Response:
     else:
         context["counts"] = await members.people_counts()
     return render(request, "pages/dashboard.html", context)
+
+
+async def _learning(user) -> dict:
+    return {"learning": await dashboards.member_dashboard(user)}
 
 
 async def set_language(request: Request) -> Response:

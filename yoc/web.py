@@ -211,6 +211,11 @@ def create_app(
     app.state.settings = settings
     app.state.rate_limiter = rate_limiter
     app.state.public_pages = TTLCache(settings.public_page_seconds)
+    # Fragments kept under the stamp of their data (yoc.cache): a change anywhere makes a
+    # new key, so the time limit only lets unused copies go. A group's grid is about a
+    # quarter of a megabyte, hence the small number of them.
+    app.state.grid_fragments = TTLCache(600, max_entries=32)
+    app.state.learning_fragments = TTLCache(600, max_entries=1024)
     app.state.payments = payments or Payments.from_settings(settings)
     app.state.templates = Jinja2Templates(env=environment(), context_processors=[_template_context])
     return app

@@ -7,8 +7,9 @@ import itertools
 from collections.abc import Iterable
 from datetime import date
 
+from yoc import cache
 from yoc.accounts.models import User
-from yoc.curriculum.enums import ActivityKind, Completion
+from yoc.curriculum.enums import STAMP, ActivityKind, Completion
 from yoc.curriculum.models import Activity, Assignment, Module, Track
 from yoc.curriculum.services import catalog
 
@@ -69,7 +70,9 @@ async def make_activity(
 
 
 async def give(member: User, *modules: Module, due_on: date | None = None) -> list[Assignment]:
-    """Assign modules to one member directly (as a mentor's assignment would)."""
-    return [
-        await Assignment.create(member=member, module=module, due_on=due_on) for module in modules
-    ]
+    """Assign modules to one member directly (as a mentor's assignment would, stamp too)."""
+    async with cache.changing(STAMP):
+        return [
+            await Assignment.create(member=member, module=module, due_on=due_on)
+            for module in modules
+        ]

@@ -2,6 +2,10 @@ from enum import StrEnum
 
 from yoc.i18n import N_
 
+# The stamp (yoc.cache) every change to the curriculum, its assignments or anyone's progress
+# moves forward: the cohort grid and the member dashboard are cached under it.
+STAMP = "curriculum"
+
 
 class ActivityKind(StrEnum):
     READ = "read"

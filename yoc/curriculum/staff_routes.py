@@ -16,6 +16,7 @@ from yoc.curriculum.services import assignments, catalog, dashboards, progress
 from yoc.errors import DomainError
 from yoc.forms import parse
 from yoc.http import (
+    cached_fragment,
     current_user,
     error_page,
     flash,
@@ -124,18 +125,20 @@ async def review(request: Request) -> Response:
 @requires(Action.VIEW_MEMBERS)
 async def cohort_progress(request: Request) -> Response:
     try:
-        cohort = await cohorts.visible_cohort(current_user(request), request.path_params["id"])
+        cohort = await cohorts.visible_cohort(
+            current_user(request), request.path_params["id"], with_mentors=False
+        )
     except DomainError:
         return error_page(request, 404)
-    grid = await dashboards.cohort_grid(cohort)
-    attend = await Activity.filter(
-        module_id__in=[m.id for m in grid["modules"]],
-        completion=Completion.ATTENDANCE,
-        retired_at__isnull=True,
-    ).prefetch_related("module")
-    return render(
-        request, "curriculum/grid.html", {"cohort": cohort, **grid, "attendance_activities": attend}
+    version = await dashboards.grid_version(cohort)
+    table = await cached_fragment(
+        request,
+        request.app.state.grid_fragments,
+        "curriculum/_grid_table.html",
+        version.key,
+        lambda: dashboards.cohort_grid(cohort, version.members),
     )
+    return render(request, "curriculum/grid.html", {"cohort": cohort, "table": table})
 
 
 @requires(Action.MANAGE_MEMBERS)
@@ -146,10 +149,7 @@ async def cohort_progress_csv(request: Request) -> Response:
         return error_page(request, 404)
     grid = await dashboards.cohort_grid(cohort)
     header = ["member"] + [m.title_en for m in grid["modules"]]
-    rows = [
-        [m.name] + [grid["cells"].get((m.id, mod.id), "") for mod in grid["modules"]]
-        for m in grid["members"]
-    ]
+    rows = [[m.name] + [cell or "" for cell in cells] for m, cells in grid["rows"]]
     name = f"progress-{cohort.slug}-{date.today().isoformat()}.csv"
     return Response(
         privacy.to_csv(header, rows),

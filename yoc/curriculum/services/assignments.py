@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from tortoise.transactions import in_transaction
-
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
+from yoc.cache import changing
+from yoc.curriculum.enums import STAMP
 from yoc.curriculum.models import Assignment, CohortAssignment, Module, Track
 from yoc.errors import NotFound, ValidationFailed
 from yoc.i18n import N_
@@ -76,7 +76,7 @@ async def assign_to_member(
     if actor.id == member.id:
         raise NotFound(N_("We could not find that member."), "not_found")
     _, _, modules = await _modules_of(module_id, track_id)
-    async with in_transaction():
+    async with changing(STAMP):
         return await _give(member, modules, due_on=due_on, note=note, by=actor)
 
 
@@ -91,7 +91,7 @@ async def assign_to_cohort(
 ) -> CohortAssignment:
     cohort = await cohort_services.visible_cohort(actor, cohort_id)
     module, track, modules = await _modules_of(module_id, track_id)
-    async with in_transaction():
+    async with changing(STAMP):
         given = await CohortAssignment.create(
             cohort=cohort, module=module, track=track, due_on=due_on, note=note, assigned_by=actor
         )
@@ -104,14 +104,20 @@ async def assign_to_cohort(
 
 async def give_cohort_assignments(cohort: Cohort, member: User) -> None:
     """A member who joins a group late receives everything the group was given."""
-    for given in await CohortAssignment.filter(cohort=cohort):
-        if given.module_id:
-            modules = await Module.filter(id=given.module_id, retired_at__isnull=True)
-        else:
-            modules = await Module.filter(track_id=given.track_id, retired_at__isnull=True)
-        await _give(
-            member, modules, due_on=given.due_on, note=given.note, by=None, cohort_assignment=given
-        )
+    async with changing(STAMP):
+        for given in await CohortAssignment.filter(cohort=cohort):
+            if given.module_id:
+                modules = await Module.filter(id=given.module_id, retired_at__isnull=True)
+            else:
+                modules = await Module.filter(track_id=given.track_id, retired_at__isnull=True)
+            await _give(
+                member,
+                modules,
+                due_on=given.due_on,
+                note=given.note,
+                by=None,
+                cohort_assignment=given,
+            )
 
 
 cohort_services.MEMBER_JOINED.append(give_cohort_assignments)

@@ -9,6 +9,8 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from yoc.accounts.models import User
+from yoc.cache import changing
+from yoc.curriculum.enums import STAMP
 from yoc.curriculum.models import Activity, Badge, Module, ModuleCompletion, Track
 from yoc.errors import NotFound
 from yoc.i18n import N_
@@ -68,7 +70,8 @@ async def set_public(member: User, badge_id: int, public: bool) -> Badge:
     if badge is None:
         raise NotFound(N_("We could not find that badge."), "not_found")
     badge.public = public
-    await badge.save(update_fields=["public"])
+    async with changing(STAMP):
+        await badge.save(update_fields=["public"])
     return badge
 
 

@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 from tortoise.models import Model
-from tortoise.transactions import in_transaction
 
-from yoc.curriculum.enums import ActivityKind, Completion
+from yoc.cache import changing
+from yoc.curriculum.enums import STAMP, ActivityKind, Completion
 from yoc.curriculum.models import Activity, Module, Track
 from yoc.errors import NotFound, ValidationFailed
 from yoc.i18n import N_
@@ -50,21 +50,23 @@ async def create_track(
     while await Track.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
-    return await Track.create(
-        slug=slug,
-        title_en=title_en,
-        title_es=title_es,
-        summary_en=summary_en,
-        summary_es=summary_es,
-        position=await _next_position(Track),
-    )
+    async with changing(STAMP):
+        return await Track.create(
+            slug=slug,
+            title_en=title_en,
+            title_es=title_es,
+            summary_en=summary_en,
+            summary_es=summary_es,
+            position=await _next_position(Track),
+        )
 
 
 async def update_track(track_id: int, **texts: str) -> Track:
     track = await Track.get_or_none(id=track_id)
     if track is None:
         raise NotFound(N_("We could not find that track."), "not_found")
-    await track.update_from_dict(texts).save()
+    async with changing(STAMP):
+        await track.update_from_dict(texts).save()
     return track
 
 
@@ -81,7 +83,7 @@ async def create_module(
     track = await Track.get_or_none(id=track_id)
     if track is None:
         raise NotFound(N_("We could not find that track."), "not_found")
-    async with in_transaction():
+    async with changing(STAMP):
         module = await Module.create(
             track=track,
             title_en=title_en,
@@ -99,7 +101,7 @@ async def update_module(
     module_id: int, *, prerequisite_ids: list[int] | None = None, **fields: Any
 ) -> Module:
     module = await get_module(module_id)
-    async with in_transaction():
+    async with changing(STAMP):
         await module.update_from_dict(fields).save()
         if prerequisite_ids is not None:
             await set_prerequisites(module, prerequisite_ids)
@@ -145,23 +147,25 @@ async def create_activity(
     prompt_es: str = "",
 ) -> Activity:
     module = await get_module(module_id)
-    return await Activity.create(
-        module=module,
-        kind=kind,
-        completion=completion,
-        title_en=title_en,
-        title_es=title_es,
-        prompt_en=prompt_en,
-        prompt_es=prompt_es,
-        position=await _next_position(Activity, module=module),
-    )
+    async with changing(STAMP):
+        return await Activity.create(
+            module=module,
+            kind=kind,
+            completion=completion,
+            title_en=title_en,
+            title_es=title_es,
+            prompt_en=prompt_en,
+            prompt_es=prompt_es,
+            position=await _next_position(Activity, module=module),
+        )
 
 
 async def update_activity(activity_id: int, **fields: Any) -> Activity:
     activity = await Activity.get_or_none(id=activity_id)
     if activity is None:
         raise NotFound(N_("We could not find that activity."), "not_found")
-    await activity.update_from_dict(fields).save()
+    async with changing(STAMP):
+        await activity.update_from_dict(fields).save()
     return activity
 
 
@@ -181,7 +185,7 @@ async def move(kind: str, item_id: int, direction: int) -> None:
     other = index + direction
     if not 0 <= other < len(siblings):
         return
-    async with in_transaction():
+    async with changing(STAMP):
         ordered = list(siblings)
         ordered[index], ordered[other] = ordered[other], ordered[index]
         for position, sibling in enumerate(ordered):
@@ -192,5 +196,6 @@ async def move(kind: str, item_id: int, direction: int) -> None:
 async def set_retired(kind: str, item_id: int, retired: bool) -> None:
     """Retired items leave the catalog but keep every completion and badge earned."""
     model = MODELS[kind]
-    if not await model.filter(id=item_id).update(retired_at=utcnow() if retired else None):
-        raise NotFound(N_("We could not find that item."), "not_found")
+    async with changing(STAMP):
+        if not await model.filter(id=item_id).update(retired_at=utcnow() if retired else None):
+            raise NotFound(N_("We could not find that item."), "not_found")

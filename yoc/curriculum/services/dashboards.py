@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from yoc import cache
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
-from yoc.curriculum.enums import FINISHED, ProgressState
+from yoc.curriculum.enums import FINISHED, STAMP, Completion, ProgressState
 from yoc.curriculum.models import (
+    Activity,
     ActivityProgress,
     Assignment,
     Badge,
@@ -85,6 +86,11 @@ async def module_statuses(member: User) -> list[ModuleStatus]:
     return out
 
 
+async def learning_version(member: User) -> tuple:
+    """What a member's learning summary depends on: the curriculum's stamp and the day."""
+    return (member.id, await cache.version(STAMP), today())
+
+
 async def member_dashboard(member: User) -> dict:
     statuses = await module_statuses(member)
     per_track: dict[int, dict] = {}
@@ -113,45 +119,119 @@ async def member_dashboard(member: User) -> dict:
     }
 
 
-async def cohort_grid(cohort: Cohort) -> dict:
+@dataclass(frozen=True)
+class GridMember:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class GridModule:
+    id: int
+    track_id: int
+    position: int
+    title_en: str
+    title_es: str
+
+
+@dataclass(frozen=True)
+class GridActivity:
+    id: int
+    module: GridModule
+    title_en: str
+    title_es: str
+
+
+@dataclass(frozen=True)
+class GridVersion:
+    """What a group's grid shows depends on: the curriculum's stamp (read first), the day
+    (overdue is derived) and who is in the group under which name."""
+
+    key: tuple
+    members: list[GridMember]
+
+
+async def grid_version(cohort: Cohort) -> GridVersion:
+    stamp = await cache.version(STAMP)
+    members = [
+        GridMember(*row)
+        for row in await User.filter(member_cohorts=cohort.id, role=Role.MEMBER)
+        .order_by("name", "id")
+        .values_list("id", "name")
+    ]
+    return GridVersion((cohort.id, stamp, today(), tuple(members)), members)
+
+
+async def cohort_grid(cohort: Cohort, members: list[GridMember] | None = None) -> dict:
     """Members × modules given to the group, each cell one of: done, review, overdue,
-    in_progress, not_started (or blank when the module was not assigned to that member)."""
-    members = await cohort.members.filter(role=Role.MEMBER).order_by("name")
+    in_progress, not_started (or None when the module was not assigned to that member).
+
+    A group of 30 members with 40 modules is 1,200 cells and over a thousand progress
+    rows, so everything is read as plain rows (no ORM objects), in a fixed six queries.
+    """
+    if members is None:
+        members = (await grid_version(cohort)).members
     member_ids = [m.id for m in members]
-    assignments = await Assignment.filter(member_id__in=member_ids).prefetch_related(
-        "module", "module__activities"
+    given = await Assignment.filter(member_id__in=member_ids).values_list(
+        "member_id", "module_id", "due_on"
     )
+    module_ids = {module_id for _, module_id, _ in given}
     modules = sorted(
-        {a.module.id: a.module for a in assignments}.values(),
+        (
+            GridModule(*row)
+            for row in await Module.filter(id__in=module_ids).values_list(
+                "id", "track_id", "position", "title_en", "title_es"
+            )
+        ),
         key=lambda m: (m.track_id, m.position, m.id),
     )
+    by_id = {m.id: m for m in modules}
+    activity_module: dict[int, int] = {}
+    attendance: list[GridActivity] = []
+    for activity_id, module_id, completion, title_en, title_es in (
+        await Activity.filter(module_id__in=module_ids, retired_at__isnull=True)
+        .order_by("module_id", "position", "id")
+        .values_list("id", "module_id", "completion", "title_en", "title_es")
+    ):
+        activity_module[activity_id] = module_id
+        if completion == Completion.ATTENDANCE:
+            attendance.append(GridActivity(activity_id, by_id[module_id], title_en, title_es))
     completed = set(
         await ModuleCompletion.filter(member_id__in=member_ids).values_list(
             "member_id", "module_id"
         )
     )
-    progress = await ActivityProgress.filter(member_id__in=member_ids).values_list(
-        "member_id", "activity_id", "state"
-    )
-    states: dict[int, dict[int, str]] = defaultdict(dict)
-    for member_id, activity_id, state in progress:
-        states[member_id][activity_id] = state
+    # Per (member, module): whether a live activity waits for review, or has been begun.
+    waiting: set[tuple[int, int]] = set()
+    begun: set[tuple[int, int]] = set()
+    for member_id, activity_id, state in await ActivityProgress.filter(
+        member_id__in=member_ids, activity_id__in=list(activity_module)
+    ).values_list("member_id", "activity_id", "state"):
+        key = (member_id, activity_module[activity_id])
+        begun.add(key)
+        if state == ProgressState.SUBMITTED:
+            waiting.add(key)
+    day = today()
     cells: dict[tuple[int, int], str] = {}
-    for a in assignments:
-        activities = live(list(a.module.activities))
-        mine = states[a.member_id]
-        if (a.member_id, a.module_id) in completed:
-            cell = "done"
-        elif any(mine.get(x.id) == ProgressState.SUBMITTED for x in activities):
-            cell = "review"
-        elif a.due_on and a.due_on < today():
-            cell = "overdue"
-        elif any(mine.get(x.id) for x in activities):
-            cell = "in_progress"
+    for member_id, module_id, due_on in given:
+        key = (member_id, module_id)
+        if key in completed:
+            cells[key] = "done"
+        elif key in waiting:
+            cells[key] = "review"
+        elif due_on and due_on < day:
+            cells[key] = "overdue"
+        elif key in begun:
+            cells[key] = "in_progress"
         else:
-            cell = "not_started"
-        cells[(a.member_id, a.module_id)] = cell
-    return {"members": members, "modules": modules, "cells": cells}
+            cells[key] = "not_started"
+    rows = [(m, [cells.get((m.id, mod.id)) for mod in modules]) for m in members]
+    return {
+        "cohort_id": cohort.id,
+        "modules": modules,
+        "rows": rows,
+        "attendance": attendance,
+    }
 
 
 async def review_queue(mentor: User) -> list[ActivityProgress]:

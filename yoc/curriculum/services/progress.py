@@ -3,11 +3,10 @@ the step is allowed, keeps the history, and finishes modules and tracks."""
 
 from __future__ import annotations
 
-from tortoise.transactions import in_transaction
-
 from yoc import audit, mail
 from yoc.accounts.models import User
-from yoc.curriculum.enums import FINISHED, Completion, ProgressState
+from yoc.cache import changing
+from yoc.curriculum.enums import FINISHED, STAMP, Completion, ProgressState
 from yoc.curriculum.models import (
     Activity,
     ActivityProgress,
@@ -114,7 +113,7 @@ async def _finish_module(member_id: int, module_id: int) -> None:
 async def start(member: User, activity_id: int) -> ActivityProgress:
     activity = await _activity(activity_id)
     await _check_member_may_work(member, activity)
-    async with in_transaction():
+    async with changing(STAMP):
         progress = await _progress(member, activity)
         if progress.state == S.NOT_STARTED:
             await _move(progress, S.IN_PROGRESS, actor=member, activity=activity)
@@ -126,7 +125,7 @@ async def mark_done(member: User, activity_id: int) -> ActivityProgress:
     if activity.completion != Completion.SELF:
         raise Conflict(N_("This activity is not finished this way."), "wrong_completion")
     await _check_member_may_work(member, activity)
-    async with in_transaction():
+    async with changing(STAMP):
         return await _move(
             await _progress(member, activity), S.DONE, actor=member, activity=activity
         )
@@ -139,7 +138,7 @@ async def submit_reflection(member: User, activity_id: int, body: str) -> Activi
     if not body.strip():
         raise ValidationFailed({"body": N_("Write your reflection first.")})
     await _check_member_may_work(member, activity)
-    async with in_transaction():
+    async with changing(STAMP):
         return await _move(
             await _progress(member, activity),
             S.SUBMITTED,
@@ -166,7 +165,7 @@ async def review(
         raise ValidationFailed({"feedback": N_("Tell the member what to change.")})
     member: User = progress.member
     activity: Activity = progress.activity
-    async with in_transaction():
+    async with changing(STAMP):
         await _move(
             progress,
             S.APPROVED if approve else S.RETURNED,
@@ -203,7 +202,7 @@ async def record_attendance(*, mentor: User, activity_id: int, member_ids: list[
     if activity.completion != Completion.ATTENDANCE:
         raise Conflict(N_("This activity is not finished this way."), "wrong_completion")
     marked = 0
-    async with in_transaction():
+    async with changing(STAMP):
         for member in await User.filter(id__in=member_ids):
             if not await can_see(mentor, member) or member.id == mentor.id:
                 raise NotFound(N_("We could not find that member."), "not_found")

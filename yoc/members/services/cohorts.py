@@ -42,11 +42,13 @@ async def cohorts_for(viewer: User) -> list[Cohort]:
     return await query.prefetch_related("members", "mentors")
 
 
-async def visible_cohort(viewer: User, cohort_id: int) -> Cohort:
+async def visible_cohort(viewer: User, cohort_id: int, *, with_mentors: bool = True) -> Cohort:
     query = Cohort.filter(id=cohort_id)
     if not is_staff(viewer):
         query = query.filter(mentors=viewer)
-    cohort = await query.prefetch_related("mentors").first()
+    if with_mentors:
+        query = query.prefetch_related("mentors")
+    cohort = await query.first()
     if cohort is None:
         raise NotFound(NOT_FOUND, "not_found")
     return cohort

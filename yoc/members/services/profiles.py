@@ -359,6 +359,22 @@ async def member_overview(member: User) -> dict[str, Any]:
     }
 
 
+async def member_home(member: User) -> dict[str, Any]:
+    """What a member's own dashboard shows about them: fewer queries than the profile."""
+    from yoc.members.models import Cohort
+
+    profile = await MemberProfile.get_or_none(user=member)
+    waiting = profile is not None and profile.status == MemberStatus.PENDING_CONSENT
+    return {
+        "profile": profile,
+        # Only a member still waiting for consent is told about their guardians.
+        "guardians": await Guardian.filter(member=member) if waiting else [],
+        "cohorts": await Cohort.filter(members=member).prefetch_related("mentors")
+        if profile is not None and profile.status == MemberStatus.ACTIVE
+        else [],
+    }
+
+
 def require_member(user: User) -> None:
     if user.role != Role.MEMBER:
         raise PermissionDenied(N_("This page is for members."), "forbidden")
