@@ -414,6 +414,30 @@ async def test_a_free_order_is_paid_at_once_and_confirmed_by_mail_in_the_buyers_
         assert f'href="/tickets/{ticket.secret}"' in order_page.text
 
 
+async def test_a_free_order_logs_its_payment_and_names_each_qr_code_by_its_ticket(
+    app, settings
+) -> None:
+    event = await make_event()
+    general = await make_ticket_type(event)
+
+    order = await make_order(event, settings, {general: 3}, payment=None)
+
+    assert order.paid_at is not None
+    log = await OrderLog.filter(order=order).order_by("id")
+    assert [(e.from_status, e.to_status, e.actor_label, e.note) for e in log] == [
+        ("", "pending", "ana@example.org", "free, 0 cents"),
+        ("pending", "paid", "system", "free order"),
+    ]
+    tickets = await Ticket.filter(order=order).order_by("id")
+    assert [(t.id, t.secret) for t in order.tickets] == [(t.id, t.secret) for t in tickets]
+    [mail] = await OutboxMessage.all()
+    assert [a["cid"] for a in mail.attachments] == [f"ticket-{t.id}" for t in tickets]
+    for ticket in tickets:
+        assert f'src="cid:ticket-{ticket.id}"' in mail.body_html
+        code = next(a["qr"] for a in mail.attachments if a["cid"] == f"ticket-{ticket.id}")
+        assert code.split(".")[3] == ticket.secret
+
+
 async def test_a_box_office_order_waits_until_staff_mark_it_paid(client, staff_client) -> None:
     event = await make_event()
     adult = await make_ticket_type(

@@ -170,7 +170,7 @@ async def order_create(request: Request) -> Response:
     extra = {}
     if order.payment == PaymentMethod.STRIPE:
         extra["checkout_url"] = await payments.for_order(order).begin(order)
-    tickets = await order.tickets.all()
+    tickets = [t async for t in order.tickets]  # fetched with the order
     return JSONResponse(order_out(order, tickets, **extra), status_code=201)
 
 

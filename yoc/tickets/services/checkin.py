@@ -11,6 +11,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from yoc.events.models import Event
 from yoc.tickets.enums import OrderStatus, PaymentMethod, TicketStatus
@@ -53,20 +54,36 @@ async def check_in(
     the check-in already on record.
     """
     scan_id = scan_id or secrets.token_hex(16)
+    gate = gate[:40]
     now = utcnow()
     when = min(scanned_at, now) if scanned_at else now
-    # Claim the scan id first: of several copies of one scan, exactly one decides.
+    outcome, ticket = await _judge(event, code)
+    record = {"scan_id": scan_id, "event": event, "gate": gate, "scanned_at": when}
     try:
-        claim = await CheckIn.create(
-            scan_id=scan_id, event=event, gate=gate[:40], result=PROCESSING, scanned_at=when
-        )
+        if ticket is None or outcome.result != OK:
+            # Nothing to mark: only the record, whose unique scan id keeps a retry's answer.
+            await CheckIn.create(
+                **record, ticket_id=ticket["id"] if ticket else None, **_stored(outcome)
+            )
+            return outcome
+        # The mark and the scan's record commit together, and the unique scan id lets only
+        # one copy of a scan commit: a copy that loses rolls back whatever it marked, and
+        # gets the stored answer. A copy that reaches the ticket's row while another scan
+        # has marked it waits there for that scan's commit, so it never judges a stale row.
+        # The transaction starts with a write (SQLite would refuse a read-then-write one
+        # under contention).
+        async with in_transaction():
+            outcome = await _mark(
+                ticket, outcome.detail, gate, when, offline=scanned_at is not None
+            )
+            await CheckIn.create(**record, ticket_id=ticket["id"], **_stored(outcome))
     except IntegrityError:
         return await _stored_answer(event, scan_id)
-    outcome, ticket = await _decide(event, code, gate, when, offline=scanned_at is not None)
-    await CheckIn.filter(id=claim.id).update(
-        ticket_id=ticket.id if ticket else None, result=outcome.result, detail=outcome.detail
-    )
     return outcome
+
+
+def _stored(outcome: Result) -> dict[str, Any]:
+    return {"result": outcome.result, "detail": outcome.detail}
 
 
 async def _stored_answer(event: Event, scan_id: str) -> Result:
@@ -76,69 +93,90 @@ async def _stored_answer(event: Event, scan_id: str) -> Result:
             return Result(INVALID, {"reason": "unknown"})
         if previous.result != PROCESSING:
             return Result(previous.result, {**previous.detail, "replayed": True})
-        await asyncio.sleep(0.05)  # the first copy is still deciding
+        # A scan claimed by an earlier version of this code, first and then decided.
+        await asyncio.sleep(0.05)
     return Result(previous.result, {"replayed": True})
 
 
-async def _decide(
-    event: Event, code: str, gate: str, when: datetime, *, offline: bool
-) -> tuple[Result, Ticket | None]:
+async def _judge(event: Event, code: str) -> tuple[Result, dict[str, Any] | None]:
+    """Everything a scan can tell without marking the ticket: OK means "mark it"."""
     scanned = await signing.read(code, at=event)
     if scanned.signature_ok is False:
         return Result(INVALID, {"reason": "forged"}), None
-    ticket = await Ticket.get_or_none(secret=scanned.secret).select_related("order", "ticket_type")
-    if ticket is None:
+    ticket = (
+        await Ticket.filter(secret=scanned.secret)
+        .limit(1)
+        .values(
+            "id",
+            "status",
+            "label_en",
+            "label_es",
+            "order__event_id",
+            "order__status",
+            "order__buyer_name",
+            "order__code",
+            "order__total_cents",
+            "order__payment",
+        )
+    )
+    if not ticket:
         return Result(INVALID, {"reason": "unknown"}), None
-    order = ticket.order
+    ticket = ticket[0]
     about = {
-        "ticket_type": ticket.label_en,
-        "ticket_type_es": ticket.label_es,
-        "name": order.buyer_name,
-        "order": order.code,
+        "ticket_type": ticket["label_en"],
+        "ticket_type_es": ticket["label_es"],
+        "name": ticket["order__buyer_name"],
+        "order": ticket["order__code"],
     }
-    if order.event_id != event.id:
+    status = ticket["order__status"]
+    if ticket["order__event_id"] != event.id:
         return Result(WRONG_EVENT, about), ticket
-    if ticket.status != TicketStatus.VALID or order.status in (
+    if ticket["status"] != TicketStatus.VALID or status in (
         OrderStatus.REFUNDED,
         OrderStatus.CANCELLED,
         OrderStatus.EXPIRED,
     ):
-        reason = order.status.value if order.status != OrderStatus.PAID else "void"
+        reason = status.value if status != OrderStatus.PAID else "void"
         return Result(INVALID, {**about, "reason": reason}), ticket
-    if order.status == OrderStatus.PENDING:
+    if status == OrderStatus.PENDING:
         extra = {
-            "collect_cents": order.total_cents,
-            "box_office": order.payment == PaymentMethod.BOX_OFFICE,
+            "collect_cents": ticket["order__total_cents"],
+            "box_office": ticket["order__payment"] == PaymentMethod.BOX_OFFICE,
         }
         return Result(NOT_PAID, {**about, **extra}), ticket
+    return Result(OK, about), ticket
+
+
+async def _mark(
+    ticket: dict[str, Any], about: dict[str, Any], gate: str, when: datetime, *, offline: bool
+) -> Result:
+    ticket_id = ticket["id"]
     # The mark itself: only one scan can turn "not checked in" into "checked in".
-    if await Ticket.filter(id=ticket.id, checked_in_at__isnull=True).update(
-        checked_in_at=when, checked_in_gate=gate[:40]
+    if await Ticket.filter(id=ticket_id, checked_in_at__isnull=True).update(
+        checked_in_at=when, checked_in_gate=gate
     ):
-        return Result(OK, about), ticket
+        return Result(OK, about)
+    first_at, first_gate = await _first(ticket_id)
     # An offline scan made earlier than the recorded one becomes the first: earliest wins.
-    first = await Ticket.get(id=ticket.id)
-    if (
-        offline
-        and when < first.checked_in_at
-        and await Ticket.filter(id=ticket.id, checked_in_at=first.checked_in_at).update(
-            checked_in_at=when, checked_in_gate=gate[:40]
-        )
-    ):
-        # The later scan on record was a second entry after all: say so in the scan log.
-        await CheckIn.filter(ticket=ticket, result=OK, scanned_at__gt=when).update(
-            result=ALREADY,
-            detail={**about, "first_at": _iso(when), "first_gate": gate[:40]},
-        )
-        return Result(
-            OK,
-            {**about, "conflict": {"gate": first.checked_in_gate, "at": _iso(first.checked_in_at)}},
-        ), ticket
-    first = await Ticket.get(id=ticket.id)
-    return Result(
-        ALREADY,
-        {**about, "first_at": _iso(first.checked_in_at), "first_gate": first.checked_in_gate},
-    ), ticket
+    if offline and when < first_at:
+        if await Ticket.filter(id=ticket_id, checked_in_at=first_at).update(
+            checked_in_at=when, checked_in_gate=gate
+        ):
+            # The later scan on record was a second entry after all: say so in the scan log.
+            await CheckIn.filter(ticket_id=ticket_id, result=OK, scanned_at__gt=when).update(
+                result=ALREADY,
+                detail={**about, "first_at": _iso(when), "first_gate": gate},
+            )
+            return Result(OK, {**about, "conflict": {"gate": first_gate, "at": _iso(first_at)}})
+        first_at, first_gate = await _first(ticket_id)  # another offline scan came first
+    return Result(ALREADY, {**about, "first_at": _iso(first_at), "first_gate": first_gate})
+
+
+async def _first(ticket_id: int) -> tuple[datetime, str]:
+    """When and where the ticket was checked in."""
+    return (
+        await Ticket.filter(id=ticket_id).limit(1).values_list("checked_in_at", "checked_in_gate")
+    )[0]
 
 
 async def search(event: Event, name: str) -> list[Ticket]:

@@ -169,7 +169,9 @@ async def quote(
 
 async def _take(quote_: Quote) -> None:
     """Hold the seats, or raise SoldOut. Call inside a transaction: a failure rolls back."""
-    for line in quote_.lines:
+    # In the same order for every buyer (by type), so two orders of the same types cannot
+    # each hold a row the other waits for.
+    for line in sorted(quote_.lines, key=lambda line: line.ticket_type.id):
         n = line.quantity
         taken = (
             await TicketType.filter(id=line.ticket_type.id)
@@ -216,19 +218,39 @@ async def sweep_expired(
 async def place_order(
     event: Event, request: OrderRequest, *, settings: Settings, payments
 ) -> Order:
-    """Create the order and hold its seats in one transaction; free orders are paid."""
+    """Create the order and hold its seats in one transaction; free orders are paid.
+
+    The order's tickets come with it, already fetched (``async for t in order.tickets``).
+    """
     from yoc.tickets.services import signing
 
-    await sweep_expired(event_id=event.id, payments=payments)
     priced = await quote(event, request, stripe_enabled=settings.stripe_enabled)
     # The ticket signing key is stored on the event's row: make it before the transaction,
     # or its update would lock that row ahead of the seats and deadlock with other buyers.
     await signing.private_key(event)
-    async with in_transaction():
+    try:
+        return await _create(event, request, priced, settings)
+    except SoldOut:
+        # Seats of holds that ended count as sold until they are released (by the jobs
+        # worker every few seconds). Release this event's now, and try once more, rather
+        # than look for them on every order: they matter only when they stand in the way.
+        if not await sweep_expired(event_id=event.id, payments=payments):
+            raise
+    return await _create(event, request, priced, settings)
+
+
+async def _create(event: Event, request: OrderRequest, priced: Quote, settings: Settings) -> Order:
+    now = utcnow()
+    # A free order is paid the moment it is placed: written as paid at once, with the
+    # same two log rows a move from pending would write.
+    free = priced.payment == PaymentMethod.FREE
+    async with in_transaction() as conn:
         order = await Order.create(
             code=order_code(),
             key=random_code(24),
             event=event,
+            status=S.PAID if free else S.PENDING,
+            paid_at=now if free else None,
             payment=priced.payment,
             buyer_name=request.buyer_name,
             buyer_email=request.buyer_email,
@@ -238,20 +260,24 @@ async def place_order(
             tickets_count=priced.seats,
             donated_count=priced.donate,
             claimed_count=priced.claim,
-            hold_expires_at=utcnow() + timedelta(minutes=settings.hold_minutes)
+            hold_expires_at=now + timedelta(minutes=settings.hold_minutes)
             if priced.payment == PaymentMethod.STRIPE
             else None,
         )
+        items: list[OrderItem] = []
+        tickets: list[Ticket] = []
         for line in priced.lines:
-            await OrderItem.create(
-                order=order,
-                ticket_type=line.ticket_type,
-                kind="ticket",
-                quantity=line.quantity,
-                unit_price_cents=line.unit_cents,
+            items.append(
+                OrderItem(
+                    order=order,
+                    ticket_type=line.ticket_type,
+                    kind="ticket",
+                    quantity=line.quantity,
+                    unit_price_cents=line.unit_cents,
+                )
             )
-            for _ in range(line.quantity):
-                await Ticket.create(
+            tickets.extend(
+                Ticket(
                     order=order,
                     ticket_type=line.ticket_type,
                     label_en=line.ticket_type.name_en,
@@ -259,39 +285,97 @@ async def place_order(
                     secret=ticket_secret(),
                     price_cents=line.unit_cents,
                 )
+                for _ in range(line.quantity)
+            )
         if priced.donate:
-            await OrderItem.create(
-                order=order,
-                kind="donation",
-                quantity=priced.donate,
-                unit_price_cents=priced.donation_unit_cents,
+            items.append(
+                OrderItem(
+                    order=order,
+                    kind="donation",
+                    quantity=priced.donate,
+                    unit_price_cents=priced.donation_unit_cents,
+                )
             )
         if priced.claim:
-            await OrderItem.create(
-                order=order, kind="claim", quantity=priced.claim, unit_price_cents=0
+            items.append(
+                OrderItem(order=order, kind="claim", quantity=priced.claim, unit_price_cents=0)
             )
-            for _ in range(priced.claim):
-                await Ticket.create(
+            tickets.extend(
+                Ticket(
                     order=order,
                     label_en="Donated ticket",
                     label_es="Boleto donado",
                     secret=ticket_secret(),
                 )
-        await OrderLog.create(
-            order=order,
-            to_status=S.PENDING,
-            actor_label=order.buyer_email,
-            note=f"{priced.payment.value}, {priced.total_cents} cents",
-        )
-        if priced.payment == PaymentMethod.FREE:
-            await move(order, S.PAID, actor="system", note="free order", settings=settings)
+                for _ in range(priced.claim)
+            )
+        await OrderItem.bulk_create(items)
+        await _insert_tickets(conn, tickets)
+        entries = [
+            OrderLog(
+                order=order,
+                to_status=S.PENDING,
+                actor_label=order.buyer_email,
+                note=f"{priced.payment.value}, {priced.total_cents} cents",
+            )
+        ]
+        if free:
+            # Nothing to add to the donated pool: donated tickets have a price, so a free
+            # order never donates (see move() for paid orders that do).
+            entries.append(
+                OrderLog(
+                    order=order,
+                    from_status=S.PENDING.value,
+                    to_status=S.PAID.value,
+                    actor_label="system",
+                    note="free order",
+                )
+            )
+        await OrderLog.bulk_create(entries)
+        if free:
+            await _mail(order, "order_confirmed", settings, event=event, tickets=tickets)
         elif priced.payment == PaymentMethod.BOX_OFFICE:
-            await _mail(order, "order_received", settings)
+            await _mail(order, "order_received", settings, event=event, tickets=tickets)
         # The seats come last: every buyer of the event updates the same rows, and a row
         # stays locked from its update to the commit, so nothing slow may sit between.
         # SoldOut here rolls back the whole order, its log and its mail.
         await _take(priced)
+    # The caller shows the tickets: hand them over as if fetched, saving a query.
+    order.tickets._set_result_for_query(tickets)
     return order
+
+
+# The INSERT of n tickets, per kind of database: built once per size of order.
+_TICKET_INSERTS: dict[tuple[type, int], str] = {}
+
+
+async def _insert_tickets(conn, tickets: list[Ticket]) -> None:
+    """Write the tickets with one INSERT and learn their ids, which bulk_create does not
+    return (the email names each ticket's QR image by its id)."""
+    if not tickets:
+        return
+    executor = conn.executor_class(model=Ticket, db=conn)
+    names = executor.regular_columns
+    key = (type(conn), len(tickets))
+    sql = _TICKET_INSERTS.get(key)
+    if sql is None:
+        query = conn.query_class.into(Ticket._meta.basetable).columns(
+            *(Ticket._meta.fields_db_projection[n] for n in names)
+        )
+        for row in range(len(tickets)):
+            query = query.insert(
+                *(executor.parameter(row * len(names) + i) for i in range(len(names)))
+            )
+        # PostgreSQL and SQLite (3.35+) both return the new rows; in an order of their
+        # choosing, so each id is matched to its ticket by the (unique) secret.
+        sql = _TICKET_INSERTS[key] = f'{query.get_sql()} RETURNING "id","secret"'
+    fields = Ticket._meta.fields_map
+    values = [fields[n].to_db_value(getattr(t, n), t) for t in tickets for n in names]
+    rows = await conn.execute_query_dict(sql, values)
+    ids = {row["secret"]: row["id"] for row in rows}
+    for ticket in tickets:
+        ticket.id = ids[ticket.secret]
+        ticket._saved_in_db = True
 
 
 ALLOWED = {
@@ -375,11 +459,22 @@ async def _release_all(order: Order, *, was_paid: bool) -> None:
         )
 
 
-async def _mail(order: Order, template: str, settings: Settings) -> None:
+async def _mail(
+    order: Order,
+    template: str,
+    settings: Settings,
+    *,
+    event: Event | None = None,
+    tickets: list[Ticket] | None = None,
+) -> None:
+    """Queue one of the order's emails; pass the event and the valid tickets when the
+    caller has them at hand, to save fetching them again."""
     from yoc.tickets.services import signing
 
-    event = await Event.get(id=order.event_id)
-    tickets = await Ticket.filter(order=order, status=TicketStatus.VALID)
+    if event is None:
+        event = await Event.get(id=order.event_id)
+    if tickets is None:
+        tickets = await Ticket.filter(order=order, status=TicketStatus.VALID)
     codes = {}
     if template == "order_confirmed":
         for ticket in tickets:

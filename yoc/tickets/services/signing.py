@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -36,7 +37,13 @@ async def private_key(event: Event) -> Ed25519PrivateKey:
         # Only the first writer's key is kept, so concurrent requests agree on one key.
         await Event.filter(id=event.id, signing_key__isnull=True).update(signing_key=raw.hex())
         event.signing_key = (await Event.get(id=event.id)).signing_key
-    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(event.signing_key))
+    return _key(event.signing_key)
+
+
+@lru_cache(maxsize=64)
+def _key(hex_key: str) -> Ed25519PrivateKey:
+    # Loading a key costs more than signing with it; each scan and ticket would load it.
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(hex_key))
 
 
 async def public_key(event: Event) -> str:
