@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from tortoise import connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as migrate_api
 
@@ -35,9 +36,30 @@ def normalise_url(url: str) -> str:
     return url
 
 
+async def _keep_session(connection: Any) -> None:
+    """What a pooled PostgreSQL connection needs between two uses: nothing more.
+
+    By default asyncpg sends ``SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+    RESET ALL`` each time a connection goes back to the pool, and Tortoise takes one from
+    the pool for each query outside a transaction: a second round trip for every query.
+    This app takes no advisory locks, keeps no cursors, listens to nothing and sets no
+    session settings, so there is nothing to undo. asyncpg still rolls back a transaction
+    left open before it calls this.
+    """
+
+
+def connection_config(database_url: str) -> str | dict[str, Any]:
+    url = normalise_url(database_url)
+    if not url.startswith("asyncpg://"):
+        return url
+    config = expand_db_url(url)
+    config["credentials"]["reset"] = _keep_session
+    return config
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": normalise_url(database_url)},
+        "connections": {"default": connection_config(database_url)},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,

@@ -47,7 +47,7 @@ async def dashboard(request: Request) -> Response:
                 await dashboards.learning_version(user),
                 lambda: _learning(user),
             )
-            context["speeches"] = await proposals.my_speeches(user)
+            context["speech_card"] = await proposals.speech_card(user)
     elif user.role == Role.MENTOR:
         context["cohorts"] = await members.cohorts_for(user)
         context["reviews"] = len(await dashboards.review_queue(user))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
@@ -107,6 +108,63 @@ async def review(
 
 async def my_speeches(member: User) -> list[Speech]:
     return await Speech.filter(speaker=member).select_related("slot__stage__event")
+
+
+@dataclass(frozen=True)
+class NextSlot:
+    speech_id: int
+    state: SpeechState
+    starts_at: datetime
+    event_name_en: str
+    event_name_es: str
+
+
+@dataclass(frozen=True)
+class SpeechCard:
+    """What a member's dashboard says of their speeches: the next slot, else the speech
+    that changed last (``latest_title`` empty when they have none)."""
+
+    next_slot: NextSlot | None
+    latest_title: str = ""
+    latest_state: SpeechState | None = None
+
+
+async def speech_card(member: User) -> SpeechCard:
+    # Plain rows: the dashboard is opened often, and needs five fields of four tables.
+    rows = (
+        await Speech.filter(speaker=member)
+        .order_by("-updated_at", "-id")
+        .values(
+            "id",
+            "title",
+            "state",
+            "slot__starts_at",
+            "slot__stage__event__name_en",
+            "slot__stage__event__name_es",
+        )
+    )
+    if not rows:
+        return SpeechCard(None)
+    upcoming = sorted(
+        (
+            r
+            for r in rows
+            if r["state"] in (SpeechState.SCHEDULED, SpeechState.CONFIRMED)
+            and r["slot__starts_at"] is not None
+        ),
+        key=lambda r: r["slot__starts_at"],
+    )
+    next_slot = None
+    if upcoming:
+        r = upcoming[0]
+        next_slot = NextSlot(
+            r["id"],
+            r["state"],
+            r["slot__starts_at"],
+            r["slot__stage__event__name_en"],
+            r["slot__stage__event__name_es"],
+        )
+    return SpeechCard(next_slot, rows[0]["title"], rows[0]["state"])
 
 
 @dataclass
