@@ -122,11 +122,11 @@ async def test_member_dashboard_query_count_does_not_grow_with_modules(app) -> N
             again, statements_again = await _queries(client, "/dashboard")
             counts.append((count, again))
 
-    # The session, the profile, the groups and their mentors, the curriculum's stamp,
-    # then the learning summary's eleven, then the member's speeches.
-    assert [c[0] for c in counts] == [18, 18], statements
+    # The session, the profile, the groups, their mentors, the curriculum's stamp, then
+    # the learning summary's eleven, then the member's speeches.
+    assert [c[0] for c in counts] == [17, 17], statements
     # Nothing changed since: the learning summary is the copy kept under the same stamp.
-    assert [c[1] for c in counts] == [7, 7], statements_again
+    assert [c[1] for c in counts] == [6, 6], statements_again
 
 
 # Mentor cohort grid -------------------------------------------------------------

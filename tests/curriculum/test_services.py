@@ -42,7 +42,7 @@ from yoc.curriculum.models import (
 )
 from yoc.curriculum.services import assignments, badges, catalog, progress
 from yoc.errors import Conflict, ValidationFailed
-from yoc.i18n import gettext, use_language
+from yoc.i18n import gettext, ngettext, use_language
 from yoc.mail import OutboxMessage
 from yoc.members.enums import ApplicationDecision
 from yoc.members.models import Cohort
@@ -1466,6 +1466,28 @@ async def test_member_dashboard_shows_due_next_progress_feedback_and_badges(
     assert "Lucía Torres · My story · returned for changes" in feedback
     badges_shown = re.findall(r"<p>★ ([^<]+)</p>", section(response.text, "My badges"))
     assert sorted(badges_shown) == ["First campaign", "Organize"]
+
+
+async def test_member_dashboard_names_each_group_and_its_mentors(client, group) -> None:
+    second = await make_user(role=Role.MENTOR, name="Nico Reyes", email="nico@example.org")
+    other = await make_cohort("Mecca Spring", members=[group.member], mentors=[second])
+    await make_cohort("Thermal", mentors=[await make_user(role=Role.MENTOR, name="Not Hers")])
+    await other.mentors.add(group.mentor)
+    await log_in(client, "itzel@example.org", PASSWORD)
+
+    english = section((await client.get("/dashboard")).text, "My group")
+    await accounts.set_language(group.member, "es")
+    in_spanish = section((await client.get("/dashboard")).text, spanish("My group"))
+
+    assert re.findall(r"<h3>([^<]+)</h3>", english) == ["Mecca Spring", "North Shore Summer"]
+    assert "Your mentors: Lucía Torres, Nico Reyes" in english
+    assert "Your mentor: Lucía Torres" in english
+    assert "Not Hers" not in english
+    with use_language("es"):
+        one_mentor = ngettext(
+            "Your mentor: %(names)s", "Your mentors: %(names)s", 1, names="Lucía Torres"
+        )
+    assert one_mentor in in_spanish and one_mentor != "Your mentor: Lucía Torres"
 
 
 async def test_a_member_waiting_for_approval_sees_no_learning_yet(client, group) -> None:

@@ -117,14 +117,10 @@ async def end_session(key: str | None) -> None:
 
 
 async def user_for_session(key: str) -> User | None:
-    session = (
-        await UserSession.filter(key_hash=hash_token(key), expires_at__gt=utcnow())
-        .select_related("user")
-        .first()
-    )
-    if session is None or not session.user.is_active:
-        return None
-    return session.user
+    # Every signed-in request runs this: one row, one model.
+    return await User.filter(
+        sessions__key_hash=hash_token(key), sessions__expires_at__gt=utcnow(), is_active=True
+    ).first()
 
 
 async def set_language(user: User, language: str) -> None:

@@ -359,20 +359,37 @@ async def member_overview(member: User) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class GroupCard:
+    name: str
+    mentor_names: list[str]
+
+
 async def member_home(member: User) -> dict[str, Any]:
     """What a member's own dashboard shows about them: fewer queries than the profile."""
-    from yoc.members.models import Cohort
-
     profile = await MemberProfile.get_or_none(user=member)
     waiting = profile is not None and profile.status == MemberStatus.PENDING_CONSENT
+    active = profile is not None and profile.status == MemberStatus.ACTIVE
     return {
         "profile": profile,
         # Only a member still waiting for consent is told about their guardians.
         "guardians": await Guardian.filter(member=member) if waiting else [],
-        "cohorts": await Cohort.filter(members=member).prefetch_related("mentors")
-        if profile is not None and profile.status == MemberStatus.ACTIVE
-        else [],
+        "cohorts": await _groups(member) if active else [],
     }
+
+
+async def _groups(member: User) -> list[GroupCard]:
+    from yoc.members.models import Cohort
+
+    groups = await Cohort.filter(members=member).order_by("name", "id").values_list("id", "name")
+    mentors: dict[int, list[str]] = {}
+    for cohort_id, name in (
+        await User.filter(mentor_cohorts__members=member)
+        .order_by("name", "id")
+        .values_list("mentor_cohorts__id", "name")
+    ):
+        mentors.setdefault(cohort_id, []).append(name)
+    return [GroupCard(name, mentors.get(cohort_id, [])) for cohort_id, name in groups]
 
 
 def require_member(user: User) -> None:
