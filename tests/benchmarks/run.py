@@ -537,6 +537,7 @@ async def _reset_door(event) -> None:
     await Ticket.filter(order__event=event, checked_in_at__isnull=False).update(
         checked_in_at=None, checked_in_gate=""
     )
+    await dataset.settle("checkins", "tickets")
 
 
 async def _check_door(event, figures: dict) -> None:
@@ -664,6 +665,7 @@ async def main() -> int:
             for size in CURVE:
                 await dataset.remove_orders(data)
                 await dataset.add_orders(data, size)
+                await dataset.settle()
                 print(f"Data size: {size:,} orders ...")
                 for scenario in CURVE_SCENARIOS:
                     if scenario.kind == "checkin":
