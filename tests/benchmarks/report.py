@@ -225,8 +225,10 @@ def write(
         "",
         "### Against data size",
         "",
-        f"Short runs ({s['curve_run']} s, {s['runs']} runs after a warm-up) at each size; "
-        "the order history is rebuilt at each size.",
+        f"Short runs ({s['curve_run']} s, {s['runs']} runs after a warm-up) at each size, in "
+        "two rounds (sizes up, then down, so that a drift of the machine during the run "
+        f"does not read as a cost of size): medians of {2 * s['runs']} runs per size. The "
+        "order history is rebuilt, vacuumed and analysed at each step.",
         "",
         _curve_table(curve),
         "",
