@@ -6,10 +6,10 @@ limit. That limit is the staleness bound of whatever is cached that way.
 
 A ``Stamp`` is a counter in the database that moves forward, in the same transaction,
 whenever a kind of data changes. A copy cached under the stamp's value it was built
-with is never served after a change, by any worker: a request reads the stamp first and
-looks for a copy under the current value. Reading the stamp before the data matters: a
-copy built from data newer than its stamp is harmless, one built from older data is not
-possible.
+with is never served after a change, by any worker: a request reads the stamp first (or
+in the same statement as the data) and looks for a copy under the current value. The
+order matters: a copy built from data newer than its stamp is harmless, one built from
+older data is not possible.
 """
 
 from __future__ import annotations

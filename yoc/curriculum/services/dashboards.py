@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from tortoise.expressions import Subquery
+
 from yoc import cache
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
@@ -144,21 +146,25 @@ class GridActivity:
 
 @dataclass(frozen=True)
 class GridVersion:
-    """What a group's grid shows depends on: the curriculum's stamp (read first), the day
-    (overdue is derived) and who is in the group under which name."""
+    """What a group's grid shows depends on: the curriculum's stamp (read with, or
+    before, the data), the day (overdue is derived) and who is in the group under which
+    name."""
 
     key: tuple
     members: list[GridMember]
 
 
 async def grid_version(cohort: Cohort) -> GridVersion:
-    stamp = await cache.version(STAMP)
-    members = [
-        GridMember(*row)
-        for row in await User.filter(member_cohorts=cohort.id, role=Role.MEMBER)
+    # The stamp comes with each member's row: one statement, one snapshot of both. A
+    # group with no members shows nothing of the curriculum, so it needs no stamp.
+    rows = (
+        await User.filter(member_cohorts=cohort.id, role=Role.MEMBER)
+        .annotate(stamp=Subquery(cache.Stamp.filter(name=STAMP).values("version")))
         .order_by("name", "id")
-        .values_list("id", "name")
-    ]
+        .values_list("id", "name", "stamp")
+    )
+    members = [GridMember(member_id, name) for member_id, name, _ in rows]
+    stamp = rows[0][2] if rows else None
     return GridVersion((cohort.id, stamp, today(), tuple(members)), members)
 
 
