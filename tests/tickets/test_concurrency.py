@@ -121,6 +121,37 @@ async def test_the_event_capacity_limits_two_types_together(app, servers) -> Non
     assert youth.sold <= 40
 
 
+async def test_orders_of_two_types_listed_in_either_order_never_deadlock(app, servers) -> None:
+    """Each buyer takes one seat of each type; half list the types the other way round.
+    The seats are taken in one order whatever the listing, so no two buyers ever wait
+    for each other: every answer is a sale or a polite sold out, never a 500."""
+    event = await make_event(capacity=60)
+    general = await make_ticket_type(event)
+    youth = await make_ticket_type(event, name_en="Youth", name_es="Jóvenes", max_per_order=4)
+    gate = asyncio.Semaphore(IN_FLIGHT)
+    async with httpx.AsyncClient(timeout=60) as http:
+
+        async def buy(n: int) -> httpx.Response:
+            pair = [general.id, youth.id] if n % 2 else [youth.id, general.id]
+            body = {
+                "buyer": {"name": f"Buyer {n}", "email": f"buyer{n}@example.org"},
+                "items": [{"ticket_type": t, "quantity": 1} for t in pair],
+            }
+            async with gate:
+                return await http.post(
+                    f"{servers[n % 2]}/api/v1/events/{event.slug}/orders", json=body
+                )
+
+        responses = list(await asyncio.gather(*(buy(n) for n in range(100))))
+
+    assert_answers(responses, sold=30)  # 30 orders of two seats fill the 60
+    await event.refresh_from_db()
+    await general.refresh_from_db()
+    await youth.refresh_from_db()
+    assert (event.sold, general.sold, youth.sold) == (60, 30, 30)
+    assert await Ticket.filter(order__event=event, status=TicketStatus.VALID).count() == 60
+
+
 # Holds ---------------------------------------------------------------------------
 
 
