@@ -10,10 +10,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from typing import IO
 
 import httpx
 
 from tests.conftest import TEST_SECRET
+from yoc.settings import PROJECT_DIR
 
 
 def free_port() -> int:
@@ -34,35 +36,51 @@ def server_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
     }
 
 
+class ServerDidNotStart(RuntimeError):
+    pass
+
+
+@contextlib.contextmanager
+def running_process(
+    command: list[str], *, env: dict[str, str], health: str, log: IO[bytes], timeout: float = 20
+) -> Iterator[subprocess.Popen]:
+    """Start a server process; yield it once ``health`` answers (below 500); stop it
+    afterwards. Its output goes to ``log``, which the error shows if it does not start."""
+    process = subprocess.Popen(
+        command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_DIR
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(health, timeout=2).status_code < 500:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                output = log.read().decode(errors="replace")[-3000:]
+                raise ServerDidNotStart(f"{' '.join(command)} did not start:\n{output}")
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 @contextlib.contextmanager
 def running_server(database_url: str, **extra_env: str) -> Iterator[str]:
     """Start ``yoc serve`` in its own process; yield its base URL; stop it afterwards."""
     port = free_port()
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "yoc.cli", "serve", "--port", str(port)],
-        env=server_env(database_url, port, **extra_env),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"server did not start:\n{log.read().decode(errors='replace')}")
-            time.sleep(0.1)
+    with (
+        tempfile.TemporaryFile() as log,
+        running_process(
+            [sys.executable, "-m", "yoc.cli", "serve", "--port", str(port)],
+            env=server_env(database_url, port, **extra_env),
+            health=f"{base}/healthz",
+            log=log,
+        ),
+    ):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()

@@ -35,6 +35,7 @@ from tortoise import connections
 from tortoise.context import TortoiseContext
 
 from tests.benchmarks import dataset, report
+from tests.servers import ServerDidNotStart, running_process
 from yoc.db import migrate, normalise_url, tortoise_config
 from yoc.settings import PROJECT_DIR, Settings
 
@@ -109,33 +110,16 @@ class BenchError(Exception):
 # Processes ------------------------------------------------------------------------
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchError(f"the server stopped:\n{log.read_text()[-3000:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        time.sleep(0.3)
-    raise BenchError(f"the server did not answer at {url}")
-
-
 @contextlib.contextmanager
 def serve(command: list[str], env: dict[str, str], health: str, log: Path):
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            command, env={**os.environ, **env}, stdout=out, stderr=out, cwd=PROJECT_DIR
-        )
-    try:
-        _wait_until_up(health, process, log)
+    """The server process, once it answers at ``health``; its output goes to ``log``."""
+    with (
+        log.open("w+b") as out,
+        running_process(
+            command, env={**os.environ, **env}, health=health, log=out, timeout=60
+        ) as process,
+    ):
         yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def worker_rss(process: subprocess.Popen) -> list[int]:
@@ -789,6 +773,6 @@ async def _floor_orders(floor_base: str) -> Result:
 if __name__ == "__main__":
     try:
         sys.exit(asyncio.run(main()))
-    except BenchError as error:
+    except (BenchError, ServerDidNotStart) as error:
         print(f"bench: {error}", file=sys.stderr)
         sys.exit(1)

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from tests.servers import ServerDidNotStart, free_port, running_process
 from yoc.i18n import gettext, translations, use_language
 from yoc.settings import PROJECT_DIR
 
@@ -38,31 +35,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS_DIR = PROJECT_DIR / "test-artifacts"
 STARTUP_TIMEOUT = 20.0
 E2E_SECRET = "e2e-secret-key-that-is-long-enough-0123456789abcdef"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
 
 
 def _run_cli(command: str, env: dict[str, str]) -> None:
@@ -96,7 +68,7 @@ def live_server(e2e_database: Path) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
     tmp = e2e_database.parent
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -114,43 +86,23 @@ def live_server(e2e_database: Path) -> Iterator[str]:
     _run_cli("seed-demo", env)  # mentors, groups, members: see yoc/demo.py
 
     log_path = tmp / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "yoc.web:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            env=env,
-            cwd=PROJECT_DIR,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    command = [sys.executable, "-m", "uvicorn", "yoc.web:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not _healthy(base_url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                _stop(process)
-                state = (
-                    f"exited with {process.returncode}"
-                    if process.returncode is not None
-                    else "still not healthy"
-                )
-                pytest.fail(
-                    f"the app did not answer 200 on {base_url}/healthz within "
-                    f"{STARTUP_TIMEOUT:.0f} s ({state}). Server output:\n"
-                    + log_path.read_text(errors="replace")
-                )
-            time.sleep(0.1)
-        yield base_url
+        with (
+            log_path.open("w+b") as log,
+            running_process(
+                command,
+                env=env,
+                health=f"{base_url}/healthz",
+                log=log,
+                timeout=STARTUP_TIMEOUT,
+            ),
+        ):
+            yield base_url
+    except ServerDidNotStart as error:
+        pytest.fail(str(error))
     finally:
-        _stop(process)
         if os.environ.get("YOC_E2E_SHOW_SERVER_LOG"):
             print(log_path.read_text(errors="replace"))  # noqa: T201
 
