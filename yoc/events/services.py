@@ -21,6 +21,14 @@ async def get_event(slug: str) -> Event:
     return event
 
 
+async def public_event(slug: str) -> Event:
+    """A published event, as the public finds it by its address."""
+    event = await Event.get_or_none(slug=slug, published=True)
+    if event is None:
+        raise NotFound(N_("We could not find that event."), "not_found")
+    return event
+
+
 async def create_event(data: EventForm) -> Event:
     if await Event.filter(slug=data.slug).exists():
         raise ValidationFailed({"slug": SLUG_TAKEN}, code="slug_taken")

@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from yoc.errors import Conflict, NotFound
+from yoc.events import services as events
 from yoc.forms import parse
 from yoc.http import api_auth, api_public, current_user, forget_shared_pages
 from yoc.i18n import N_
@@ -15,12 +16,11 @@ from yoc.soapbox.enums import SpeechState
 from yoc.soapbox.models import Slot
 from yoc.soapbox.services import public, transitions
 from yoc.soapbox.services.access import capacities, listed_capacities, visible_speeches
-from yoc.tickets.services import orders
 
 
 @api_public
 async def schedule(request: Request) -> Response:
-    event = await orders.public_event(request.path_params["slug"])
+    event = await events.public_event(request.path_params["slug"])
     found = await public.lineup(event)
     return JSONResponse(
         {

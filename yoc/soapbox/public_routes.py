@@ -7,9 +7,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from yoc.errors import DomainError
+from yoc.events import services as events
 from yoc.http import error_page, render, render_shared
 from yoc.soapbox.services import public
-from yoc.tickets.services import orders
 
 CALENDAR = "text/calendar; charset=utf-8"
 
@@ -19,7 +19,7 @@ async def lineup_page(request: Request) -> Response:
 
     async def build() -> Response:
         try:
-            event = await orders.public_event(request.path_params["slug"])
+            event = await events.public_event(request.path_params["slug"])
         except DomainError:
             return error_page(request, 404)
         return render(request, "soapbox/lineup.html", {"lineup": await public.lineup(event)})
@@ -29,7 +29,7 @@ async def lineup_page(request: Request) -> Response:
 
 async def lineup_feed(request: Request) -> Response:
     try:
-        event = await orders.public_event(request.path_params["slug"])
+        event = await events.public_event(request.path_params["slug"])
     except DomainError:
         return error_page(request, 404)
     body = await public.event_feed(event, request.scope["language"])

@@ -85,7 +85,7 @@ async def event_list(request: Request) -> Response:
 
 @api_public
 async def event_detail(request: Request) -> Response:
-    event = await orders.public_event(request.path_params["slug"])
+    event = await events.public_event(request.path_params["slug"])
     return JSONResponse(await event_out(event))
 
 
@@ -150,7 +150,7 @@ class OrderIn(Form):
 @api_public
 async def order_create(request: Request) -> Response:
     data = parse(OrderIn, await _json(request))
-    event = await orders.public_event(request.path_params["slug"])
+    event = await events.public_event(request.path_params["slug"])
     settings, payments = request.app.state.settings, request.app.state.payments
     order_request = OrderRequest(
         buyer_name=data.buyer.name,

@@ -8,6 +8,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from yoc.errors import DomainError
+from yoc.events import services as events
 from yoc.events.models import Event
 from yoc.forms import parse
 from yoc.http import error_page, form_data, redirect, render, render_form, render_shared
@@ -45,7 +46,7 @@ async def event_page(request: Request) -> Response:
 
     async def build() -> Response:
         try:
-            event = await orders.public_event(request.path_params["slug"])
+            event = await events.public_event(request.path_params["slug"])
         except DomainError:
             return error_page(request, 404)
         code = request.query_params.get("code", "").strip()[:40]
@@ -65,7 +66,7 @@ async def _read(request: Request, event: Event, values: dict[str, str]):
 async def review(request: Request) -> Response:
     """The buyer sees exactly what they will be charged before confirming."""
     try:
-        event = await orders.public_event(request.path_params["slug"])
+        event = await events.public_event(request.path_params["slug"])
     except DomainError:
         return error_page(request, 404)
     values = await form_data(request)
@@ -88,7 +89,7 @@ async def review(request: Request) -> Response:
 
 async def place(request: Request) -> Response:
     try:
-        event = await orders.public_event(request.path_params["slug"])
+        event = await events.public_event(request.path_params["slug"])
     except DomainError:
         return error_page(request, 404)
     values = await form_data(request)

@@ -89,13 +89,6 @@ def in_window(start: datetime | None, end: datetime | None, now: datetime) -> bo
     return (start is None or start <= now) and (end is None or now < end)
 
 
-async def public_event(slug: str) -> Event:
-    event = await Event.get_or_none(slug=slug, published=True)
-    if event is None:
-        raise NotFound(N_("We could not find that event."), "not_found")
-    return event
-
-
 def visible_types(types: list[TicketType], access_code: str) -> list[TicketType]:
     code = access_code.strip().upper()
     return [t for t in types if t.active and (not t.access_code or t.access_code.upper() == code)]
