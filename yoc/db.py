@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "yoc.curriculum.models",
     "yoc.events.models",
     "yoc.tickets.models",
+    "yoc.payments.models",
     "yoc.soapbox.models",
     "yoc.mail",
     "yoc.ratelimit",

@@ -14,7 +14,7 @@ INTERVAL_SECONDS = 5.0
 
 async def run_once(settings: Settings) -> None:
     from yoc.payments.providers import Payments
-    from yoc.tickets.services.orders import sweep_expired
+    from yoc.tickets.services.states import sweep_expired
 
     expired = await sweep_expired(payments=Payments.from_settings(settings))
     if expired:

@@ -17,8 +17,8 @@ from yoc.payments.providers import Payments
 from yoc.settings import Settings
 from yoc.tickets.enums import PaymentMethod, Pricing
 from yoc.tickets.models import Order, TicketType
-from yoc.tickets.services import orders
-from yoc.tickets.services.orders import Line, OrderRequest
+from yoc.tickets.services import placing
+from yoc.tickets.services.pricing import Line, OrderRequest
 from yoc.timeutil import utcnow
 
 _counter = itertools.count(1)
@@ -85,7 +85,7 @@ async def make_order(
         payment=payment,
         access_code=access_code,
     )
-    return await orders.place_order(
+    return await placing.place_order(
         event, request, settings=settings, payments=Payments.from_settings(settings)
     )
 

@@ -35,7 +35,7 @@ from yoc.payments.providers import Payments
 from yoc.settings import PROJECT_DIR
 from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus
 from yoc.tickets.models import CheckIn, Order, Ticket, TicketType
-from yoc.tickets.services import orders, qr, signing
+from yoc.tickets.services import qr, refunds, signing, states
 from yoc.timeutil import utcnow
 
 STAFF_LABEL = "Sam Staff <sam@example.org>"
@@ -226,7 +226,7 @@ async def test_checkin_a_refunded_orders_ticket_is_invalid(client, settings) -> 
     event = await make_event()
     ticket = (await free_tickets(event, settings, await make_ticket_type(event)))[0]
     order = await Order.get(id=ticket.order_id)
-    await orders.refund(
+    await refunds.refund(
         order,
         actor=STAFF_LABEL,
         reason="cannot come",
@@ -245,7 +245,7 @@ async def test_checkin_a_cancelled_orders_ticket_is_invalid(client, settings) ->
     event = await make_event()
     paid_type = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
     order = await make_order(event, settings, {paid_type: 1})
-    await orders.cancel(
+    await refunds.cancel(
         order,
         actor=STAFF_LABEL,
         reason="never came to pay",
@@ -266,7 +266,7 @@ async def test_checkin_a_ticket_refunded_alone_is_invalid_and_its_sibling_is_not
 ) -> None:
     event = await make_event()
     first, second = await free_tickets(event, settings, await make_ticket_type(event), 2)
-    await orders.refund(
+    await refunds.refund(
         await Order.get(id=first.order_id),
         actor=STAFF_LABEL,
         reason="one cannot come",
@@ -404,7 +404,7 @@ async def test_checkin_a_replayed_scan_keeps_its_first_answer(client, settings) 
     ticket = await Ticket.get(order=order)
     headers = await staff_headers()
     first = await checkin(client, headers, event, ticket.secret, scan_id="phone-1-scan-0002")
-    await orders.mark_paid_at_door(order, actor=STAFF_LABEL, settings=settings)
+    await states.mark_paid_at_door(order, actor=STAFF_LABEL, settings=settings)
 
     again = await checkin(client, headers, event, ticket.secret, scan_id="phone-1-scan-0002")
 
@@ -887,7 +887,7 @@ async def test_print_page_lists_each_valid_ticket(client, settings) -> None:
     event = await make_event()
     tickets = await free_tickets(event, settings, await make_ticket_type(event), 3)
     order = await Order.get(id=tickets[0].order_id)
-    await orders.refund(
+    await refunds.refund(
         order,
         actor=STAFF_LABEL,
         reason="one cannot come",

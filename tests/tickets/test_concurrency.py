@@ -19,7 +19,7 @@ from yoc.accounts.enums import Role
 from yoc.events.models import Event
 from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus
 from yoc.tickets.models import Order, Refund, Ticket, TicketType
-from yoc.tickets.services import orders
+from yoc.tickets.services import states
 from yoc.timeutil import utcnow
 
 BUYERS = 200
@@ -215,7 +215,7 @@ async def test_simultaneous_refunds_of_one_order_refund_it_once(client, settings
     event = await make_event(capacity=10)
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
     order = await make_order(event, settings, {adult: 2})
-    await orders.mark_paid_at_door(order, actor="Door", settings=settings)
+    await states.mark_paid_at_door(order, actor="Door", settings=settings)
     headers = await bearer_for(await make_user(role=Role.STAFF))
 
     answers = await asyncio.gather(
@@ -239,7 +239,7 @@ async def test_simultaneous_refunds_of_one_ticket_release_its_seat_once(client, 
     event = await make_event(capacity=10)
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
     order = await make_order(event, settings, {adult: 3})
-    await orders.mark_paid_at_door(order, actor="Door", settings=settings)
+    await states.mark_paid_at_door(order, actor="Door", settings=settings)
     first = await Ticket.filter(order=order).order_by("id").first()
     headers = await bearer_for(await make_user(role=Role.STAFF))
 

@@ -30,7 +30,7 @@ from yoc.i18n import gettext, ngettext, use_language
 from yoc.mail import OutboxMessage
 from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus
 from yoc.tickets.models import Order, OrderLog, Refund, Ticket, TicketType
-from yoc.tickets.services import orders
+from yoc.tickets.services import states
 
 BUYER = {"buyer_name": "Ana Pérez", "buyer_email": "ana@example.org"}
 STAFF = "Sam Staff <sam@example.org>"
@@ -147,7 +147,7 @@ async def refund_whole(staff: httpx.AsyncClient, order: Order, reason: str) -> h
 async def paid_box_office_order(settings, event: Event, items: dict) -> Order:
     """A pay-at-the-door order that the door has marked paid."""
     order = await make_order(event, settings, items)
-    await orders.mark_paid_at_door(order, actor=STAFF, settings=settings)
+    await states.mark_paid_at_door(order, actor=STAFF, settings=settings)
     return await Order.get(id=order.id)
 
 
@@ -562,7 +562,7 @@ async def test_taking_more_donated_tickets_than_the_pool_has_is_sold_out(
 ) -> None:
     event = await make_event(donation_price_cents=1000)
     donor = await make_order(event, settings, donate=1)
-    await orders.mark_paid_at_door(donor, actor=STAFF, settings=settings)
+    await states.mark_paid_at_door(donor, actor=STAFF, settings=settings)
 
     response = await submit(client, event, {"claim": "2"})
 
@@ -578,7 +578,7 @@ async def test_refunding_a_donor_takes_only_the_unclaimed_donations_out_of_the_p
     event = await make_event(capacity=3, donation_price_cents=1000)
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
     donor = await make_order(event, settings, donate=2)
-    await orders.mark_paid_at_door(donor, actor=STAFF, settings=settings)
+    await states.mark_paid_at_door(donor, actor=STAFF, settings=settings)
     taker = await make_order(event, settings, claim=1, payment=None, buyer_email="beto@example.org")
 
     response = await refund_whole(staff_client, donor, "changed plans")

@@ -23,7 +23,7 @@ from yoc.accounts.models import User
 from yoc.events.models import Event
 from yoc.tickets.enums import OrderStatus, Pricing
 from yoc.tickets.models import Order, OrderLog, Refund, Ticket, TicketType
-from yoc.tickets.services import orders
+from yoc.tickets.services import states
 
 FORBIDDEN = "You do not have access to this page"
 ROLES = {"member": Role.MEMBER, "mentor": Role.MENTOR, "staff": Role.STAFF, "admin": Role.ADMIN}
@@ -56,7 +56,7 @@ async def world(app, settings) -> World:
     pending = await make_order(event, settings, {adult: 1}, buyer_email="ana@example.org")
     to_cancel = await make_order(event, settings, {adult: 1}, buyer_email="beto@example.org")
     paid = await make_order(event, settings, {adult: 2}, buyer_email="cata@example.org")
-    await orders.mark_paid_at_door(paid, actor="Door", settings=settings)
+    await states.mark_paid_at_door(paid, actor="Door", settings=settings)
     for role in ROLES.values():
         await make_user(role=role, email=f"{role}@example.org", name=f"A {role}")
     return World(event, adult, pending, to_cancel, paid)

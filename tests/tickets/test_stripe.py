@@ -25,10 +25,11 @@ from yoc.events import services as events
 from yoc.events.forms import EventForm, TicketTypeForm
 from yoc.events.models import Event
 from yoc.mail import OutboxMessage
+from yoc.payments.models import Payment, WebhookEvent
 from yoc.settings import Settings
 from yoc.tickets.enums import OrderStatus, Pricing, TicketStatus
-from yoc.tickets.models import Order, OrderLog, Refund, StripeEvent, Ticket, TicketType
-from yoc.tickets.services import orders, reports
+from yoc.tickets.models import Order, OrderLog, Refund, Ticket, TicketType
+from yoc.tickets.services import reports, states
 from yoc.timeutil import utcnow
 from yoc.web import create_app
 
@@ -86,6 +87,16 @@ async def stripe_client(stripe_app: Starlette) -> AsyncIterator[httpx.AsyncClien
 
 
 # Helpers -------------------------------------------------------------------------
+
+
+async def session_of(order: Order) -> str:
+    """The Stripe Checkout Session of the order's latest card payment."""
+    return (await Payment.filter(subject=order.code).order_by("-id").first()).reference
+
+
+async def intent_of(order: Order) -> str:
+    """The PaymentIntent Stripe paid the order's latest card payment with."""
+    return (await Payment.filter(subject=order.code).order_by("-id").first()).charge_ref
 
 
 async def make_festival(*, capacity: int = 100, price: int = PRICE) -> tuple[Event, TicketType]:
@@ -226,7 +237,7 @@ async def test_card_checkout_form_sends_buyer_to_stripe_and_webhook_pays_in_thei
     assert response.status_code == 303
     assert response.headers["location"] == session["url"]
     order = await Order.get(buyer_email="ana@example.org")
-    assert (order.status, order.stripe_session_id, order.total_cents) == (
+    assert (order.status, await session_of(order), order.total_cents) == (
         OrderStatus.PENDING,
         session["id"],
         2 * PRICE,
@@ -244,7 +255,7 @@ async def test_card_checkout_form_sends_buyer_to_stripe_and_webhook_pays_in_thei
     assert (paid.status_code, paid.json()) == (200, outcome("paid"))
     order = await Order.get(id=order.id)
     assert order.status == OrderStatus.PAID
-    assert order.stripe_payment_intent == fake_stripe.session(session["id"])["payment_intent"]
+    assert await intent_of(order) == fake_stripe.session(session["id"])["payment_intent"]
     assert await ticket_statuses(order) == [TicketStatus.VALID, TicketStatus.VALID]
     assert await seats(event, general) == (2, 2)
     [mail] = await mails("order_confirmed")
@@ -274,7 +285,10 @@ async def test_card_order_through_the_api_answers_with_stripes_checkout_url(
     assert (body["status"], body["payment"], body["total_cents"]) == ("pending", "stripe", PRICE)
     assert body["checkout_url"] == session["url"]
     order = await Order.get(code=body["code"])
-    assert (order.status, order.stripe_session_id) == (OrderStatus.PENDING, session["id"])
+    assert (order.status, await session_of(order)) == (
+        OrderStatus.PENDING,
+        session["id"],
+    )
     [create] = fake_stripe.received("POST", "/v1/checkout/sessions")
     assert create.params["line_items"] == [
         {
@@ -326,7 +340,7 @@ async def test_webhook_without_a_valid_signature_is_refused_and_changes_nothing(
 ) -> None:
     event, general = await make_festival()
     order = await card_order(stripe_client, event, general)
-    completed = fake_stripe.complete(order.stripe_session_id)
+    completed = fake_stripe.complete(await session_of(order))
     payload = json.dumps(completed)
     headers = {"Content-Type": "application/json"}
     if how == "wrong_secret":
@@ -347,7 +361,7 @@ async def test_webhook_without_a_valid_signature_is_refused_and_changes_nothing(
 
     assert (response.status_code, response.json()) == (400, {"error": "invalid_signature"})
     assert await status_of(order) == OrderStatus.PENDING
-    assert await StripeEvent.all().count() == 0
+    assert await WebhookEvent.all().count() == 0
     assert await paid_lines(order) == 0
     assert await mails("order_confirmed") == []
 
@@ -357,7 +371,7 @@ async def test_the_same_event_delivered_five_times_is_fulfilled_once(
 ) -> None:
     event, general = await make_festival()
     order = await card_order(stripe_client, event, general)
-    completed = fake_stripe.complete(order.stripe_session_id)
+    completed = fake_stripe.complete(await session_of(order))
 
     answers = [(await deliver(stripe_client, completed)).json() for _ in range(5)]
 
@@ -365,7 +379,7 @@ async def test_the_same_event_delivered_five_times_is_fulfilled_once(
     assert await status_of(order) == OrderStatus.PAID
     assert await paid_lines(order) == 1
     assert len(await mails("order_confirmed")) == 1
-    assert await StripeEvent.all().values_list("event_id", flat=True) == [completed["id"]]
+    assert await WebhookEvent.all().values_list("event_id", flat=True) == [completed["id"]]
     assert await seats(event, general) == (2, 2)
 
 
@@ -374,14 +388,14 @@ async def test_the_same_event_delivered_five_times_at_once_is_fulfilled_once(
 ) -> None:
     event, general = await make_festival()
     order = await card_order(stripe_client, event, general)
-    completed = fake_stripe.complete(order.stripe_session_id)
+    completed = fake_stripe.complete(await session_of(order))
 
     responses = await asyncio.gather(*(deliver(stripe_client, completed) for _ in range(5)))
 
     assert sorted(r.json()["outcome"] for r in responses) == ["duplicate"] * 4 + ["paid"]
     assert await paid_lines(order) == 1
     assert len(await mails("order_confirmed")) == 1
-    assert await StripeEvent.all().count() == 1
+    assert await WebhookEvent.all().count() == 1
 
 
 # Events out of order, and events that are not ours ----------------------------------
@@ -392,7 +406,7 @@ async def test_expired_event_after_completed_leaves_the_order_paid(
 ) -> None:
     event, general = await make_festival()
     order = await card_order(stripe_client, event, general)
-    session_id = order.stripe_session_id
+    session_id = await session_of(order)
     completed = fake_stripe.complete(session_id)
     await deliver(stripe_client, completed)
 
@@ -414,7 +428,7 @@ async def test_expired_event_for_a_pending_order_expires_it_and_releases_seats(
     event, general = await make_festival()
     order = await card_order(stripe_client, event, general)
 
-    response = await deliver(stripe_client, fake_stripe.expire_event(order.stripe_session_id))
+    response = await deliver(stripe_client, fake_stripe.expire_event(await session_of(order)))
 
     assert (response.status_code, response.json()) == (200, outcome("expired"))
     assert await status_of(order) == OrderStatus.EXPIRED
@@ -435,7 +449,7 @@ async def test_completed_event_that_is_not_for_one_of_our_orders_is_ignored(
 ) -> None:
     event, general = await make_festival()
     order = await card_order(stripe_client, event, general)
-    foreign = fake_stripe.complete(order.stripe_session_id)
+    foreign = fake_stripe.complete(await session_of(order))
     foreign["data"]["object"]["metadata"] = metadata
 
     response = await deliver(stripe_client, foreign)
@@ -450,7 +464,7 @@ async def test_event_type_we_do_not_handle_is_acknowledged_and_ignored(
 ) -> None:
     event, general = await make_festival()
     order = await card_order(stripe_client, event, general)
-    other = fake_stripe.complete(order.stripe_session_id)
+    other = fake_stripe.complete(await session_of(order))
     other["type"] = "payment_intent.created"
 
     response = await deliver(stripe_client, other)
@@ -467,10 +481,10 @@ async def test_when_the_hold_ends_the_sweep_expires_the_order_and_the_stripe_ses
 ) -> None:
     event, general = await make_festival()
     order = await card_order(stripe_client, event, general)
-    session_id = order.stripe_session_id
+    session_id = await session_of(order)
     await expire_hold(order)
 
-    expired = await orders.sweep_expired(payments=stripe_app.state.payments)
+    expired = await states.sweep_expired(payments=stripe_app.state.payments)
 
     assert expired == 1
     assert await status_of(order) == OrderStatus.EXPIRED
@@ -488,12 +502,12 @@ async def test_a_hold_that_has_not_ended_is_kept(stripe_app, stripe_client, fake
     event, general = await make_festival()
     order = await card_order(stripe_client, event, general)
 
-    expired = await orders.sweep_expired(payments=stripe_app.state.payments)
+    expired = await states.sweep_expired(payments=stripe_app.state.payments)
 
     assert expired == 0
     assert await status_of(order) == OrderStatus.PENDING
     assert await seats(event, general) == (2, 2)
-    assert fake_stripe.session(order.stripe_session_id)["status"] == "open"
+    assert fake_stripe.session(await session_of(order))["status"] == "open"
 
 
 async def test_the_background_job_expires_ended_holds_at_stripe_too(
@@ -507,16 +521,16 @@ async def test_the_background_job_expires_ended_holds_at_stripe_too(
 
     assert await status_of(order) == OrderStatus.EXPIRED
     assert await seats(event, general) == (0, 0)
-    assert fake_stripe.session(order.stripe_session_id)["status"] == "expired"
+    assert fake_stripe.session(await session_of(order))["status"] == "expired"
 
 
 async def _paid_just_as_the_hold_ended(stripe_app, client, fake_stripe, event, ticket_type):
     """The buyer pays on Stripe's page in the last second of the hold; the sweep runs
     before Stripe's webhook arrives (so Stripe refuses to expire the paid session)."""
     order = await card_order(client, event, ticket_type)
-    completed = fake_stripe.complete(order.stripe_session_id)
+    completed = fake_stripe.complete(await session_of(order))
     await expire_hold(order)
-    assert await orders.sweep_expired(payments=stripe_app.state.payments) == 1
+    assert await states.sweep_expired(payments=stripe_app.state.payments) == 1
     assert await status_of(order) == OrderStatus.EXPIRED
     return order, completed
 
@@ -603,7 +617,7 @@ async def test_payment_arriving_for_a_cancelled_order_is_given_back(
     event, general = await make_festival()
     order = await card_order(stripe_client, event, general)
     # The buyer pays while staff cancel the order; Stripe's webhook comes after.
-    completed = fake_stripe.complete(order.stripe_session_id)
+    completed = fake_stripe.complete(await session_of(order))
     await log_in_staff(stripe_client)
     cancelled = await staff_action(stripe_client, order, "cancel", reason="duplicate order")
     assert cancelled.status_code == 303
@@ -629,9 +643,9 @@ async def test_staff_cancelling_a_pending_card_order_closes_its_checkout_session
     assert response.status_code == 303
     assert await status_of(order) == OrderStatus.CANCELLED
     assert await seats(event, general) == (0, 0)
-    path = f"/v1/checkout/sessions/{order.stripe_session_id}/expire"
+    path = f"/v1/checkout/sessions/{await session_of(order)}/expire"
     assert len(fake_stripe.received("POST", path)) == 1
-    assert fake_stripe.session(order.stripe_session_id)["status"] == "expired"
+    assert fake_stripe.session(await session_of(order))["status"] == "expired"
 
 
 # Refunds -------------------------------------------------------------------------
@@ -639,7 +653,7 @@ async def test_staff_cancelling_a_pending_card_order_closes_its_checkout_session
 
 async def _paid_card_order(client, fake_stripe, event, lines: dict[TicketType, int]) -> Order:
     order = await order_via_api(client, event, lines)
-    response = await deliver(client, fake_stripe.complete(order.stripe_session_id))
+    response = await deliver(client, fake_stripe.complete(await session_of(order)))
     assert response.json() == outcome("paid")
     return await Order.get(id=order.id)
 
@@ -657,7 +671,7 @@ async def test_staff_full_refund_goes_through_stripe_and_releases_the_seats(
     assert response.headers["location"] == f"/staff/orders/{order.code}"
     [call] = fake_stripe.received("POST", "/v1/refunds")
     assert call.params == {
-        "payment_intent": order.stripe_payment_intent,
+        "payment_intent": await intent_of(order),
         "amount": str(2 * PRICE),
         "metadata": {"order_code": order.code},
     }
@@ -668,7 +682,7 @@ async def test_staff_full_refund_goes_through_stripe_and_releases_the_seats(
     assert (refund.amount_cents, refund.provider_ref) == (2 * PRICE, fake_stripe.refunds[0]["id"])
     assert [m.to_email for m in await mails("order_refunded")] == ["ana@example.org"]
     # Stripe then reports the refund we made; it is already recorded.
-    echo = await deliver(stripe_client, fake_stripe.charge_refunded_event(order.stripe_session_id))
+    echo = await deliver(stripe_client, fake_stripe.charge_refunded_event(await session_of(order)))
     assert echo.json() == outcome("ignored")
     assert await Refund.filter(order_id=order.id).count() == 1
 
@@ -693,7 +707,7 @@ async def test_staff_refund_of_one_ticket_refunds_its_price_and_keeps_the_order_
     assert response.status_code == 303
     [call] = fake_stripe.received("POST", "/v1/refunds")
     assert (call.params["payment_intent"], call.params["amount"]) == (
-        order.stripe_payment_intent,
+        await intent_of(order),
         "1000",
     )
     assert await status_of(order) == OrderStatus.PAID
@@ -730,7 +744,7 @@ async def test_full_refund_in_stripes_dashboard_marks_the_paid_order_refunded(
     order = await _paid_card_order(stripe_client, fake_stripe, event, {general: 2})
 
     response = await deliver(
-        stripe_client, fake_stripe.charge_refunded_event(order.stripe_session_id)
+        stripe_client, fake_stripe.charge_refunded_event(await session_of(order))
     )
 
     assert (response.status_code, response.json()) == (200, outcome("refunded"))
@@ -748,7 +762,7 @@ async def test_full_refund_in_stripes_dashboard_leaves_no_revenue_in_the_sales_r
     order = await _paid_card_order(stripe_client, fake_stripe, event, {general: 2})
     assert (await reports.sales(event))["revenue_cents"] == 2 * PRICE
 
-    await deliver(stripe_client, fake_stripe.charge_refunded_event(order.stripe_session_id))
+    await deliver(stripe_client, fake_stripe.charge_refunded_event(await session_of(order)))
 
     sales = await reports.sales(await Event.get(id=event.id))
     assert (sales["revenue_cents"], sales["refunded_cents"]) == (0, 2 * PRICE)
@@ -761,7 +775,8 @@ async def test_partial_refund_in_stripes_dashboard_leaves_the_order_paid(
     order = await _paid_card_order(stripe_client, fake_stripe, event, {general: 2})
 
     response = await deliver(
-        stripe_client, fake_stripe.charge_refunded_event(order.stripe_session_id, amount=500)
+        stripe_client,
+        fake_stripe.charge_refunded_event(await session_of(order), amount=500),
     )
 
     assert (response.status_code, response.json()) == (200, outcome("ignored"))
@@ -781,22 +796,20 @@ async def test_success_page_pays_before_the_webhook_and_the_webhook_does_not_pay
     not_yet = await stripe_client.get(success)
     assert not_yet.status_code == 200
     assert await status_of(order) == OrderStatus.PENDING
-    completed = fake_stripe.complete(order.stripe_session_id)
+    completed = fake_stripe.complete(await session_of(order))
 
     page = await stripe_client.get(success)
 
     assert page.status_code == 200
     assert await status_of(order) == OrderStatus.PAID
     assert await ticket_statuses(order) == [TicketStatus.VALID, TicketStatus.VALID]
-    session_checks = fake_stripe.received("GET", f"/v1/checkout/sessions/{order.stripe_session_id}")
+    session_checks = fake_stripe.received("GET", f"/v1/checkout/sessions/{await session_of(order)}")
     assert len(session_checks) == 2
     late = await deliver(stripe_client, completed)
     assert (late.status_code, late.json()) == (200, outcome("already_paid"))
     assert await paid_lines(order) == 1
     assert len(await mails("order_confirmed")) == 1
-    assert (await Order.get(id=order.id)).stripe_payment_intent == (
-        completed["data"]["object"]["payment_intent"]
-    )
+    assert await intent_of(order) == (completed["data"]["object"]["payment_intent"])
     assert await seats(event, general) == (2, 2)
 
 
@@ -813,7 +826,7 @@ async def test_pay_again_sends_the_buyer_back_to_a_payable_checkout(
 
     assert response.status_code == 303
     order = await Order.get(id=order.id)
-    session = fake_stripe.session(order.stripe_session_id)
+    session = fake_stripe.session(await session_of(order))
     assert response.headers["location"] == session["url"]
     assert (session["status"], session["metadata"]) == ("open", {"order_code": order.code})
 

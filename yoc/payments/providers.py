@@ -1,70 +1,121 @@
-"""Payment providers behind one interface: free, box office (pay at the door), Stripe."""
+"""Payment providers behind one interface: free, box office (pay at the door), Stripe.
+
+A provider knows nothing of orders: it is asked to take an amount (a ``Charge``) and
+answers with its own reference for the checkout and where to send the payer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
 import stripe
 
-from yoc.events.models import Event
 from yoc.settings import Settings
-from yoc.tickets.enums import PaymentMethod
-from yoc.tickets.models import Order
 from yoc.timeutil import utcnow
 
 # Stripe refuses Checkout Sessions that expire sooner than 30 minutes after creation; a
 # minute more keeps clear of that edge.
 STRIPE_MIN_SESSION = timedelta(minutes=31)
 
+FREE, BOX_OFFICE, STRIPE = "free", "box_office", "stripe"
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What to ask a payer for."""
+
+    amount_cents: int
+    description: str
+    email: str
+    language: str
+    success_url: str
+    cancel_url: str
+    currency: str = "usd"
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Started:
+    """A checkout begun: the provider's reference, and where to send the payer."""
+
+    reference: str
+    redirect_url: str
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """A provider's word that a checkout is paid, and its name for the money taken."""
+
+    paid: bool
+    charge_ref: str = ""
+
 
 class PaymentProvider(Protocol):
-    method: PaymentMethod
+    name: str
+    # Whether money moves through the provider (then each checkout is a Payment row).
+    online: bool
 
-    async def begin(self, order: Order) -> str | None:
-        """Start paying; return where to send the buyer, or None to stay with us."""
+    async def begin(self, charge: Charge) -> Started:
+        """Start a checkout."""
 
-    async def refund(self, order: Order, amount_cents: int) -> str:
-        """Give money back; return the provider's reference."""
+    async def open_checkout(self, reference: str) -> str | None:
+        """Where to send the payer back to, while the checkout can still be paid."""
 
-    async def cancel(self, order: Order) -> None:
-        """The order will not be paid any more (its hold ended)."""
+    async def confirmation(self, reference: str) -> Confirmation:
+        """Ask the provider whether the checkout is paid (the success page's check)."""
 
-    async def paid(self, order: Order) -> bool:
-        """Ask the provider whether the order is paid (the success page's check)."""
+    async def refund(
+        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+    ) -> str:
+        """Give money back; return the provider's reference for the refund."""
+
+    async def cancel(self, reference: str) -> None:
+        """The checkout must not be paid any more."""
 
 
 class FreeProvider:
-    method = PaymentMethod.FREE
+    """Nothing to pay: no checkout, nothing to give back."""
 
-    async def begin(self, order: Order) -> str | None:
+    name = FREE
+    online = False
+
+    async def begin(self, charge: Charge) -> Started:
+        raise NotImplementedError("nothing is paid online")
+
+    async def open_checkout(self, reference: str) -> str | None:
         return None
 
-    async def refund(self, order: Order, amount_cents: int) -> str:
+    async def confirmation(self, reference: str) -> Confirmation:
+        return Confirmation(paid=False)
+
+    async def refund(
+        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+    ) -> str:
         return ""
 
-    async def cancel(self, order: Order) -> None:
+    async def cancel(self, reference: str) -> None:
         return None
-
-    async def paid(self, order: Order) -> bool:
-        return False
 
 
 class BoxOfficeProvider(FreeProvider):
     """Reserve now, pay at the door: money changes hands there, and back there too."""
 
-    method = PaymentMethod.BOX_OFFICE
+    name = BOX_OFFICE
 
-    async def refund(self, order: Order, amount_cents: int) -> str:
+    async def refund(
+        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+    ) -> str:
         return "returned at the box office"
 
 
 class StripeProvider:
-    method = PaymentMethod.STRIPE
+    """Stripe Checkout, through the official library's async client."""
+
+    name = STRIPE
+    online = True
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
         base = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
         self.client = stripe.StripeClient(
             settings.stripe_secret_key,
@@ -73,15 +124,7 @@ class StripeProvider:
             max_network_retries=2,
         )
 
-    async def begin(self, order: Order) -> str | None:
-        if order.stripe_session_id:
-            # Back to the same checkout while it is open, so nobody pays twice.
-            session = await self._session(order)
-            if session.status == "open":
-                return session.url
-        event = await Event.get(id=order.event_id)
-        base = self.settings.base_url
-        name = event.name_es if order.language == "es" else event.name_en
+    async def begin(self, charge: Charge) -> Started:
         session = await self.client.v1.checkout.sessions.create_async(
             params={
                 "mode": "payment",
@@ -89,76 +132,73 @@ class StripeProvider:
                     {
                         "quantity": 1,
                         "price_data": {
-                            "currency": "usd",
-                            "unit_amount": order.total_cents,
-                            "product_data": {"name": f"{name} · {order.code}"},
+                            "currency": charge.currency,
+                            "unit_amount": charge.amount_cents,
+                            "product_data": {"name": charge.description},
                         },
                     }
                 ],
-                "customer_email": order.buyer_email,
-                "client_reference_id": order.code,
-                "metadata": {"order_code": order.code},
-                "payment_intent_data": {"metadata": {"order_code": order.code}},
-                "locale": "es" if order.language == "es" else "en",
+                "customer_email": charge.email,
+                "client_reference_id": next(iter(charge.metadata.values()), None),
+                "metadata": charge.metadata,
+                # On the payment too, so that its refunds (charge.refunded) say whose it is.
+                "payment_intent_data": {"metadata": charge.metadata},
+                "locale": "es" if charge.language == "es" else "en",
                 "expires_at": int((utcnow() + STRIPE_MIN_SESSION).timestamp()),
-                "success_url": f"{base}/orders/{order.code}/{order.key}?checkout=done",
-                "cancel_url": f"{base}/orders/{order.code}/{order.key}?checkout=cancelled",
+                "success_url": charge.success_url,
+                "cancel_url": charge.cancel_url,
             },
         )
-        await Order.filter(id=order.id).update(stripe_session_id=session.id)
-        order.stripe_session_id = session.id
-        return session.url
+        return Started(reference=session.id, redirect_url=session.url)
 
-    async def _session(self, order: Order) -> Any:
-        return await self.client.v1.checkout.sessions.retrieve_async(order.stripe_session_id)
+    async def _session(self, reference: str) -> Any:
+        return await self.client.v1.checkout.sessions.retrieve_async(reference)
 
-    async def refund(self, order: Order, amount_cents: int) -> str:
-        intent = order.stripe_payment_intent
-        if not intent and order.stripe_session_id:
-            intent = (await self._session(order)).payment_intent
+    async def open_checkout(self, reference: str) -> str | None:
+        session = await self._session(reference)
+        return session.url if session.status == "open" else None
+
+    async def confirmation(self, reference: str) -> Confirmation:
+        session = await self._session(reference)
+        return Confirmation(
+            paid=session.payment_status == "paid", charge_ref=session.payment_intent or ""
+        )
+
+    async def refund(
+        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+    ) -> str:
+        if not charge_ref:
+            charge_ref = (await self._session(reference)).payment_intent
         refund = await self.client.v1.refunds.create_async(
-            params={
-                "payment_intent": intent,
-                "amount": amount_cents,
-                "metadata": {"order_code": order.code},
-            }
+            params={"payment_intent": charge_ref, "amount": amount_cents, "metadata": metadata}
         )
         return refund.id
 
-    async def cancel(self, order: Order) -> None:
-        if not order.stripe_session_id:
-            return
+    async def cancel(self, reference: str) -> None:
         try:
-            await self.client.v1.checkout.sessions.expire_async(order.stripe_session_id)
+            await self.client.v1.checkout.sessions.expire_async(reference)
         except stripe.InvalidRequestError:
             pass  # already completed or expired: the webhook tells us which
-
-    async def paid(self, order: Order) -> bool:
-        if not order.stripe_session_id:
-            return False
-        session = await self._session(order)
-        return session.payment_status == "paid"
 
 
 @dataclass
 class Payments:
-    """The providers this app takes payments with."""
+    """The providers this app takes payments with, by name."""
 
-    providers: dict[PaymentMethod, PaymentProvider]
+    providers: dict[str, PaymentProvider]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Payments:
-        providers: dict[PaymentMethod, PaymentProvider] = {
-            PaymentMethod.FREE: FreeProvider(),
-            PaymentMethod.BOX_OFFICE: BoxOfficeProvider(),
+        providers: dict[str, PaymentProvider] = {
+            FREE: FreeProvider(),
+            BOX_OFFICE: BoxOfficeProvider(),
         }
         if settings.stripe_enabled:
-            providers[PaymentMethod.STRIPE] = StripeProvider(settings)
+            providers[STRIPE] = StripeProvider(settings)
         return cls(providers)
 
-    def for_order(self, order: Order) -> PaymentProvider:
-        return self.providers[order.payment]
+    def get(self, name: str) -> PaymentProvider:
+        return self.providers[str(name)]
 
-    def stripe(self) -> StripeProvider | None:
-        provider = self.providers.get(PaymentMethod.STRIPE)
-        return provider if isinstance(provider, StripeProvider) else None
+    def offers(self, name: str) -> bool:
+        return str(name) in self.providers

@@ -21,8 +21,8 @@ from yoc.members.forms import Phone
 from yoc.permissions import Action
 from yoc.tickets.enums import PaymentMethod
 from yoc.tickets.models import Order, TicketType
-from yoc.tickets.services import availability, orders, reports
-from yoc.tickets.services.orders import Line, OrderRequest
+from yoc.tickets.services import availability, checkout, holds, orders, placing, refunds, reports
+from yoc.tickets.services.pricing import Line, OrderRequest
 
 
 def type_out(event: Event, t: TicketType) -> dict[str, Any]:
@@ -164,12 +164,15 @@ async def order_create(request: Request) -> Response:
         lines=[Line(i.ticket_type, i.quantity, i.price_cents) for i in data.items],
     )
     try:
-        order = await orders.place_order(event, order_request, settings=settings, payments=payments)
-    except orders.SoldOut as sold_out:
+        order = await placing.place_order(
+            event, order_request, settings=settings, payments=payments
+        )
+    except holds.SoldOut as sold_out:
         return api_error(409, "sold_out", sold_out.translated())
     extra = {}
-    if order.payment == PaymentMethod.STRIPE:
-        extra["checkout_url"] = await payments.for_order(order).begin(order)
+    url = await checkout.start(order, settings=settings, payments=payments)
+    if url:
+        extra["checkout_url"] = url
     tickets = [t async for t in order.tickets]  # fetched with the order
     return JSONResponse(order_out(order, tickets, **extra), status_code=201)
 
@@ -219,7 +222,7 @@ async def order_refund(request: Request) -> Response:
     ):
         raise ValidationFailed({"tickets": N_("Send ticket ids as a list of numbers.")})
     user = current_user(request)
-    refund = await orders.refund(
+    refund = await refunds.refund(
         order,
         actor=f"{user.name} <{user.email}> (API)",
         reason=str(body.get("reason", ""))[:500],

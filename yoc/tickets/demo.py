@@ -9,8 +9,8 @@ from yoc.events.forms import EventForm, TicketTypeForm
 from yoc.events.services import create_event, create_ticket_type
 from yoc.settings import Settings
 from yoc.tickets.enums import OrderStatus, PaymentMethod
-from yoc.tickets.services import orders
-from yoc.tickets.services.orders import Line, OrderRequest
+from yoc.tickets.services import placing, states
+from yoc.tickets.services.pricing import Line, OrderRequest
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -128,7 +128,7 @@ async def seed(settings: Settings) -> None:
     general, youth, _partner = types[hue.slug]
 
     async def buy(name, email, lines, payment=None, donate=0, claim=0, language="es"):
-        return await orders.place_order(
+        return await placing.place_order(
             hue,
             OrderRequest(
                 buyer_name=name,
@@ -151,7 +151,7 @@ async def seed(settings: Settings) -> None:
         PaymentMethod.BOX_OFFICE,
         donate=2,
     )
-    await orders.mark_paid_at_door(paid, actor="demo", settings=settings)
+    await states.mark_paid_at_door(paid, actor="demo", settings=settings)
     await buy(
         "Claudia Demo",
         "claudia@demo.yoc.example",
@@ -166,14 +166,14 @@ async def seed(settings: Settings) -> None:
         PaymentMethod.BOX_OFFICE,
         language="en",
     )
-    await orders.mark_paid_at_door(refunded, actor="demo", settings=settings)
-    await orders.move(
+    await states.mark_paid_at_door(refunded, actor="demo", settings=settings)
+    await states.move(
         refunded, OrderStatus.REFUNDED, actor="demo", note="could not come", settings=settings
     )
     cancelled = await buy(
         "Lupe Demo", "lupe@demo.yoc.example", [Line(general.id, 2)], PaymentMethod.BOX_OFFICE
     )
-    await orders.move(cancelled, OrderStatus.CANCELLED, actor="demo", note="duplicate")
+    await states.move(cancelled, OrderStatus.CANCELLED, actor="demo", note="duplicate")
     expired = await buy(
         "Tony Demo",
         "tony@demo.yoc.example",
@@ -181,4 +181,4 @@ async def seed(settings: Settings) -> None:
         PaymentMethod.BOX_OFFICE,
         language="en",
     )
-    await orders.move(expired, OrderStatus.EXPIRED, actor="demo", note="hold ended")
+    await states.move(expired, OrderStatus.EXPIRED, actor="demo", note="hold ended")

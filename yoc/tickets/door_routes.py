@@ -25,7 +25,7 @@ from yoc.http import (
 from yoc.i18n import gettext
 from yoc.permissions import Action, can
 from yoc.security import csrf_token
-from yoc.tickets.services import checkin, orders, signing
+from yoc.tickets.services import checkin, orders, signing, states
 from yoc.tickets.services.secrets import random_code
 
 
@@ -173,7 +173,7 @@ async def collect(request: Request) -> Response:
             return error_page(request, 404)
         actor = current_user(request)
         label = f"{actor.name} <{actor.email}>" if actor else f"door volunteer ({event.slug})"
-        await orders.mark_paid_at_door(order, actor=label, settings=request.app.state.settings)
+        await states.mark_paid_at_door(order, actor=label, settings=request.app.state.settings)
     except DomainError as error:
         flash(request, error.translated(), "error")
         return redirect(f"/door/{event.slug}")

@@ -12,7 +12,7 @@ from yoc.forms import Form, parse
 from yoc.i18n import N_
 from yoc.members.forms import Phone
 from yoc.tickets.enums import PaymentMethod
-from yoc.tickets.services.orders import Line, OrderRequest
+from yoc.tickets.services.pricing import Line, OrderRequest
 
 
 class ResendForm(Form):

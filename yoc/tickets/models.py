@@ -55,8 +55,6 @@ class Order(Model):
     donated_count = fields.IntField(default=0)  # of which donated to the pool
     claimed_count = fields.IntField(default=0)  # tickets taken from the donated pool
     hold_expires_at = fields.DatetimeField(null=True, db_index=True)
-    stripe_session_id = fields.CharField(max_length=255, null=True, unique=True)
-    stripe_payment_intent = fields.CharField(max_length=255, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     paid_at = fields.DatetimeField(null=True)
 
@@ -159,15 +157,3 @@ class CheckIn(Model):
 
     class Meta:
         table = "checkins"
-
-
-class StripeEvent(Model):
-    """Each webhook event id is processed once, however often Stripe delivers it."""
-
-    id = fields.IntField(primary_key=True)
-    event_id = fields.CharField(max_length=255, unique=True)
-    type = fields.CharField(max_length=80)
-    received_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "stripe_events"

@@ -15,9 +15,17 @@ from yoc.http import error_page, form_data, redirect, render, render_form, rende
 from yoc.settings import PROJECT_DIR
 from yoc.soapbox.services import public as soapbox_public
 from yoc.tickets import forms
-from yoc.tickets.enums import OrderStatus, PaymentMethod
 from yoc.tickets.models import Ticket, TicketType
-from yoc.tickets.services import availability, orders, qr, signing
+from yoc.tickets.services import (
+    availability,
+    checkout,
+    notify,
+    orders,
+    placing,
+    pricing,
+    qr,
+    signing,
+)
 from yoc.timeutil import utcnow
 
 
@@ -34,7 +42,7 @@ async def _event_context(request: Request, event: Event, access_code: str) -> di
         "donated_left": availability.donated_available(event),
         "access_code": access_code,
         "stripe_enabled": settings.stripe_enabled,
-        "sales_open": orders.in_window(event.sales_start, event.sales_end, utcnow()),
+        "sales_open": pricing.in_window(event.sales_start, event.sales_end, utcnow()),
         "code_error": False,
         "lineup": await soapbox_public.teaser(event),
     }
@@ -73,7 +81,7 @@ async def review(request: Request) -> Response:
     settings = request.app.state.settings
     try:
         order_request = await _read(request, event, values)
-        quote = await orders.quote(event, order_request, stripe_enabled=settings.stripe_enabled)
+        quote = await pricing.quote(event, order_request, stripe_enabled=settings.stripe_enabled)
     except DomainError as error:
         context = await _event_context(request, event, values.get("access_code", ""))
         return render_form(
@@ -97,17 +105,18 @@ async def place(request: Request) -> Response:
     payments = request.app.state.payments
     try:
         order_request = await _read(request, event, values)
-        order = await orders.place_order(event, order_request, settings=settings, payments=payments)
+        order = await placing.place_order(
+            event, order_request, settings=settings, payments=payments
+        )
     except DomainError as error:
         context = await _event_context(request, event, values.get("access_code", ""))
         return render_form(
             request, "events/event.html", values=values, error=error, context=context
         )
-    page = f"/orders/{order.code}/{order.key}"
-    if order.payment == PaymentMethod.STRIPE:
-        url = await payments.for_order(order).begin(order)
+    url = await checkout.start(order, settings=settings, payments=payments)
+    if url:
         return RedirectResponse(url, status_code=303)
-    return redirect(page)
+    return redirect(f"/orders/{order.code}/{order.key}")
 
 
 async def order_page(request: Request) -> Response:
@@ -115,25 +124,17 @@ async def order_page(request: Request) -> Response:
         order = await orders.get_order(request.path_params["code"], request.path_params["key"])
     except DomainError:
         return error_page(request, 404)
-    checkout = request.query_params.get("checkout")
-    payments = request.app.state.payments
-    if (
-        checkout == "done"
-        and order.payment == PaymentMethod.STRIPE
-        and order.status in (OrderStatus.PENDING, OrderStatus.EXPIRED)
-        and await payments.for_order(order).paid(order)
+    returned = request.query_params.get("checkout")
+    if returned == "done" and await checkout.confirm_on_return(
+        order, settings=request.app.state.settings, payments=request.app.state.payments
     ):
-        # The webhook is the source of truth; this only saves the buyer a wait.
-        await orders.fulfil_payment(
-            order, settings=request.app.state.settings, payments=payments, note="success page"
-        )
         order = await orders.get_order(order.code, order.key)
     return render(
         request,
         "tickets/order.html",
         {
             "order": order,
-            "checkout": checkout,
+            "checkout": returned,
             "tickets": [t for t in order.tickets if t.status == "valid"],
         },
     )
@@ -145,9 +146,11 @@ async def pay_again(request: Request) -> Response:
         order = await orders.get_order(request.path_params["code"], request.path_params["key"])
     except DomainError:
         return error_page(request, 404)
-    if order.status != OrderStatus.PENDING or order.payment != PaymentMethod.STRIPE:
+    url = await checkout.start(
+        order, settings=request.app.state.settings, payments=request.app.state.payments
+    )
+    if url is None:
         return redirect(f"/orders/{order.code}/{order.key}")
-    url = await request.app.state.payments.for_order(order).begin(order)
     return RedirectResponse(url, status_code=303)
 
 
@@ -227,7 +230,7 @@ async def resend(request: Request) -> Response:
         return render_form(
             request, "tickets/resend.html", values=values, error=error, context={"sent": False}
         )
-    await orders.resend_tickets(data.email, settings=request.app.state.settings)
+    await notify.resend_tickets(data.email, settings=request.app.state.settings)
     return render(request, "tickets/resend.html", {"sent": True, "email": data.email})
 
 

@@ -30,7 +30,7 @@ from yoc.members.services.privacy import to_csv
 from yoc.permissions import Action
 from yoc.tickets.enums import OrderStatus
 from yoc.tickets.models import TicketType
-from yoc.tickets.services import orders, reports
+from yoc.tickets.services import orders, refunds, reports, states
 
 
 def _local(value) -> str:
@@ -253,7 +253,7 @@ async def order_action(request: Request) -> Response:
     settings, payments = request.app.state.settings, request.app.state.payments
     try:
         if action == "paid":
-            await orders.mark_paid_at_door(order, actor=_actor(request), settings=settings)
+            await states.mark_paid_at_door(order, actor=_actor(request), settings=settings)
             flash(request, gettext("Marked as paid."))
         elif action == "refund":
             ticket_ids = [int(v) for v in form.getlist("ticket_ids") if str(v).isdigit()]
@@ -262,7 +262,7 @@ async def order_action(request: Request) -> Response:
                 return redirect(f"/staff/orders/{order.code}")
             if form.get("scope") == "all":
                 ticket_ids = []
-            await orders.refund(
+            await refunds.refund(
                 order,
                 actor=_actor(request),
                 reason=reason,
@@ -272,7 +272,7 @@ async def order_action(request: Request) -> Response:
             )
             flash(request, gettext("Refunded. The buyer is told by email."))
         elif action == "cancel":
-            await orders.cancel(
+            await refunds.cancel(
                 order, actor=_actor(request), reason=reason, settings=settings, payments=payments
             )
             flash(request, gettext("The order is cancelled. Its tickets are back on sale."))

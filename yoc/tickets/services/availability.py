@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from yoc.events.models import Event
 from yoc.tickets.enums import OrderStatus
 from yoc.tickets.models import Order, TicketType
-from yoc.tickets.services.orders import visible_types
+from yoc.tickets.services.pricing import visible_types
 
 
 @dataclass

@@ -1,0 +1,184 @@
+"""Taking money and giving it back through a provider, with a Payment row for each
+online checkout. Callers name what is paid for by a ``subject`` (an order's code) and
+never see a provider's own records."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from yoc.payments.enums import PaymentState
+from yoc.payments.models import Payment, WebhookEvent
+from yoc.payments.providers import Charge, Payments
+from yoc.timeutil import utcnow
+
+# The metadata key under which a provider's objects carry their subject. Its name is from
+# the days when orders were the only thing paid for, and stays so that checkouts begun
+# then are still recognised as ours.
+SUBJECT_KEY = "order_code"
+
+
+def _metadata(subject: str) -> dict[str, str]:
+    return {SUBJECT_KEY: subject}
+
+
+async def begin(payments: Payments, method: str, subject: str, charge: Charge) -> str | None:
+    """Start paying for ``subject``; return where to send the payer (None: nothing to do
+    online). A checkout still open for the subject is reused, so nobody pays twice."""
+    provider = payments.get(method)
+    if not provider.online:
+        return None
+    latest = (
+        await Payment.filter(provider=provider.name, subject=subject, state=PaymentState.PENDING)
+        .order_by("-id")
+        .first()
+    )
+    if latest is not None:
+        url = await provider.open_checkout(latest.reference)
+        if url:
+            return url
+    charge = replace(charge, metadata={**charge.metadata, **_metadata(subject)})
+    started = await provider.begin(charge)
+    await Payment.create(
+        provider=provider.name,
+        subject=subject,
+        reference=started.reference,
+        amount_cents=charge.amount_cents,
+        currency=charge.currency,
+    )
+    return started.redirect_url
+
+
+async def cancel(payments: Payments, method: str, subject: str) -> None:
+    """Close every open checkout of ``subject``: it must not be paid any more."""
+    if not payments.offers(method):
+        return
+    provider = payments.get(method)
+    for payment in await Payment.filter(
+        provider=provider.name, subject=subject, state=PaymentState.PENDING
+    ):
+        await provider.cancel(payment.reference)
+        await Payment.filter(id=payment.id, state=PaymentState.PENDING).update(
+            state=PaymentState.CLOSED
+        )
+
+
+async def confirmed(
+    method: str, *, reference: str, subject: str, charge_ref: str = ""
+) -> Payment | None:
+    """The provider says the checkout ``reference`` is paid: record it. None when the
+    checkout is not one of ours for that subject."""
+    payment = await Payment.get_or_none(provider=method, reference=reference)
+    if payment is None or payment.subject != subject:
+        return None
+    await _mark_paid(payment, charge_ref)
+    return payment
+
+
+async def closed(method: str, *, reference: str, subject: str) -> Payment | None:
+    """The checkout ``reference`` ended unpaid; None when it is not one of ours."""
+    payment = await Payment.get_or_none(provider=method, reference=reference)
+    if payment is None or payment.subject != subject:
+        return None
+    await Payment.filter(id=payment.id, state=PaymentState.PENDING).update(
+        state=PaymentState.CLOSED
+    )
+    return payment
+
+
+async def is_paid(payments: Payments, method: str, subject: str) -> bool:
+    """Ask the provider whether the subject's latest checkout is paid, and record it."""
+    if not payments.offers(method) or not payments.get(method).online:
+        return False
+    payment = await Payment.filter(provider=method, subject=subject).order_by("-id").first()
+    if payment is None:
+        return False
+    if payment.state == PaymentState.PAID:
+        return True
+    answer = await payments.get(method).confirmation(payment.reference)
+    if answer.paid:
+        await _mark_paid(payment, answer.charge_ref)
+    return answer.paid
+
+
+async def _mark_paid(payment: Payment, charge_ref: str) -> None:
+    changes: dict = {"state": PaymentState.PAID, "paid_at": utcnow()}
+    if charge_ref:
+        changes["charge_ref"] = charge_ref
+    await Payment.filter(
+        id=payment.id, state__in=[PaymentState.PENDING, PaymentState.CLOSED]
+    ).update(**changes)
+    if charge_ref and not payment.charge_ref:
+        await Payment.filter(id=payment.id, charge_ref="").update(charge_ref=charge_ref)
+    payment.state, payment.charge_ref = PaymentState.PAID, charge_ref or payment.charge_ref
+
+
+async def refund(payments: Payments, method: str, subject: str, amount_cents: int) -> str:
+    """Give ``amount_cents`` of the subject's payment back; return the provider's
+    reference for it."""
+    provider = payments.get(method)
+    if not provider.online:
+        return await provider.refund(
+            reference="", charge_ref="", amount_cents=amount_cents, metadata=_metadata(subject)
+        )
+    payment = (
+        await Payment.filter(
+            provider=provider.name,
+            subject=subject,
+            state__in=[PaymentState.PAID, PaymentState.REFUNDED],
+        )
+        .order_by("-id")
+        .first()
+    )
+    if payment is None:
+        raise LookupError(f"no payment of {subject} to refund")
+    ref = await provider.refund(
+        reference=payment.reference,
+        charge_ref=payment.charge_ref,
+        amount_cents=amount_cents,
+        metadata=_metadata(subject),
+    )
+    async with in_transaction():
+        await Payment.filter(id=payment.id).update(
+            refunded_cents=F("refunded_cents") + amount_cents
+        )
+        await Payment.filter(id=payment.id, refunded_cents__gte=F("amount_cents")).update(
+            state=PaymentState.REFUNDED
+        )
+    return ref
+
+
+async def refunded_elsewhere(
+    method: str, *, subject: str, charge_ref: str, amount_cents: int
+) -> None:
+    """Money given back outside this app (in the provider's dashboard)."""
+    await Payment.filter(provider=method, subject=subject, charge_ref=charge_ref).update(
+        refunded_cents=amount_cents
+    )
+    await Payment.filter(
+        provider=method, subject=subject, refunded_cents__gte=F("amount_cents")
+    ).update(state=PaymentState.REFUNDED)
+
+
+async def first_delivery(event_id: str, kind: str) -> bool:
+    """Record a provider event as processed; False when it was already."""
+    return await once(event_id, kind)
+
+
+async def forget_delivery(event_id: str) -> None:
+    """Processing failed: the provider's next delivery of the event is processed anew."""
+    await WebhookEvent.filter(event_id=event_id).delete()
+
+
+async def once(key: str, kind: str) -> bool:
+    """True for exactly one caller with this key, however many race."""
+    try:
+        async with in_transaction():
+            await WebhookEvent.create(event_id=key, type=kind)
+    except IntegrityError:
+        return False
+    return True
+

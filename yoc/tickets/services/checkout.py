@@ -1,0 +1,149 @@
+"""Paying for an order online: starting the checkout, and what the payment provider's
+news (paid, ended unpaid, refunded elsewhere) means for the order."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise.transactions import in_transaction
+
+from yoc.events.models import Event
+from yoc.payments import services as payment_services
+from yoc.payments.providers import Charge, Payments
+from yoc.settings import Settings
+from yoc.tickets.enums import OrderStatus, PaymentMethod, TicketStatus
+from yoc.tickets.models import Order, OrderLog, Refund, Ticket
+from yoc.tickets.services import holds, states
+from yoc.tickets.services.notify import order_mail
+
+S = OrderStatus
+
+
+class Fulfilment(StrEnum):
+    """What a payment did to its order."""
+
+    PAID = "paid"
+    ALREADY_PAID = "already_paid"
+    PAID_LATE = "paid_late"
+    REFUNDED_LATE = "refunded_late"
+    ALREADY_REFUNDED = "already_refunded"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+    IGNORED = "ignored"
+
+
+async def start(order: Order, *, settings: Settings, payments: Payments) -> str | None:
+    """Begin paying for a placed order; return where to send the buyer (None: the order
+    is paid at the door or free, and its own page says what comes next)."""
+    if order.payment != PaymentMethod.STRIPE or order.status != S.PENDING:
+        return None
+    event = await Event.get(id=order.event_id)
+    page = f"{settings.base_url}/orders/{order.code}/{order.key}"
+    charge = Charge(
+        amount_cents=order.total_cents,
+        description=f"{event.name_es if order.language == 'es' else event.name_en} · {order.code}",
+        email=order.buyer_email,
+        language=order.language,
+        success_url=f"{page}?checkout=done",
+        cancel_url=f"{page}?checkout=cancelled",
+    )
+    return await payment_services.begin(payments, order.payment, order.code, charge)
+
+
+async def confirm_on_return(order: Order, *, settings: Settings, payments: Payments) -> bool:
+    """The buyer is back from the provider's page: if the provider says it is paid, pay
+    the order now rather than wait for the webhook (which stays the source of truth).
+    Return whether the order changed."""
+    if order.payment != PaymentMethod.STRIPE or order.status not in (S.PENDING, S.EXPIRED):
+        return False
+    if not await payment_services.is_paid(payments, order.payment, order.code):
+        return False
+    await payment_confirmed(order.code, note="success page", settings=settings, payments=payments)
+    return True
+
+
+async def payment_confirmed(
+    code: str, *, note: str, settings: Settings, payments: Payments
+) -> Fulfilment:
+    """A confirmed payment: pay the order; after its hold ended, pay it if seats are
+    still there; otherwise (sold out, or the order was cancelled) give the money back."""
+    order = await Order.get_or_none(code=code)
+    if order is None:
+        return Fulfilment.IGNORED
+    if order.status == S.PAID:
+        return Fulfilment.ALREADY_PAID
+    if order.status == S.PENDING:
+        if await states.move(order, S.PAID, actor="stripe", note=note, settings=settings):
+            return Fulfilment.PAID
+        order = await Order.get(id=order.id)
+        if order.status == S.PAID:
+            return Fulfilment.ALREADY_PAID
+    if order.status == S.EXPIRED:
+        try:
+            async with in_transaction():
+                await holds.retake(order)
+                await Ticket.filter(order=order).update(status=TicketStatus.VALID)
+                if not await states.move(
+                    order, S.PAID, actor="stripe", note=f"late payment: {note}", settings=settings
+                ):
+                    raise holds.SoldOut("raced")
+            return Fulfilment.PAID_LATE
+        except holds.SoldOut:
+            pass
+    return await _give_back(order, settings=settings, payments=payments)
+
+
+async def _give_back(order: Order, *, settings: Settings, payments: Payments) -> Fulfilment:
+    """Refund a payment we cannot honour, exactly once however often it is reported."""
+    if not await payment_services.once(f"give-back:{order.code}", "give_back"):
+        return Fulfilment.ALREADY_REFUNDED
+    ref = await payment_services.refund(payments, order.payment, order.code, order.total_cents)
+    why = (
+        "sold out after the hold ended"
+        if order.status == S.EXPIRED
+        else f"order was {order.status.value}"
+    )
+    await Refund.create(
+        order=order,
+        amount_cents=order.total_cents,
+        actor_label="system",
+        reason=f"payment could not be honoured: {why}",
+        provider_ref=ref,
+    )
+    await OrderLog.create(
+        order=order,
+        from_status=order.status,
+        to_status=order.status,
+        actor_label="stripe",
+        note=f"late payment refunded: {why}",
+    )
+    await order_mail(order, "order_late_refunded", settings)
+    return Fulfilment.REFUNDED_LATE
+
+
+async def payment_failed(code: str, *, note: str) -> Fulfilment:
+    """The checkout ended unpaid: a pending order's hold ends with it."""
+    order = await Order.get_or_none(code=code)
+    if order is None or order.status != S.PENDING:
+        return Fulfilment.IGNORED
+    await states.move(order, S.EXPIRED, actor="stripe", note=note)
+    return Fulfilment.EXPIRED
+
+
+async def refunded_elsewhere(
+    code: str, *, amount_cents: int, reference: str, note: str, settings: Settings
+) -> Fulfilment:
+    """A paid order was refunded in full outside this app (the provider's dashboard):
+    recorded like our own refunds, so the sales figures stay true."""
+    order = await Order.get_or_none(code=code)
+    if order is None or order.status != S.PAID:
+        return Fulfilment.IGNORED
+    await Refund.create(
+        order=order,
+        amount_cents=amount_cents,
+        actor_label="stripe",
+        reason="refunded in Stripe",
+        provider_ref=reference,
+    )
+    await states.move(order, S.REFUNDED, actor="stripe", note=note, settings=settings)
+    return Fulfilment.REFUNDED

@@ -1,0 +1,55 @@
+"""The emails of an order, in the buyer's language."""
+
+from __future__ import annotations
+
+from yoc import mail
+from yoc.events.models import Event
+from yoc.settings import Settings
+from yoc.tickets.enums import OrderStatus, TicketStatus
+from yoc.tickets.models import Order, Ticket
+from yoc.tickets.services import signing
+from yoc.timeutil import utcnow
+
+
+async def order_mail(
+    order: Order,
+    template: str,
+    settings: Settings,
+    *,
+    event: Event | None = None,
+    tickets: list[Ticket] | None = None,
+) -> None:
+    """Queue one of the order's emails; pass the event and the valid tickets when the
+    caller has them at hand, to save fetching them again."""
+    if event is None:
+        event = await Event.get(id=order.event_id)
+    if tickets is None:
+        tickets = await Ticket.filter(order=order, status=TicketStatus.VALID)
+    codes = {}
+    if template == "order_confirmed":
+        for ticket in tickets:
+            codes[f"ticket-{ticket.id}"] = await signing.code_for(ticket, event)
+    await mail.queue_mail(
+        to=order.buyer_email,
+        template=template,
+        language=order.language,
+        qr_codes=codes,
+        context={
+            "order": order,
+            "event": event,
+            "tickets": tickets,
+            "order_link": f"{settings.base_url}/orders/{order.code}/{order.key}",
+            "ticket_links": [f"{settings.base_url}/tickets/{t.secret}" for t in tickets],
+        },
+    )
+
+
+async def resend_tickets(email: str, *, settings: Settings) -> int:
+    """Email again every paid order of this address with upcoming tickets; say nothing
+    about whether there were any. Return how many were sent."""
+    found = await Order.filter(
+        buyer_email=email.strip().lower(), status=OrderStatus.PAID, event__ends_at__gte=utcnow()
+    )
+    for order in found:
+        await order_mail(order, "order_confirmed", settings)
+    return len(found)

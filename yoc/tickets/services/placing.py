@@ -1,0 +1,182 @@
+"""Placing an order: its seats held, its tickets and log written and its email queued,
+all in one transaction. A free order is paid at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tortoise.transactions import in_transaction
+
+from yoc.events.models import Event
+from yoc.payments.providers import Payments
+from yoc.settings import Settings
+from yoc.tickets.enums import OrderStatus, PaymentMethod
+from yoc.tickets.models import Order, OrderItem, OrderLog, Ticket
+from yoc.tickets.services import holds, pricing, signing, states
+from yoc.tickets.services.notify import order_mail
+from yoc.tickets.services.pricing import OrderRequest, Quote
+from yoc.tickets.services.secrets import order_code, random_code, ticket_secret
+from yoc.timeutil import utcnow
+
+S = OrderStatus
+
+
+async def place_order(
+    event: Event, request: OrderRequest, *, settings: Settings, payments: Payments
+) -> Order:
+    """Create the order and hold its seats in one transaction; free orders are paid.
+
+    The order's tickets come with it, already fetched (``async for t in order.tickets``).
+    """
+    priced = await pricing.quote(event, request, stripe_enabled=settings.stripe_enabled)
+    # The ticket signing key is stored on the event's row: make it before the transaction,
+    # or its update would lock that row ahead of the seats and deadlock with other buyers.
+    await signing.private_key(event)
+    try:
+        return await _create(event, request, priced, settings)
+    except holds.SoldOut:
+        # Seats of holds that ended count as sold until they are released (by the jobs
+        # worker every few seconds). Release this event's now, and try once more, rather
+        # than look for them on every order: they matter only when they stand in the way.
+        if not await states.sweep_expired(event_id=event.id, payments=payments):
+            raise
+    return await _create(event, request, priced, settings)
+
+
+async def _create(event: Event, request: OrderRequest, priced: Quote, settings: Settings) -> Order:
+    now = utcnow()
+    # A free order is paid the moment it is placed: written as paid at once, with the
+    # same two log rows a move from pending would write.
+    free = priced.payment == PaymentMethod.FREE
+    async with in_transaction() as conn:
+        order = await Order.create(
+            code=order_code(),
+            key=random_code(24),
+            event=event,
+            status=S.PAID if free else S.PENDING,
+            paid_at=now if free else None,
+            payment=priced.payment,
+            buyer_name=request.buyer_name,
+            buyer_email=request.buyer_email,
+            buyer_phone=request.buyer_phone,
+            language=request.language,
+            total_cents=priced.total_cents,
+            tickets_count=priced.seats,
+            donated_count=priced.donate,
+            claimed_count=priced.claim,
+            hold_expires_at=now + timedelta(minutes=settings.hold_minutes)
+            if priced.payment == PaymentMethod.STRIPE
+            else None,
+        )
+        items: list[OrderItem] = []
+        tickets: list[Ticket] = []
+        for line in priced.lines:
+            items.append(
+                OrderItem(
+                    order=order,
+                    ticket_type=line.ticket_type,
+                    kind="ticket",
+                    quantity=line.quantity,
+                    unit_price_cents=line.unit_cents,
+                )
+            )
+            tickets.extend(
+                Ticket(
+                    order=order,
+                    ticket_type=line.ticket_type,
+                    label_en=line.ticket_type.name_en,
+                    label_es=line.ticket_type.name_es,
+                    secret=ticket_secret(),
+                    price_cents=line.unit_cents,
+                )
+                for _ in range(line.quantity)
+            )
+        if priced.donate:
+            items.append(
+                OrderItem(
+                    order=order,
+                    kind="donation",
+                    quantity=priced.donate,
+                    unit_price_cents=priced.donation_unit_cents,
+                )
+            )
+        if priced.claim:
+            items.append(
+                OrderItem(order=order, kind="claim", quantity=priced.claim, unit_price_cents=0)
+            )
+            tickets.extend(
+                Ticket(
+                    order=order,
+                    label_en="Donated ticket",
+                    label_es="Boleto donado",
+                    secret=ticket_secret(),
+                )
+                for _ in range(priced.claim)
+            )
+        await OrderItem.bulk_create(items)
+        await _insert_tickets(conn, tickets)
+        entries = [
+            OrderLog(
+                order=order,
+                to_status=S.PENDING,
+                actor_label=order.buyer_email,
+                note=f"{priced.payment.value}, {priced.total_cents} cents",
+            )
+        ]
+        if free:
+            # Nothing to add to the donated pool: donated tickets have a price, so a free
+            # order never donates (see move() for paid orders that do).
+            entries.append(
+                OrderLog(
+                    order=order,
+                    from_status=S.PENDING.value,
+                    to_status=S.PAID.value,
+                    actor_label="system",
+                    note="free order",
+                )
+            )
+        await OrderLog.bulk_create(entries)
+        if free:
+            await order_mail(order, "order_confirmed", settings, event=event, tickets=tickets)
+        elif priced.payment == PaymentMethod.BOX_OFFICE:
+            await order_mail(order, "order_received", settings, event=event, tickets=tickets)
+        # The seats come last: every buyer of the event updates the same rows, and a row
+        # stays locked from its update to the commit, so nothing slow may sit between.
+        # SoldOut here rolls back the whole order, its log and its mail.
+        await holds.take(priced, conn)
+    # The caller shows the tickets: hand them over as if fetched, saving a query.
+    order.tickets._set_result_for_query(tickets)
+    return order
+
+
+# The INSERT of n tickets, per kind of database: built once per size of order.
+_TICKET_INSERTS: dict[tuple[type, int], str] = {}
+
+
+async def _insert_tickets(conn, tickets: list[Ticket]) -> None:
+    """Write the tickets with one INSERT and learn their ids, which bulk_create does not
+    return (the email names each ticket's QR image by its id)."""
+    if not tickets:
+        return
+    executor = conn.executor_class(model=Ticket, db=conn)
+    names = executor.regular_columns
+    key = (type(conn), len(tickets))
+    sql = _TICKET_INSERTS.get(key)
+    if sql is None:
+        query = conn.query_class.into(Ticket._meta.basetable).columns(
+            *(Ticket._meta.fields_db_projection[n] for n in names)
+        )
+        for row in range(len(tickets)):
+            query = query.insert(
+                *(executor.parameter(row * len(names) + i) for i in range(len(names)))
+            )
+        # PostgreSQL and SQLite (3.35+) both return the new rows; in an order of their
+        # choosing, so each id is matched to its ticket by the (unique) secret.
+        sql = _TICKET_INSERTS[key] = f'{query.get_sql()} RETURNING "id","secret"'
+    fields = Ticket._meta.fields_map
+    values = [fields[n].to_db_value(getattr(t, n), t) for t in tickets for n in names]
+    rows = await conn.execute_query_dict(sql, values)
+    ids = {row["secret"]: row["id"] for row in rows}
+    for ticket in tickets:
+        ticket.id = ids[ticket.secret]
+        ticket._saved_in_db = True
