@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from starlette.routing import Route
 
 from tests.conftest import log_in
 from tests.factories import PASSWORD, make_user
+from yoc.api.schemas import Me
+from yoc.apidoc import documented, json_routes, undocumented
 from yoc.web import create_app
 
 
@@ -145,3 +148,49 @@ async def test_static_files_are_served(client) -> None:
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
+
+
+async def test_every_json_route_is_in_the_openapi_document(app, client) -> None:
+    document = (await client.get("/api/v1/openapi.json")).json()
+
+    assert undocumented(app.routes) == []
+    listed = {
+        (method, path) for path, operations in document["paths"].items() for method in operations
+    }
+    expected = {
+        (method, re.sub(r"{(\w+):\w+}", r"{\1}", path))
+        for method, path, _ in json_routes(app.routes)
+        if not path.endswith("openapi.json")
+    }
+    assert listed == expected
+    checkin = document["paths"]["/api/v1/checkin"]["post"]
+    assert checkin["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/CheckinIn"
+    }
+    order = document["paths"]["/api/v1/events/{slug}/orders"]["post"]
+    assert set(document["components"]["schemas"]["OrderIn"]["properties"]) == {
+        "buyer",
+        "items",
+        "donate",
+        "claim",
+        "payment",
+        "access_code",
+    }
+    assert order["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/OrderOut"
+    }
+
+
+def test_a_json_route_without_a_description_is_reported() -> None:
+    async def described(request):  # pragma: no cover - never called
+        return None
+
+    async def silent(request):  # pragma: no cover - never called
+        return None
+
+    routes = [
+        Route("/api/v1/a", documented("A", Me)(described)),
+        Route("/api/v1/b", silent, methods=["POST"]),
+        Route("/pages/c", silent),
+    ]
+    assert undocumented(routes) == ["POST /api/v1/b"]

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.requests import Request
 
 from yoc.errors import ValidationFailed
 from yoc.i18n import N_
@@ -65,3 +66,14 @@ def clean_email(value: str) -> str:
     except EmailNotValidError:
         raise ValueError(N_("Enter an email address like name@example.com.")) from None
     return result.normalized.lower()
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    """The request's JSON body, which must be an object."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise ValidationFailed({"__all__": N_("Send a JSON object.")})
+    return body

@@ -10,14 +10,15 @@ from typing import Any
 from yoc.accounts import services as accounts
 from yoc.accounts.models import User
 from yoc.events import services as events
-from yoc.events.forms import EventForm, TicketTypeForm
+from yoc.events.forms import EventForm
 from yoc.events.models import Event
 from yoc.forms import parse
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
 from yoc.tickets.enums import PaymentMethod, Pricing
+from yoc.tickets.forms import TicketTypeForm
 from yoc.tickets.models import Order, TicketType
-from yoc.tickets.services import placing
+from yoc.tickets.services import placing, types
 from yoc.tickets.services.pricing import Line, OrderRequest
 from yoc.timeutil import utcnow
 
@@ -58,7 +59,7 @@ async def make_ticket_type(event: Event, **overrides: Any) -> TicketType:
         "pricing": Pricing.FREE,
     }
     values.update(overrides)
-    return await events.create_ticket_type(event, parse(TicketTypeForm, values))
+    return await types.create_ticket_type(event, parse(TicketTypeForm, values))
 
 
 async def make_order(

@@ -1066,7 +1066,9 @@ async def test_api_refund_of_an_unpaid_order_is_409(app, client, settings, staff
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
     order = await make_order(event, settings, {adult: 1})
 
-    response = await client.post(f"/api/v1/orders/{order.code}/refund", headers=staff_headers)
+    response = await client.post(
+        f"/api/v1/orders/{order.code}/refund", json={"reason": "rain"}, headers=staff_headers
+    )
 
     assert response.status_code == 409
     assert response.json()["error"] == "not_paid"
@@ -1098,8 +1100,25 @@ async def test_api_refund_of_chosen_tickets_voids_only_those(
     assert await counters(event, adult) == (1, 1)
 
 
+async def test_api_refund_without_a_reason_is_422_like_the_staff_form(
+    app, client, settings, staff_headers
+) -> None:
+    event = await make_event()
+    adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
+    order = await paid_box_office_order(settings, event, {adult: 2})
+
+    response = await client.post(
+        f"/api/v1/orders/{order.code}/refund", json={"reason": "  "}, headers=staff_headers
+    )
+
+    assert response.status_code == 422, response.text
+    assert set(response.json()["fields"]) == {"reason"}
+    assert (await Order.get(id=order.id)).status == OrderStatus.PAID
+    assert await Refund.all().count() == 0
+
+
 @pytest.mark.parametrize(
-    "tickets", [["first"], "all of them", [None]], ids=["word", "string", "null"]
+    "tickets", [["first"], "all of them", [None], [True]], ids=["word", "string", "null", "bool"]
 )
 async def test_api_refund_with_unreadable_ticket_ids_refunds_nothing(
     app, client, settings, staff_headers, tickets

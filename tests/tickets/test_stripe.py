@@ -22,14 +22,15 @@ from tests.tickets.stripe_fake import FakeStripe
 from yoc import i18n, jobs
 from yoc.accounts.enums import Role
 from yoc.events import services as events
-from yoc.events.forms import EventForm, TicketTypeForm
+from yoc.events.forms import EventForm
 from yoc.events.models import Event
 from yoc.mail import OutboxMessage
 from yoc.payments.models import Payment, WebhookEvent
 from yoc.settings import Settings
 from yoc.tickets.enums import OrderStatus, Pricing, TicketStatus
+from yoc.tickets.forms import TicketTypeForm
 from yoc.tickets.models import Order, OrderLog, Refund, Ticket, TicketType
-from yoc.tickets.services import reports, states
+from yoc.tickets.services import reports, states, types
 from yoc.timeutil import utcnow
 from yoc.web import create_app
 
@@ -117,7 +118,7 @@ async def make_festival(*, capacity: int = 100, price: int = PRICE) -> tuple[Eve
 
 
 async def add_type(event: Event, name: str, price: int) -> TicketType:
-    return await events.create_ticket_type(
+    return await types.create_ticket_type(
         event, TicketTypeForm(name_en=name, name_es=name, pricing=Pricing.FIXED, price_cents=price)
     )
 

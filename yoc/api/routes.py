@@ -6,10 +6,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from yoc.api.schemas import Me, openapi_document
+from yoc import __version__
+from yoc.api.schemas import Me
+from yoc.apidoc import documented, openapi_document
 from yoc.http import api_auth, current_user
 
 
+@documented("The account the token belongs to", Me)
 @api_auth
 async def me(request: Request) -> Response:
     user = current_user(request)
@@ -18,7 +21,16 @@ async def me(request: Request) -> Response:
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(openapi_document(request.app.state.settings.base_url))
+    """The document is built from the route table, once per app."""
+    state = request.app.state
+    if getattr(state, "openapi", None) is None:
+        state.openapi = openapi_document(
+            request.app.routes,
+            base_url=state.settings.base_url,
+            title="YO-C platform API",
+            version=__version__,
+        )
+    return JSONResponse(state.openapi)
 
 
 routes = [

@@ -7,6 +7,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from yoc.accounts.enums import Role
+from yoc.api.schemas import AssignmentIn, AssignmentOut, MemberProgress, TrackList
+from yoc.apidoc import documented
 from yoc.curriculum import forms
 from yoc.curriculum.services import assignments, catalog, dashboards
 from yoc.errors import PermissionDenied
@@ -16,6 +18,7 @@ from yoc.i18n import N_
 from yoc.members.services.access import visible_member
 
 
+@documented("The curriculum: tracks, modules and activities", TrackList)
 @api_auth
 async def tracks(request: Request) -> Response:
     found = await catalog.tracks()
@@ -51,6 +54,11 @@ async def tracks(request: Request) -> Response:
     )
 
 
+@documented(
+    "A member's progress per assigned module (same visibility as the profile)",
+    MemberProgress,
+    errors=(404,),
+)
 @api_auth
 async def member_progress(request: Request) -> Response:
     member = await visible_member(current_user(request), request.path_params["id"])
@@ -77,6 +85,13 @@ async def member_progress(request: Request) -> Response:
     )
 
 
+@documented(
+    "Assign a module or track to a member or a group (target 'cohort:ID' or 'member:ID', what "
+    "'module:ID' or 'track:ID')",
+    AssignmentOut,
+    body=AssignmentIn,
+    errors=(403, 404, 422),
+)
 @api_auth
 async def create_assignment(request: Request) -> Response:
     """Body: {"target": "cohort:ID"|"member:ID", "what": "module:ID"|"track:ID",

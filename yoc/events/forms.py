@@ -11,7 +11,6 @@ from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
 from yoc.forms import FieldError, Form
 from yoc.i18n import N_
-from yoc.tickets.enums import Pricing
 
 LA = ZoneInfo("America/Los_Angeles")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
@@ -32,9 +31,32 @@ def _local_datetime(value: object) -> object:
     return value
 
 
+def local_input(value: datetime | None) -> str:
+    """A stored time as a datetime-local input shows it, in the valley's time."""
+    return value.astimezone(LA).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
 When = Annotated[datetime, BeforeValidator(_local_datetime)]
 MaybeWhen = Annotated[datetime | None, BeforeValidator(_local_datetime)]
 Cents = Annotated[int, Field(ge=0, le=10_000_00)]
+
+
+def bilingual(*names: str):
+    """A before-validator that also takes ``{"name": {"en": …, "es": …}}``, the API's
+    shape, for the flat ``name_en`` and ``name_es`` of the staff form."""
+
+    def flatten(data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        flat = {k: v for k, v in data.items() if k not in names or not isinstance(v, dict)}
+        for name in names:
+            value = data.get(name)
+            if isinstance(value, dict):
+                flat[f"{name}_en"] = value.get("en", "")
+                flat[f"{name}_es"] = value.get("es", "")
+        return flat
+
+    return model_validator(mode="before")(classmethod(lambda cls, data: flatten(data)))
 
 
 def _slug(value: str) -> str:
@@ -44,6 +66,8 @@ def _slug(value: str) -> str:
 
 
 class EventForm(Form):
+    _bilingual = bilingual("name", "description", "accessibility", "cost_note")
+
     slug: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=3, max_length=80),
@@ -82,41 +106,4 @@ class EventForm(Form):
             raise FieldError("ends_at", N_("The end must be after the start."))
         if self.sales_start and self.sales_end and self.sales_end <= self.sales_start:
             raise FieldError("sales_end", N_("The end must be after the start."))
-        return self
-
-
-class TicketTypeForm(Form):
-    name_en: Name
-    name_es: Name
-    description_en: Text = ""
-    description_es: Text = ""
-    pricing: Pricing
-    price_cents: Cents = 0
-    min_cents: Cents = 0
-    suggested_cents: Cents = 0
-    max_cents: Cents = 0
-    quota: Annotated[int | None, BeforeValidator(lambda v: None if v == "" else v), Field(ge=0)] = (
-        None
-    )
-    max_per_order: Annotated[int, Field(ge=1, le=50)] = 10
-    sales_start: MaybeWhen = None
-    sales_end: MaybeWhen = None
-    access_code: Annotated[
-        str, StringConstraints(strip_whitespace=True, max_length=40, to_upper=True)
-    ] = ""
-
-    @model_validator(mode="after")
-    def prices(self) -> TicketTypeForm:
-        if self.pricing == Pricing.FIXED and self.price_cents <= 0:
-            raise FieldError("price_cents", N_("A fixed price must be more than zero."))
-        if self.pricing == Pricing.SLIDING and not (
-            0 <= self.min_cents <= self.suggested_cents <= self.max_cents and self.max_cents > 0
-        ):
-            raise FieldError(
-                "suggested_cents",
-                N_(
-                    "The lowest price must not be above the suggested one, nor that above the "
-                    "highest."
-                ),
-            )
         return self

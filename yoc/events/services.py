@@ -1,15 +1,19 @@
-"""Events and their ticket types, as staff create and edit them."""
+"""Events: found by their address, created and edited by staff, and shown to the public
+with what each domain offers on them (tickets, the Soapbox lineup)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
 from yoc.errors import NotFound, ValidationFailed
-from yoc.events.forms import EventForm, TicketTypeForm
+from yoc.events.forms import EventForm
 from yoc.events.models import Event
 from yoc.i18n import N_
-from yoc.tickets.enums import Pricing
-from yoc.tickets.models import TicketType
+from yoc.soapbox.services import public as soapbox_public
+from yoc.tickets.services import availability, pricing
+from yoc.timeutil import utcnow
 
 SLUG_TAKEN = N_("Another event already has this address.")
 
@@ -49,28 +53,38 @@ async def update_event(event: Event, data: EventForm) -> Event:
     return event
 
 
-def _type_fields(data: TicketTypeForm) -> dict:
-    fields = data.model_dump()
-    if data.pricing == Pricing.FREE:
-        fields.update(price_cents=0, min_cents=0, suggested_cents=0, max_cents=0)
-    elif data.pricing == Pricing.FIXED:
-        fields.update(min_cents=0, suggested_cents=0, max_cents=0)
-    else:
-        fields["price_cents"] = data.suggested_cents
-    return fields
+async def upcoming() -> list[Event]:
+    """Published events that have not ended, soonest first."""
+    return await Event.filter(published=True, ends_at__gte=utcnow()).order_by("starts_at")
 
 
-async def create_ticket_type(event: Event, data: TicketTypeForm) -> TicketType:
-    last = await TicketType.filter(event=event).order_by("-position").first()
-    return await TicketType.create(
-        event=event, position=(last.position + 1) if last else 0, **_type_fields(data)
+async def published() -> list[Event]:
+    return await Event.filter(published=True).order_by("starts_at")
+
+
+async def all_events(*, newest_first: bool = False) -> list[Event]:
+    return await Event.all().order_by("-starts_at" if newest_first else "starts_at")
+
+
+@dataclass
+class Showcase:
+    """What an event's public page shows besides the event: the tickets on offer (with
+    the types a partner code opens) and a few speeches of its Soapbox lineup."""
+
+    offers: list[availability.Offer]
+    donated_left: int
+    sales_open: bool
+    lineup: list[soapbox_public.Item]
+    # A partner code was given and it opened no hidden ticket type.
+    code_error: bool
+
+
+async def showcase(event: Event, access_code: str = "") -> Showcase:
+    offers = await availability.offers(event, access_code)
+    return Showcase(
+        offers=offers,
+        donated_left=availability.donated_available(event),
+        sales_open=pricing.in_window(event.sales_start, event.sales_end, utcnow()),
+        lineup=await soapbox_public.teaser(event),
+        code_error=bool(access_code) and not any(o.ticket_type.access_code for o in offers),
     )
-
-
-async def update_ticket_type(ticket_type: TicketType, data: TicketTypeForm) -> TicketType:
-    if data.quota is not None and data.quota < ticket_type.sold:
-        raise ValidationFailed(
-            {"quota": N_("More tickets are already sold or held than this quota.")}
-        )
-    await ticket_type.update_from_dict(_type_fields(data)).save()
-    return ticket_type

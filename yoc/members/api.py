@@ -7,7 +7,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from yoc.accounts.models import User
-from yoc.api.schemas import CohortOut, MemberOut
+from yoc.api.schemas import CohortList, CohortOut, MemberList, MemberOut
+from yoc.apidoc import documented
 from yoc.errors import NotFound
 from yoc.http import api_auth, current_user
 from yoc.i18n import N_
@@ -46,18 +47,21 @@ def cohort_out(cohort) -> dict:
     ).model_dump(mode="json")
 
 
+@documented("Members: a mentor's groups, or everyone for staff", MemberList, errors=(403,))
 @api_auth
 async def members(request: Request) -> Response:
     found = await directory.list_members(current_user(request), directory.MemberFilters())
     return JSONResponse({"members": [member_out(m) for m in found]})
 
 
+@documented("One member: themselves, their mentors, or staff", MemberOut, errors=(404,))
 @api_auth
 async def member(request: Request) -> Response:
     found = await visible_member(current_user(request), request.path_params["id"])
     return JSONResponse(member_out(found))
 
 
+@documented("Groups: a mentor's own, or all for staff", CohortList)
 @api_auth
 async def cohort_list(request: Request) -> Response:
     viewer = current_user(request)
@@ -66,6 +70,7 @@ async def cohort_list(request: Request) -> Response:
     return JSONResponse({"cohorts": [cohort_out(c) for c in await cohorts.cohorts_for(viewer)]})
 
 
+@documented("The members of one group", MemberList, errors=(404,))
 @api_auth
 async def cohort_members(request: Request) -> Response:
     viewer = current_user(request)

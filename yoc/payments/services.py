@@ -181,4 +181,3 @@ async def once(key: str, kind: str) -> bool:
     except IntegrityError:
         return False
     return True
-

@@ -6,6 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from yoc.api.schemas import PublicSchedule, SpeechList, TransitionIn, TransitionOut
+from yoc.apidoc import documented
 from yoc.errors import Conflict, NotFound
 from yoc.events import services as events
 from yoc.forms import parse
@@ -18,6 +20,13 @@ from yoc.soapbox.services import public, transitions
 from yoc.soapbox.services.access import capacities, listed_capacities, visible_speeches
 
 
+@documented(
+    "The released Soapbox lineup of an event: confirmed speeches only, speakers named only as "
+    "their consent allows",
+    PublicSchedule,
+    auth=False,
+    errors=(404,),
+)
 @api_public
 async def schedule(request: Request) -> Response:
     event = await events.public_event(request.path_params["slug"])
@@ -69,6 +78,9 @@ def _speech_out(speech, moves) -> dict:
     }
 
 
+@documented(
+    "Soapbox Speeches: a member's own, a mentor's groups', or all for staff (?state=)", SpeechList
+)
 @api_auth
 async def speeches(request: Request) -> Response:
     """The caller's own speeches (members), their groups' (mentors), or all (staff)."""
@@ -91,6 +103,15 @@ async def speeches(request: Request) -> Response:
     )
 
 
+@documented(
+    "Move a speech to another state: {to, note, slot (to schedule), rubric {clarity, voice, "
+    "call_to_action: 1-4}}; 409 transition_not_allowed or a scheduling conflict code (slot_taken, "
+    "speaker_busy, too_long, outside_availability, past_curfew, no_consent); 403 role_not_allowed",
+    TransitionOut,
+    body=TransitionIn,
+    errors=(403, 404, 409, 422),
+    status="200",
+)
 @api_auth
 async def transition(request: Request) -> Response:
     """Body: {"to": "<state>", "note": "...", "slot": <id, to schedule>,

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from yoc.events.forms import EventForm, TicketTypeForm
-from yoc.events.services import create_event, create_ticket_type
+from yoc.events.forms import EventForm
+from yoc.events.services import create_event
 from yoc.settings import Settings
 from yoc.tickets.enums import OrderStatus, PaymentMethod
+from yoc.tickets.forms import TicketTypeForm
 from yoc.tickets.services import placing, states
 from yoc.tickets.services.pricing import Line, OrderRequest
+from yoc.tickets.services.types import create_ticket_type
 
 LA = ZoneInfo("America/Los_Angeles")
 

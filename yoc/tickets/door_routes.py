@@ -3,14 +3,15 @@ search by name), live counts, and the check-in API."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from yoc.errors import DomainError
+from yoc.apidoc import documented
+from yoc.errors import DomainError, NotFound
+from yoc.events import services as events
 from yoc.events.models import Event
+from yoc.forms import json_object, parse
 from yoc.http import (
     api_error,
     current_user,
@@ -25,14 +26,16 @@ from yoc.http import (
 from yoc.i18n import gettext
 from yoc.permissions import Action, can
 from yoc.security import csrf_token
-from yoc.tickets.services import checkin, orders, signing, states
-from yoc.tickets.services.secrets import random_code
+from yoc.tickets.forms import CheckinIn, ScanIn, SyncIn
+from yoc.tickets.schemas import CheckinOut
+from yoc.tickets.services import checkin, door, orders, signing, states
 
 
 async def _door_event(request: Request, slug: str) -> Event | None:
     """The event, if this browser may scan for it (staff, or its door code)."""
-    event = await Event.get_or_none(slug=slug)
-    if event is None:
+    try:
+        event = await events.get_event(slug)
+    except NotFound:
         return None
     if can(current_user(request), Action.MANAGE_EVENTS):
         return event
@@ -45,8 +48,7 @@ async def door_home(request: Request) -> Response:
     staff = can(user, Action.MANAGE_EVENTS)
     if request.method == "POST":
         values = await form_data(request)
-        code = values.get("door_code", "").strip().upper()
-        event = await Event.get_or_none(door_code=code) if code else None
+        event = await door.event_for_code(values.get("door_code", ""))
         if event is None:
             return render(
                 request,
@@ -64,8 +66,8 @@ async def door_home(request: Request) -> Response:
         session(request).door_event = event.id
         session(request).dirty = True
         return redirect(f"/door/{event.slug}")
-    events = await Event.all().order_by("starts_at") if staff else []
-    return render(request, "tickets/door_home.html", {"events": events, "staff": staff})
+    choices = await events.all_events() if staff else []
+    return render(request, "tickets/door_home.html", {"events": choices, "staff": staff})
 
 
 def _gate(request: Request) -> str:
@@ -99,16 +101,12 @@ async def scan(request: Request) -> Response:
         return error_page(request, 403)
     wants_json = "application/json" in request.headers.get("accept", "")
     if request.headers.get("content-type", "").startswith("application/json"):
-        values = await request.json()
+        values = await json_object(request)
     else:
         values = await form_data(request)
-    gate = str(values.get("gate") or gettext("Main gate"))[:40]
-    outcome = await checkin.check_in(
-        event=event,
-        code=str(values.get("code", "")),
-        gate=gate,
-        scan_id=values.get("scan_id") or None,
-    )
+    data = parse(ScanIn, values)
+    gate = data.gate or gettext("Main gate")
+    outcome = await checkin.check_in(event=event, code=data.code, gate=gate, scan_id=data.scan_id)
     if wants_json:
         return JSONResponse(outcome.as_dict())
     settings = request.app.state.settings
@@ -134,32 +132,18 @@ async def sync(request: Request) -> Response:
     event = await _door_event(request, request.path_params["slug"])
     if event is None:
         return api_error(403, "forbidden", gettext("Your account cannot do this."))
-    try:
-        scans = (await request.json()).get("scans", [])
-    except (ValueError, AttributeError):
-        return api_error(422, "invalid", gettext("That request did not work."))
+    data = parse(SyncIn, await json_object(request))
     results = []
-    for item in scans[:500]:
-        when = _when(item.get("scanned_at"))
+    for scan in data.scans[:500]:
         outcome = await checkin.check_in(
             event=event,
-            code=str(item.get("code", "")),
-            gate=str(item.get("gate", ""))[:40],
-            scan_id=str(item.get("scan_id") or "") or None,
-            scanned_at=when,
+            code=scan.code,
+            gate=scan.gate,
+            scan_id=scan.scan_id,
+            scanned_at=scan.scanned_at,
         )
-        results.append({"scan_id": item.get("scan_id"), **outcome.as_dict()})
+        results.append({"scan_id": scan.scan_id, **outcome.as_dict()})
     return JSONResponse({"results": results})
-
-
-def _when(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
 
 
 async def collect(request: Request) -> Response:
@@ -167,10 +151,10 @@ async def collect(request: Request) -> Response:
     event = await _door_event(request, request.path_params["slug"])
     if event is None:
         return error_page(request, 403)
+    order = await orders.get_order(request.path_params["code"])
+    if order.event_id != event.id:
+        return error_page(request, 404)
     try:
-        order = await orders.get_order(request.path_params["code"])
-        if order.event_id != event.id:
-            return error_page(request, 404)
         actor = current_user(request)
         label = f"{actor.name} <{actor.email}>" if actor else f"door volunteer ({event.slug})"
         await states.mark_paid_at_door(order, actor=label, settings=request.app.state.settings)
@@ -187,9 +171,7 @@ async def live_counts(request: Request) -> Response:
         return login_redirect(request)
     if not can(user, Action.MANAGE_EVENTS):
         return error_page(request, 403)
-    event = await Event.get_or_none(slug=request.path_params["slug"])
-    if event is None:
-        return error_page(request, 404)
+    event = await events.get_event(request.path_params["slug"])
     return render(
         request, "tickets/door_counts.html", {"event": event, "counts": await checkin.counts(event)}
     )
@@ -202,46 +184,49 @@ async def door_code(request: Request) -> Response:
         return login_redirect(request)
     if not can(user, Action.MANAGE_EVENTS):
         return error_page(request, 403)
-    code = random_code(8)
-    if not await Event.filter(slug=request.path_params["slug"]).update(door_code=code):
-        return error_page(request, 404)
+    code = await door.new_code(request.path_params["slug"])
     flash(
         request, gettext("New door code: %(code)s. Give it only to today's volunteers.", code=code)
     )
     return redirect(f"/staff/events/{request.path_params['slug']}")
 
 
+@documented(
+    "Check a ticket in at an event's door (a staff token, or the event's door code sent as "
+    "the token 'door_<code>'); the same scan_id always gets the same answer",
+    CheckinOut,
+    body=CheckinIn,
+    errors=(403, 404, 422),
+)
 async def api_checkin(request: Request) -> Response:
     """POST /api/v1/checkin {"secret", "event", "gate", "scan_id"?, "scanned_at"?}."""
-    try:
-        body = await request.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        return api_error(422, "invalid", gettext("Send a JSON object."))
-    event = await Event.get_or_none(slug=str(body.get("event", "")))
     user = current_user(request)
-    door = request.scope.get("door_code")
-    allowed = can(user, Action.MANAGE_EVENTS) or (
-        door and event is not None and event.door_code and door.upper() == event.door_code
-    )
-    if user is None and not door:
+    door_code = request.scope.get("door_code")
+    if user is None and not door_code:
         return api_error(
             401,
             "unauthenticated",
             gettext("Send an API token: Authorization: Bearer <token>."),
             headers={"WWW-Authenticate": "Bearer"},
         )
+    data = parse(CheckinIn, await json_object(request))
+    try:
+        event = await events.get_event(data.event)
+    except NotFound:
+        event = None
+    allowed = can(user, Action.MANAGE_EVENTS) or (
+        event is not None and door.code_opens(event, door_code)
+    )
     if not allowed:
         return api_error(403, "forbidden", gettext("Your account cannot do this."))
     if event is None:
         return api_error(404, "not_found", gettext("Not found."))
     outcome = await checkin.check_in(
         event=event,
-        code=str(body.get("secret", "")),
-        gate=str(body.get("gate", ""))[:40],
-        scan_id=str(body.get("scan_id") or "") or None,
-        scanned_at=_when(body.get("scanned_at")),
+        code=data.secret,
+        gate=data.gate,
+        scan_id=data.scan_id,
+        scanned_at=data.scanned_at,
     )
     return JSONResponse(outcome.as_dict())
 

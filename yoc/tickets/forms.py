@@ -1,17 +1,27 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
-from yoc.accounts.forms import Email, Language, Name
+from yoc.accounts.forms import Email, Language
+from yoc.accounts.forms import Name as PersonName
 from yoc.errors import ValidationFailed
-from yoc.forms import Form, parse
+from yoc.events.forms import Cents, MaybeWhen, Name, Text, bilingual
+from yoc.forms import FieldError, Form, parse
 from yoc.i18n import N_
 from yoc.members.forms import Phone
-from yoc.tickets.enums import PaymentMethod
+from yoc.tickets.enums import PaymentMethod, Pricing
 from yoc.tickets.services.pricing import Line, OrderRequest
 
 
@@ -19,13 +29,96 @@ class ResendForm(Form):
     email: Email
 
 
-class BuyerForm(Form):
-    buyer_name: Name
-    buyer_email: Email
-    buyer_phone: Phone = ""
+class BuyerIn(Form):
+    name: PersonName
+    email: Email
+    phone: Phone = ""
     language: Language = "en"
+
+
+class ItemIn(BaseModel):
+    ticket_type: int
+    quantity: Annotated[int, Field(ge=0, le=50)]
+    price_cents: int | None = None  # on a sliding scale: the price the buyer chose
+
+
+class OrderIn(Form):
+    """An order, as the checkout form and the API both send it. How many donated tickets
+    one may give or take is the quote's rule (tickets.services.pricing), not a bound here,
+    so that both say it the same way."""
+
+    buyer: BuyerIn
+    items: list[ItemIn] = []
+    donate: int = 0
+    claim: int = 0
     payment: PaymentMethod | None = None
     access_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+
+    def to_request(self) -> OrderRequest:
+        return OrderRequest(
+            buyer_name=self.buyer.name,
+            buyer_email=self.buyer.email,
+            buyer_phone=self.buyer.phone,
+            language=self.buyer.language,
+            lines=[Line(i.ticket_type, i.quantity, i.price_cents) for i in self.items],
+            donate=self.donate,
+            claim=self.claim,
+            payment=self.payment,
+            access_code=self.access_code,
+        )
+
+
+class RefundIn(Form):
+    """A refund: of the whole order, or of the tickets named; the reason goes in the
+    order's log, so it is required."""
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    tickets: list[StrictInt] = []
+
+
+def _offline_time(value: object) -> datetime | None:
+    """When a scan made without signal happened: ISO 8601 with an offset, else unknown."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+class ScanIn(Form):
+    """One scan at the door: from the scanner page (form or JSON), an offline scan
+    synced later, or the check-in API (which calls the code ``secret``)."""
+
+    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] = ""
+    gate: Annotated[str, BeforeValidator(lambda v: str(v or "")[:40])] = ""
+    scan_id: Annotated[
+        str | None,
+        BeforeValidator(lambda v: str(v) if v else None),
+        StringConstraints(max_length=64),
+    ] = None
+    scanned_at: Annotated[datetime | None, BeforeValidator(_offline_time)] = None
+
+
+class SyncIn(Form):
+    """Scans made while offline, sent together when the network is back."""
+
+    scans: list[ScanIn] = []
+
+
+class CheckinIn(Form):
+    """The check-in API: a ticket's code (``secret``) at an event's door."""
+
+    event: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
+    secret: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] = ""
+    gate: Annotated[str, BeforeValidator(lambda v: str(v or "")[:40])] = ""
+    scan_id: Annotated[
+        str | None,
+        BeforeValidator(lambda v: str(v) if v else None),
+        StringConstraints(max_length=64),
+    ] = None
+    scanned_at: Annotated[datetime | None, BeforeValidator(_offline_time)] = None
 
 
 def cents(text: str) -> int:
@@ -50,10 +143,11 @@ def _count(text: str | None, field: str, errors: dict[str, str]) -> int:
     return int(text)
 
 
-def order_request(values: dict[str, str], type_ids: list[int], language: str) -> OrderRequest:
-    """Read the checkout form: buyer details, and a quantity (and price) per ticket type."""
+def order_from_form(values: dict[str, str], type_ids: list[int], language: str) -> OrderIn:
+    """The checkout form (one quantity, and a price, per ticket type; dollars as typed)
+    as the order the API takes; errors come back named after the form's fields."""
     errors: dict[str, str] = {}
-    lines = []
+    items = []
     for type_id in type_ids:
         quantity = _count(values.get(f"qty_{type_id}"), f"qty_{type_id}", errors)
         price = None
@@ -62,31 +156,76 @@ def order_request(values: dict[str, str], type_ids: list[int], language: str) ->
                 price = cents(values[f"price_{type_id}"])
             except ValueError:
                 errors[f"price_{type_id}"] = N_("Enter an amount like 15 or 15.50.")
-        lines.append(Line(type_id, quantity, price))
+        items.append({"ticket_type": type_id, "quantity": quantity, "price_cents": price})
+    buyer = {
+        "name": values.get("buyer_name", ""),
+        "email": values.get("buyer_email", ""),
+        "phone": values.get("buyer_phone", ""),
+        "language": values.get("language") or language,
+    }
+    try:
+        parse(BuyerIn, buyer)
+    except ValidationFailed as failed:
+        errors.update({f"buyer_{name}": message for name, message in failed.fields.items()})
     donate = _count(values.get("donate"), "donate", errors)
     claim = _count(values.get("claim"), "claim", errors)
     try:
-        buyer = parse(
-            BuyerForm,
+        order = parse(
+            OrderIn,
             {
-                **values,
-                "language": values.get("language") or language,
+                "buyer": buyer,
+                "items": items,
+                "donate": donate,
+                "claim": claim,
                 "payment": values.get("payment") or None,
+                "access_code": values.get("access_code", ""),
             },
         )
     except ValidationFailed as failed:
-        errors.update(failed.fields)
-        buyer = None
-    if errors or buyer is None:
+        fields = {k: v for k, v in failed.fields.items() if k != "buyer"}
+        # A quantity past any limit: the page has no one field to show it beside.
+        if "items" in fields:
+            fields["__all__"] = fields.pop("items")
+        errors = {**fields, **errors}
+    if errors:
         raise ValidationFailed(errors)
-    return OrderRequest(
-        buyer_name=buyer.buyer_name,
-        buyer_email=buyer.buyer_email,
-        buyer_phone=buyer.buyer_phone,
-        language=buyer.language,
-        lines=lines,
-        donate=donate,
-        claim=claim,
-        payment=buyer.payment,
-        access_code=buyer.access_code,
+    return order
+
+
+class TicketTypeForm(Form):
+    _bilingual = bilingual("name", "description")
+
+    name_en: Name
+    name_es: Name
+    description_en: Text = ""
+    description_es: Text = ""
+    pricing: Pricing
+    price_cents: Cents = 0
+    min_cents: Cents = 0
+    suggested_cents: Cents = 0
+    max_cents: Cents = 0
+    quota: Annotated[int | None, BeforeValidator(lambda v: None if v == "" else v), Field(ge=0)] = (
+        None
     )
+    max_per_order: Annotated[int, Field(ge=1, le=50)] = 10
+    sales_start: MaybeWhen = None
+    sales_end: MaybeWhen = None
+    access_code: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=40, to_upper=True)
+    ] = ""
+
+    @model_validator(mode="after")
+    def prices(self) -> TicketTypeForm:
+        if self.pricing == Pricing.FIXED and self.price_cents <= 0:
+            raise FieldError("price_cents", N_("A fixed price must be more than zero."))
+        if self.pricing == Pricing.SLIDING and not (
+            0 <= self.min_cents <= self.suggested_cents <= self.max_cents and self.max_cents > 0
+        ):
+            raise FieldError(
+                "suggested_cents",
+                N_(
+                    "The lowest price must not be above the suggested one, nor that above the "
+                    "highest."
+                ),
+            )
+        return self

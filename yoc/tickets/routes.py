@@ -1,4 +1,4 @@
-"""Public pages: the festival page and checkout (works without JavaScript), the order
+"""Public pages: checkout from the festival page (works without JavaScript), the order
 page, and each ticket's own page."""
 
 from __future__ import annotations
@@ -8,122 +8,21 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from yoc.errors import DomainError
-from yoc.events import services as events
-from yoc.events.models import Event
 from yoc.forms import parse
-from yoc.http import error_page, form_data, redirect, render, render_form, render_shared
+from yoc.http import form_data, redirect, render, render_form
 from yoc.settings import PROJECT_DIR
-from yoc.soapbox.services import public as soapbox_public
 from yoc.tickets import forms
-from yoc.tickets.models import Ticket, TicketType
 from yoc.tickets.services import (
-    availability,
     checkout,
     notify,
     orders,
-    placing,
-    pricing,
     qr,
     signing,
 )
-from yoc.timeutil import utcnow
-
-
-async def event_list(request: Request) -> Response:
-    events = await Event.filter(published=True, ends_at__gte=utcnow()).order_by("starts_at")
-    return render(request, "events/list.html", {"events": events})
-
-
-async def _event_context(request: Request, event: Event, access_code: str) -> dict:
-    settings = request.app.state.settings
-    return {
-        "event": event,
-        "offers": await availability.offers(event, access_code),
-        "donated_left": availability.donated_available(event),
-        "access_code": access_code,
-        "stripe_enabled": settings.stripe_enabled,
-        "sales_open": pricing.in_window(event.sales_start, event.sales_end, utcnow()),
-        "code_error": False,
-        "lineup": await soapbox_public.teaser(event),
-    }
-
-
-async def event_page(request: Request) -> Response:
-    """Anonymous visitors share one copy per language, at most a couple of seconds old
-    (settings.public_page_seconds): a ticket drop does not become a database load."""
-
-    async def build() -> Response:
-        try:
-            event = await events.public_event(request.path_params["slug"])
-        except DomainError:
-            return error_page(request, 404)
-        code = request.query_params.get("code", "").strip()[:40]
-        context = await _event_context(request, event, code)
-        if code and not any(o.ticket_type.access_code for o in context["offers"]):
-            context["code_error"] = True
-        return render(request, "events/event.html", context)
-
-    return await render_shared(request, ("event", request.path_params["slug"]), build)
-
-
-async def _read(request: Request, event: Event, values: dict[str, str]):
-    type_ids = await TicketType.filter(event=event).values_list("id", flat=True)
-    return forms.order_request(values, list(type_ids), request.scope["language"])
-
-
-async def review(request: Request) -> Response:
-    """The buyer sees exactly what they will be charged before confirming."""
-    try:
-        event = await events.public_event(request.path_params["slug"])
-    except DomainError:
-        return error_page(request, 404)
-    values = await form_data(request)
-    settings = request.app.state.settings
-    try:
-        order_request = await _read(request, event, values)
-        quote = await pricing.quote(event, order_request, stripe_enabled=settings.stripe_enabled)
-    except DomainError as error:
-        context = await _event_context(request, event, values.get("access_code", ""))
-        return render_form(
-            request, "events/event.html", values=values, error=error, context=context
-        )
-    hidden = {k: v for k, v in values.items() if k != "csrf_token"}
-    return render(
-        request,
-        "events/review.html",
-        {"event": event, "quote": quote, "hidden": hidden, "request_": order_request},
-    )
-
-
-async def place(request: Request) -> Response:
-    try:
-        event = await events.public_event(request.path_params["slug"])
-    except DomainError:
-        return error_page(request, 404)
-    values = await form_data(request)
-    settings = request.app.state.settings
-    payments = request.app.state.payments
-    try:
-        order_request = await _read(request, event, values)
-        order = await placing.place_order(
-            event, order_request, settings=settings, payments=payments
-        )
-    except DomainError as error:
-        context = await _event_context(request, event, values.get("access_code", ""))
-        return render_form(
-            request, "events/event.html", values=values, error=error, context=context
-        )
-    url = await checkout.start(order, settings=settings, payments=payments)
-    if url:
-        return RedirectResponse(url, status_code=303)
-    return redirect(f"/orders/{order.code}/{order.key}")
 
 
 async def order_page(request: Request) -> Response:
-    try:
-        order = await orders.get_order(request.path_params["code"], request.path_params["key"])
-    except DomainError:
-        return error_page(request, 404)
+    order = await orders.get_order(request.path_params["code"], request.path_params["key"])
     returned = request.query_params.get("checkout")
     if returned == "done" and await checkout.confirm_on_return(
         order, settings=request.app.state.settings, payments=request.app.state.payments
@@ -142,10 +41,7 @@ async def order_page(request: Request) -> Response:
 
 async def pay_again(request: Request) -> Response:
     """Back to card checkout for a pending order (the same Stripe session)."""
-    try:
-        order = await orders.get_order(request.path_params["code"], request.path_params["key"])
-    except DomainError:
-        return error_page(request, 404)
+    order = await orders.get_order(request.path_params["code"], request.path_params["key"])
     url = await checkout.start(
         order, settings=request.app.state.settings, payments=request.app.state.payments
     )
@@ -154,18 +50,10 @@ async def pay_again(request: Request) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
-async def _ticket(secret: str) -> Ticket | None:
-    return await Ticket.get_or_none(secret=secret).select_related(
-        "order", "order__event", "ticket_type"
-    )
-
-
 async def ticket_page(request: Request) -> Response:
     """A ticket's own page: QR code and code as text; it keeps working offline once
     opened (a service worker keeps a copy), and can be added to the home screen."""
-    ticket = await _ticket(request.path_params["secret"])
-    if ticket is None:
-        return error_page(request, 404)
+    ticket = await orders.get_ticket(request.path_params["secret"])
     event = ticket.order.event
     code = await signing.code_for(ticket, event)
     response = render(
@@ -178,9 +66,7 @@ async def ticket_page(request: Request) -> Response:
 
 
 async def ticket_manifest(request: Request) -> Response:
-    ticket = await _ticket(request.path_params["secret"])
-    if ticket is None:
-        return error_page(request, 404)
+    ticket = await orders.get_ticket(request.path_params["secret"])
     event = ticket.order.event
     name = event.name_es if request.scope["language"] == "es" else event.name_en
     return JSONResponse(
@@ -200,10 +86,7 @@ async def ticket_manifest(request: Request) -> Response:
 
 async def print_order(request: Request) -> Response:
     """Every ticket of an order, one per page, readable in black and white."""
-    try:
-        order = await orders.get_order(request.path_params["code"], request.path_params["key"])
-    except DomainError:
-        return error_page(request, 404)
+    order = await orders.get_order(request.path_params["code"], request.path_params["key"])
     tickets = [t for t in order.tickets if t.status == "valid"]
     items = [(t, qr.svg(await signing.code_for(t, order.event))) for t in tickets]
     return render(request, "tickets/print.html", {"order": order, "items": items})
@@ -235,10 +118,6 @@ async def resend(request: Request) -> Response:
 
 
 routes = [
-    Route("/events", event_list, name="tickets:events"),
-    Route("/events/{slug:str}", event_page, name="tickets:event"),
-    Route("/events/{slug:str}/review", review, methods=["POST"], name="tickets:review"),
-    Route("/events/{slug:str}/orders", place, methods=["POST"], name="tickets:place"),
     Route("/orders/{code:str}/{key:str}", order_page, name="tickets:order"),
     Route("/orders/{code:str}/{key:str}/pay", pay_again, methods=["POST"], name="tickets:pay"),
     Route("/tickets/resend", resend, methods=["GET", "POST"], name="tickets:resend"),

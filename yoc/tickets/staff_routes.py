@@ -1,4 +1,4 @@
-"""Staff: events and ticket types, orders (search, detail, mark paid, refund, cancel),
+"""Staff: ticket types of an event, orders (search, detail, mark paid, refund, cancel),
 the sales dashboard and CSV export."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from yoc.errors import DomainError
+from yoc.errors import DomainError, ValidationFailed
 from yoc.events import services as events
-from yoc.events.forms import EventForm, TicketTypeForm
+from yoc.events.forms import local_input
 from yoc.events.models import Event
 from yoc.forms import parse
 from yoc.http import (
@@ -29,86 +29,14 @@ from yoc.i18n import gettext
 from yoc.members.services.privacy import to_csv
 from yoc.permissions import Action
 from yoc.tickets.enums import OrderStatus
+from yoc.tickets.forms import RefundIn, TicketTypeForm
 from yoc.tickets.models import TicketType
-from yoc.tickets.services import orders, refunds, reports, states
-
-
-def _local(value) -> str:
-    from zoneinfo import ZoneInfo
-
-    return (
-        value.astimezone(ZoneInfo("America/Los_Angeles")).strftime("%Y-%m-%dT%H:%M")
-        if value
-        else ""
-    )
-
-
-def _event_values(event: Event) -> dict:
-    values = {
-        k: getattr(event, k)
-        for k in EventForm.model_fields
-        if k not in ("starts_at", "ends_at", "sales_start", "sales_end")
-    }
-    values.update(
-        {k: _local(getattr(event, k)) for k in ("starts_at", "ends_at", "sales_start", "sales_end")}
-    )
-    return {k: ("" if v is None else v) for k, v in values.items()}
+from yoc.tickets.services import orders, refunds, reports, states, types
 
 
 def _actor(request: Request) -> str:
     user = current_user(request)
     return f"{user.name} <{user.email}>"
-
-
-@requires(Action.MANAGE_EVENTS)
-async def event_list(request: Request) -> Response:
-    return render(
-        request, "tickets/staff_events.html", {"events": await Event.all().order_by("-starts_at")}
-    )
-
-
-@requires(Action.MANAGE_EVENTS)
-async def event_new(request: Request) -> Response:
-    if request.method == "GET":
-        return render(
-            request, "tickets/staff_event_form.html", {"event": None, "values": {"capacity": "500"}}
-        )
-    values = await form_data(request)
-    try:
-        event = await events.create_event(parse(EventForm, values))
-    except DomainError as error:
-        return render_form(
-            request,
-            "tickets/staff_event_form.html",
-            values=values,
-            error=error,
-            context={"event": None},
-        )
-    flash(request, gettext("The event is created. Now add its ticket types."))
-    return redirect(f"/staff/events/{event.slug}")
-
-
-@requires(Action.MANAGE_EVENTS)
-async def event_detail(request: Request) -> Response:
-    try:
-        event = await events.get_event(request.path_params["slug"])
-    except DomainError:
-        return error_page(request, 404)
-    context = {"event": event, "sales": await reports.sales(event)}
-    if request.method == "GET":
-        return render(
-            request, "tickets/staff_event.html", {**context, "values": _event_values(event)}
-        )
-    values = await form_data(request)
-    try:
-        event = await events.update_event(event, parse(EventForm, values))
-    except DomainError as error:
-        return render_form(
-            request, "tickets/staff_event.html", values=values, error=error, context=context
-        )
-    forget_shared_pages(request)
-    flash(request, gettext("Saved."))
-    return redirect(f"/staff/events/{event.slug}")
 
 
 async def _type_page(request: Request, event: Event, ticket_type: TicketType | None):
@@ -118,7 +46,8 @@ async def _type_page(request: Request, event: Event, ticket_type: TicketType | N
         if ticket_type:
             values = {k: getattr(ticket_type, k) for k in TicketTypeForm.model_fields}
             values.update(
-                sales_start=_local(ticket_type.sales_start), sales_end=_local(ticket_type.sales_end)
+                sales_start=local_input(ticket_type.sales_start),
+                sales_end=local_input(ticket_type.sales_end),
             )
             values = {k: ("" if v is None else v) for k, v in values.items()}
         return render(request, "tickets/staff_ticket_type.html", {**context, "values": values})
@@ -126,9 +55,9 @@ async def _type_page(request: Request, event: Event, ticket_type: TicketType | N
     try:
         data = parse(TicketTypeForm, values)
         if ticket_type:
-            await events.update_ticket_type(ticket_type, data)
+            await types.update_ticket_type(ticket_type, data)
         else:
-            await events.create_ticket_type(event, data)
+            await types.create_ticket_type(event, data)
     except DomainError as error:
         return render_form(
             request, "tickets/staff_ticket_type.html", values=values, error=error, context=context
@@ -140,27 +69,19 @@ async def _type_page(request: Request, event: Event, ticket_type: TicketType | N
 
 @requires(Action.MANAGE_EVENTS)
 async def type_new(request: Request) -> Response:
-    try:
-        event = await events.get_event(request.path_params["slug"])
-    except DomainError:
-        return error_page(request, 404)
+    event = await events.get_event(request.path_params["slug"])
     return await _type_page(request, event, None)
 
 
 @requires(Action.MANAGE_EVENTS)
 async def type_edit(request: Request) -> Response:
-    ticket_type = await TicketType.get_or_none(id=request.path_params["id"]).select_related("event")
-    if ticket_type is None:
-        return error_page(request, 404)
+    ticket_type = await types.get_ticket_type(request.path_params["id"])
     return await _type_page(request, ticket_type.event, ticket_type)
 
 
 @requires(Action.MANAGE_EVENTS)
 async def order_list(request: Request) -> Response:
-    try:
-        event = await events.get_event(request.path_params["slug"])
-    except DomainError:
-        return error_page(request, 404)
+    event = await events.get_event(request.path_params["slug"])
     q = request.query_params.get("q", "").strip()[:100]
     status = request.query_params.get("status", "")
     found = await reports.search_orders(event, q=q, status=status)
@@ -180,10 +101,7 @@ async def order_list(request: Request) -> Response:
 
 @requires(Action.MANAGE_EVENTS)
 async def order_csv(request: Request) -> Response:
-    try:
-        event = await events.get_event(request.path_params["slug"])
-    except DomainError:
-        return error_page(request, 404)
+    event = await events.get_event(request.path_params["slug"])
     found = await reports.search_orders(
         event, q=request.query_params.get("q", ""), status=request.query_params.get("status", "")
     )
@@ -231,32 +149,30 @@ async def order_csv(request: Request) -> Response:
 
 @requires(Action.MANAGE_EVENTS)
 async def order_detail(request: Request) -> Response:
-    try:
-        order = await orders.get_order(request.path_params["code"])
-    except DomainError:
-        return error_page(request, 404)
+    order = await orders.get_order(request.path_params["code"])
     return render(request, "tickets/staff_order.html", {"order": order})
 
 
 @requires(Action.MANAGE_EVENTS)
 async def order_action(request: Request) -> Response:
-    try:
-        order = await orders.get_order(request.path_params["code"])
-    except DomainError:
-        return error_page(request, 404)
+    order = await orders.get_order(request.path_params["code"])
     action = request.path_params["action"]
     form = await request.form()
-    reason = str(form.get("reason", "")).strip()[:500]
-    if action in ("refund", "cancel") and not reason:
-        flash(request, gettext("Write a reason first: it is kept in the order log."), "error")
-        return redirect(f"/staff/orders/{order.code}")
+    chosen = [int(v) for v in form.getlist("ticket_ids") if str(v).isdigit()]
+    if action in ("refund", "cancel"):
+        try:
+            data = parse(RefundIn, {"reason": form.get("reason", ""), "tickets": chosen})
+        except ValidationFailed:
+            flash(request, gettext("Write a reason first: it is kept in the order log."), "error")
+            return redirect(f"/staff/orders/{order.code}")
+        reason = data.reason
     settings, payments = request.app.state.settings, request.app.state.payments
     try:
         if action == "paid":
             await states.mark_paid_at_door(order, actor=_actor(request), settings=settings)
             flash(request, gettext("Marked as paid."))
         elif action == "refund":
-            ticket_ids = [int(v) for v in form.getlist("ticket_ids") if str(v).isdigit()]
+            ticket_ids = data.tickets
             if form.get("scope") == "chosen" and not ticket_ids:
                 flash(request, gettext("Choose the tickets to refund first."), "error")
                 return redirect(f"/staff/orders/{order.code}")
@@ -285,14 +201,6 @@ async def order_action(request: Request) -> Response:
 
 
 routes = [
-    Route("/staff/events", event_list, name="tickets:staff_events"),
-    Route("/staff/events/new", event_new, methods=["GET", "POST"], name="tickets:event_new"),
-    Route(
-        "/staff/events/{slug:str}",
-        event_detail,
-        methods=["GET", "POST"],
-        name="tickets:staff_event",
-    ),
     Route(
         "/staff/events/{slug:str}/types/new",
         type_new,

@@ -1,10 +1,10 @@
-"""Finding an order, with everything its pages show."""
+"""Finding an order or a ticket, with everything its pages show."""
 
 from __future__ import annotations
 
 from yoc.errors import NotFound
 from yoc.i18n import N_
-from yoc.tickets.models import Order
+from yoc.tickets.models import Order, Ticket
 
 
 async def get_order(code: str, key: str | None = None) -> Order:
@@ -17,3 +17,13 @@ async def get_order(code: str, key: str | None = None) -> Order:
     if order is None:
         raise NotFound(N_("We could not find that order."), "not_found")
     return order
+
+
+async def get_ticket(secret: str) -> Ticket:
+    """A ticket by its secret, with its order, event and type."""
+    ticket = await Ticket.get_or_none(secret=secret).select_related(
+        "order", "order__event", "ticket_type"
+    )
+    if ticket is None:
+        raise NotFound(N_("We could not find that ticket."), "not_found")
+    return ticket
