@@ -1,11 +1,14 @@
 """Events, ticket types and orders as real rows, made through the same services and
-input rules (EventForm, TicketTypeForm) that staff pages and the API use."""
+input rules (EventForm, TicketTypeForm) that staff pages and the API use; card orders
+through the JSON API, as a buyer's app places them."""
 
 from __future__ import annotations
 
 import itertools
 from datetime import datetime, timedelta
 from typing import Any
+
+import httpx
 
 from yoc.accounts import services as accounts
 from yoc.accounts.models import User
@@ -62,6 +65,20 @@ async def make_ticket_type(event: Event, **overrides: Any) -> TicketType:
     return await types.create_ticket_type(event, parse(TicketTypeForm, values))
 
 
+async def sliding_event() -> tuple[Event, TicketType]:
+    event = await make_event()
+    scale = await make_ticket_type(
+        event,
+        name_en="Pay what you can",
+        name_es="Paga lo que puedas",
+        pricing=Pricing.SLIDING,
+        min_cents=500,
+        suggested_cents=1500,
+        max_cents=5000,
+    )
+    return event, scale
+
+
 async def make_order(
     event: Event,
     settings: Settings,
@@ -95,3 +112,60 @@ async def bearer_for(user: User) -> dict[str, str]:
     """Request headers with a fresh API token of ``user``."""
     _, secret = await accounts.create_api_token(user, "Box office tablet")
     return {"Authorization": f"Bearer {secret}"}
+
+
+# Card orders through the JSON API, for a festival with one fixed-price type -------
+
+
+PRICE = 2500
+NAME_EN, NAME_ES = "Desert Festival", "Festival del Desierto"
+
+
+async def make_festival(*, capacity: int = 100, price: int = PRICE) -> tuple[Event, TicketType]:
+    starts = utcnow() + timedelta(days=30)
+    event = await events.create_event(
+        EventForm(
+            slug="desert-festival",
+            name_en=NAME_EN,
+            name_es=NAME_ES,
+            venue="Mecca Community Park",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=6),
+            capacity=capacity,
+            published=True,
+        )
+    )
+    return event, await add_type(event, "General", price)
+
+
+async def add_type(event: Event, name: str, price: int) -> TicketType:
+    return await types.create_ticket_type(
+        event, TicketTypeForm(name_en=name, name_es=name, pricing=Pricing.FIXED, price_cents=price)
+    )
+
+
+async def order_via_api(
+    client: httpx.AsyncClient,
+    event: Event,
+    lines: dict[TicketType, int],
+    *,
+    payment: str = "stripe",
+    email: str = "ana@example.org",
+    language: str = "en",
+) -> Order:
+    response = await client.post(
+        f"/api/v1/events/{event.slug}/orders",
+        json={
+            "buyer": {"name": "Ana Flores", "email": email, "language": language},
+            "items": [{"ticket_type": t.id, "quantity": n} for t, n in lines.items()],
+            "payment": payment,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return await Order.get(code=response.json()["code"])
+
+
+async def card_order(
+    client: httpx.AsyncClient, event: Event, ticket_type: TicketType, quantity: int = 2
+) -> Order:
+    return await order_via_api(client, event, {ticket_type: quantity})

@@ -1,197 +1,47 @@
 """Card payments with Stripe Checkout, end to end: the app talks over real HTTP to a
-local stand-in for Stripe's API (stripe_fake.py), and Stripe's webhooks reach the app
-signed with the library's own helper."""
+local stand-in for Stripe's API (tests/payments/stripe_fake.py), and Stripe's webhooks
+reach the app signed with the library's own helper. How the webhook itself reads events
+(signatures, repeats, events out of order or not ours) is in
+tests/payments/test_webhooks.py."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-import time
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
 import httpx
-import pytest
-import stripe
-from asgi_lifespan import LifespanManager
-from starlette.applications import Starlette
 
-from tests.conftest import _empty_tables, csrf_from, log_in, post_form
+from tests.conftest import csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
-from tests.tickets.stripe_fake import FakeStripe
+from tests.payments.conftest import IGNORE_STRIPE_HTTPX_WARNING, deliver, outcome, session_of
+from tests.tickets.conftest import mails, paid_lines, seats, status_of, ticket_statuses
+from tests.tickets.factories import (
+    NAME_EN,
+    NAME_ES,
+    PRICE,
+    add_type,
+    card_order,
+    make_festival,
+    order_via_api,
+)
 from yoc import i18n, jobs
 from yoc.accounts.enums import Role
-from yoc.events import services as events
-from yoc.events.forms import EventForm
 from yoc.events.models import Event
-from yoc.mail import OutboxMessage
-from yoc.payments.models import Payment, WebhookEvent
-from yoc.settings import Settings
-from yoc.tickets.enums import OrderStatus, Pricing, TicketStatus
-from yoc.tickets.forms import TicketTypeForm
-from yoc.tickets.models import Order, OrderLog, Refund, Ticket, TicketType
-from yoc.tickets.services import reports, states, types
+from yoc.payments.models import Payment
+from yoc.tickets.enums import OrderStatus, TicketStatus
+from yoc.tickets.models import Order, Refund, Ticket, TicketType
+from yoc.tickets.services import reports, states
 from yoc.timeutil import utcnow
-from yoc.web import create_app
 
-# stripe 16's HTTPXClient still posts its form with httpx's deprecated `data=<str>`
-# (stripe-python fixed only the SSL warning for httpx 0.28): ignore exactly that one.
-pytestmark = pytest.mark.filterwarnings(
-    r"ignore:Use 'content=<\.\.\.>' to upload raw bytes/text content\.:DeprecationWarning"
-)
-
-SECRET_KEY = "sk_test_yoc_local_stand_in"
-WEBHOOK_SECRET = "whsec_test"
-WEBHOOK = "/payments/stripe/webhook"
-PRICE = 2500
-NAME_EN, NAME_ES = "Desert Festival", "Festival del Desierto"
-
-
-# Fixtures ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def fake_stripe() -> Iterator[FakeStripe]:
-    fake = FakeStripe(api_key=SECRET_KEY)
-    fake.start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
-
-
-@pytest.fixture
-def stripe_settings(settings: Settings, fake_stripe: FakeStripe) -> Settings:
-    return settings.with_(
-        stripe_secret_key=SECRET_KEY,
-        stripe_webhook_secret=WEBHOOK_SECRET,
-        stripe_api_base=fake_stripe.url,
-    )
-
-
-@pytest.fixture
-async def stripe_app(stripe_settings: Settings) -> AsyncIterator[Starlette]:
-    """The app with Stripe keys, built like the shared ``app`` fixture (Tortoise has one
-    global context, so never both in one test)."""
-    application = create_app(stripe_settings)
-    async with LifespanManager(application):
-        await _empty_tables()
-        yield application
-
-
-@pytest.fixture
-async def stripe_client(stripe_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=stripe_app), base_url="http://testserver"
-    ) as c:
-        yield c
+pytestmark = IGNORE_STRIPE_HTTPX_WARNING
 
 
 # Helpers -------------------------------------------------------------------------
 
 
-async def session_of(order: Order) -> str:
-    """The Stripe Checkout Session of the order's latest card payment."""
-    return (await Payment.filter(subject=order.code).order_by("-id").first()).reference
-
-
 async def intent_of(order: Order) -> str:
     """The PaymentIntent Stripe paid the order's latest card payment with."""
     return (await Payment.filter(subject=order.code).order_by("-id").first()).charge_ref
-
-
-async def make_festival(*, capacity: int = 100, price: int = PRICE) -> tuple[Event, TicketType]:
-    starts = utcnow() + timedelta(days=30)
-    event = await events.create_event(
-        EventForm(
-            slug="desert-festival",
-            name_en=NAME_EN,
-            name_es=NAME_ES,
-            venue="Mecca Community Park",
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=6),
-            capacity=capacity,
-            published=True,
-        )
-    )
-    return event, await add_type(event, "General", price)
-
-
-async def add_type(event: Event, name: str, price: int) -> TicketType:
-    return await types.create_ticket_type(
-        event, TicketTypeForm(name_en=name, name_es=name, pricing=Pricing.FIXED, price_cents=price)
-    )
-
-
-async def order_via_api(
-    client: httpx.AsyncClient,
-    event: Event,
-    lines: dict[TicketType, int],
-    *,
-    payment: str = "stripe",
-    email: str = "ana@example.org",
-    language: str = "en",
-) -> Order:
-    response = await client.post(
-        f"/api/v1/events/{event.slug}/orders",
-        json={
-            "buyer": {"name": "Ana Flores", "email": email, "language": language},
-            "items": [{"ticket_type": t.id, "quantity": n} for t, n in lines.items()],
-            "payment": payment,
-        },
-    )
-    assert response.status_code == 201, response.text
-    return await Order.get(code=response.json()["code"])
-
-
-async def card_order(
-    client: httpx.AsyncClient, event: Event, ticket_type: TicketType, quantity: int = 2
-) -> Order:
-    return await order_via_api(client, event, {ticket_type: quantity})
-
-
-async def deliver(
-    client: httpx.AsyncClient,
-    event: dict,
-    *,
-    secret: str = WEBHOOK_SECRET,
-    timestamp: int | None = None,
-) -> httpx.Response:
-    """POST a webhook event the way Stripe does: JSON body, signed header."""
-    payload = json.dumps(event)
-    header = stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=timestamp)
-    return await client.post(
-        WEBHOOK,
-        content=payload,
-        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
-    )
-
-
-async def seats(event: Event, *types: TicketType) -> tuple[int, ...]:
-    """Event.sold, then each type's sold, as the database has them now."""
-    found = [(await Event.get(id=event.id)).sold]
-    found += [(await TicketType.get(id=t.id)).sold for t in types]
-    return tuple(found)
-
-
-async def ticket_statuses(order: Order) -> list[TicketStatus]:
-    return [t.status for t in await Ticket.filter(order_id=order.id).order_by("id")]
-
-
-async def status_of(order: Order) -> OrderStatus:
-    return (await Order.get(id=order.id)).status
-
-
-async def paid_lines(order: Order) -> int:
-    return await OrderLog.filter(order_id=order.id, to_status="paid").count()
-
-
-async def mails(template: str) -> list[OutboxMessage]:
-    return await OutboxMessage.filter(template=template).order_by("id")
-
-
-def outcome(value: str) -> dict:
-    return {"received": True, "outcome": value}
 
 
 async def log_in_staff(client: httpx.AsyncClient) -> None:
@@ -322,156 +172,6 @@ async def test_checkout_session_lives_stripes_minimum_while_the_hold_is_shorter(
     assert session["expires_at"] - session["created"] >= 30 * 60 - 5
     hold = order.hold_expires_at - order.created_at
     assert timedelta(minutes=14) < hold <= timedelta(minutes=stripe_settings.hold_minutes)
-
-
-# Webhook signatures and repeats ----------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "how",
-    [
-        pytest.param("wrong_secret", id="bad-signature"),
-        pytest.param("no_header", id="missing-signature"),
-        pytest.param("stale", id="timestamp-older-than-5-minutes"),
-        pytest.param("tampered", id="body-changed-after-signing"),
-    ],
-)
-async def test_webhook_without_a_valid_signature_is_refused_and_changes_nothing(
-    stripe_client, fake_stripe, how
-) -> None:
-    event, general = await make_festival()
-    order = await card_order(stripe_client, event, general)
-    completed = fake_stripe.complete(await session_of(order))
-    payload = json.dumps(completed)
-    headers = {"Content-Type": "application/json"}
-    if how == "wrong_secret":
-        headers["Stripe-Signature"] = stripe.WebhookSignature.generate_signature_header(
-            payload, "whsec_someone_else"
-        )
-    elif how == "stale":
-        headers["Stripe-Signature"] = stripe.WebhookSignature.generate_signature_header(
-            payload, WEBHOOK_SECRET, timestamp=int(time.time()) - 6 * 60
-        )
-    elif how == "tampered":
-        headers["Stripe-Signature"] = stripe.WebhookSignature.generate_signature_header(
-            payload, WEBHOOK_SECRET
-        )
-        payload = payload.replace('"paid"', '"paid" ', 1)
-
-    response = await stripe_client.post(WEBHOOK, content=payload, headers=headers)
-
-    assert (response.status_code, response.json()) == (400, {"error": "invalid_signature"})
-    assert await status_of(order) == OrderStatus.PENDING
-    assert await WebhookEvent.all().count() == 0
-    assert await paid_lines(order) == 0
-    assert await mails("order_confirmed") == []
-
-
-async def test_the_same_event_delivered_five_times_is_fulfilled_once(
-    stripe_client, fake_stripe
-) -> None:
-    event, general = await make_festival()
-    order = await card_order(stripe_client, event, general)
-    completed = fake_stripe.complete(await session_of(order))
-
-    answers = [(await deliver(stripe_client, completed)).json() for _ in range(5)]
-
-    assert answers == [outcome("paid")] + [outcome("duplicate")] * 4
-    assert await status_of(order) == OrderStatus.PAID
-    assert await paid_lines(order) == 1
-    assert len(await mails("order_confirmed")) == 1
-    assert await WebhookEvent.all().values_list("event_id", flat=True) == [completed["id"]]
-    assert await seats(event, general) == (2, 2)
-
-
-async def test_the_same_event_delivered_five_times_at_once_is_fulfilled_once(
-    stripe_client, fake_stripe
-) -> None:
-    event, general = await make_festival()
-    order = await card_order(stripe_client, event, general)
-    completed = fake_stripe.complete(await session_of(order))
-
-    responses = await asyncio.gather(*(deliver(stripe_client, completed) for _ in range(5)))
-
-    assert sorted(r.json()["outcome"] for r in responses) == ["duplicate"] * 4 + ["paid"]
-    assert await paid_lines(order) == 1
-    assert len(await mails("order_confirmed")) == 1
-    assert await WebhookEvent.all().count() == 1
-
-
-# Events out of order, and events that are not ours ----------------------------------
-
-
-async def test_expired_event_after_completed_leaves_the_order_paid(
-    stripe_client, fake_stripe
-) -> None:
-    event, general = await make_festival()
-    order = await card_order(stripe_client, event, general)
-    session_id = await session_of(order)
-    completed = fake_stripe.complete(session_id)
-    await deliver(stripe_client, completed)
-
-    response = await deliver(stripe_client, fake_stripe.expire_event(session_id))
-
-    assert (response.status_code, response.json()) == (200, outcome("ignored"))
-    assert await status_of(order) == OrderStatus.PAID
-    assert await ticket_statuses(order) == [TicketStatus.VALID, TicketStatus.VALID]
-    assert await seats(event, general) == (2, 2)
-    assert await OrderLog.filter(order_id=order.id).values_list("to_status", flat=True) == [
-        "pending",
-        "paid",
-    ]
-
-
-async def test_expired_event_for_a_pending_order_expires_it_and_releases_seats(
-    stripe_client, fake_stripe
-) -> None:
-    event, general = await make_festival()
-    order = await card_order(stripe_client, event, general)
-
-    response = await deliver(stripe_client, fake_stripe.expire_event(await session_of(order)))
-
-    assert (response.status_code, response.json()) == (200, outcome("expired"))
-    assert await status_of(order) == OrderStatus.EXPIRED
-    assert await ticket_statuses(order) == [TicketStatus.VOID, TicketStatus.VOID]
-    assert await seats(event, general) == (0, 0)
-
-
-@pytest.mark.parametrize(
-    "metadata",
-    [
-        pytest.param({"order_code": "YOC-NOTOURS1"}, id="unknown-order"),
-        pytest.param({}, id="no-metadata"),
-        pytest.param({"shop_order": "1234"}, id="someone-elses-metadata"),
-    ],
-)
-async def test_completed_event_that_is_not_for_one_of_our_orders_is_ignored(
-    stripe_client, fake_stripe, metadata
-) -> None:
-    event, general = await make_festival()
-    order = await card_order(stripe_client, event, general)
-    foreign = fake_stripe.complete(await session_of(order))
-    foreign["data"]["object"]["metadata"] = metadata
-
-    response = await deliver(stripe_client, foreign)
-
-    assert (response.status_code, response.json()) == (200, outcome("ignored"))
-    assert await status_of(order) == OrderStatus.PENDING
-    assert await mails("order_confirmed") == []
-
-
-async def test_event_type_we_do_not_handle_is_acknowledged_and_ignored(
-    stripe_client, fake_stripe
-) -> None:
-    event, general = await make_festival()
-    order = await card_order(stripe_client, event, general)
-    other = fake_stripe.complete(await session_of(order))
-    other["type"] = "payment_intent.created"
-
-    response = await deliver(stripe_client, other)
-
-    assert (response.status_code, response.json()) == (200, outcome("ignored"))
-    assert await status_of(order) == OrderStatus.PENDING
 
 
 # Holds that end before Stripe's session does ---------------------------------------
