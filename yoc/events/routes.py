@@ -3,17 +3,21 @@ few speeches of its Soapbox lineup; its checkout form (review, then place the or
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from yoc.errors import DomainError
 from yoc.events import services as events
-from yoc.events.models import Event
 from yoc.http import form_data, redirect, render, render_form, render_shared
 from yoc.tickets import forms
 from yoc.tickets.forms import OrderIn
 from yoc.tickets.services import checkout, placing, pricing, types
+
+if TYPE_CHECKING:
+    from yoc.events.models import Event
 
 
 async def event_list(request: Request) -> Response:

@@ -3,6 +3,8 @@ sales figures and ticket types of the ticket domain beside them)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -10,12 +12,14 @@ from starlette.routing import Route
 from yoc.errors import DomainError
 from yoc.events import services as events
 from yoc.events.forms import EventForm, local_input
-from yoc.events.models import Event
 from yoc.forms import parse
 from yoc.http import flash, forget_shared_pages, form_data, redirect, render, render_form, requires
 from yoc.i18n import gettext
 from yoc.permissions import Action
 from yoc.tickets.services import reports
+
+if TYPE_CHECKING:
+    from yoc.events.models import Event
 
 
 def _event_values(event: Event) -> dict:

@@ -3,6 +3,8 @@ search by name), live counts, and the check-in API."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -10,7 +12,6 @@ from starlette.routing import Route
 from yoc.apidoc import documented
 from yoc.errors import DomainError, NotFound
 from yoc.events import services as events
-from yoc.events.models import Event
 from yoc.forms import json_object, parse
 from yoc.http import (
     api_error,
@@ -29,6 +30,9 @@ from yoc.security import csrf_token
 from yoc.tickets.forms import CheckinIn, ScanIn, SyncIn
 from yoc.tickets.schemas import CheckinOut
 from yoc.tickets.services import checkin, door, orders, signing, states
+
+if TYPE_CHECKING:
+    from yoc.events.models import Event
 
 
 async def _door_event(request: Request, slug: str) -> Event | None:

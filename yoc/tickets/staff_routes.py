@@ -4,6 +4,7 @@ the sales dashboard and CSV export."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,7 +13,6 @@ from starlette.routing import Route
 from yoc.errors import DomainError, ValidationFailed
 from yoc.events import services as events
 from yoc.events.forms import local_input
-from yoc.events.models import Event
 from yoc.forms import parse
 from yoc.http import (
     current_user,
@@ -30,8 +30,11 @@ from yoc.members.services.privacy import to_csv
 from yoc.permissions import Action
 from yoc.tickets.enums import OrderStatus
 from yoc.tickets.forms import RefundIn, TicketTypeForm
-from yoc.tickets.models import TicketType
 from yoc.tickets.services import orders, refunds, reports, states, types
+
+if TYPE_CHECKING:
+    from yoc.events.models import Event
+    from yoc.tickets.models import TicketType
 
 
 def _actor(request: Request) -> str:
