@@ -12,6 +12,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from yoc.accounts.enums import Role
 from yoc.accounts.models import User
 from yoc.cache import TTLCache
 from yoc.errors import DomainError, ValidationFailed
@@ -207,6 +208,20 @@ def requires(action: Action) -> Callable[[Endpoint], Endpoint]:
     return decorate
 
 
+def member_required(endpoint: Endpoint) -> Endpoint:
+    """Signed out: to the sign-in page. Signed in with another role, which has no member
+    pages of its own: 403."""
+
+    @login_required
+    @functools.wraps(endpoint)
+    async def guarded(request: Request) -> Response:
+        if current_user(request).role != Role.MEMBER:
+            return error_page(request, 403)
+        return await endpoint(request)
+
+    return guarded
+
+
 ERROR_TITLES = {
     400: N_("That request did not work"),
     403: N_("You do not have access to this page"),
@@ -250,16 +265,9 @@ def api_domain_error(error: DomainError) -> JSONResponse:
 
 
 def api_public(endpoint: Endpoint) -> Endpoint:
-    """A JSON endpoint anyone may call; domain errors become JSON answers."""
-
-    @functools.wraps(endpoint)
-    async def guarded(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except DomainError as error:
-            return api_domain_error(error)
-
-    return guarded
+    """A JSON endpoint anyone may call. Nothing to check: it marks the endpoint as public
+    (its domain errors become JSON answers in the app's exception handlers, like all)."""
+    return endpoint
 
 
 def api_requires(action: Action) -> Callable[[Endpoint], Endpoint]:
@@ -290,9 +298,6 @@ def api_auth(endpoint: Endpoint) -> Endpoint:
                 gettext("Send an API token: Authorization: Bearer <token>."),
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        try:
-            return await endpoint(request)
-        except DomainError as error:
-            return api_domain_error(error)
+        return await endpoint(request)
 
     return guarded

@@ -28,7 +28,15 @@ from yoc.curriculum import api as curriculum_api
 from yoc.curriculum import routes as curriculum_routes
 from yoc.curriculum import staff_routes as curriculum_staff_routes
 from yoc.db import tortoise_config
-from yoc.http import api_error, current_user, error_page, session
+from yoc.errors import DomainError, NotFound, PermissionDenied
+from yoc.http import (
+    api_domain_error,
+    api_error,
+    current_user,
+    error_page,
+    login_redirect,
+    session,
+)
 from yoc.i18n import DEFAULT_LANGUAGE, gettext, use_language
 from yoc.members import api as member_api
 from yoc.members import routes as member_routes
@@ -92,9 +100,13 @@ def _template_context(request: Request) -> dict:
     }
 
 
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
-    if request.url.path.startswith("/api/"):
+    if _is_api(request):
         codes = {404: "not_found", 405: "method_not_allowed"}
         return api_error(
             status,
@@ -102,6 +114,37 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             gettext("Not found.") if status == 404 else gettext("That request did not work."),
         )
     return error_page(request, status)
+
+
+# Domain errors that no route answered itself. Starlette runs these handlers between the
+# app's middleware and the routes, so the session, the user and the visitor's language are
+# still in place (unlike _server_error below, which runs outside them).
+
+
+async def _not_found(request: Request, exc: NotFound) -> Response:
+    """404. The page says only that there is no such page, never what was looked up:
+    services answer "not found" for records the visitor may not see, too."""
+    return api_domain_error(exc) if _is_api(request) else error_page(request, 404)
+
+
+async def _permission_denied(request: Request, exc: PermissionDenied) -> Response:
+    """403 with the reason; on a page, like ``requires``, a signed-out visitor is sent to
+    sign in first."""
+    if _is_api(request):
+        return api_domain_error(exc)
+    if current_user(request) is None:
+        return login_redirect(request)
+    return error_page(request, 403, exc.translated())
+
+
+async def _domain_error(request: Request, exc: DomainError) -> Response:
+    """Any other domain error, on a GET or a POST: the error's own status (Conflict 409,
+    ValidationFailed 422, a plain DomainError 400) and its message. A route that answers
+    differently (a form shown again with the person's input, a flash message, a 404 that
+    hides something) catches the error itself; the JSON API gets ``api_domain_error``."""
+    if _is_api(request):
+        return api_domain_error(exc)
+    return error_page(request, exc.status_code, exc.translated())
 
 
 async def _server_error(scope: Scope, receive: Receive, send: Send) -> None:
@@ -206,7 +249,12 @@ def create_app(
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={
+            HTTPException: _http_error,
+            NotFound: _not_found,
+            PermissionDenied: _permission_denied,
+            DomainError: _domain_error,
+        },
     )
     app.state.settings = settings
     app.state.rate_limiter = rate_limiter
