@@ -10,7 +10,7 @@ from yoc import mail
 from yoc.accounts import forms
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
-from yoc.errors import DomainError
+from yoc.errors import DomainError, NotFound
 from yoc.forms import parse
 from yoc.http import (
     current_user,
@@ -95,9 +95,9 @@ async def change_role(request: Request) -> Response:
         user = await accounts.change_role(
             actor=current_user(request), user_id=request.path_params["id"], role=data.role
         )
+    except NotFound:
+        raise  # no such person: the 404 page
     except DomainError as error:
-        if error.status_code == 404:
-            return error_page(request, 404)
         flash(request, error.translated(), "error")
         return redirect("/admin/users")
     flash(request, gettext("%(name)s’s role has been changed.", name=user.name))
@@ -112,9 +112,9 @@ async def set_active(request: Request) -> Response:
         user = await accounts.set_active(
             actor=current_user(request), user_id=request.path_params["id"], active=active
         )
+    except NotFound:
+        raise  # no such person: the 404 page
     except DomainError as error:
-        if error.status_code == 404:
-            return error_page(request, 404)
         flash(request, error.translated(), "error")
         return redirect("/admin/users")
     if active:

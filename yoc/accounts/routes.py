@@ -12,7 +12,6 @@ from yoc.forms import parse
 from yoc.http import (
     client_ip,
     current_user,
-    error_page,
     flash,
     form_data,
     login_required,
@@ -202,10 +201,7 @@ async def create_token(request: Request) -> Response:
 @login_required
 async def revoke_token(request: Request) -> Response:
     user = current_user(request)
-    try:
-        token = await accounts.revoke_api_token(actor=user, token_id=request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    token = await accounts.revoke_api_token(actor=user, token_id=request.path_params["id"])
     flash(request, gettext("The token “%(name)s” no longer works.", name=token.name))
     back = "/admin/tokens" if token.user_id != user.id else "/account"
     return redirect(back)

@@ -9,11 +9,11 @@ from starlette.routing import Route
 from yoc.curriculum import forms
 from yoc.curriculum.models import ActivityProgress, Assignment, Badge
 from yoc.curriculum.services import badges, catalog, progress
-from yoc.errors import DomainError
+from yoc.errors import DomainError, NotFound
 from yoc.forms import parse
-from yoc.http import current_user, error_page, flash, form_data, redirect, render, render_form
-from yoc.i18n import gettext
-from yoc.members.routes import active_member_page, member_page
+from yoc.http import current_user, flash, form_data, member_required, redirect, render, render_form
+from yoc.i18n import N_, gettext
+from yoc.members.guards import active_member_required
 from yoc.members.services.profiles import public_name
 
 
@@ -22,7 +22,7 @@ async def _module_context(request: Request, module_id: int) -> dict:
     module = await catalog.get_module(module_id)
     assignment = await Assignment.get_or_none(member=member, module=module)
     if assignment is None:
-        raise DomainError("not assigned", "not_found")
+        raise NotFound(N_("We could not find that module."), "not_found")
     activities = catalog.live(list(module.activities))
     rows = {
         p.activity_id: p
@@ -45,12 +45,9 @@ async def _module_context(request: Request, module_id: int) -> dict:
     }
 
 
-@active_member_page
+@active_member_required
 async def module_page(request: Request) -> Response:
-    try:
-        context = await _module_context(request, request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    context = await _module_context(request, request.path_params["id"])
     return render(request, "curriculum/module.html", context)
 
 
@@ -60,14 +57,15 @@ async def _act(request: Request, action) -> Response:
     values = await form_data(request)
     try:
         row = await action(member, activity_id, values)
+    except NotFound:
+        raise  # a missing activity is the 404 page, not a message beside it
     except DomainError as error:
-        if error.status_code == 404:
-            return error_page(request, 404)
-        module_id = values.get("module")
+        # The module's page again, with the message beside the activity.
         try:
-            context = await _module_context(request, int(module_id or 0))
-        except (DomainError, ValueError):
-            return error_page(request, 404)
+            module_id = int(values.get("module") or 0)
+        except ValueError:
+            module_id = 0  # no such module: its page is the 404 page
+        context = await _module_context(request, module_id)
         return render_form(
             request,
             "curriculum/module.html",
@@ -79,12 +77,12 @@ async def _act(request: Request, action) -> Response:
     return redirect(f"/learn/modules/{activity.module_id}#activity-{activity_id}")
 
 
-@active_member_page
+@active_member_required
 async def start(request: Request) -> Response:
     return await _act(request, lambda m, a, v: progress.start(m, a))
 
 
-@active_member_page
+@active_member_required
 async def done(request: Request) -> Response:
     async def act(member, activity_id, values):
         row = await progress.mark_done(member, activity_id)
@@ -94,7 +92,7 @@ async def done(request: Request) -> Response:
     return await _act(request, act)
 
 
-@active_member_page
+@active_member_required
 async def reflect(request: Request) -> Response:
     async def act(member, activity_id, values):
         data = parse(forms.ReflectionForm, values)
@@ -105,7 +103,7 @@ async def reflect(request: Request) -> Response:
     return await _act(request, act)
 
 
-@member_page
+@member_required
 async def my_badges(request: Request) -> Response:
     return render(
         request,
@@ -114,15 +112,12 @@ async def my_badges(request: Request) -> Response:
     )
 
 
-@member_page
+@member_required
 async def share_badge(request: Request) -> Response:
     values = await form_data(request)
-    try:
-        badge = await badges.set_public(
-            current_user(request), request.path_params["id"], values.get("public") == "1"
-        )
-    except DomainError:
-        return error_page(request, 404)
+    badge = await badges.set_public(
+        current_user(request), request.path_params["id"], values.get("public") == "1"
+    )
     flash(
         request,
         gettext("Your badge can now be seen by anyone with its link.")
@@ -135,10 +130,7 @@ async def share_badge(request: Request) -> Response:
 async def badge_page(request: Request) -> Response:
     uid = request.path_params["uid"]
     as_json = uid.endswith(".json")
-    try:
-        badge = await badges.public_badge(uid.removesuffix(".json"))
-    except DomainError:
-        return error_page(request, 404)
+    badge = await badges.public_badge(uid.removesuffix(".json"))
     name = await public_name(badge.member)
     if as_json:
         body = await badges.open_badge(

@@ -13,7 +13,7 @@ from yoc.curriculum import forms
 from yoc.curriculum.enums import Completion
 from yoc.curriculum.models import Activity, Track
 from yoc.curriculum.services import assignments, catalog, dashboards, progress
-from yoc.errors import DomainError
+from yoc.errors import DomainError, NotFound
 from yoc.forms import parse
 from yoc.http import (
     cached_fragment,
@@ -67,9 +67,9 @@ async def assign(request: Request) -> Response:
                 note=data.note,
                 **ids,
             )
+    except NotFound:
+        raise  # no such group, member, module or track: the 404 page
     except DomainError as error:
-        if error.status_code == 404:
-            return error_page(request, 404)
         return render_form(
             request, "curriculum/assign.html", values=values, error=error, context=context
         )
@@ -100,9 +100,9 @@ async def review(request: Request) -> Response:
             feedback=data.feedback,
             settings=request.app.state.settings,
         )
+    except NotFound:
+        raise  # no such reflection, or not this mentor's to review: the 404 page
     except DomainError as error:
-        if error.status_code == 404:
-            return error_page(request, 404)
         return render_form(
             request,
             "curriculum/reviews.html",
@@ -124,12 +124,9 @@ async def review(request: Request) -> Response:
 
 @requires(Action.VIEW_MEMBERS)
 async def cohort_progress(request: Request) -> Response:
-    try:
-        cohort = await cohorts.visible_cohort(
-            current_user(request), request.path_params["id"], with_mentors=False
-        )
-    except DomainError:
-        return error_page(request, 404)
+    cohort = await cohorts.visible_cohort(
+        current_user(request), request.path_params["id"], with_mentors=False
+    )
     version = await dashboards.grid_version(cohort)
     table = await cached_fragment(
         request,
@@ -143,10 +140,7 @@ async def cohort_progress(request: Request) -> Response:
 
 @requires(Action.MANAGE_MEMBERS)
 async def cohort_progress_csv(request: Request) -> Response:
-    try:
-        cohort = await cohorts.visible_cohort(current_user(request), request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    cohort = await cohorts.visible_cohort(current_user(request), request.path_params["id"])
     grid = await dashboards.cohort_grid(cohort)
     header = ["member"] + [m.title_en for m in grid["modules"]]
     rows = [[m.name] + [cell or "" for cell in cells] for m, cells in grid["rows"]]
@@ -164,10 +158,7 @@ async def cohort_progress_csv(request: Request) -> Response:
 @requires(Action.VIEW_MEMBERS)
 async def attendance(request: Request) -> Response:
     viewer = current_user(request)
-    try:
-        cohort = await cohorts.visible_cohort(viewer, request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    cohort = await cohorts.visible_cohort(viewer, request.path_params["id"])
     activity = await Activity.get_or_none(
         id=request.path_params["activity_id"], completion=Completion.ATTENDANCE
     )
@@ -177,14 +168,11 @@ async def attendance(request: Request) -> Response:
         form = await request.form()
         ids = [int(v) for v in form.getlist("member_ids") if str(v).isdigit()]
         roster_ids = {m.id for m in await cohorts.roster(cohort)}
-        try:
-            marked = await progress.record_attendance(
-                mentor=viewer,
-                activity_id=activity.id,
-                member_ids=[i for i in ids if i in roster_ids],
-            )
-        except DomainError:
-            return error_page(request, 404)
+        marked = await progress.record_attendance(
+            mentor=viewer,
+            activity_id=activity.id,
+            member_ids=[i for i in ids if i in roster_ids],
+        )
         flash(
             request,
             ngettext(
@@ -261,10 +249,7 @@ async def track_edit(request: Request) -> Response:
 
 @requires(Action.MANAGE_MEMBERS)
 async def module_edit(request: Request) -> Response:
-    try:
-        module = await catalog.get_module(request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    module = await catalog.get_module(request.path_params["id"])
     siblings = [
         m
         for m in await catalog.tracks(include_retired=False)
@@ -331,15 +316,12 @@ async def rearrange(request: Request) -> Response:
         return error_page(request, 404)
     values = await form_data(request)
     action = values.get("action")
-    try:
-        if action in ("up", "down"):
-            await catalog.move(kind, item_id, -1 if action == "up" else 1)
-        elif action in ("retire", "restore"):
-            await catalog.set_retired(kind, item_id, action == "retire")
-        else:
-            return error_page(request, 400)
-    except DomainError:
-        return error_page(request, 404)
+    if action in ("up", "down"):
+        await catalog.move(kind, item_id, -1 if action == "up" else 1)
+    elif action in ("retire", "restore"):
+        await catalog.set_retired(kind, item_id, action == "retire")
+    else:
+        return error_page(request, 400)
     return redirect(
         values.get("back")
         if str(values.get("back", "")).startswith("/staff/curriculum")

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from yoc.accounts.enums import Role
 from yoc.accounts.routes import sign_in
 from yoc.errors import DomainError, ValidationFailed
 from yoc.forms import parse
@@ -17,43 +16,17 @@ from yoc.http import (
     error_page,
     flash,
     form_data,
-    login_required,
+    member_required,
     redirect,
     render,
     render_form,
 )
 from yoc.i18n import gettext, set_language
 from yoc.members import consent_texts, forms
-from yoc.members.enums import ConsentPurpose, MemberStatus
+from yoc.members.enums import ConsentPurpose
+from yoc.members.guards import active_member_required
 from yoc.members.services import consent, notes, privacy, profiles
 from yoc.security import verify_password
-
-
-def member_page(endpoint):
-    """Signed in as a member; other roles have no profile of their own (403)."""
-
-    @login_required
-    async def guarded(request: Request) -> Response:
-        if current_user(request).role != Role.MEMBER:
-            return error_page(request, 403)
-        return await endpoint(request)
-
-    guarded.__name__ = endpoint.__name__
-    return guarded
-
-
-def active_member_page(endpoint):
-    """A member feature: waits until the guardian's consent and staff approval are in."""
-
-    @member_page
-    async def guarded(request: Request) -> Response:
-        overview = await profiles.member_overview(current_user(request))
-        if overview["profile"] is None or overview["profile"].status != MemberStatus.ACTIVE:
-            return render(request, "members/pending.html", overview, status_code=403)
-        return await endpoint(request)
-
-    guarded.__name__ = endpoint.__name__
-    return guarded
 
 
 async def apply(request: Request) -> Response:
@@ -92,7 +65,7 @@ async def apply(request: Request) -> Response:
     return redirect("/dashboard")
 
 
-@member_page
+@member_required
 async def my_profile(request: Request) -> Response:
     user = current_user(request)
     overview = await profiles.member_overview(user)
@@ -100,7 +73,7 @@ async def my_profile(request: Request) -> Response:
     return render(request, "members/my_profile.html", {**overview, "notes": shared})
 
 
-@member_page
+@member_required
 async def edit_profile(request: Request) -> Response:
     user = current_user(request)
     overview = await profiles.member_overview(user)
@@ -120,7 +93,7 @@ async def edit_profile(request: Request) -> Response:
     return redirect("/me/profile")
 
 
-@member_page
+@member_required
 async def upload_photo(request: Request) -> Response:
     user = current_user(request)
     form = await request.form(max_part_size=profiles.PHOTO_MAX_BYTES + 1024)
@@ -143,7 +116,7 @@ async def upload_photo(request: Request) -> Response:
     return redirect("/me/profile")
 
 
-@member_page
+@member_required
 async def remove_photo(request: Request) -> Response:
     await profiles.remove_photo(actor=current_user(request), member=current_user(request))
     flash(request, gettext("Your photo has been removed."))
@@ -153,26 +126,16 @@ async def remove_photo(request: Request) -> Response:
 async def photo(request: Request) -> Response:
     """A member's photo: for the member, their mentors and staff, or the public with a
     photo release in force."""
-    from starlette.responses import Response as Raw
-
-    from yoc.accounts.models import User
-
-    member = await User.get_or_none(id=request.path_params["id"], role=Role.MEMBER)
-    try:
-        if member is None:
-            raise DomainError("not found", "not_found")
-        picture = await profiles.photo_for(current_user(request), member)
-    except DomainError:
-        return error_page(request, 404)
+    picture = await profiles.photo_for(current_user(request), request.path_params["id"])
     # Never stored by any cache, so a withdrawn photo release takes effect at once.
-    return Raw(
+    return Response(
         picture.data,
         media_type=picture.content_type,
         headers={"Cache-Control": "no-store"},
     )
 
 
-@member_page
+@member_required
 async def add_guardian(request: Request) -> Response:
     user = current_user(request)
     values = await form_data(request)
@@ -199,7 +162,7 @@ async def add_guardian(request: Request) -> Response:
     return redirect("/me/profile")
 
 
-@member_page
+@member_required
 async def resend_consent(request: Request) -> Response:
     user = current_user(request)
     sent = await profiles.resend_consent_request(
@@ -223,7 +186,7 @@ def _purpose(request: Request) -> ConsentPurpose | None:
         return None
 
 
-@member_page
+@member_required
 async def revoke_consent(request: Request) -> Response:
     user = current_user(request)
     purpose = _purpose(request)
@@ -238,7 +201,7 @@ async def revoke_consent(request: Request) -> Response:
     return redirect("/me/profile")
 
 
-@member_page
+@member_required
 async def grant_consent(request: Request) -> Response:
     """Adults decide for themselves; for a minor, a guardian must."""
     user = current_user(request)
@@ -254,7 +217,7 @@ async def grant_consent(request: Request) -> Response:
     return redirect("/me/profile")
 
 
-@active_member_page
+@active_member_required
 async def my_group(request: Request) -> Response:
     user = current_user(request)
     overview = await profiles.member_overview(user)
@@ -263,7 +226,7 @@ async def my_group(request: Request) -> Response:
     )
 
 
-@member_page
+@member_required
 async def my_data(request: Request) -> Response:
     from yoc.members.enums import DeletionState
     from yoc.members.models import DeletionRequest
@@ -274,7 +237,7 @@ async def my_data(request: Request) -> Response:
     return render(request, "members/my_data.html", {"deletion": pending})
 
 
-@member_page
+@member_required
 async def my_data_json(request: Request) -> Response:
     data = await privacy.export_data(current_user(request))
     body = json.dumps(data, ensure_ascii=False, indent=2)
@@ -288,7 +251,7 @@ async def my_data_json(request: Request) -> Response:
     )
 
 
-@member_page
+@member_required
 async def request_deletion(request: Request) -> Response:
     user = current_user(request)
     values = await form_data(request)
@@ -308,7 +271,7 @@ async def request_deletion(request: Request) -> Response:
     return redirect("/me/data")
 
 
-@member_page
+@member_required
 async def cancel_deletion(request: Request) -> Response:
     await privacy.cancel_deletion(member=current_user(request))
     flash(request, gettext("Your request is cancelled. Your data stays."))

@@ -79,10 +79,7 @@ async def cohort_create(request: Request) -> Response:
 
 @requires(Action.VIEW_MEMBERS)
 async def cohort_detail(request: Request) -> Response:
-    try:
-        cohort = await cohorts.visible_cohort(current_user(request), request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    cohort = await cohorts.visible_cohort(current_user(request), request.path_params["id"])
     q = request.query_params.get("q", "").strip()[:100]
     return render(
         request,
@@ -94,10 +91,7 @@ async def cohort_detail(request: Request) -> Response:
 @requires(Action.MANAGE_MEMBERS)
 async def cohort_add_person(request: Request) -> Response:
     actor = current_user(request)
-    try:
-        cohort = await cohorts.visible_cohort(actor, request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    cohort = await cohorts.visible_cohort(actor, request.path_params["id"])
     values = await form_data(request)
     try:
         data = parse(forms.AddPersonForm, values)
@@ -117,13 +111,10 @@ async def cohort_add_person(request: Request) -> Response:
 @requires(Action.MANAGE_MEMBERS)
 async def cohort_remove_person(request: Request) -> Response:
     actor = current_user(request)
-    try:
-        cohort = await cohorts.visible_cohort(actor, request.path_params["id"])
-        person = await cohorts.remove_person(
-            actor=actor, cohort=cohort, user_id=request.path_params["user_id"]
-        )
-    except DomainError:
-        return error_page(request, 404)
+    cohort = await cohorts.visible_cohort(actor, request.path_params["id"])
+    person = await cohorts.remove_person(
+        actor=actor, cohort=cohort, user_id=request.path_params["user_id"]
+    )
     flash(request, gettext("%(name)s is no longer in this group.", name=person.name))
     return redirect(f"/cohorts/{cohort.id}")
 
@@ -136,10 +127,7 @@ async def _member_context(request: Request, viewer: User, member: User) -> dict:
 @requires(Action.VIEW_MEMBERS)
 async def member_detail(request: Request) -> Response:
     viewer = current_user(request)
-    try:
-        member = await visible_member(viewer, request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    member = await visible_member(viewer, request.path_params["id"])
     context = await _member_context(request, viewer, member)
     await audit.record(
         actor=viewer, action=audit.AuditAction.VIEW, subject=member, minor=context["minor"]
@@ -150,10 +138,7 @@ async def member_detail(request: Request) -> Response:
 @requires(Action.VIEW_MEMBERS)
 async def member_add_note(request: Request) -> Response:
     viewer = current_user(request)
-    try:
-        member = await visible_member(viewer, request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    member = await visible_member(viewer, request.path_params["id"])
     values = await form_data(request)
     try:
         data = parse(forms.NoteForm, values)
@@ -175,10 +160,7 @@ async def member_add_note(request: Request) -> Response:
 @requires(Action.MANAGE_MEMBERS)
 async def member_decision(request: Request) -> Response:
     actor = current_user(request)
-    try:
-        member = await visible_member(actor, request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    member = await visible_member(actor, request.path_params["id"])
     values = await form_data(request)
     approve = values.get("decision") == "approve"
     status = await profiles.decide(actor=actor, member=member, approve=approve)
@@ -208,10 +190,7 @@ async def member_decision(request: Request) -> Response:
 @requires(Action.MANAGE_MEMBERS)
 async def member_paper_consent(request: Request) -> Response:
     actor = current_user(request)
-    try:
-        member = await visible_member(actor, request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    member = await visible_member(actor, request.path_params["id"])
     values = await form_data(request)
     try:
         data = parse(forms.PaperConsentForm, values)
@@ -242,10 +221,7 @@ async def member_paper_consent(request: Request) -> Response:
 @requires(Action.MANAGE_MEMBERS)
 async def member_resend_consent(request: Request) -> Response:
     actor = current_user(request)
-    try:
-        member = await visible_member(actor, request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    member = await visible_member(actor, request.path_params["id"])
     sent = await profiles.resend_consent_request(
         actor=actor, member=member, settings=request.app.state.settings
     )
@@ -333,12 +309,9 @@ async def deletions(request: Request) -> Response:
 
 @requires(Action.DELETE_MEMBER_DATA)
 async def deletion_complete(request: Request) -> Response:
-    try:
-        await privacy.complete_deletion(
-            actor=current_user(request), request_id=request.path_params["id"]
-        )
-    except DomainError:
-        return error_page(request, 404)
+    await privacy.complete_deletion(
+        actor=current_user(request), request_id=request.path_params["id"]
+    )
     flash(request, gettext("The member’s data is deleted."))
     return redirect("/staff/deletions")
 

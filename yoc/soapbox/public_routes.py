@@ -6,9 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from yoc.errors import DomainError
 from yoc.events import services as events
-from yoc.http import error_page, render, render_shared
+from yoc.http import render, render_shared
 from yoc.soapbox.services import public
 
 CALENDAR = "text/calendar; charset=utf-8"
@@ -18,31 +17,20 @@ async def lineup_page(request: Request) -> Response:
     """Shared by anonymous visitors like the festival page, a few seconds old at most."""
 
     async def build() -> Response:
-        try:
-            event = await events.public_event(request.path_params["slug"])
-        except DomainError:
-            return error_page(request, 404)
+        event = await events.public_event(request.path_params["slug"])
         return render(request, "soapbox/lineup.html", {"lineup": await public.lineup(event)})
 
     return await render_shared(request, ("lineup", request.path_params["slug"]), build)
 
 
 async def lineup_feed(request: Request) -> Response:
-    try:
-        event = await events.public_event(request.path_params["slug"])
-    except DomainError:
-        return error_page(request, 404)
+    event = await events.public_event(request.path_params["slug"])
     body = await public.event_feed(event, request.scope["language"])
     return Response(body, media_type=CALENDAR)
 
 
 async def speaker_feed(request: Request) -> Response:
-    try:
-        body = await public.speaker_public_feed(
-            request.path_params["key"], request.scope["language"]
-        )
-    except DomainError:
-        return error_page(request, 404)
+    body = await public.speaker_public_feed(request.path_params["key"], request.scope["language"])
     return Response(body, media_type=CALENDAR)
 
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from yoc.errors import DomainError, ValidationFailed
+from yoc.errors import DomainError, NotFound, ValidationFailed
 from yoc.forms import parse
 from yoc.http import (
     current_user,
@@ -24,7 +24,7 @@ from yoc.http import (
     requires,
 )
 from yoc.i18n import N_, gettext
-from yoc.members.routes import active_member_page
+from yoc.members.guards import active_member_required
 from yoc.permissions import Action
 from yoc.soapbox import forms
 from yoc.soapbox.enums import AccessNeed, SpeechState
@@ -43,7 +43,7 @@ MOVE_MESSAGES = {
 }
 
 
-@active_member_page
+@active_member_required
 async def my_speeches(request: Request) -> Response:
     member = current_user(request)
     return render(
@@ -106,9 +106,9 @@ async def _save(request: Request, speech_id: int | None) -> Response:
             )
             flash(request, gettext(MOVE_MESSAGES[SpeechState.SUBMITTED]))
             return redirect(f"/speeches/{speech.id}")
+    except NotFound:
+        raise  # not a speech this member may see: the 404 page
     except DomainError as error:
-        if error.status_code == 404:
-            return error_page(request, 404)
         if autosave:
             fields = error.translated_fields() if isinstance(error, ValidationFailed) else {}
             return JSONResponse(
@@ -126,7 +126,7 @@ async def _save(request: Request, speech_id: int | None) -> Response:
     return redirect(f"/speeches/{speech.id}/edit")
 
 
-@active_member_page
+@active_member_required
 async def new_speech(request: Request) -> Response:
     if request.method == "GET":
         return render(
@@ -135,12 +135,9 @@ async def new_speech(request: Request) -> Response:
     return await _save(request, None)
 
 
-@active_member_page
+@active_member_required
 async def edit_speech(request: Request) -> Response:
-    try:
-        speech, capacities = await visible_speech(current_user(request), request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    speech, capacities = await visible_speech(current_user(request), request.path_params["id"])
     if Capacity.SPEAKER not in capacities or speech.state not in proposals.EDITABLE:
         return redirect(f"/speeches/{speech.id}")
     if request.method == "GET":
@@ -178,10 +175,7 @@ async def _speech_context(request: Request, speech_id: int) -> dict:
 
 @login_required
 async def speech_page(request: Request) -> Response:
-    try:
-        context = await _speech_context(request, request.path_params["id"])
-    except DomainError:
-        return error_page(request, 404)
+    context = await _speech_context(request, request.path_params["id"])
     return render(request, "soapbox/speech.html", context)
 
 
@@ -203,9 +197,9 @@ async def move(request: Request) -> Response:
             settings=request.app.state.settings,
             note=values.get("note", ""),
         )
+    except NotFound:
+        raise  # not a speech this person may see: the 404 page
     except DomainError as error:
-        if error.status_code == 404:
-            return error_page(request, 404)
         context = await _speech_context(request, speech_id)
         return render_form(
             request, "soapbox/speech.html", values=values, error=error, context=context
@@ -224,9 +218,9 @@ async def review(request: Request) -> Response:
         await proposals.review(
             current_user(request), speech_id, data, settings=request.app.state.settings
         )
+    except NotFound:
+        raise  # not a speech this reviewer may see: the 404 page
     except DomainError as error:
-        if error.status_code == 404:
-            return error_page(request, 404)
         context = await _speech_context(request, speech_id)
         return render_form(
             request, "soapbox/speech.html", values=values, error=error, context=context
@@ -245,12 +239,7 @@ async def review_queue(request: Request) -> Response:
 
 
 async def private_calendar(request: Request) -> Response:
-    try:
-        body = await public.speaker_private_feed(
-            request.path_params["key"], request.scope["language"]
-        )
-    except DomainError:
-        return error_page(request, 404)
+    body = await public.speaker_private_feed(request.path_params["key"], request.scope["language"])
     return Response(body, media_type="text/calendar; charset=utf-8")
 
 

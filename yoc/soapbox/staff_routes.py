@@ -7,13 +7,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from yoc.errors import DomainError
+from yoc.errors import DomainError, NotFound
 from yoc.events import services as events
 from yoc.events.models import Event
 from yoc.forms import parse
 from yoc.http import (
     current_user,
-    error_page,
     flash,
     forget_shared_pages,
     form_data,
@@ -42,32 +41,21 @@ async def _board_context(event: Event) -> dict:
     }
 
 
-async def _event(request: Request) -> Event | None:
-    try:
-        return await events.get_event(request.path_params["slug"])
-    except DomainError:
-        return None
-
-
 @requires(Action.MANAGE_EVENTS)
 async def board(request: Request) -> Response:
-    event = await _event(request)
-    if event is None:
-        return error_page(request, 404)
+    event = await events.get_event(request.path_params["slug"])
     return render(request, "soapbox/board.html", {"event": event, **await _board_context(event)})
 
 
 async def _board_form(request: Request, action) -> Response:
     """Stage and slot forms: on a refusal the board comes back with what was typed."""
-    event = await _event(request)
-    if event is None:
-        return error_page(request, 404)
+    event = await events.get_event(request.path_params["slug"])
     values = await form_data(request)
     try:
         message = await action(event, values)
+    except NotFound:
+        raise  # no such stage, slot or speech: the 404 page
     except DomainError as error:
-        if error.status_code == 404:
-            return error_page(request, 404)
         return render_form(
             request,
             "soapbox/board.html",
@@ -158,9 +146,7 @@ async def unplace(request: Request) -> Response:
 
 @requires(Action.MANAGE_EVENTS)
 async def release(request: Request) -> Response:
-    event = await _event(request)
-    if event is None:
-        return error_page(request, 404)
+    event = await events.get_event(request.path_params["slug"])
     if request.method == "POST":
         try:
             made = await releases.publish(

@@ -220,12 +220,13 @@ async def remove_photo(*, actor: User, member: User) -> None:
         )
 
 
-async def photo_for(viewer: User | None, member: User) -> MemberPhoto:
+async def photo_for(viewer: User | None, member_id: int) -> MemberPhoto:
     """The photo for a private page (the member, their mentors, staff) or a public one."""
     from yoc.members.services.access import can_see
 
-    photo = await MemberPhoto.get_or_none(user=member)
-    allowed = viewer is not None and await can_see(viewer, member)
+    member = await User.get_or_none(id=member_id, role=Role.MEMBER)
+    photo = await MemberPhoto.get_or_none(user=member) if member else None
+    allowed = photo is not None and viewer is not None and await can_see(viewer, member)
     if photo is None or not (allowed or await public_photo_allowed(member)):
         raise NotFound(N_("There is no photo."), "not_found")
     return photo
