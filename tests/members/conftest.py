@@ -1,11 +1,14 @@
 """Small helpers the member tests share: the Spanish text of a message, a second browser,
-and what a page shows (a field's error, the members it links to)."""
+a small picture to upload, and what a page shows (a field's error, the members it links
+to)."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import httpx
+from PIL import Image
 
 from yoc.i18n import gettext, use_language
 
@@ -20,9 +23,17 @@ def spanish(message: str, **variables: object) -> str:
     return text
 
 
-def browser(app) -> httpx.AsyncClient:
+def browser(app, **headers: str) -> httpx.AsyncClient:
     """Another person's browser on the same app (its own cookies)."""
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver", headers=headers
+    )
+
+
+def png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), (200, 120, 40)).save(out, "PNG")
+    return out.getvalue()
 
 
 def field_error(html: str, name: str) -> str | None:
