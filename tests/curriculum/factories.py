@@ -1,10 +1,12 @@
 """Curriculum rows for tests: tracks, modules and activities made through the catalog
-service the staff editor uses, and modules given to members."""
+service the staff editor uses, modules given to members, and the small courses several
+test files start from (a module with a prerequisite, a reflection, a milestone)."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from yoc import cache
@@ -76,3 +78,51 @@ async def give(member: User, *modules: Module, due_on: date | None = None) -> li
             await Assignment.create(member=member, module=module, due_on=due_on)
             for module in modules
         ]
+
+
+@dataclass
+class TwoModules:
+    basics: Module
+    advanced: Module
+    basics_activity: Activity
+    advanced_activity: Activity
+    advanced_reflection: Activity
+
+
+async def make_path(member: User) -> TwoModules:
+    """ "Basics", then "Advanced", which requires it; both given to ``member``."""
+    track = await make_track("Speak Up", "Alza la voz")
+    basics = await make_module(track, "Basics", "Lo básico")
+    advanced = await make_module(track, "Advanced", "Avanzado", prerequisites=[basics])
+    path = TwoModules(
+        basics=basics,
+        advanced=advanced,
+        basics_activity=await make_activity(basics, "Read the guide", "Lee la guía"),
+        advanced_activity=await make_activity(advanced, "Give the speech", "Da el discurso"),
+        advanced_reflection=await make_activity(
+            advanced, "What changed?", "¿Qué cambió?", completion=Completion.REFLECTION
+        ),
+    )
+    await give(member, basics, advanced)
+    return path
+
+
+async def reflection_for(member: User) -> Activity:
+    module = await make_module(await make_track(), "My community", "Mi comunidad")
+    activity = await make_activity(
+        module, "A place I love", "Un lugar que quiero", completion=Completion.REFLECTION
+    )
+    await give(member, module)
+    return activity
+
+
+async def milestone_for(member: User, activities: int = 2) -> tuple[Module, list[Activity]]:
+    """A milestone module in a track with another module, so only the module's badge is
+    at stake."""
+    track = await make_track("Organize", "Organiza")
+    milestone = await make_module(track, "First campaign", "Primera campaña", milestone=True)
+    other = await make_module(track)
+    await make_activity(other)
+    made = [await make_activity(milestone) for _ in range(activities)]
+    await give(member, milestone, other)
+    return milestone, made

@@ -3,21 +3,18 @@ recording a paper form, withdrawing the photo release, and the public name."""
 
 from __future__ import annotations
 
-import io
 import re
 
-import httpx
 import pytest
 from markupsafe import escape
-from PIL import Image
 
 from tests.conftest import csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
+from tests.members.conftest import browser, png_bytes, spanish
 from tests.members.factories import birth_date_for, make_member
 from yoc import jobs
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
-from yoc.i18n import gettext, use_language
 from yoc.mail import OutboxMessage
 from yoc.members import consent_texts
 from yoc.members.enums import (
@@ -41,16 +38,6 @@ from yoc.members.services.profiles import public_name
 MEMBER_PASSWORD = "desert wind at night"
 
 
-def spanish(message: str, **variables: object) -> str:
-    """The Spanish catalog's translation, which must exist and differ from the English."""
-    with use_language("es"):
-        text = gettext(message, **variables)
-    with use_language("en"):
-        english = gettext(message, **variables)
-    assert text != english, f"no Spanish translation for {message!r}"
-    return text
-
-
 def application(age: int, **overrides: str) -> dict[str, str]:
     """The sign-up form as a young person of ``age`` fills it in."""
     return {
@@ -70,13 +57,6 @@ def application(age: int, **overrides: str) -> dict[str, str]:
     }
 
 
-def browser(app, **headers: str) -> httpx.AsyncClient:
-    """Another person's browser on the same app (its own cookies)."""
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver", headers=headers
-    )
-
-
 def consent_link(text: str) -> str:
     match = re.search(r"http://testserver(/consent/[A-Za-z0-9_\-]+)", text)
     assert match, "the message has no consent link"
@@ -86,12 +66,6 @@ def consent_link(text: str) -> str:
 async def outbox_consent_link() -> str:
     (message,) = await OutboxMessage.filter(template="guardian_consent")
     return consent_link(message.body_text)
-
-
-def png_bytes() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 40), (200, 120, 40)).save(out, "PNG")
-    return out.getvalue()
 
 
 def decisions(records: list[ConsentRecord]) -> list[tuple]:

@@ -14,6 +14,7 @@ from PIL import ExifTags, Image
 
 from tests.conftest import csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
+from tests.members.conftest import browser, png_bytes
 from tests.members.factories import birth_date_for, make_cohort, make_member
 from tests.soapbox.factories import make_slot, make_speech, make_stage
 from tests.tickets.factories import make_event
@@ -45,19 +46,6 @@ from yoc.soapbox.services import releases
 MEMBER_PASSWORD = "desert wind at night"
 # What identifies the member of _member_with_everything() and her guardian.
 PERSONAL = ("Itzel", "itzel@example.org", "Rosa", "rosa@example.org")
-
-
-def browser(app, **headers: str) -> httpx.AsyncClient:
-    """Another person's browser on the same app (its own cookies)."""
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver", headers=headers
-    )
-
-
-def png_bytes() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 40), (200, 120, 40)).save(out, "PNG")
-    return out.getvalue()
 
 
 def jpeg_with_location() -> bytes:

@@ -1,21 +1,21 @@
-"""Profiles, mentor notes, groups, the applications queue and the members list."""
+"""Profiles and the applications queue: editing a profile (and what it never asks for),
+and staff approving or declining an application."""
 
 from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 
 from tests.conftest import csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
-from tests.members.factories import make_cohort, make_member
+from tests.members.conftest import field_error, member_ids, spanish
+from tests.members.factories import make_member
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
 from yoc.audit import AuditAction, AuditEntry
-from yoc.i18n import gettext, use_language
-from yoc.members.enums import ApplicationDecision, Community, MemberStatus, NoteVisibility
-from yoc.members.models import Cohort, Guardian, MemberPhoto, MemberProfile, MentorNote
+from yoc.members.enums import ApplicationDecision, Community, MemberStatus
+from yoc.members.models import Guardian, MemberPhoto, MemberProfile
 
 # Words that would mean the platform stores what it promised never to ask for.
 FORBIDDEN_FIELD_WORDS = (
@@ -32,31 +32,6 @@ FORBIDDEN_FIELD_WORDS = (
 )
 
 
-def spanish(message: str, **variables: object) -> str:
-    """The Spanish catalog's translation, which must exist and differ from the English."""
-    with use_language("es"):
-        text = gettext(message, **variables)
-    with use_language("en"):
-        english = gettext(message, **variables)
-    assert text != english, f"no Spanish translation for {message!r}"
-    return text
-
-
-def browser(app) -> httpx.AsyncClient:
-    """Another person's browser on the same app (its own cookies)."""
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
-
-
-def field_error(html: str, name: str) -> str | None:
-    match = re.search(rf'<p class="field-error" id="f-{name}-error">([^<]*)</p>', html)
-    return match.group(1) if match else None
-
-
-def member_ids(html: str) -> set[int]:
-    """The members linked from a list page."""
-    return {int(i) for i in re.findall(r'href="/members/(\d+)"', html)}
-
-
 GOOD_EDIT = {
     "display_name": "Itzi",
     "pronouns": "ella",
@@ -69,7 +44,7 @@ GOOD_EDIT = {
 }
 
 
-# Editing a profile --------------------------------------------------------------------
+# Editing a profile ---------------------------------------------------------------------
 
 
 async def test_profile_edit_with_bad_zip_and_grade_explains_in_spanish_and_keeps_values(
@@ -170,180 +145,7 @@ def test_member_models_have_no_field_for_immigration_status_or_government_ids(mo
     assert [word for word in FORBIDDEN_FIELD_WORDS if word in names] == []
 
 
-# Mentor notes ---------------------------------------------------------------------
-
-
-async def test_member_sees_only_the_notes_a_mentor_shared_with_them(app, client) -> None:
-    member = await make_member(email="itzel@example.org")
-    mentor = await make_user(email="mentor@example.org", name="Marco Mentor", role=Role.MENTOR)
-    await make_cohort("Summer 2027 Mecca", members=[member], mentors=[mentor])
-    await log_in(client, "mentor@example.org", PASSWORD)
-    detail = f"/members/{member.id}"
-
-    private = await post_form(
-        client,
-        detail,
-        {"body": "Ask her family about the bus schedule.", "visibility": "mentors"},
-        action=f"{detail}/notes",
-    )
-    shared = await post_form(
-        client,
-        detail,
-        {"body": "Your speech on clean air was powerful!", "visibility": "member"},
-        action=f"{detail}/notes",
-    )
-
-    assert private.status_code == shared.status_code == 303
-    assert shared.headers["location"] == detail
-    rows = await MentorNote.filter(member=member).order_by("id")
-    assert [(n.visibility, n.author_id, n.author_name) for n in rows] == [
-        (NoteVisibility.MENTORS, mentor.id, "Marco Mentor"),
-        (NoteVisibility.MEMBER, mentor.id, "Marco Mentor"),
-    ]
-    mentor_view = await client.get(detail)
-    assert "bus schedule" in mentor_view.text
-    assert "clean air was powerful" in mentor_view.text
-    async with browser(app) as member_browser:
-        await log_in(member_browser, "itzel@example.org", PASSWORD)
-        group = await member_browser.get("/me/group")
-        profile = await member_browser.get("/me/profile")
-    assert group.status_code == 200
-    assert "Your speech on clean air was powerful!" in group.text
-    assert "bus schedule" not in group.text
-    assert "Marco Mentor" in group.text
-    assert "bus schedule" not in profile.text
-
-
-async def test_mentor_cannot_write_a_note_about_a_member_outside_their_groups(client) -> None:
-    member = await make_member()
-    await make_user(email="mentor@example.org", role=Role.MENTOR)
-    await log_in(client, "mentor@example.org", PASSWORD)
-
-    response = await post_form(
-        client,
-        "/members",
-        {"body": "Hello", "visibility": "member"},
-        action=f"/members/{member.id}/notes",
-    )
-
-    assert response.status_code == 404
-    assert await MentorNote.all().count() == 0
-
-
-async def test_empty_note_is_refused_with_a_field_error(client) -> None:
-    member = await make_member()
-    await make_user(email="staff@example.org", role=Role.STAFF)
-    await log_in(client, "staff@example.org", PASSWORD)
-
-    response = await post_form(
-        client,
-        f"/members/{member.id}",
-        {"body": "   ", "visibility": "member"},
-        action=f"/members/{member.id}/notes",
-    )
-
-    assert response.status_code == 422
-    assert field_error(response.text, "body") == "This field is required."
-    assert await MentorNote.all().count() == 0
-
-
-# Groups -----------------------------------------------------------------------------
-
-
-async def test_staff_creates_a_group_and_places_a_member_and_a_mentor_by_email(app, client) -> None:
-    member = await make_member(email="itzel@example.org", name="Itzel Ramírez")
-    mentor = await make_user(email="mentor@example.org", name="Marco Mentor", role=Role.MENTOR)
-    await make_user(email="staff@example.org", role=Role.STAFF)
-    await log_in(client, "staff@example.org", PASSWORD)
-
-    created = await post_form(
-        client,
-        "/cohorts",
-        {"name": "Summer 2027 Mecca", "community": "mecca", "starts_on": "2027-06-14"},
-        action="/cohorts/new",
-    )
-
-    assert created.status_code == 303
-    (cohort,) = await Cohort.all()
-    assert created.headers["location"] == f"/cohorts/{cohort.id}"
-    assert (cohort.name, cohort.slug, cohort.community, cohort.ends_on) == (
-        "Summer 2027 Mecca",
-        "summer-2027-mecca",
-        Community.MECCA,
-        None,
-    )
-    page = f"/cohorts/{cohort.id}"
-    for email in ("ITZEL@example.org", "mentor@example.org"):
-        added = await post_form(client, page, {"email": email}, action=f"{page}/people")
-        assert added.status_code == 303
-        assert added.headers["location"] == page
-    assert [u.id for u in await cohort.members.all()] == [member.id]
-    assert [u.id for u in await cohort.mentors.all()] == [mentor.id]
-
-    async with browser(app) as mentor_browser:
-        await log_in(mentor_browser, "mentor@example.org", PASSWORD)
-        roster = await mentor_browser.get(page)
-        assert roster.status_code == 200
-        assert "Itzel Ramírez" in roster.text
-        assert (await mentor_browser.get(f"/members/{member.id}")).status_code == 200
-
-        removed = await post_form(client, page, {}, action=f"{page}/people/{member.id}/remove")
-
-        assert removed.status_code == 303
-        assert await cohort.members.all().count() == 0
-        assert [u.id for u in await cohort.mentors.all()] == [mentor.id]
-        assert (await mentor_browser.get(f"/members/{member.id}")).status_code == 404
-        assert "Itzel Ramírez" not in (await mentor_browser.get(page)).text
-
-
-@pytest.mark.parametrize(
-    ("email", "message"),
-    [
-        ("nobody@example.org", "No member or mentor has this email."),
-        ("staff@example.org", "No member or mentor has this email."),
-        ("not-an-email", "Enter an email address like name@example.com."),
-    ],
-)
-async def test_adding_someone_who_is_not_a_member_or_mentor_gives_a_field_error(
-    client, email: str, message: str
-) -> None:
-    cohort = await make_cohort("Summer 2027 Mecca")
-    await make_user(email="staff@example.org", role=Role.STAFF)
-    await log_in(client, "staff@example.org", PASSWORD)
-    page = f"/cohorts/{cohort.id}"
-
-    response = await post_form(client, page, {"email": email}, action=f"{page}/people")
-
-    assert response.status_code == 422
-    assert field_error(response.text, "email") == message
-    assert f'value="{email}"' in response.text
-    assert await cohort.members.all().count() == 0
-    assert await cohort.mentors.all().count() == 0
-
-
-@pytest.mark.parametrize(("role", "status"), [(None, 303), (Role.MEMBER, 403), (Role.MENTOR, 403)])
-async def test_only_staff_can_create_groups(client, role: Role | None, status: int) -> None:
-    if role is not None:
-        await make_user(email="someone@example.org", role=role)
-        await log_in(client, "someone@example.org", PASSWORD)
-
-    response = await post_form(client, "/", {"name": "Sneaky group"}, action="/cohorts/new")
-
-    assert response.status_code == status
-    assert await Cohort.all().count() == 0
-
-
-async def test_mentor_cannot_see_a_group_they_do_not_mentor(client) -> None:
-    cohort = await make_cohort("Summer 2027 Mecca", members=[await make_member()])
-    await make_user(email="mentor@example.org", role=Role.MENTOR)
-    await log_in(client, "mentor@example.org", PASSWORD)
-
-    response = await client.get(f"/cohorts/{cohort.id}")
-
-    assert response.status_code == 404
-
-
-# Applications ---------------------------------------------------------------------
+# Applications --------------------------------------------------------------------------
 
 
 async def test_staff_approves_a_pending_adult_from_the_applications_queue(client) -> None:
@@ -445,84 +247,3 @@ async def test_only_staff_see_applications_and_decide(
 
     assert (queue.status_code, decided.status_code) == (status, status)
     assert (await MemberProfile.get(user=adult)).status == MemberStatus.PENDING_APPROVAL
-
-
-# The members list --------------------------------------------------------------------
-
-
-@pytest.fixture
-async def people(app) -> dict[str, int]:
-    """Five members who each differ from the first in exactly one way."""
-    cohort = await make_cohort("Summer 2027 Mecca")
-    other_cohort = await make_cohort("Summer 2027 Thermal")
-    kinds = {
-        "match": {"community": Community.MECCA, "language": "es", "cohort": cohort},
-        "other_group": {"community": Community.MECCA, "language": "es", "cohort": other_cohort},
-        "pending": {
-            "community": Community.MECCA,
-            "language": "es",
-            "cohort": cohort,
-            "decision": ApplicationDecision.PENDING,
-        },
-        "thermal": {"community": Community.THERMAL, "language": "es", "cohort": cohort},
-        "english": {"community": Community.MECCA, "language": "en", "cohort": cohort},
-    }
-    ids = {"cohort": cohort.id}
-    for kind, overrides in kinds.items():
-        ids[kind] = (await make_member(name=f"Member {kind}", **overrides)).id
-    return ids
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        (
-            "community=mecca&status=active&language=es&cohort={cohort}",
-            {"match"},
-        ),
-        ("community=mecca", {"match", "other_group", "pending", "english"}),
-        ("status=pending_approval", {"pending"}),
-        ("language=en", {"english"}),
-        ("cohort={cohort}", {"match", "pending", "thermal", "english"}),
-        ("q=thermal", {"thermal"}),
-        ("", {"match", "other_group", "pending", "thermal", "english"}),
-        # Unknown values are ignored rather than matching nobody or failing.
-        (
-            "community=atlantis&status=asleep",
-            {"match", "other_group", "pending", "thermal", "english"},
-        ),
-    ],
-)
-async def test_members_list_filters_return_exactly_the_matching_people(
-    client, people: dict[str, int], query: str, expected: set[str]
-) -> None:
-    await make_user(email="staff@example.org", role=Role.STAFF)
-    await log_in(client, "staff@example.org", PASSWORD)
-
-    response = await client.get("/members?" + query.format(cohort=people["cohort"]))
-
-    assert response.status_code == 200
-    assert member_ids(response.text) == {people[kind] for kind in expected}
-
-
-async def test_mentor_lists_only_the_members_of_their_groups(client) -> None:
-    mentor = await make_user(email="mentor@example.org", role=Role.MENTOR)
-    mine = await make_member(name="In My Group")
-    await make_member(name="Not In My Group")
-    await make_cohort(members=[mine], mentors=[mentor])
-    await log_in(client, "mentor@example.org", PASSWORD)
-
-    response = await client.get("/members")
-
-    assert response.status_code == 200
-    assert member_ids(response.text) == {mine.id}
-    assert "Not In My Group" not in response.text
-
-
-async def test_member_cannot_list_members(client) -> None:
-    await make_member(email="itzel@example.org")
-    await log_in(client, "itzel@example.org", PASSWORD)
-
-    response = await client.get("/members")
-
-    assert response.status_code == 403

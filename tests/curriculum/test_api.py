@@ -1,0 +1,167 @@
+"""The curriculum API (yoc.curriculum.api): assigning a module or a track, the field
+errors of a bad request, and the live catalog in both languages.
+
+(Who may call which endpoint is in test_permissions.py.)
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.curriculum.conftest import assignment_rows
+from tests.curriculum.factories import make_activity, make_module, make_track
+from yoc.accounts import services as accounts
+from yoc.accounts.models import User
+from yoc.curriculum.models import Assignment, CohortAssignment
+from yoc.curriculum.services import catalog
+from yoc.members.services.profiles import today
+
+
+async def bearer(user: User) -> dict[str, str]:
+    _, secret = await accounts.create_api_token(user, "Laptop")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+async def test_api_mentor_assigns_a_module_to_their_cohort(client, group) -> None:
+    module = await make_module(await make_track())
+    due = today() + timedelta(days=5)
+
+    response = await client.post(
+        "/api/v1/assignments",
+        json={"target": f"cohort:{group.cohort.id}", "what": f"module:{module.id}"}
+        | {"due_on": due.isoformat(), "note": "Before Friday"},
+        headers=await bearer(group.mentor),
+    )
+
+    given = await CohortAssignment.get()
+    assert response.status_code == 201
+    assert response.json() == {
+        "target": f"cohort:{group.cohort.id}",
+        "what": f"module:{module.id}",
+        "cohort_assignment": given.id,
+    }
+    assert (given.cohort_id, given.module_id, given.due_on, given.assigned_by_id) == (
+        group.cohort.id,
+        module.id,
+        due,
+        group.mentor.id,
+    )
+    assert await assignment_rows() == [(group.member.id, module.id, due, "Before Friday", given.id)]
+
+
+async def test_api_mentor_assigns_a_track_to_one_member(client, group) -> None:
+    track = await make_track()
+    first, second = await make_module(track), await make_module(track)
+
+    response = await client.post(
+        "/api/v1/assignments",
+        json={"target": f"member:{group.member.id}", "what": f"track:{track.id}"},
+        headers=await bearer(group.mentor),
+    )
+
+    assert response.status_code == 201
+    assert response.json() == {
+        "target": f"member:{group.member.id}",
+        "what": f"track:{track.id}",
+        "created": 2,
+    }
+    assert sorted(await Assignment.all().values_list("module_id", flat=True)) == [
+        first.id,
+        second.id,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({}, {"target", "what"}),
+        ({"target": "group:1", "what": "module:1"}, {"target"}),
+        ({"target": "cohort:{cohort}", "what": "lesson:1"}, {"what"}),
+        ({"target": "cohort:{cohort}", "what": "module:{module}", "due_on": "soon"}, {"due_on"}),
+        (
+            {"target": "cohort:{cohort}", "what": "module:{module}", "due_on": "yesterday"},
+            {"due_on"},
+        ),
+    ],
+    ids=["empty", "bad target", "bad what", "not a date", "date in the past"],
+)
+async def test_api_bad_assignment_is_422_with_field_errors(client, group, body, fields) -> None:
+    module = await make_module(await make_track())
+    yesterday = (today() - timedelta(days=2)).isoformat()
+    payload = {
+        key: value.format(cohort=group.cohort.id, module=module.id).replace("yesterday", yesterday)
+        for key, value in body.items()
+    }
+
+    response = await client.post(
+        "/api/v1/assignments", json=payload, headers=await bearer(group.mentor)
+    )
+
+    assert response.status_code == 422
+    answer = response.json()
+    assert answer["error"] == "invalid"
+    assert set(answer["fields"]) == fields
+    assert await CohortAssignment.all().count() == 0
+    assert await Assignment.all().count() == 0
+
+
+async def test_api_assignment_body_that_is_not_json_is_422(client, group) -> None:
+    response = await client.post(
+        "/api/v1/assignments",
+        content=b"target=cohort:1",
+        headers=await bearer(group.mentor) | {"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 422
+    assert set(response.json()["fields"]) == {"target", "what"}
+
+
+async def test_api_tracks_lists_live_tracks_with_both_languages(client, group) -> None:
+    track = await make_track("Speak Up", "Alza la voz")
+    basics = await make_module(track, "Basics", "Lo básico")
+    advanced = await make_module(
+        track, "Advanced", "Avanzado", milestone=True, prerequisites=[basics]
+    )
+    read = await make_activity(basics, "Read the guide", "Lee la guía")
+    gone = await make_activity(basics, "Old", "Vieja")
+    await catalog.set_retired("activity", gone.id, True)
+    retired_track = await make_track("Old track", "Ruta vieja")
+    await catalog.set_retired("track", retired_track.id, True)
+
+    response = await client.get("/api/v1/tracks", headers=await bearer(group.mentor))
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "tracks": [
+            {
+                "id": track.id,
+                "slug": "speak-up",
+                "title": {"en": "Speak Up", "es": "Alza la voz"},
+                "modules": [
+                    {
+                        "id": basics.id,
+                        "title": {"en": "Basics", "es": "Lo básico"},
+                        "milestone": False,
+                        "prerequisites": [],
+                        "activities": [
+                            {
+                                "id": read.id,
+                                "kind": "read",
+                                "completion": "self",
+                                "title": {"en": "Read the guide", "es": "Lee la guía"},
+                            }
+                        ],
+                    },
+                    {
+                        "id": advanced.id,
+                        "title": {"en": "Advanced", "es": "Avanzado"},
+                        "milestone": True,
+                        "prerequisites": [basics.id],
+                        "activities": [],
+                    },
+                ],
+            }
+        ]
+    }
