@@ -235,7 +235,7 @@ async def invite_user(
             context={
                 "name": user.name,
                 "inviter": inviter.name,
-                "role": role.value,
+                "role": Role(role),
                 "link": f"{settings.base_url}/invite/{token}",
                 "days": settings.invite_max_age // 86400,
             },

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from yoc import qrcodes as qr
 from yoc.errors import DomainError
 from yoc.events import services as events
 from yoc.events.models import Event
@@ -17,7 +18,7 @@ from yoc.soapbox.services import public as soapbox_public
 from yoc.tickets import forms
 from yoc.tickets.enums import OrderStatus, PaymentMethod
 from yoc.tickets.models import Ticket, TicketType
-from yoc.tickets.services import availability, orders, qr, signing
+from yoc.tickets.services import availability, orders, signing
 from yoc.timeutil import utcnow
 
 
