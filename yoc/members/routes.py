@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from yoc.accounts.enums import Role
+from yoc.accounts.models import User
 from yoc.accounts.routes import sign_in
 from yoc.errors import DomainError, ValidationFailed
 from yoc.forms import parse
@@ -24,7 +25,8 @@ from yoc.http import (
 )
 from yoc.i18n import gettext, set_language
 from yoc.members import consent_texts, forms
-from yoc.members.enums import ConsentPurpose, MemberStatus
+from yoc.members.enums import ConsentPurpose, DeletionState, MemberStatus
+from yoc.members.models import DeletionRequest
 from yoc.members.services import consent, notes, privacy, profiles
 from yoc.security import verify_password
 
@@ -153,10 +155,6 @@ async def remove_photo(request: Request) -> Response:
 async def photo(request: Request) -> Response:
     """A member's photo: for the member, their mentors and staff, or the public with a
     photo release in force."""
-    from starlette.responses import Response as Raw
-
-    from yoc.accounts.models import User
-
     member = await User.get_or_none(id=request.path_params["id"], role=Role.MEMBER)
     try:
         if member is None:
@@ -165,7 +163,7 @@ async def photo(request: Request) -> Response:
     except DomainError:
         return error_page(request, 404)
     # Never stored by any cache, so a withdrawn photo release takes effect at once.
-    return Raw(
+    return Response(
         picture.data,
         media_type=picture.content_type,
         headers={"Cache-Control": "no-store"},
@@ -265,9 +263,6 @@ async def my_group(request: Request) -> Response:
 
 @member_page
 async def my_data(request: Request) -> Response:
-    from yoc.members.enums import DeletionState
-    from yoc.members.models import DeletionRequest
-
     pending = await DeletionRequest.filter(
         member=current_user(request), state=DeletionState.REQUESTED
     ).first()

@@ -4,6 +4,7 @@ the sales dashboard and CSV export."""
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -34,8 +35,6 @@ from yoc.tickets.services import orders, reports
 
 
 def _local(value) -> str:
-    from zoneinfo import ZoneInfo
-
     return (
         value.astimezone(ZoneInfo("America/Los_Angeles")).strftime("%Y-%m-%dT%H:%M")
         if value
