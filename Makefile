@@ -41,7 +41,7 @@ lint: $(VENV)/.installed-test
 
 # Extract every message from code and templates, and merge it into the catalogs.
 i18n: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -o yoc/locale/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k NC_:1c,2 -o yoc/locale/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i yoc/locale/messages.pot -d yoc/locale --no-fuzzy-matching --ignore-obsolete --width=100
 
 # Not part of `make test`: the app served as in production, driven by wrk (apt-get

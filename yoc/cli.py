@@ -1,4 +1,5 @@
-"""The ``yoc`` command."""
+"""The ``yoc`` command. Each subcommand imports what only it runs, so that every command
+starts without loading the whole app."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from collections.abc import Awaitable, Callable
 
 from tortoise.context import TortoiseContext
 
-from yoc.db import tortoise_config
+from yoc.db import migrate, tortoise_config
 from yoc.errors import DomainError, ValidationFailed
+from yoc.roles import Role
 from yoc.settings import ConfigError, Settings
 
 
@@ -25,7 +27,7 @@ async def _with_db(settings: Settings, work: Callable[[], Awaitable[None]]) -> N
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
-    import uvicorn
+    import uvicorn  # noqa: PLC0415 -- command only
 
     uvicorn.run(
         "yoc.web:create_app",
@@ -41,14 +43,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def _migrate(settings: Settings, args: argparse.Namespace) -> None:
-    from yoc.db import migrate
-
     await migrate(settings)
     print("Database is up to date.")
 
 
 async def _seed_demo(settings: Settings, args: argparse.Namespace) -> None:
-    from yoc import demo
+    from yoc import demo  # noqa: PLC0415 -- command only
 
     async def work() -> None:
         created = await demo.seed(settings)
@@ -61,8 +61,7 @@ async def _seed_demo(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def _create_user(settings: Settings, args: argparse.Namespace) -> None:
-    from yoc.accounts import services as accounts
-    from yoc.accounts.enums import Role
+    from yoc.accounts import services as accounts  # noqa: PLC0415 -- command only
 
     async def work() -> None:
         user = await accounts.create_user(
@@ -78,8 +77,8 @@ async def _create_user(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def _create_token(settings: Settings, args: argparse.Namespace) -> None:
-    from yoc.accounts import services as accounts
-    from yoc.accounts.models import User
+    from yoc.accounts import services as accounts  # noqa: PLC0415 -- command only
+    from yoc.accounts.models import User  # noqa: PLC0415 -- command only
 
     async def work() -> None:
         user = await User.get_or_none(email=accounts.normalise_email(args.email))
@@ -92,8 +91,8 @@ async def _create_token(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def _worker(settings: Settings, args: argparse.Namespace) -> None:
-    from yoc import jobs
-    from yoc.web import configure_logging
+    from yoc import jobs  # noqa: PLC0415 -- command only
+    from yoc.web import configure_logging  # noqa: PLC0415 -- command only
 
     configure_logging(settings)
 

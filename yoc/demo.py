@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from tortoise.transactions import in_transaction
 
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
+from yoc.curriculum import starter
+from yoc.curriculum.models import Activity, ActivityProgress, Module
+from yoc.curriculum.services import assignments, progress
 from yoc.members.enums import (
     ApplicationDecision,
     Community,
@@ -19,8 +23,10 @@ from yoc.members.enums import (
     Relationship,
 )
 from yoc.members.models import Cohort, Guardian, MemberProfile, MentorNote
-from yoc.members.services import consent, profiles
+from yoc.members.services import consent, standing
 from yoc.settings import Settings
+from yoc.soapbox import demo as soapbox_demo
+from yoc.tickets import demo as ticket_demo
 
 DEMO_PASSWORD = "soapbox-demo-2027"  # noqa: S105 - printed for the demo; not a real secret
 
@@ -135,13 +141,11 @@ COHORTS = {
 
 
 def _ascii(text: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 def _birth_date(age: int) -> date:
-    today = profiles.today()
+    today = standing.today()
     return (
         date(today.year - age, 1, 15)
         if today >= date(today.year, 1, 15)
@@ -191,19 +195,13 @@ async def _member(person: DemoPerson, user: User, staff: User, settings: Setting
         await consent.send_request(guardian, user, settings=settings)
     if person.story == "adult_waiting":
         await consent.member_consents_for_self(user, language=person.language)
-    await profiles.update_status(user)
+    await standing.update_status(user)
 
 
 async def _curriculum(
     users: dict[str, User], cohorts: dict[str, Cohort], settings: Settings
 ) -> None:
     """The starter curriculum, given to both groups, with members at different points."""
-    from datetime import timedelta
-
-    from yoc.curriculum import starter
-    from yoc.curriculum.models import Activity, ActivityProgress, Module
-    from yoc.curriculum.services import assignments, progress
-
     foundations, policy = await starter.load()
     staff = users["staff@demo.yoc.example"]
     lucia = users["mentor.lucia@demo.yoc.example"]
@@ -211,7 +209,7 @@ async def _curriculum(
         actor=staff,
         cohort_id=cohorts[NS].id,
         track_id=foundations.id,
-        due_on=profiles.today() + timedelta(days=21),
+        due_on=standing.today() + timedelta(days=21),
         note="Start with your story. / Empieza con tu historia.",
     )
     lcap = await Module.filter(track=policy).order_by("position").first()
@@ -219,7 +217,7 @@ async def _curriculum(
         actor=staff,
         cohort_id=cohorts[MT].id,
         module_id=lcap.id,
-        due_on=profiles.today() - timedelta(days=3),
+        due_on=standing.today() - timedelta(days=3),
     )
     story = await Module.filter(track=foundations).order_by("position").first()
     read, reflect, circle = await Activity.filter(module=story).order_by("position")
@@ -299,11 +297,7 @@ async def seed(settings: Settings | None = None) -> bool:
                 )
                 await relation.add(user)
         await _curriculum(users, cohorts, settings)
-        from yoc.tickets import demo as ticket_demo
-
         await ticket_demo.seed(settings)
-        from yoc.soapbox import demo as soapbox_demo
-
         await soapbox_demo.seed(users, settings)
         lucia = users["mentor.lucia@demo.yoc.example"]
         await MentorNote.create(

@@ -5,21 +5,23 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlparse
 
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from yoc.accounts.enums import Role
-from yoc.accounts.models import User
 from yoc.cache import TTLCache
 from yoc.errors import DomainError, ValidationFailed
 from yoc.i18n import N_, gettext
 from yoc.middleware import Session
 from yoc.permissions import Action, can
+from yoc.roles import Role
 from yoc.security import csrf_token
+
+if TYPE_CHECKING:
+    from yoc.accounts.models import User
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

@@ -104,6 +104,11 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional name for "mark onl
     return message
 
 
+def NC_(context: str, message: str) -> tuple[str, str]:  # noqa: N802 - as N_, with a context
+    """Mark a message with its context (as pgettext takes them) for extraction."""
+    return context, message
+
+
 def normalise(language: str | None) -> str | None:
     if not language:
         return None

@@ -6,16 +6,15 @@ import asyncio
 import logging
 
 from yoc import mail
+from yoc.payments.providers import Payments
 from yoc.settings import Settings
+from yoc.tickets.services.states import sweep_expired
 
 log = logging.getLogger("yoc.jobs")
 INTERVAL_SECONDS = 5.0
 
 
 async def run_once(settings: Settings) -> None:
-    from yoc.payments.providers import Payments
-    from yoc.tickets.services.states import sweep_expired
-
     expired = await sweep_expired(payments=Payments.from_settings(settings))
     if expired:
         log.info("released %d expired hold(s)", expired)

@@ -12,7 +12,6 @@ import secrets
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
-from enum import StrEnum
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -22,7 +21,9 @@ from tortoise import fields
 from tortoise.expressions import Q
 from tortoise.models import Model
 
-from yoc import i18n
+from yoc import i18n, qrcodes
+from yoc.enums import LabelledEnum
+from yoc.i18n import N_
 from yoc.settings import Settings
 from yoc.templating import environment, render_blocks
 from yoc.timeutil import utcnow
@@ -33,10 +34,10 @@ MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=2)
 
 
-class MailStatus(StrEnum):
-    QUEUED = "queued"
-    SENT = "sent"
-    FAILED = "failed"
+class MailStatus(LabelledEnum):
+    QUEUED = "queued", N_("waiting to be sent")
+    SENT = "sent", N_("sent")
+    FAILED = "failed", N_("could not be sent")
 
 
 class OutboxMessage(Model):
@@ -126,9 +127,7 @@ def smtp_options(smtp_url: str) -> dict[str, Any]:
 
 def _image_data(image: dict[str, str]) -> bytes:
     if "qr" in image:
-        from yoc.tickets.services import qr
-
-        return qr.png(image["qr"])
+        return qrcodes.png(image["qr"])
     return base64.b64decode(image["data"])
 
 

@@ -11,6 +11,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
@@ -22,7 +23,6 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from yoc import i18n
-from yoc.accounts import services as accounts
 from yoc.security import csrf_valid, new_token
 from yoc.settings import Settings
 
@@ -149,12 +149,26 @@ class Session:
         return flashes
 
 
+# The signed-in user for a session key or an API token, or None: the accounts services,
+# handed in by the app factory (core code names no domain).
+UserLookup = Callable[[str], Awaitable[Any]]
+
+
 class SessionMiddleware:
     """Read the session cookie (or an API token), find the user, choose the language."""
 
-    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        settings: Settings,
+        user_for_session: UserLookup,
+        user_for_api_token: UserLookup,
+    ) -> None:
         self.app = app
         self.settings = settings
+        self.user_for_session = user_for_session
+        self.user_for_api_token = user_for_api_token
         self.serializer = URLSafeSerializer(settings.secret_key, salt="session")
         secure = "; Secure" if settings.https else ""
         self.cookie_attrs = f"Path=/; HttpOnly; SameSite=Lax{secure}"
@@ -206,9 +220,9 @@ class SessionMiddleware:
                 # A door code works as a token for checking tickets in, and nothing else.
                 scope["door_code"] = token[5:]
             elif token:
-                user = await accounts.user_for_api_token(token)
+                user = await self.user_for_api_token(token)
         elif session.authenticated and session.key:
-            user = await accounts.user_for_session(session.key)
+            user = await self.user_for_session(session.key)
             if user is None:
                 # Signed out elsewhere, expired or deactivated: start afresh, quietly.
                 session.rotate(authenticated=False)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from yoc.accounts.enums import Role
-from yoc.accounts.models import User
+from yoc.roles import Role
+
+if TYPE_CHECKING:
+    from yoc.accounts.models import User
 
 
 class Action(StrEnum):

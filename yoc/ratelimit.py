@@ -62,7 +62,7 @@ class DatabaseRateLimiter:
 
 class RedisRateLimiter:
     def __init__(self, url: str) -> None:
-        from redis.asyncio import Redis
+        from redis.asyncio import Redis  # noqa: PLC0415 -- optional service
 
         self.redis = Redis.from_url(url)
 

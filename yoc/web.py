@@ -22,6 +22,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from yoc import jobs
 from yoc.accounts import admin_routes
 from yoc.accounts import routes as account_routes
+from yoc.accounts import services as accounts
 from yoc.api import routes as api_routes
 from yoc.cache import TTLCache
 from yoc.curriculum import api as curriculum_api
@@ -245,7 +246,12 @@ def create_app(
     middleware = [
         Middleware(RequestContextMiddleware, on_error=_server_error),
         Middleware(SecurityHeadersMiddleware, https=settings.https),
-        Middleware(SessionMiddleware, settings=settings),
+        Middleware(
+            SessionMiddleware,
+            settings=settings,
+            user_for_session=accounts.user_for_session,
+            user_for_api_token=accounts.user_for_api_token,
+        ),
         Middleware(CSRFMiddleware, settings=settings, on_failure=_csrf_failed),
     ]
     app = Starlette(

@@ -26,10 +26,10 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from yoc import demo
 from yoc.curriculum import starter
-from yoc.curriculum.enums import ActivityKind, Completion
+from yoc.curriculum.enums import ActivityKind, Completion, ProgressState
+from yoc.enums import Labelled
 from yoc.i18n import format_date, gettext, use_language
 from yoc.members.services.profiles import today
-from yoc.templating import label
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import DemoIds
@@ -54,12 +54,12 @@ def spanish(message: str, **variables: object) -> str:
     return translated
 
 
-def spanish_label(kind: str, value: object) -> str:
+def spanish_label(value: Labelled) -> str:
     with use_language("en"):
-        english = label(kind, value)
+        english = value.label
     with use_language("es"):
-        translated = label(kind, value)
-    assert translated != english, f"no Spanish label for {kind} {value!r}"
+        translated = value.label
+    assert translated != english, f"no Spanish label for {value!r}"
     return translated
 
 
@@ -211,10 +211,10 @@ async def test_mentor_assigns_member_reflects_mentor_approves(
         "history": spanish("History"),
         "recent_feedback": spanish("Recent feedback"),
         "half_done": spanish("%(pct)s%% done", pct=50),
-        "waiting": spanish_label("progress", "submitted"),
-        "approved": spanish_label("progress", "approved"),
-        "not_started": spanish_label("progress", "not_started"),
-        "reflect_kind": spanish_label("kind", ActivityKind.REFLECT),
+        "waiting": spanish_label(ProgressState.SUBMITTED),
+        "approved": spanish_label(ProgressState.APPROVED),
+        "not_started": spanish_label(ProgressState.NOT_STARTED),
+        "reflect_kind": spanish_label(ActivityKind.REFLECT),
     }
     assert es["waiting"] == spanish("waiting for review")
     assert es["approved"] == spanish("approved")

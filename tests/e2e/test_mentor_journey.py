@@ -18,9 +18,10 @@ import pytest
 from playwright.async_api import Page, expect
 
 from yoc import demo
+from yoc.enums import Labelled
 from yoc.http import ERROR_TITLES
 from yoc.i18n import LANGUAGE_NAMES, gettext, ngettext, use_language
-from yoc.templating import label
+from yoc.members.enums import ConsentPurpose, MemberStatus
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import DemoIds
@@ -47,9 +48,9 @@ def es_plural(singular: str, plural: str, n: int, **variables: object) -> str:
         return ngettext(singular, plural, n, **variables)
 
 
-def es_label(kind: str, value: object) -> str:
+def es_label(value: Labelled) -> str:
     with use_language("es"):
-        return label(kind, value)
+        return value.label
 
 
 def spanish(message: str, **variables: object) -> str:
@@ -166,8 +167,8 @@ async def test_mentor_opens_her_group_and_a_members_profile(
     grade = min(12, ana.age - 5)  # as yoc/demo.py seeds it
     await expect(facts.locator("dd")).to_have_text(
         [
-            es_label("member_status", "active"),
-            es_label("community", ana.community),
+            es_label(MemberStatus.ACTIVE),
+            es_label(ana.community),
             f"{ana.school} · {es('grade %(grade)s', grade=grade)}",
             LANGUAGE_NAMES[ana.language],
             ANA,
@@ -179,12 +180,12 @@ async def test_mentor_opens_her_group_and_a_members_profile(
     cards = main.locator("section.card")
     permissions = cards.filter(has=page.locator("h2", has_text=es("Permissions")))
     await expect(permissions).to_have_count(1)
-    purposes = ["participation", "photo_release", "public_name", "text_messages"]
+    purposes = list(ConsentPurpose)
     items = permissions.locator("ul.plain-list > li")
     await expect(items).to_have_count(len(purposes))
     for item, purpose in zip(await items.all(), purposes, strict=True):
         # The demo guardian signed a paper form saying yes to everything.
-        await expect(item).to_contain_text(f"{es_label('purpose', purpose)}: {es('yes')}")
+        await expect(item).to_contain_text(f"{es_label(purpose)}: {es('yes')}")
         await expect(item).to_contain_text(guardian_name)
     await expect(permissions).to_contain_text(es("Shown in public as: %(name)s", name="Ana D."))
 
@@ -192,7 +193,7 @@ async def test_mentor_opens_her_group_and_a_members_profile(
     await expect(permissions.locator("h3")).to_have_text(es("Parent or guardian"))
     guardian = permissions.locator("h3 ~ p").first
     await expect(guardian.locator("strong")).to_have_text(guardian_name)
-    await expect(guardian).to_contain_text(es_label("relationship", relationship))
+    await expect(guardian).to_contain_text(es_label(relationship))
     await expect(guardian).to_contain_text(LANGUAGE_NAMES[guardian_language])
     # yoc/demo.py makes the address from the first name, without accents.
     first = unicodedata.normalize("NFKD", guardian_name.split()[0]).encode("ascii", "ignore")

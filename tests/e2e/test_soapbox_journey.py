@@ -21,8 +21,9 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import es, spanish
 from yoc import demo
+from yoc.enums import Labelled
 from yoc.i18n import use_language
-from yoc.templating import label
+from yoc.soapbox.enums import AccessNeed, Rubric, SpeechState
 
 pytestmark = pytest.mark.e2e
 
@@ -35,15 +36,15 @@ PHONE = {"width": 375, "height": 740}
 TABLET = {"width": 1024, "height": 800}
 
 
-def es_label(kind: str, value: object) -> str:
+def es_label(value: Labelled) -> str:
     with use_language("es"):
-        return label(kind, value)
+        return value.label
 
 
-def spanish_label(kind: str, value: object) -> str:
+def spanish_label(value: Labelled) -> str:
     with use_language("en"):
-        english = label(kind, value)
-    translated = es_label(kind, value)
+        english = value.label
+    translated = es_label(value)
     assert translated != english, f"no Spanish translation in the catalog for {english!r}"
     return translated
 
@@ -120,7 +121,7 @@ async def test_member_proposes_mentor_accepts_staff_release_public_lineup_in_spa
         "propose": spanish("Propose a speech"),
         "send": spanish("Send for review"),
         "sent": spanish("Your proposal is sent. A mentor will read it soon."),
-        "submitted": spanish_label("speech_state", "submitted"),
+        "submitted": spanish_label(SpeechState.SUBMITTED),
         "reviews": spanish("Speeches to review"),
         "reviewed": spanish("Your review is sent to the speaker."),
         "board": spanish("Soapbox schedule"),
@@ -128,10 +129,10 @@ async def test_member_proposes_mentor_accepts_staff_release_public_lineup_in_spa
         "placed": spanish(
             "“%(title)s” is on the schedule. The speaker is asked to confirm.", title=title
         ),
-        "scheduled": spanish_label("speech_state", "scheduled"),
+        "scheduled": spanish_label(SpeechState.SCHEDULED),
         "confirm": spanish("Confirm my slot"),
         "confirmed_flash": spanish("Thank you! Your slot is confirmed."),
-        "confirmed": spanish_label("speech_state", "confirmed"),
+        "confirmed": spanish_label(SpeechState.CONFIRMED),
         "release": spanish("Release the schedule"),
         "all_released": spanish("Everything on the board is released."),
         "lineup": spanish("Soapbox lineup"),
@@ -181,7 +182,7 @@ async def test_member_proposes_mentor_accepts_staff_release_public_lineup_in_spa
     await expect(state).to_have_text(text["submitted"])
     await expect(state).to_have_class(re.compile(r"\bspeech-submitted\b"))
     await expect(main.locator("span.lang-badge")).to_have_text(text["bilingual"])
-    await expect(main).to_contain_text(es_label("access_need", "microphone"))
+    await expect(main).to_contain_text(es_label(AccessNeed.MICROPHONE))
     overflow["speech submitted"] = await horizontal_overflow(ana)
     await ana.screenshot(path=artifacts_dir / "soapbox-speech-submitted-es-375.png", full_page=True)
     # She logs out; she comes back once her speech has a slot.
@@ -200,7 +201,7 @@ async def test_member_proposes_mentor_accepts_staff_release_public_lineup_in_spa
     review = lucia.locator(f'main form[action="/speeches/{speech_id}/review"]')
     for field, score in (("clarity", "4"), ("voice", "3"), ("call_to_action", "4")):
         await expect(review.locator(f'label[for="r-{field}"]')).to_have_text(
-            es_label("rubric", field)
+            es_label(Rubric(field))
         )
         await review.locator(f"#r-{field}").select_option(score)
     comment = "¡Muy clara! Termina con la fecha de la próxima reunión."

@@ -32,7 +32,7 @@ from yoc.members.models import (
     MemberPhoto,
     MemberProfile,
 )
-from yoc.members.services import consent
+from yoc.members.services import consent, standing
 from yoc.members.services.profiles import public_name
 
 MEMBER_PASSWORD = "desert wind at night"
@@ -414,7 +414,7 @@ async def test_member_cannot_withdraw_participation_through_the_revoke_route(cli
     response = await post_form(client, "/me/profile", {}, action="/me/consent/participation/revoke")
 
     assert response.status_code == 404
-    assert await consent.has(member, ConsentPurpose.PARTICIPATION)
+    assert await standing.has_consent(member, ConsentPurpose.PARTICIPATION)
 
 
 async def test_minor_cannot_grant_photo_release_for_themself(client) -> None:
@@ -424,7 +424,7 @@ async def test_minor_cannot_grant_photo_release_for_themself(client) -> None:
     response = await post_form(client, "/me/profile", {}, action="/me/consent/photo_release/grant")
 
     assert response.status_code == 403
-    assert not await consent.has(member, ConsentPurpose.PHOTO_RELEASE)
+    assert not await standing.has_consent(member, ConsentPurpose.PHOTO_RELEASE)
 
 
 # The public name ------------------------------------------------------------------------

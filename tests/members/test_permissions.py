@@ -40,7 +40,7 @@ from yoc.members.models import (
     MemberProfile,
     MentorNote,
 )
-from yoc.members.services import consent, notes, profiles
+from yoc.members.services import consent, notes, profiles, standing
 
 ACTORS = ("anonymous", "member", "other_member", "mentor", "other_mentor", "staff", "admin")
 FORBIDDEN = "You do not have access to this page"
@@ -473,7 +473,7 @@ async def _decision(world: World) -> tuple[str, str]:
 
 async def _photo_release(world: World) -> tuple[bool, int]:
     records = await ConsentRecord.filter(member=world.member).count()
-    return await consent.has(world.member, ConsentPurpose.PHOTO_RELEASE), records
+    return await standing.has_consent(world.member, ConsentPurpose.PHOTO_RELEASE), records
 
 
 async def _consent_mail(world: World) -> tuple[int, int]:

@@ -27,7 +27,7 @@ from tests.conftest import csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
 from tests.servers import running_server
 from tests.tickets.factories import bearer_for, make_event, make_order, make_ticket_type
-from yoc import jobs
+from yoc import jobs, qrcodes
 from yoc.accounts.enums import Role
 from yoc.events.models import Event
 from yoc.mail import OutboxMessage
@@ -35,7 +35,7 @@ from yoc.payments.providers import Payments
 from yoc.settings import PROJECT_DIR
 from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus
 from yoc.tickets.models import CheckIn, Order, Ticket, TicketType
-from yoc.tickets.services import qr, refunds, signing, states
+from yoc.tickets.services import refunds, signing, states
 from yoc.timeutil import utcnow
 
 STAFF_LABEL = "Sam Staff <sam@example.org>"
@@ -845,7 +845,7 @@ async def test_ticket_page_shows_the_signed_qr_code_and_the_code_as_text(client,
 
     assert response.status_code == 200
     # Ed25519 signatures are deterministic: the page's QR is the QR of the signed code.
-    svg = qr.svg(await signing.code_for(ticket, event))
+    svg = qrcodes.svg(await signing.code_for(ticket, event))
     assert svg.startswith("<svg")
     assert re.search(r'<div class="qr"[^>]*>\s*' + re.escape(svg), response.text)
     assert f"<code>{ticket.secret}</code>" in response.text
@@ -904,7 +904,7 @@ async def test_print_page_lists_each_valid_ticket(client, settings) -> None:
     assert shown == [tickets[0].secret, tickets[2].secret]
     assert "1 / 2" in response.text and "2 / 2" in response.text
     for ticket in (tickets[0], tickets[2]):
-        assert qr.svg(await signing.code_for(ticket, event)) in response.text
+        assert qrcodes.svg(await signing.code_for(ticket, event)) in response.text
 
 
 def resend_message(response: httpx.Response, email: str) -> str:
@@ -964,7 +964,7 @@ async def test_confirmation_email_has_one_inline_qr_image_per_ticket(
         assert f'src="cid:ticket-{ticket.id}"' in html_body
         assert ticket.secret in html_body
     png = images[f"<ticket-{tickets[0].id}>"]
-    assert png == qr.png(await signing.code_for(tickets[0], event))
+    assert png == qrcodes.png(await signing.code_for(tickets[0], event))
     with Image.open(io.BytesIO(png)) as image:
         assert image.format == "PNG"
         assert image.width == image.height

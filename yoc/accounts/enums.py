@@ -1,11 +1,10 @@
 from enum import StrEnum
 
+# Permissions are decided by role, so Role lives in the core (yoc.roles); the domains
+# name it from here, beside the other account enums.
+from yoc.roles import Role
 
-class Role(StrEnum):
-    MEMBER = "member"
-    MENTOR = "mentor"
-    STAFF = "staff"
-    ADMIN = "admin"
+__all__ = ["Role", "TokenPurpose"]
 
 
 class TokenPurpose(StrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from yoc import mail
@@ -235,7 +236,7 @@ async def invite_user(
             context={
                 "name": user.name,
                 "inviter": inviter.name,
-                "role": role.value,
+                "role": Role(role),
                 "link": f"{settings.base_url}/invite/{token}",
                 "days": settings.invite_max_age // 86400,
             },
@@ -318,8 +319,6 @@ async def revoke_api_token(*, actor: User, token_id: int) -> ApiToken:
 async def search_users(
     *, q: str = "", role: Role | None = None, offset: int = 0, limit: int = 50
 ) -> tuple[list[User], int]:
-    from tortoise.expressions import Q
-
     query = User.all()
     if q:
         query = query.filter(Q(name__icontains=q) | Q(email__icontains=q))

@@ -1,5 +1,4 @@
-from enum import StrEnum
-
+from yoc.enums import LabelledEnum
 from yoc.i18n import N_
 
 # The stamp (yoc.cache) every change to the curriculum, its assignments or anyone's progress
@@ -7,58 +6,34 @@ from yoc.i18n import N_
 STAMP = "curriculum"
 
 
-class ActivityKind(StrEnum):
-    READ = "read"
-    DISCUSS = "discuss"
-    PRACTICE = "practice"
-    REFLECT = "reflect"
-    ATTEND = "attend"
-    PROJECT = "project"
-    SPEECH = "speech"
+class ActivityKind(LabelledEnum):
+    READ = "read", N_("Read")
+    DISCUSS = "discuss", N_("Discuss")
+    PRACTICE = "practice", N_("Practice")
+    REFLECT = "reflect", N_("Reflect")
+    ATTEND = "attend", N_("Attend")
+    PROJECT = "project", N_("Project")
+    SPEECH = "speech", N_("Speech")
 
 
-KIND_LABELS = {
-    ActivityKind.READ: N_("Read"),
-    ActivityKind.DISCUSS: N_("Discuss"),
-    ActivityKind.PRACTICE: N_("Practice"),
-    ActivityKind.REFLECT: N_("Reflect"),
-    ActivityKind.ATTEND: N_("Attend"),
-    ActivityKind.PROJECT: N_("Project"),
-    ActivityKind.SPEECH: N_("Speech"),
-}
-
-
-class Completion(StrEnum):
+class Completion(LabelledEnum):
     """How an activity counts as done."""
 
-    SELF = "self"  # the member marks it done
-    REFLECTION = "reflection"  # the member submits a reflection; a mentor approves it
-    ATTENDANCE = "attendance"  # a mentor records that the member attended
+    # the member marks it done
+    SELF = "self", N_("You mark it done")
+    # the member submits a reflection; a mentor approves it
+    REFLECTION = "reflection", N_("You write a reflection; a mentor approves it")
+    # a mentor records that the member attended
+    ATTENDANCE = "attendance", N_("A mentor records your attendance")
 
 
-COMPLETION_LABELS = {
-    Completion.SELF: N_("You mark it done"),
-    Completion.REFLECTION: N_("You write a reflection; a mentor approves it"),
-    Completion.ATTENDANCE: N_("A mentor records your attendance"),
-}
+class ProgressState(LabelledEnum):
+    NOT_STARTED = "not_started", N_("not started")
+    IN_PROGRESS = "in_progress", N_("in progress")
+    SUBMITTED = "submitted", N_("waiting for review")
+    RETURNED = "returned", N_("returned for changes")
+    APPROVED = "approved", N_("approved")
+    DONE = "done", N_("done")
 
-
-class ProgressState(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
-    DONE = "done"
-
-
-STATE_LABELS = {
-    ProgressState.NOT_STARTED: N_("not started"),
-    ProgressState.IN_PROGRESS: N_("in progress"),
-    ProgressState.SUBMITTED: N_("waiting for review"),
-    ProgressState.RETURNED: N_("returned for changes"),
-    ProgressState.APPROVED: N_("approved"),
-    ProgressState.DONE: N_("done"),
-}
 
 FINISHED = frozenset({ProgressState.APPROVED, ProgressState.DONE})

@@ -8,7 +8,7 @@ from pydantic import BeforeValidator, StringConstraints, model_validator
 from yoc.curriculum.enums import ActivityKind, Completion
 from yoc.forms import FieldError, Form
 from yoc.i18n import N_
-from yoc.members.services.profiles import today
+from yoc.members.services.standing import today
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]

@@ -14,7 +14,7 @@ from yoc.http import api_auth, current_user
 from yoc.i18n import N_
 from yoc.members.services import cohorts, directory
 from yoc.members.services.access import visible_member
-from yoc.members.services.profiles import ADULT_AGE, age_on, today
+from yoc.members.services.standing import ADULT_AGE, age_on, today
 
 
 def member_out(member: User) -> dict:

@@ -1,44 +1,29 @@
 from enum import StrEnum
 
+from yoc.enums import LabelledEnum
 from yoc.i18n import N_
 
 
-class Community(StrEnum):
-    NORTH_SHORE = "north_shore"
-    MECCA = "mecca"
-    THERMAL = "thermal"
-    OASIS = "oasis"
-    COACHELLA = "coachella"
-    INDIO = "indio"
-    OTHER = "other"
+class Community(LabelledEnum):
+    # Place names read the same in both languages.
+    NORTH_SHORE = "north_shore", "North Shore"
+    MECCA = "mecca", "Mecca"
+    THERMAL = "thermal", "Thermal"
+    OASIS = "oasis", "Oasis"
+    COACHELLA = "coachella", "Coachella"
+    INDIO = "indio", "Indio"
+    OTHER = "other", N_("Another community")
 
 
-COMMUNITY_LABELS = {
-    Community.NORTH_SHORE: "North Shore",
-    Community.MECCA: "Mecca",
-    Community.THERMAL: "Thermal",
-    Community.OASIS: "Oasis",
-    Community.COACHELLA: "Coachella",
-    Community.INDIO: "Indio",
-    Community.OTHER: N_("Another community"),
-}
-
-
-class MemberStatus(StrEnum):
+class MemberStatus(LabelledEnum):
     """Where an application stands; recomputed by one service function."""
 
-    PENDING_CONSENT = "pending_consent"  # a minor, waiting for a guardian's consent
-    PENDING_APPROVAL = "pending_approval"  # waiting for staff to approve the application
-    ACTIVE = "active"
-    DECLINED = "declined"
-
-
-STATUS_LABELS = {
-    MemberStatus.PENDING_CONSENT: N_("waiting for a guardian’s consent"),
-    MemberStatus.PENDING_APPROVAL: N_("waiting for approval"),
-    MemberStatus.ACTIVE: N_("active"),
-    MemberStatus.DECLINED: N_("not accepted"),
-}
+    # a minor, waiting for a guardian's consent
+    PENDING_CONSENT = "pending_consent", N_("waiting for a guardian’s consent")
+    # waiting for staff to approve the application
+    PENDING_APPROVAL = "pending_approval", N_("waiting for approval")
+    ACTIVE = "active", N_("active")
+    DECLINED = "declined", N_("not accepted")
 
 
 class ApplicationDecision(StrEnum):
@@ -47,38 +32,20 @@ class ApplicationDecision(StrEnum):
     DECLINED = "declined"
 
 
-class Relationship(StrEnum):
-    MOTHER = "mother"
-    FATHER = "father"
-    LEGAL_GUARDIAN = "legal_guardian"
-    GRANDPARENT = "grandparent"
-    OTHER_RELATIVE = "other_relative"
-    OTHER = "other"
+class Relationship(LabelledEnum):
+    MOTHER = "mother", N_("Mother")
+    FATHER = "father", N_("Father")
+    LEGAL_GUARDIAN = "legal_guardian", N_("Legal guardian")
+    GRANDPARENT = "grandparent", N_("Grandparent")
+    OTHER_RELATIVE = "other_relative", N_("Other relative")
+    OTHER = "other", N_("Other")
 
 
-RELATIONSHIP_LABELS = {
-    Relationship.MOTHER: N_("Mother"),
-    Relationship.FATHER: N_("Father"),
-    Relationship.LEGAL_GUARDIAN: N_("Legal guardian"),
-    Relationship.GRANDPARENT: N_("Grandparent"),
-    Relationship.OTHER_RELATIVE: N_("Other relative"),
-    Relationship.OTHER: N_("Other"),
-}
-
-
-class ConsentPurpose(StrEnum):
-    PARTICIPATION = "participation"
-    PHOTO_RELEASE = "photo_release"
-    PUBLIC_NAME = "public_name"
-    TEXT_MESSAGES = "text_messages"
-
-
-PURPOSE_LABELS = {
-    ConsentPurpose.PARTICIPATION: N_("Taking part in YO-C"),
-    ConsentPurpose.PHOTO_RELEASE: N_("Photo release"),
-    ConsentPurpose.PUBLIC_NAME: N_("Public name"),
-    ConsentPurpose.TEXT_MESSAGES: N_("Text messages"),
-}
+class ConsentPurpose(LabelledEnum):
+    PARTICIPATION = "participation", N_("Taking part in YO-C")
+    PHOTO_RELEASE = "photo_release", N_("Photo release")
+    PUBLIC_NAME = "public_name", N_("Public name")
+    TEXT_MESSAGES = "text_messages", N_("Text messages")
 
 
 class ConsentSource(StrEnum):
@@ -87,17 +54,10 @@ class ConsentSource(StrEnum):
     STAFF = "staff"  # staff recording a signed paper form
 
 
-class PublicNameChoice(StrEnum):
-    FULL_NAME = "full_name"
-    FIRST_NAME_LAST_INITIAL = "first_initial"
-    NICKNAME = "nickname"
-
-
-PUBLIC_NAME_LABELS = {
-    PublicNameChoice.FULL_NAME: N_("Full name"),
-    PublicNameChoice.FIRST_NAME_LAST_INITIAL: N_("First name and last initial"),
-    PublicNameChoice.NICKNAME: N_("A nickname"),
-}
+class PublicNameChoice(LabelledEnum):
+    FULL_NAME = "full_name", N_("Full name")
+    FIRST_NAME_LAST_INITIAL = "first_initial", N_("First name and last initial")
+    NICKNAME = "nickname", N_("A nickname")
 
 
 class NoteVisibility(StrEnum):

@@ -23,8 +23,9 @@ from yoc.http import (
 )
 from yoc.i18n import gettext, set_language
 from yoc.members import consent_texts, forms
-from yoc.members.enums import ConsentPurpose
+from yoc.members.enums import ConsentPurpose, DeletionState
 from yoc.members.guards import active_member_required
+from yoc.members.models import DeletionRequest
 from yoc.members.services import consent, notes, privacy, profiles
 from yoc.security import verify_password
 
@@ -228,9 +229,6 @@ async def my_group(request: Request) -> Response:
 
 @member_required
 async def my_data(request: Request) -> Response:
-    from yoc.members.enums import DeletionState
-    from yoc.members.models import DeletionRequest
-
     pending = await DeletionRequest.filter(
         member=current_user(request), state=DeletionState.REQUESTED
     ).first()

@@ -1,31 +1,18 @@
-from enum import StrEnum
-
+from yoc.enums import LabelledEnum, LabelledIntEnum
 from yoc.i18n import N_
 
 
-class SpeechState(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    ACCEPTED = "accepted"
-    CHANGES_REQUESTED = "changes_requested"
-    DECLINED = "declined"
-    SCHEDULED = "scheduled"
-    CONFIRMED = "confirmed"
-    DELIVERED = "delivered"
-    WITHDRAWN = "withdrawn"
+class SpeechState(LabelledEnum):
+    DRAFT = "draft", N_("draft")
+    SUBMITTED = "submitted", N_("waiting for review")
+    ACCEPTED = "accepted", N_("accepted")
+    CHANGES_REQUESTED = "changes_requested", N_("changes requested")
+    DECLINED = "declined", N_("not accepted this time")
+    SCHEDULED = "scheduled", N_("scheduled, waiting for the speaker")
+    CONFIRMED = "confirmed", N_("confirmed")
+    DELIVERED = "delivered", N_("delivered")
+    WITHDRAWN = "withdrawn", N_("withdrawn")
 
-
-STATE_LABELS = {
-    SpeechState.DRAFT: N_("draft"),
-    SpeechState.SUBMITTED: N_("waiting for review"),
-    SpeechState.ACCEPTED: N_("accepted"),
-    SpeechState.CHANGES_REQUESTED: N_("changes requested"),
-    SpeechState.DECLINED: N_("not accepted this time"),
-    SpeechState.SCHEDULED: N_("scheduled, waiting for the speaker"),
-    SpeechState.CONFIRMED: N_("confirmed"),
-    SpeechState.DELIVERED: N_("delivered"),
-    SpeechState.WITHDRAWN: N_("withdrawn"),
-}
 
 # What the public may see of a released schedule.
 PUBLIC_STATES = frozenset({SpeechState.CONFIRMED, SpeechState.DELIVERED})
@@ -33,53 +20,43 @@ PUBLIC_STATES = frozenset({SpeechState.CONFIRMED, SpeechState.DELIVERED})
 PLACED_STATES = frozenset({SpeechState.SCHEDULED, SpeechState.CONFIRMED})
 
 
-class SpeechLanguage(StrEnum):
-    ENGLISH = "en"
-    SPANISH = "es"
-    BILINGUAL = "bilingual"
+class SpeechLanguage(LabelledEnum):
+    ENGLISH = "en", N_("English")
+    SPANISH = "es", N_("Spanish")
+    BILINGUAL = "bilingual", N_("Bilingual")
 
 
-LANGUAGE_LABELS = {
-    SpeechLanguage.ENGLISH: N_("English"),
-    SpeechLanguage.SPANISH: N_("Spanish"),
-    SpeechLanguage.BILINGUAL: N_("Bilingual"),
-}
+class AccessNeed(LabelledEnum):
+    INTERPRETER = "interpreter", N_("An interpreter")
+    SEATING = "seating", N_("A chair or seating on stage")
+    MICROPHONE = "microphone", N_("A handheld or lowered microphone")
 
 
-class AccessNeed(StrEnum):
-    INTERPRETER = "interpreter"
-    SEATING = "seating"
-    MICROPHONE = "microphone"
+class Decision(LabelledEnum):
+    ACCEPT = "accepted", N_("Accept")
+    CHANGES = "changes_requested", N_("Ask for changes")
+    DECLINE = "declined", N_("Decline")
 
 
-ACCESS_LABELS = {
-    AccessNeed.INTERPRETER: N_("An interpreter"),
-    AccessNeed.SEATING: N_("A chair or seating on stage"),
-    AccessNeed.MICROPHONE: N_("A handheld or lowered microphone"),
-}
+class Rubric(LabelledEnum):
+    """What a reviewer scores a proposal on, from 1 to 4 (a ``RubricScore``)."""
+
+    CLARITY = "clarity", N_("Clarity")
+    VOICE = "voice", N_("Personal voice")
+    CALL_TO_ACTION = "call_to_action", N_("Call to action")
 
 
-class Decision(StrEnum):
-    ACCEPT = "accepted"
-    CHANGES = "changes_requested"
-    DECLINE = "declined"
+class RubricScore(LabelledIntEnum):
+    JUST_STARTING = 1, N_("Just starting")
+    GETTING_THERE = 2, N_("Getting there")
+    STRONG = 3, N_("Strong")
+    OUTSTANDING = 4, N_("Outstanding")
 
 
-DECISION_LABELS = {
-    Decision.ACCEPT: N_("Accept"),
-    Decision.CHANGES: N_("Ask for changes"),
-    Decision.DECLINE: N_("Decline"),
-}
+class ReleaseChange(LabelledEnum):
+    """How a speech changed from one schedule release to the next."""
 
-RUBRIC = {
-    "clarity": N_("Clarity"),
-    "voice": N_("Personal voice"),
-    "call_to_action": N_("Call to action"),
-}
-
-SCORE_LABELS = {
-    1: N_("Just starting"),
-    2: N_("Getting there"),
-    3: N_("Strong"),
-    4: N_("Outstanding"),
-}
+    ADDED = "added", N_("Added")
+    REMOVED = "removed", N_("Removed")
+    MOVED = "moved", N_("Moved")
+    RETITLED = "retitled", N_("New title")

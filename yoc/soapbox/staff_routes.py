@@ -168,7 +168,6 @@ async def release(request: Request) -> Response:
             "changes": releases.readable(changes),
             "speaker_names": await releases.speaker_names(changes),
             "history": await event.releases.all(),
-            "kinds": releases.KINDS,
         },
     )
 

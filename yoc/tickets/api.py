@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -12,13 +12,15 @@ from starlette.routing import Route
 from yoc.apidoc import documented
 from yoc.events import services as events
 from yoc.events.forms import EventForm
-from yoc.events.models import Event
 from yoc.forms import json_object, parse
 from yoc.http import api_error, api_public, api_requires, current_user, forget_shared_pages
 from yoc.permissions import Action
 from yoc.tickets.forms import OrderIn, RefundIn, TicketTypeForm
 from yoc.tickets.schemas import EventList, EventOut, OrderList, OrderOut, TicketTypeOut
 from yoc.tickets.services import checkout, holds, orders, placing, refunds, reports, types
+
+if TYPE_CHECKING:
+    from yoc.events.models import Event
 
 
 def _json(model: BaseModel, status_code: int = 200) -> JSONResponse:

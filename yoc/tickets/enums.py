@@ -1,5 +1,6 @@
 from enum import StrEnum
 
+from yoc.enums import LabelledEnum
 from yoc.i18n import N_
 
 
@@ -9,34 +10,18 @@ class Pricing(StrEnum):
     SLIDING = "sliding"
 
 
-class OrderStatus(StrEnum):
-    PENDING = "pending"
-    PAID = "paid"
-    REFUNDED = "refunded"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
+class OrderStatus(LabelledEnum):
+    PENDING = "pending", N_("waiting for payment")
+    PAID = "paid", N_("paid")
+    REFUNDED = "refunded", N_("refunded")
+    CANCELLED = "cancelled", N_("cancelled")
+    EXPIRED = "expired", N_("expired")
 
 
-ORDER_STATUS_LABELS = {
-    OrderStatus.PENDING: N_("waiting for payment"),
-    OrderStatus.PAID: N_("paid"),
-    OrderStatus.REFUNDED: N_("refunded"),
-    OrderStatus.CANCELLED: N_("cancelled"),
-    OrderStatus.EXPIRED: N_("expired"),
-}
-
-
-class PaymentMethod(StrEnum):
-    FREE = "free"
-    BOX_OFFICE = "box_office"
-    STRIPE = "stripe"
-
-
-PAYMENT_LABELS = {
-    PaymentMethod.FREE: N_("Free"),
-    PaymentMethod.BOX_OFFICE: N_("Pay at the door"),
-    PaymentMethod.STRIPE: N_("Card"),
-}
+class PaymentMethod(LabelledEnum):
+    FREE = "free", N_("Free")
+    BOX_OFFICE = "box_office", N_("Pay at the door")
+    STRIPE = "stripe", N_("Card")
 
 
 class TicketStatus(StrEnum):

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from yoc import qrcodes
 from yoc.errors import DomainError
 from yoc.forms import parse
 from yoc.http import form_data, redirect, render, render_form
@@ -16,7 +17,6 @@ from yoc.tickets.services import (
     checkout,
     notify,
     orders,
-    qr,
     signing,
 )
 
@@ -59,7 +59,7 @@ async def ticket_page(request: Request) -> Response:
     response = render(
         request,
         "tickets/ticket.html",
-        {"ticket": ticket, "order": ticket.order, "event": event, "qr_svg": qr.svg(code)},
+        {"ticket": ticket, "order": ticket.order, "event": event, "qr_svg": qrcodes.svg(code)},
     )
     response.headers["Cache-Control"] = "private, no-cache"
     return response
@@ -88,7 +88,7 @@ async def print_order(request: Request) -> Response:
     """Every ticket of an order, one per page, readable in black and white."""
     order = await orders.get_order(request.path_params["code"], request.path_params["key"])
     tickets = [t for t in order.tickets if t.status == "valid"]
-    items = [(t, qr.svg(await signing.code_for(t, order.event))) for t in tickets]
+    items = [(t, qrcodes.svg(await signing.code_for(t, order.event))) for t in tickets]
     return render(request, "tickets/print.html", {"order": order, "items": items})
 
 

@@ -24,7 +24,7 @@ from yoc.curriculum.models import (
 from yoc.curriculum.services.catalog import live
 from yoc.members.models import Cohort
 from yoc.members.services.access import is_staff
-from yoc.members.services.profiles import today
+from yoc.members.services.standing import today
 
 
 @dataclass

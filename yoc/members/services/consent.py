@@ -13,6 +13,7 @@ from yoc.i18n import N_
 from yoc.members import consent_texts
 from yoc.members.enums import ConsentPurpose, ConsentSource, PublicNameChoice
 from yoc.members.models import ConsentRecord, ConsentRequest, Guardian, MemberProfile
+from yoc.members.services.standing import is_minor, update_status
 from yoc.security import hash_token, new_token
 from yoc.settings import Settings
 from yoc.timeutil import utcnow
@@ -21,19 +22,6 @@ REQUEST_MAX_AGE = timedelta(days=14)
 LINK_INVALID = N_(
     "This link has expired or has already been used. Please ask the YO-C team for a new one."
 )
-
-
-async def current(member: User) -> dict[ConsentPurpose, ConsentRecord]:
-    """The decision in force per purpose: the latest one that was not revoked."""
-    decisions: dict[ConsentPurpose, ConsentRecord] = {}
-    for record in await ConsentRecord.filter(member=member, revoked_at__isnull=True):
-        decisions.setdefault(record.purpose, record)  # newest first, by the model's ordering
-    return decisions
-
-
-async def has(member: User, purpose: ConsentPurpose) -> bool:
-    record = (await current(member)).get(purpose)
-    return bool(record and record.granted)
 
 
 async def _record(
@@ -103,8 +91,6 @@ async def guardian_decides(
     language: str,
 ) -> ConsentRequest:
     """Record a guardian's answers from the consent page; the link then stops working."""
-    from yoc.members.services.profiles import update_status
-
     request = await open_request(token)
     guardian: Guardian = request.guardian
     member: User = guardian.member
@@ -179,8 +165,6 @@ async def set_own(
 
 async def revoke(*, actor: User, member: User, purpose: ConsentPurpose) -> None:
     """Withdraw a consent. Anyone entitled to see it may withdraw it; granting is stricter."""
-    from yoc.members.services.profiles import is_minor, update_status
-
     async with in_transaction():
         changed = await ConsentRecord.filter(
             member=member, purpose=purpose, revoked_at__isnull=True
@@ -208,8 +192,6 @@ async def record_paper_consent(
     nickname: str,
 ) -> None:
     """Staff record a consent form that a guardian signed on paper."""
-    from yoc.members.services.profiles import update_status
-
     async with in_transaction():
         by = guardian.name  # who signed; who recorded it is in the audit log
         common = {

@@ -9,7 +9,7 @@ from tortoise.expressions import Q
 from yoc.accounts.models import User
 from yoc.members.models import Cohort, MemberProfile
 from yoc.members.services.access import visible_members
-from yoc.members.services.profiles import age_on, today
+from yoc.members.services.standing import age_on, today
 
 
 @dataclass(frozen=True)

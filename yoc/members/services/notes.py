@@ -9,7 +9,7 @@ from yoc.i18n import N_
 from yoc.members.enums import NoteVisibility
 from yoc.members.models import MentorNote
 from yoc.members.services.access import can_see
-from yoc.members.services.profiles import is_minor
+from yoc.members.services.standing import is_minor
 
 
 async def add_note(

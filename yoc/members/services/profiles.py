@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tortoise.transactions import in_transaction
@@ -24,13 +23,22 @@ from yoc.members.enums import (
     PublicNameChoice,
     Relationship,
 )
-from yoc.members.models import ConsentRecord, Guardian, MemberPhoto, MemberProfile
+from yoc.members.models import Cohort, ConsentRecord, Guardian, MemberPhoto, MemberProfile
 from yoc.members.services import consent
-from yoc.members.services.access import is_staff
+from yoc.members.services.access import can_see, is_staff
+from yoc.members.services.standing import (
+    ADULT_AGE,
+    age_on,
+    consents_in_force,
+    has_consent,
+    is_minor,
+    today,
+    update_status,
+)
 from yoc.settings import Settings
+from yoc.timeutil import utcnow
 
 MIN_AGE = 13
-ADULT_AGE = 18
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_SIZE = 512
 PROFILE_FIELDS = (
@@ -54,19 +62,6 @@ class TooYoung(DomainError):
             ),
             "too_young",
         )
-
-
-def today(tz: str = "America/Los_Angeles") -> date:
-    return datetime.now(ZoneInfo(tz)).date()
-
-
-def age_on(birth_date: date, on: date) -> int:
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
-async def is_minor(member: User) -> bool:
-    profile = await MemberProfile.get_or_none(user=member)
-    return bool(profile and age_on(profile.birth_date, today()) < ADULT_AGE)
 
 
 async def apply(
@@ -116,29 +111,10 @@ async def apply(
     return user
 
 
-async def update_status(member: User) -> MemberStatus:
-    """The one place a member's status is decided, from the decision and the consent."""
-    profile = await MemberProfile.get(user=member)
-    if profile.decision == ApplicationDecision.DECLINED:
-        status = MemberStatus.DECLINED
-    elif not await consent.has(member, ConsentPurpose.PARTICIPATION):
-        status = MemberStatus.PENDING_CONSENT
-    elif profile.decision == ApplicationDecision.PENDING:
-        status = MemberStatus.PENDING_APPROVAL
-    else:
-        status = MemberStatus.ACTIVE
-    if status != profile.status:
-        profile.status = status
-        await profile.save(update_fields=["status"])
-    return status
-
-
 async def decide(*, actor: User, member: User, approve: bool) -> MemberStatus:
     """Staff approve or decline an application."""
     if not is_staff(actor):
         raise PermissionDenied(N_("Only staff can decide on applications."), "forbidden")
-    from yoc.timeutil import utcnow
-
     async with in_transaction():
         await MemberProfile.filter(user=member).update(
             decision=ApplicationDecision.APPROVED if approve else ApplicationDecision.DECLINED,
@@ -222,8 +198,6 @@ async def remove_photo(*, actor: User, member: User) -> None:
 
 async def photo_for(viewer: User | None, member_id: int) -> MemberPhoto:
     """The photo for a private page (the member, their mentors, staff) or a public one."""
-    from yoc.members.services.access import can_see
-
     member = await User.get_or_none(id=member_id, role=Role.MEMBER)
     photo = await MemberPhoto.get_or_none(user=member) if member else None
     allowed = photo is not None and viewer is not None and await can_see(viewer, member)
@@ -234,13 +208,13 @@ async def photo_for(viewer: User | None, member_id: int) -> MemberPhoto:
 
 async def public_photo_allowed(member: User) -> bool:
     """Public pages show a photo only while a photo release is in force."""
-    return await consent.has(member, ConsentPurpose.PHOTO_RELEASE)
+    return await has_consent(member, ConsentPurpose.PHOTO_RELEASE)
 
 
 async def public_name(member: User) -> str:
     """The name public pages may show, as the public-name consent says."""
     profile = await MemberProfile.get_or_none(user=member)
-    record = (await consent.current(member)).get(ConsentPurpose.PUBLIC_NAME)
+    record = (await consents_in_force(member)).get(ConsentPurpose.PUBLIC_NAME)
     if record is None or not record.granted or profile is None:
         return _first_and_initial(member.name)
     return _public_form_of_name(member.name, record)
@@ -315,7 +289,7 @@ async def add_guardian(
             phone=phone,
             language=language,
         )
-        if email and not await consent.has(member, ConsentPurpose.PARTICIPATION):
+        if email and not await has_consent(member, ConsentPurpose.PARTICIPATION):
             await consent.send_request(guardian, member, settings=settings)
         await audit.record(
             actor=actor,
@@ -344,8 +318,6 @@ async def resend_consent_request(*, actor: User, member: User, settings: Setting
 
 async def member_overview(member: User) -> dict[str, Any]:
     """Everything a profile page shows about a member."""
-    from yoc.members.models import Cohort
-
     profile = await MemberProfile.get_or_none(user=member)
     return {
         "member": member,
@@ -353,7 +325,7 @@ async def member_overview(member: User) -> dict[str, Any]:
         "minor": profile is not None and age_on(profile.birth_date, today()) < ADULT_AGE,
         "age": age_on(profile.birth_date, today()) if profile else None,
         "guardians": await Guardian.filter(member=member),
-        "consents": await consent.current(member),
+        "consents": await consents_in_force(member),
         "has_photo": await MemberPhoto.filter(user=member).exists(),
         "cohorts": await Cohort.filter(members=member).prefetch_related("mentors"),
         "public_name": await public_name(member),
@@ -380,8 +352,6 @@ async def member_home(member: User) -> dict[str, Any]:
 
 
 async def _groups(member: User) -> list[GroupCard]:
-    from yoc.members.models import Cohort
-
     groups = await Cohort.filter(members=member).order_by("name", "id").values_list("id", "name")
     mentors: dict[int, list[str]] = {}
     for cohort_id, name in (

@@ -12,8 +12,7 @@ from yoc.events.models import Event
 from yoc.i18n import N_, format_when
 from yoc.members.enums import ConsentPurpose
 from yoc.members.models import MemberProfile
-from yoc.members.services import consent
-from yoc.members.services.profiles import ADULT_AGE, age_on
+from yoc.members.services.standing import ADULT_AGE, age_on, has_consent
 from yoc.soapbox.enums import PLACED_STATES, SpeechState
 from yoc.soapbox.models import Availability, Slot, Speech
 
@@ -98,7 +97,7 @@ async def check(speech: Speech, slot: Slot) -> None:
                 name=name,
                 curfew=curfew.strftime("%H:%M"),
             )
-    if not await consent.has(speaker, ConsentPurpose.PARTICIPATION):
+    if not await has_consent(speaker, ConsentPurpose.PARTICIPATION):
         raise Conflict(
             N_("%(name)s has no participation consent on file, so cannot be scheduled yet."),
             "no_consent",

@@ -15,7 +15,7 @@ from yoc.events.models import Event
 from yoc.i18n import N_, gettext
 from yoc.members.services.profiles import public_identities
 from yoc.security import new_token
-from yoc.soapbox.enums import LANGUAGE_LABELS, PLACED_STATES, PUBLIC_STATES, SpeechLanguage
+from yoc.soapbox.enums import PLACED_STATES, PUBLIC_STATES, ReleaseChange, SpeechLanguage
 from yoc.soapbox.models import Release, SpeakerCalendar, Speech
 from yoc.soapbox.services import releases
 
@@ -106,8 +106,8 @@ async def lineup(event: Event) -> Lineup:
     changes = []
     if release is not None:
         for change in releases.readable(release.changes):
-            if change["kind"] == "removed":
-                changes.append({"kind": "removed", "before": change["before"]})
+            if change["kind"] == ReleaseChange.REMOVED:
+                changes.append({"kind": change["kind"], "before": change["before"]})
             elif change["speech"] in public_ids:
                 changes.append(change)
     return Lineup(event, release, items, [columns[k] for k in order], changes)
@@ -159,7 +159,7 @@ def _describe(item: Item, language: str) -> tuple[str, str]:
     stage = _stage_name(item.stage, language)
     return (
         f"Soapbox: {item.title} ({speaker})",
-        f"{stage} · {gettext(LANGUAGE_LABELS[item.language])}",
+        f"{stage} · {item.language.label}",
     )
 
 

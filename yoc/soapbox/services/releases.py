@@ -13,15 +13,8 @@ from yoc.errors import Conflict
 from yoc.events.models import Event
 from yoc.i18n import N_
 from yoc.settings import Settings
-from yoc.soapbox.enums import PLACED_STATES
+from yoc.soapbox.enums import PLACED_STATES, ReleaseChange
 from yoc.soapbox.models import Release, Speech
-
-KINDS = {
-    "added": N_("Added"),
-    "removed": N_("Removed"),
-    "moved": N_("Moved"),
-    "retitled": N_("New title"),
-}
 
 
 def _entry(speech: Speech) -> dict:
@@ -63,18 +56,22 @@ def diff(before: list[dict], after: list[dict]) -> list[dict]:
     for speech_id, entry in new.items():
         was = old.get(speech_id)
         if was is None:
-            changes.append({"kind": "added", "after": entry, **_who(entry)})
+            changes.append({"kind": ReleaseChange.ADDED, "after": entry, **_who(entry)})
         elif (was["slot"], was["starts_at"], was["stage"]) != (
             entry["slot"],
             entry["starts_at"],
             entry["stage"],
         ):
-            changes.append({"kind": "moved", "before": was, "after": entry, **_who(entry)})
+            changes.append(
+                {"kind": ReleaseChange.MOVED, "before": was, "after": entry, **_who(entry)}
+            )
         elif was["title"] != entry["title"]:
-            changes.append({"kind": "retitled", "before": was, "after": entry, **_who(entry)})
+            changes.append(
+                {"kind": ReleaseChange.RETITLED, "before": was, "after": entry, **_who(entry)}
+            )
     for speech_id, was in old.items():
         if speech_id not in new:
-            changes.append({"kind": "removed", "before": was, **_who(was)})
+            changes.append({"kind": ReleaseChange.REMOVED, "before": was, **_who(was)})
     return sorted(changes, key=lambda c: (c.get("after") or c["before"])["starts_at"])
 
 
@@ -141,8 +138,8 @@ async def _notify(event: Event, release: Release, settings: Settings) -> None:
 
 
 def _readable(change: dict) -> dict:
-    """Entries keep times as text (JSON); templates want datetimes."""
-    out = dict(change)
+    """Entries keep times and kinds as text (JSON); templates want datetimes and labels."""
+    out = {**change, "kind": ReleaseChange(change["kind"])}
     for key in ("before", "after"):
         if key in change:
             out[key] = {

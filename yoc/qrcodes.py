@@ -1,4 +1,4 @@
-"""QR codes for tickets (segno): SVG for pages, PNG for email."""
+"""QR codes (segno): SVG for pages, PNG for email."""
 
 from __future__ import annotations
 

@@ -1,0 +1,59 @@
+"""Where a member stands: their age, the consent in force, and the status those decide.
+
+A consent given or withdrawn and a decision by staff both recompute the status, so it
+lives here, below ``consent`` and ``profiles``, which both import it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from yoc.accounts.models import User
+from yoc.members.enums import ApplicationDecision, ConsentPurpose, MemberStatus
+from yoc.members.models import ConsentRecord, MemberProfile
+
+ADULT_AGE = 18
+
+
+def today(tz: str = "America/Los_Angeles") -> date:
+    return datetime.now(ZoneInfo(tz)).date()
+
+
+def age_on(birth_date: date, on: date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+async def is_minor(member: User) -> bool:
+    profile = await MemberProfile.get_or_none(user=member)
+    return bool(profile and age_on(profile.birth_date, today()) < ADULT_AGE)
+
+
+async def consents_in_force(member: User) -> dict[ConsentPurpose, ConsentRecord]:
+    """The decision in force per purpose: the latest one that was not revoked."""
+    decisions: dict[ConsentPurpose, ConsentRecord] = {}
+    for record in await ConsentRecord.filter(member=member, revoked_at__isnull=True):
+        decisions.setdefault(record.purpose, record)  # newest first, by the model's ordering
+    return decisions
+
+
+async def has_consent(member: User, purpose: ConsentPurpose) -> bool:
+    record = (await consents_in_force(member)).get(purpose)
+    return bool(record and record.granted)
+
+
+async def update_status(member: User) -> MemberStatus:
+    """The one place a member's status is decided, from the decision and the consent."""
+    profile = await MemberProfile.get(user=member)
+    if profile.decision == ApplicationDecision.DECLINED:
+        status = MemberStatus.DECLINED
+    elif not await has_consent(member, ConsentPurpose.PARTICIPATION):
+        status = MemberStatus.PENDING_CONSENT
+    elif profile.decision == ApplicationDecision.PENDING:
+        status = MemberStatus.PENDING_APPROVAL
+    else:
+        status = MemberStatus.ACTIVE
+    if status != profile.status:
+        profile.status = status
+        await profile.save(update_fields=["status"])
+    return status
