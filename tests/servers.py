@@ -42,13 +42,18 @@ class ServerDidNotStart(RuntimeError):
 
 @contextlib.contextmanager
 def running_process(
-    command: list[str], *, env: dict[str, str], health: str, log: IO[bytes], timeout: float = 20
+    command: list[str],
+    *,
+    env: dict[str, str],
+    health: str,
+    log: IO[bytes],
+    timeout: float = 20,
+    cwd: str | os.PathLike[str] = PROJECT_DIR,
 ) -> Iterator[subprocess.Popen]:
-    """Start a server process; yield it once ``health`` answers (below 500); stop it
-    afterwards. Its output goes to ``log``, which the error shows if it does not start."""
-    process = subprocess.Popen(
-        command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_DIR
-    )
+    """Start a server process in ``cwd``; yield it once ``health`` answers (below 500);
+    stop it afterwards. Its output goes to ``log``, which the error shows if it does not
+    start."""
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
     try:
         deadline = time.monotonic() + timeout
         while True:
