@@ -332,6 +332,58 @@ async def test_payment_arriving_for_a_cancelled_order_is_given_back(
     assert await Refund.filter(order_id=order.id).count() == 1
 
 
+# The same payment told twice at once -----------------------------------------------
+
+
+def _told_again(completed: dict) -> dict:
+    """The same payment in a second event (Stripe sends several kinds for one payment)."""
+    return {**completed, "id": completed["id"] + "_again"}
+
+
+async def _assert_paid_once_and_nothing_refunded(order, event, general, fake_stripe) -> None:
+    assert await status_of(order) == OrderStatus.PAID
+    assert await ticket_statuses(order) == [TicketStatus.VALID, TicketStatus.VALID]
+    assert await seats(event, general) == (2, 2)
+    assert fake_stripe.received("POST", "/v1/refunds") == []
+    assert await Refund.filter(order_id=order.id).count() == 0
+    assert len(await mails("order_confirmed")) == 1
+    assert await mails("order_late_refunded") == []
+    assert await paid_lines(order) == 1
+
+
+async def test_late_payment_told_by_the_success_page_and_the_webhook_at_once_pays_once(
+    stripe_app, stripe_client, fake_stripe
+) -> None:
+    event, general = await make_festival(capacity=10)
+    order, completed = await _paid_just_as_the_hold_ended(
+        stripe_app, stripe_client, fake_stripe, event, general
+    )
+
+    webhook, page = await asyncio.gather(
+        deliver(stripe_client, completed),
+        stripe_client.get(f"/orders/{order.code}/{order.key}?checkout=done"),
+    )
+
+    assert (webhook.status_code, page.status_code) == (200, 200)
+    await _assert_paid_once_and_nothing_refunded(order, event, general, fake_stripe)
+
+
+async def test_late_payment_told_by_two_webhooks_at_once_pays_once(
+    stripe_app, stripe_client, fake_stripe
+) -> None:
+    event, general = await make_festival(capacity=10)
+    order, completed = await _paid_just_as_the_hold_ended(
+        stripe_app, stripe_client, fake_stripe, event, general
+    )
+
+    answers = await asyncio.gather(
+        deliver(stripe_client, completed), deliver(stripe_client, _told_again(completed))
+    )
+
+    assert sorted(a.json()["outcome"] for a in answers) == ["already_paid", "paid_late"]
+    await _assert_paid_once_and_nothing_refunded(order, event, general, fake_stripe)
+
+
 async def test_staff_cancelling_a_pending_card_order_closes_its_checkout_session(
     stripe_client, fake_stripe
 ) -> None:

@@ -66,31 +66,44 @@ async def payment_confirmed(
     code: str, *, note: str, settings: Settings, payments: Payments
 ) -> Fulfilment:
     """A confirmed payment: pay the order; after its hold ended, pay it if seats are
-    still there; otherwise (sold out, or the order was cancelled) give the money back."""
+    still there; otherwise (sold out, or the order was cancelled) give the money back.
+
+    The success page and the webhook (or two webhooks) may tell of one payment at once:
+    each decides with the order locked, so one pays it and the other finds it paid."""
     order = await Order.get_or_none(code=code)
     if order is None:
         return Fulfilment.IGNORED
-    if order.status == S.PAID:
-        return Fulfilment.ALREADY_PAID
-    if order.status == S.PENDING:
-        if await states.move(order, S.PAID, actor="stripe", note=note, settings=settings):
-            return Fulfilment.PAID
+    async with in_transaction():
+        await _lock(order)
         order = await Order.get(id=order.id)
         if order.status == S.PAID:
             return Fulfilment.ALREADY_PAID
-    if order.status == S.EXPIRED:
-        try:
-            async with in_transaction():
-                await holds.retake(order)
-                await Ticket.filter(order=order).update(status=TicketStatus.VALID)
-                if not await states.move(
-                    order, S.PAID, actor="stripe", note=f"late payment: {note}", settings=settings
-                ):
-                    raise holds.SoldOut("raced")
-            return Fulfilment.PAID_LATE
-        except holds.SoldOut:
-            pass
+        if order.status == S.PENDING:
+            await states.move(order, S.PAID, actor="stripe", note=note, settings=settings)
+            return Fulfilment.PAID
+        if order.status == S.EXPIRED:
+            try:
+                async with in_transaction():
+                    await holds.retake(order)
+                    await Ticket.filter(order=order).update(status=TicketStatus.VALID)
+                    await states.move(
+                        order,
+                        S.PAID,
+                        actor="stripe",
+                        note=f"late payment: {note}",
+                        settings=settings,
+                    )
+                return Fulfilment.PAID_LATE
+            except holds.SoldOut:
+                pass
     return await _give_back(order, settings=settings, payments=payments)
+
+
+async def _lock(order: Order) -> None:
+    """Hold the order's row until the transaction ends. A write rather than
+    ``select_for_update()``, which does nothing on SQLite: a write takes the row lock on
+    PostgreSQL and the database's write lock on SQLite."""
+    await Order.filter(id=order.id).update(code=order.code)
 
 
 async def _give_back(order: Order, *, settings: Settings, payments: Payments) -> Fulfilment:
