@@ -312,6 +312,53 @@ async def test_late_refund_is_made_once_when_the_buyer_also_returns_to_the_succe
     assert len(await mails("order_late_refunded")) == 1
 
 
+async def test_late_refund_that_stripe_fails_stays_due_until_the_worker_makes_it_once(
+    stripe_app, stripe_client, stripe_settings, fake_stripe
+) -> None:
+    event, general = await make_festival(capacity=2)
+    order, completed = await _paid_just_as_the_hold_ended(
+        stripe_app, stripe_client, fake_stripe, event, general
+    )
+    await order_via_api(
+        stripe_client, event, {general: 2}, payment="box_office", email="ben@example.org"
+    )
+    # Stripe's API is down for both deliveries' refunds, and the client's own retries.
+    fake_stripe.fail("POST", "/v1/refunds", times=6)
+
+    first = await deliver(stripe_client, completed)
+    again = await deliver(stripe_client, {**completed, "id": completed["id"] + "_retry"})
+
+    assert (first.status_code, first.json()) == (200, outcome("refund_due"))
+    assert (again.status_code, again.json()) == (200, outcome("refund_due"))
+    assert fake_stripe.refunds == []
+    assert await Refund.filter(order_id=order.id).count() == 0
+    payment = await Payment.get(subject=order.code)
+    assert payment.refund_due_cents == 2 * PRICE
+
+    fake_stripe.fail("POST", "/v1/refunds", times=1)
+    await jobs.run_once(stripe_settings)
+    await jobs.run_once(stripe_settings)
+    await jobs.run_once(stripe_settings)
+
+    [made] = fake_stripe.refunds
+    assert made["amount"] == 2 * PRICE
+    keys = {r.idempotency_key for r in fake_stripe.received("POST", "/v1/refunds")}
+    assert keys == {f"refund-due-{payment.reference}"}
+    payment = await Payment.get(id=payment.id)
+    assert (payment.refund_due_cents, payment.refunded_cents, payment.state) == (
+        0,
+        2 * PRICE,
+        "refunded",
+    )
+    [refund] = await Refund.filter(order_id=order.id)
+    assert (refund.amount_cents, refund.provider_ref) == (2 * PRICE, made["id"])
+    assert len(await mails("order_late_refunded")) == 1
+    assert await status_of(order) == OrderStatus.EXPIRED
+    late = await deliver(stripe_client, {**completed, "id": completed["id"] + "_late"})
+    assert late.json() == outcome("already_refunded")
+    assert len(fake_stripe.refunds) == 1
+
+
 async def test_payment_arriving_for_a_cancelled_order_is_given_back(
     stripe_client, fake_stripe
 ) -> None:

@@ -21,6 +21,10 @@ STRIPE_MIN_SESSION = timedelta(minutes=31)
 FREE, BOX_OFFICE, STRIPE = "free", "box_office", "stripe"
 
 
+class ProviderUnavailable(Exception):
+    """The provider could not be reached, or failed on its side: try again later."""
+
+
 @dataclass(frozen=True)
 class Charge:
     """What to ask a payer for."""
@@ -66,9 +70,16 @@ class PaymentProvider(Protocol):
         """Ask the provider whether the checkout is paid (the success page's check)."""
 
     async def refund(
-        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+        self,
+        *,
+        reference: str,
+        charge_ref: str,
+        amount_cents: int,
+        metadata: dict[str, str],
+        idempotency_key: str | None = None,
     ) -> str:
-        """Give money back; return the provider's reference for the refund."""
+        """Give money back; return the provider's reference for the refund. The same
+        ``idempotency_key`` never gives back twice."""
 
     async def cancel(self, reference: str) -> None:
         """The checkout must not be paid any more."""
@@ -90,7 +101,13 @@ class FreeProvider:
         return Confirmation(paid=False)
 
     async def refund(
-        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+        self,
+        *,
+        reference: str,
+        charge_ref: str,
+        amount_cents: int,
+        metadata: dict[str, str],
+        idempotency_key: str | None = None,
     ) -> str:
         return ""
 
@@ -104,7 +121,13 @@ class BoxOfficeProvider(FreeProvider):
     name = BOX_OFFICE
 
     async def refund(
-        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+        self,
+        *,
+        reference: str,
+        charge_ref: str,
+        amount_cents: int,
+        metadata: dict[str, str],
+        idempotency_key: str | None = None,
     ) -> str:
         return "returned at the box office"
 
@@ -165,13 +188,23 @@ class StripeProvider:
         )
 
     async def refund(
-        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+        self,
+        *,
+        reference: str,
+        charge_ref: str,
+        amount_cents: int,
+        metadata: dict[str, str],
+        idempotency_key: str | None = None,
     ) -> str:
-        if not charge_ref:
-            charge_ref = (await self._session(reference)).payment_intent
-        refund = await self.client.v1.refunds.create_async(
-            params={"payment_intent": charge_ref, "amount": amount_cents, "metadata": metadata}
-        )
+        try:
+            if not charge_ref:
+                charge_ref = (await self._session(reference)).payment_intent
+            refund = await self.client.v1.refunds.create_async(
+                params={"payment_intent": charge_ref, "amount": amount_cents, "metadata": metadata},
+                options={"idempotency_key": idempotency_key} if idempotency_key else {},
+            )
+        except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as exc:
+            raise ProviderUnavailable(str(exc)) from exc
         return refund.id
 
     async def cancel(self, reference: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from yoc.payments.enums import PaymentState
@@ -149,6 +149,75 @@ async def refund(payments: Payments, method: str, subject: str, amount_cents: in
             state=PaymentState.REFUNDED
         )
     return ref
+
+
+async def owe_refund(method: str, subject: str, amount_cents: int) -> bool:
+    """Record that the subject's payment is to be given back in full; False when it
+    already is (owed, or given back). Made to stick before the provider is asked, so a
+    failed refund is retried rather than forgotten (``settle_refund_due``)."""
+    payment = (
+        await Payment.filter(provider=method, subject=subject, state=PaymentState.PAID)
+        .order_by("-id")
+        .first()
+    )
+    if payment is None:
+        return False
+    return bool(
+        await Payment.filter(
+            id=payment.id, state=PaymentState.PAID, refund_due_cents=0, refunded_cents=0
+        ).update(refund_due_cents=amount_cents)
+    )
+
+
+async def refund_owed_or_made(method: str, subject: str) -> bool:
+    """Whether the subject's payment is being, or has been, given back in full."""
+    return await (
+        Payment.filter(provider=method, subject=subject)
+        .filter(Q(refund_due_cents__gt=0) | Q(state=PaymentState.REFUNDED))
+        .exists()
+    )
+
+
+async def settle_refund_due(payments: Payments, method: str, subject: str) -> str | None:
+    """Make the refund owed on the subject's payment; return the provider's reference
+    for it, or None when nothing is owed (any more: another caller made it). Raises
+    ``ProviderUnavailable`` when the provider did not make it; it stays owed.
+
+    Every try for one payment carries the same idempotency key, so tries that race, or
+    one whose answer was lost, give the money back once."""
+    payment = (
+        await Payment.filter(provider=method, subject=subject, refund_due_cents__gt=0)
+        .order_by("-id")
+        .first()
+    )
+    if payment is None:
+        return None
+    due = payment.refund_due_cents
+    ref = await payments.get(method).refund(
+        reference=payment.reference,
+        charge_ref=payment.charge_ref,
+        amount_cents=due,
+        metadata=_metadata(subject),
+        idempotency_key=f"refund-due-{payment.reference}",
+    )
+    async with in_transaction():
+        settled = await Payment.filter(id=payment.id, refund_due_cents=due).update(
+            refund_due_cents=0, refunded_cents=F("refunded_cents") + due
+        )
+        if not settled:
+            return None
+        await Payment.filter(id=payment.id, refunded_cents__gte=F("amount_cents")).update(
+            state=PaymentState.REFUNDED
+        )
+    return ref
+
+
+async def refunds_due(method: str) -> list[str]:
+    """The subjects whose payment is owed back."""
+    subjects = await Payment.filter(provider=method, refund_due_cents__gt=0).values_list(
+        "subject", flat=True
+    )
+    return list(dict.fromkeys(subjects))
 
 
 async def refunded_elsewhere(

@@ -3,13 +3,14 @@ news (paid, ended unpaid, refunded elsewhere) means for the order."""
 
 from __future__ import annotations
 
+import logging
 from enum import StrEnum
 
 from tortoise.transactions import in_transaction
 
 from yoc.events.models import Event
 from yoc.payments import services as payment_services
-from yoc.payments.providers import Charge, Payments
+from yoc.payments.providers import Charge, Payments, ProviderUnavailable
 from yoc.settings import Settings
 from yoc.tickets.enums import OrderStatus, PaymentMethod, TicketStatus
 from yoc.tickets.models import Order, OrderLog, Refund, Ticket
@@ -17,6 +18,7 @@ from yoc.tickets.services import holds, states
 from yoc.tickets.services.notify import order_mail
 
 S = OrderStatus
+log = logging.getLogger("yoc.tickets")
 
 
 class Fulfilment(StrEnum):
@@ -26,6 +28,8 @@ class Fulfilment(StrEnum):
     ALREADY_PAID = "already_paid"
     PAID_LATE = "paid_late"
     REFUNDED_LATE = "refunded_late"
+    # To be given back, but the provider has not done it yet: the worker tries again.
+    REFUND_DUE = "refund_due"
     ALREADY_REFUNDED = "already_refunded"
     EXPIRED = "expired"
     REFUNDED = "refunded"
@@ -81,7 +85,8 @@ async def payment_confirmed(
         if order.status == S.PENDING:
             await states.move(order, S.PAID, actor="stripe", note=note, settings=settings)
             return Fulfilment.PAID
-        if order.status == S.EXPIRED:
+        giving_back = await payment_services.refund_owed_or_made(order.payment, order.code)
+        if order.status == S.EXPIRED and not giving_back:
             try:
                 async with in_transaction():
                     await holds.retake(order)
@@ -96,6 +101,9 @@ async def payment_confirmed(
                 return Fulfilment.PAID_LATE
             except holds.SoldOut:
                 pass
+        # Owed before the provider is asked, under the lock: a failed refund is tried
+        # again, and no later confirmation pays an order whose money is going back.
+        await payment_services.owe_refund(order.payment, order.code, order.total_cents)
     return await _give_back(order, settings=settings, payments=payments)
 
 
@@ -107,10 +115,15 @@ async def _lock(order: Order) -> None:
 
 
 async def _give_back(order: Order, *, settings: Settings, payments: Payments) -> Fulfilment:
-    """Refund a payment we cannot honour, exactly once however often it is reported."""
-    if not await payment_services.once(f"give-back:{order.code}", "give_back"):
+    """Make the refund owed on a payment we cannot honour, exactly once however often
+    it is reported or retried."""
+    try:
+        ref = await payment_services.settle_refund_due(payments, order.payment, order.code)
+    except ProviderUnavailable:
+        log.warning("refund of order %s failed; it stays due", order.code, exc_info=True)
+        return Fulfilment.REFUND_DUE
+    if ref is None:
         return Fulfilment.ALREADY_REFUNDED
-    ref = await payment_services.refund(payments, order.payment, order.code, order.total_cents)
     why = (
         "sold out after the hold ended"
         if order.status == S.EXPIRED
@@ -132,6 +145,22 @@ async def _give_back(order: Order, *, settings: Settings, payments: Payments) ->
     )
     await order_mail(order, "order_late_refunded", settings)
     return Fulfilment.REFUNDED_LATE
+
+
+async def settle_refunds_due(*, settings: Settings, payments: Payments) -> int:
+    """Try again every refund owed on a card payment (the background worker's job);
+    return how many were made."""
+    made = 0
+    for code in await payment_services.refunds_due(PaymentMethod.STRIPE):
+        order = await Order.get_or_none(code=code)
+        if order is None or not payments.offers(order.payment):
+            continue
+        if (
+            await _give_back(order, settings=settings, payments=payments)
+            == Fulfilment.REFUNDED_LATE
+        ):
+            made += 1
+    return made
 
 
 async def payment_failed(code: str, *, note: str) -> Fulfilment:
