@@ -7,6 +7,7 @@ tests/payments/test_webhooks.py."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 
 import httpx
@@ -14,7 +15,16 @@ import httpx
 from tests.conftest import csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
 from tests.payments.conftest import IGNORE_STRIPE_HTTPX_WARNING, deliver, outcome, session_of
-from tests.tickets.conftest import mails, paid_lines, seats, status_of, ticket_statuses
+from tests.tickets.conftest import (
+    alerts,
+    mails,
+    paid_lines,
+    seats,
+    status_of,
+    submit,
+    ticket_statuses,
+    translated,
+)
 from tests.tickets.factories import (
     NAME_EN,
     NAME_ES,
@@ -629,6 +639,64 @@ async def test_pay_again_sends_the_buyer_back_to_a_payable_checkout(
     session = fake_stripe.session(await session_of(order))
     assert response.headers["location"] == session["url"]
     assert (session["status"], session["metadata"]) == ("open", {"order_code": order.code})
+
+
+# Stripe down at checkout ----------------------------------------------------------
+
+UNAVAILABLE = (
+    "Card payment is not available right now, and nothing was charged. Please try "
+    "again in a few minutes, or choose another way to pay."
+)
+
+
+async def test_stripe_failing_at_checkout_answers_503_in_the_buyers_language_and_frees_the_seats(
+    stripe_client, fake_stripe
+) -> None:
+    event, general = await make_festival(capacity=2)
+    fake_stripe.fail("POST", "/v1/checkout/sessions", times=2)
+
+    response = await stripe_client.post(
+        f"/api/v1/events/{event.slug}/orders",
+        json={
+            "buyer": {"name": "Ana Flores", "email": "ana@example.org", "language": "es"},
+            "items": [{"ticket_type": general.id, "quantity": 2}],
+            "payment": "stripe",
+        },
+        headers={"Accept-Language": "es"},
+    )
+
+    assert response.status_code == 503
+    assert response.json()["error"] == "payment_unavailable"
+    assert response.json()["message"] == translated(UNAVAILABLE, "es")
+    # One try and one retry, no more.
+    assert len(fake_stripe.received("POST", "/v1/checkout/sessions")) == 2
+    assert await seats(event, general) == (0, 0)
+    [order] = await Order.all()
+    assert order.status == OrderStatus.EXPIRED
+    assert await ticket_statuses(order) == [TicketStatus.VOID, TicketStatus.VOID]
+    # Stripe is back: the next buyer gets the seats.
+    await card_order(stripe_client, event, general)
+    assert await seats(event, general) == (2, 2)
+
+
+async def test_stripe_hanging_at_checkout_gives_the_form_back_soon_with_what_to_do(
+    stripe_client, stripe_settings, fake_stripe
+) -> None:
+    event, general = await make_festival(capacity=2)
+    fake_stripe.hang("POST", "/v1/checkout/sessions", seconds=4, times=2)
+    started = time.monotonic()
+
+    response = await submit(
+        stripe_client, event, {f"qty_{general.id}": "2", "payment": "stripe"}, language="es"
+    )
+
+    took = time.monotonic() - started
+    assert took < 4 * stripe_settings.stripe_timeout_seconds
+    assert response.status_code == 503
+    assert alerts(response) == [translated(UNAVAILABLE, "es")]
+    assert 'value="ana@example.org"' in response.text
+    assert await seats(event, general) == (0, 0)
+    assert [o.status for o in await Order.all()] == [OrderStatus.EXPIRED]
 
 
 # Without Stripe keys --------------------------------------------------------------

@@ -5,6 +5,8 @@ answers with its own reference for the checkout and where to send the payer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
@@ -140,15 +142,22 @@ class StripeProvider:
 
     def __init__(self, settings: Settings) -> None:
         base = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
+        # A buyer waits on these calls: a short timeout and one retry, so that a Stripe
+        # that hangs or fails is reported in seconds, not minutes.
         self.client = stripe.StripeClient(
             settings.stripe_secret_key,
             base_addresses=base,
-            http_client=stripe.HTTPXClient(),
-            max_network_retries=2,
+            http_client=stripe.HTTPXClient(timeout=settings.stripe_timeout_seconds),
+            max_network_retries=1,
         )
 
     async def begin(self, charge: Charge) -> Started:
-        session = await self.client.v1.checkout.sessions.create_async(
+        with _unavailable_on_failure():
+            session = await self._create_session(charge)
+        return Started(reference=session.id, redirect_url=session.url)
+
+    async def _create_session(self, charge: Charge) -> Any:
+        return await self.client.v1.checkout.sessions.create_async(
             params={
                 "mode": "payment",
                 "line_items": [
@@ -172,10 +181,10 @@ class StripeProvider:
                 "cancel_url": charge.cancel_url,
             },
         )
-        return Started(reference=session.id, redirect_url=session.url)
 
     async def _session(self, reference: str) -> Any:
-        return await self.client.v1.checkout.sessions.retrieve_async(reference)
+        with _unavailable_on_failure():
+            return await self.client.v1.checkout.sessions.retrieve_async(reference)
 
     async def open_checkout(self, reference: str) -> str | None:
         session = await self._session(reference)
@@ -196,15 +205,13 @@ class StripeProvider:
         metadata: dict[str, str],
         idempotency_key: str | None = None,
     ) -> str:
-        try:
-            if not charge_ref:
-                charge_ref = (await self._session(reference)).payment_intent
+        if not charge_ref:
+            charge_ref = (await self._session(reference)).payment_intent
+        with _unavailable_on_failure():
             refund = await self.client.v1.refunds.create_async(
                 params={"payment_intent": charge_ref, "amount": amount_cents, "metadata": metadata},
                 options={"idempotency_key": idempotency_key} if idempotency_key else {},
             )
-        except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as exc:
-            raise ProviderUnavailable(str(exc)) from exc
         return refund.id
 
     async def cancel(self, reference: str) -> None:
@@ -212,6 +219,15 @@ class StripeProvider:
             await self.client.v1.checkout.sessions.expire_async(reference)
         except stripe.InvalidRequestError:
             pass  # already completed or expired: the webhook tells us which
+
+
+@contextmanager
+def _unavailable_on_failure() -> Iterator[None]:
+    """Stripe unreachable, too slow, or failing on its side: ProviderUnavailable."""
+    try:
+        yield
+    except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as exc:
+        raise ProviderUnavailable(str(exc)) from exc
 
 
 @dataclass

@@ -74,11 +74,12 @@ async def type_create(request: Request) -> Response:
 
 
 @documented(
-    "Place an order; a card order answers with checkout_url; 409 sold_out when capacity is short",
+    "Place an order; a card order answers with checkout_url; 409 sold_out when capacity is "
+    "short; 503 payment_unavailable when card payment cannot start (the seats are let go)",
     OrderOut,
     body=OrderIn,
     auth=False,
-    errors=(404, 409, 422),
+    errors=(404, 409, 422, 503),
 )
 @api_public
 async def order_create(request: Request) -> Response:
@@ -91,7 +92,7 @@ async def order_create(request: Request) -> Response:
         )
     except holds.SoldOut as sold_out:
         return api_error(409, "sold_out", sold_out.translated())
-    url = await checkout.start(order, settings=settings, payments=payments)
+    url = await checkout.start(order, settings=settings, payments=payments, placed_now=True)
     tickets = [t async for t in order.tickets]  # fetched with the order
     return _json(OrderOut.of(order, tickets, checkout_url=url), 201)
 

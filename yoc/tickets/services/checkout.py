@@ -8,7 +8,9 @@ from enum import StrEnum
 
 from tortoise.transactions import in_transaction
 
+from yoc.errors import Unavailable
 from yoc.events.models import Event
+from yoc.i18n import N_
 from yoc.payments import services as payment_services
 from yoc.payments.providers import Charge, Payments, ProviderUnavailable
 from yoc.settings import Settings
@@ -36,9 +38,14 @@ class Fulfilment(StrEnum):
     IGNORED = "ignored"
 
 
-async def start(order: Order, *, settings: Settings, payments: Payments) -> str | None:
+async def start(
+    order: Order, *, settings: Settings, payments: Payments, placed_now: bool = False
+) -> str | None:
     """Begin paying for a placed order; return where to send the buyer (None: the order
-    is paid at the door or free, and its own page says what comes next)."""
+    is paid at the door or free, and its own page says what comes next).
+
+    When the provider is down, raise ``Unavailable``; an order ``placed_now`` gives its
+    seats back at once rather than hold them for a payment that cannot start."""
     if order.payment != PaymentMethod.STRIPE or order.status != S.PENDING:
         return None
     event = await Event.get(id=order.event_id)
@@ -51,7 +58,19 @@ async def start(order: Order, *, settings: Settings, payments: Payments) -> str 
         success_url=f"{page}?checkout=done",
         cancel_url=f"{page}?checkout=cancelled",
     )
-    return await payment_services.begin(payments, order.payment, order.code, charge)
+    try:
+        return await payment_services.begin(payments, order.payment, order.code, charge)
+    except ProviderUnavailable:
+        log.warning("card checkout of order %s could not start", order.code, exc_info=True)
+        if placed_now:
+            await states.move(order, S.EXPIRED, actor="system", note="card payment unavailable")
+        raise Unavailable(
+            N_(
+                "Card payment is not available right now, and nothing was charged. Please "
+                "try again in a few minutes, or choose another way to pay."
+            ),
+            "payment_unavailable",
+        ) from None
 
 
 async def confirm_on_return(order: Order, *, settings: Settings, payments: Payments) -> bool:
@@ -60,8 +79,11 @@ async def confirm_on_return(order: Order, *, settings: Settings, payments: Payme
     Return whether the order changed."""
     if order.payment != PaymentMethod.STRIPE or order.status not in (S.PENDING, S.EXPIRED):
         return False
-    if not await payment_services.is_paid(payments, order.payment, order.code):
-        return False
+    try:
+        if not await payment_services.is_paid(payments, order.payment, order.code):
+            return False
+    except ProviderUnavailable:
+        return False  # the webhook will tell
     await payment_confirmed(order.code, note="success page", settings=settings, payments=payments)
     return True
 
