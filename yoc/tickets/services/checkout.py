@@ -17,7 +17,7 @@ from yoc.settings import Settings
 from yoc.tickets.enums import OrderStatus, PaymentMethod, TicketStatus
 from yoc.tickets.models import Order, OrderLog, Refund, Ticket
 from yoc.tickets.services import holds, states
-from yoc.tickets.services.notify import order_mail
+from yoc.tickets.services.notify import order_mail, staff_mail
 
 S = OrderStatus
 log = logging.getLogger("yoc.tickets")
@@ -89,10 +89,11 @@ async def confirm_on_return(order: Order, *, settings: Settings, payments: Payme
 
 
 async def payment_confirmed(
-    code: str, *, note: str, settings: Settings, payments: Payments
+    code: str, *, note: str, settings: Settings, payments: Payments, reference: str = ""
 ) -> Fulfilment:
     """A confirmed payment: pay the order; after its hold ended, pay it if seats are
-    still there; otherwise (sold out, or the order was cancelled) give the money back.
+    still there; otherwise (sold out, or the order was cancelled, or already paid through
+    another checkout ``reference``) give the money back.
 
     The success page and the webhook (or two webhooks) may tell of one payment at once:
     each decides with the order locked, so one pays it and the other finds it paid."""
@@ -102,31 +103,44 @@ async def payment_confirmed(
     async with in_transaction():
         await _lock(order)
         order = await Order.get(id=order.id)
-        if order.status == S.PAID:
-            return Fulfilment.ALREADY_PAID
-        if order.status == S.PENDING:
-            await states.move(order, S.PAID, actor="stripe", note=note, settings=settings)
-            return Fulfilment.PAID
-        giving_back = await payment_services.refund_owed_or_made(order.payment, order.code)
-        if order.status == S.EXPIRED and not giving_back:
-            try:
-                async with in_transaction():
-                    await holds.retake(order)
-                    await Ticket.filter(order=order).update(status=TicketStatus.VALID)
-                    await states.move(
-                        order,
-                        S.PAID,
-                        actor="stripe",
-                        note=f"late payment: {note}",
-                        settings=settings,
-                    )
-                return Fulfilment.PAID_LATE
-            except holds.SoldOut:
-                pass
-        # Owed before the provider is asked, under the lock: a failed refund is tried
-        # again, and no later confirmation pays an order whose money is going back.
-        await payment_services.owe_refund(order.payment, order.code, order.total_cents)
+        # Already being given back: only the refund may be left to make.
+        if not (reference and await payment_services.is_given_back(order.payment, reference)):
+            fulfilled = await _fulfil(order, note=note, settings=settings, reference=reference)
+            if fulfilled is not None:
+                return fulfilled
+            # Owed before the provider is asked, under the lock: a failed refund is tried
+            # again, and no later confirmation pays an order whose money is going back.
+            await payment_services.owe_refund(order.payment, order.code, reference=reference)
     return await _give_back(order, settings=settings, payments=payments)
+
+
+async def _fulfil(
+    order: Order, *, note: str, settings: Settings, reference: str
+) -> Fulfilment | None:
+    """Pay the locked order with this payment if it can be; None: give the money back."""
+    if order.status == S.PAID:
+        if reference and await payment_services.paid_by_another(
+            order.payment, order.code, reference
+        ):
+            return None
+        return Fulfilment.ALREADY_PAID
+    if order.status == S.PENDING:
+        await states.move(order, S.PAID, actor="stripe", note=note, settings=settings)
+        return Fulfilment.PAID
+    if order.status != S.EXPIRED or await payment_services.refund_owed_or_made(
+        order.payment, order.code
+    ):
+        return None
+    try:
+        async with in_transaction():
+            await holds.retake(order)
+            await Ticket.filter(order=order).update(status=TicketStatus.VALID)
+            await states.move(
+                order, S.PAID, actor="stripe", note=f"late payment: {note}", settings=settings
+            )
+    except holds.SoldOut:
+        return None
+    return Fulfilment.PAID_LATE
 
 
 async def _lock(order: Order) -> None:
@@ -137,36 +151,72 @@ async def _lock(order: Order) -> None:
 
 
 async def _give_back(order: Order, *, settings: Settings, payments: Payments) -> Fulfilment:
-    """Make the refund owed on a payment we cannot honour, exactly once however often
-    it is reported or retried."""
+    """Make the refunds owed on payments we cannot honour, exactly once however often
+    they are reported or retried."""
     try:
-        ref = await payment_services.settle_refund_due(payments, order.payment, order.code)
+        made = await payment_services.settle_refund_due(payments, order.payment, order.code)
     except ProviderUnavailable:
         log.warning("refund of order %s failed; it stays due", order.code, exc_info=True)
         return Fulfilment.REFUND_DUE
-    if ref is None:
+    if not made:
         return Fulfilment.ALREADY_REFUNDED
-    why = (
-        "sold out after the hold ended"
-        if order.status == S.EXPIRED
-        else f"order was {order.status.value}"
-    )
-    await Refund.create(
-        order=order,
-        amount_cents=order.total_cents,
-        actor_label="system",
-        reason=f"payment could not be honoured: {why}",
-        provider_ref=ref,
-    )
+    for payment in made:
+        if order.status == S.PAID:
+            # The order is paid through another checkout and keeps its tickets: this
+            # money was never the order's, so it is no refund of the order's sales.
+            await OrderLog.create(
+                order=order,
+                from_status=order.status,
+                to_status=order.status,
+                actor_label="stripe",
+                note=f"second payment refunded: {payment.refund_ref}",
+            )
+            continue
+        why = (
+            "sold out after the hold ended"
+            if order.status == S.EXPIRED
+            else f"order was {order.status.value}"
+        )
+        await Refund.create(
+            order=order,
+            amount_cents=payment.amount_cents,
+            actor_label="system",
+            reason=f"payment could not be honoured: {why}",
+            provider_ref=payment.refund_ref,
+        )
+        await OrderLog.create(
+            order=order,
+            from_status=order.status,
+            to_status=order.status,
+            actor_label="stripe",
+            note=f"late payment refunded: {why}",
+        )
+        await order_mail(order, "order_late_refunded", settings)
+    return Fulfilment.REFUNDED_LATE
+
+
+async def payment_mismatch(code: str, *, why: str, settings: Settings) -> None:
+    """The provider reports a payment that is not what the order asked for: the order
+    is not paid, and staff are told to look."""
+    order = await Order.get_or_none(code=code)
+    if order is None:
+        return
     await OrderLog.create(
         order=order,
         from_status=order.status,
         to_status=order.status,
         actor_label="stripe",
-        note=f"late payment refunded: {why}",
+        note=f"payment does not match the order: {why}",
     )
-    await order_mail(order, "order_late_refunded", settings)
-    return Fulfilment.REFUNDED_LATE
+    await staff_mail(
+        "staff_payment_mismatch",
+        settings,
+        {
+            "order": order,
+            "why": why,
+            "order_link": f"{settings.base_url}/staff/orders/{order.code}",
+        },
+    )
 
 
 async def settle_refunds_due(*, settings: Settings, payments: Payments) -> int:
