@@ -32,6 +32,12 @@ class Conflict(DomainError):
     status_code = 409
 
 
+class Unavailable(DomainError):
+    """A service the request needs (a payment provider) is down: try again later."""
+
+    status_code = 503
+
+
 class ValidationFailed(DomainError):
     """Input broke one or more rules; ``fields`` maps a field name to a message id."""
 

@@ -1,4 +1,4 @@
-"""Background jobs: expiring ticket holds, and the mail outbox."""
+"""Background jobs: expiring ticket holds, refunds still due, and the mail outbox."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 from yoc import mail
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
+from yoc.tickets.services.checkout import settle_refunds_due
 from yoc.tickets.services.states import sweep_expired
 
 log = logging.getLogger("yoc.jobs")
@@ -15,9 +16,13 @@ INTERVAL_SECONDS = 5.0
 
 
 async def run_once(settings: Settings) -> None:
-    expired = await sweep_expired(payments=Payments.from_settings(settings))
+    payments = Payments.from_settings(settings)
+    expired = await sweep_expired(payments=payments)
     if expired:
         log.info("released %d expired hold(s)", expired)
+    refunded = await settle_refunds_due(settings=settings, payments=payments)
+    if refunded:
+        log.info("made %d refund(s) that were due", refunded)
     sent = await mail.deliver_due(settings)
     if sent:
         log.info("sent %d message(s)", sent)

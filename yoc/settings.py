@@ -33,6 +33,8 @@ class Settings:
     stripe_secret_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""
+    # How long a buyer waits on Stripe's API per try before hearing it is unavailable.
+    stripe_timeout_seconds: float = 5.0
     # Background jobs (outbox, expiring holds) inside the web process: handy in
     # development; production runs `yoc worker` instead.
     run_jobs_in_process: bool = True
@@ -66,6 +68,7 @@ class Settings:
             stripe_secret_key=get("YOC_STRIPE_SECRET_KEY", ""),
             stripe_webhook_secret=get("YOC_STRIPE_WEBHOOK_SECRET", ""),
             stripe_api_base=get("YOC_STRIPE_API_BASE", ""),
+            stripe_timeout_seconds=float(get("YOC_STRIPE_TIMEOUT_SECONDS", "5")),
             hold_minutes=int(get("YOC_HOLD_MINUTES", "15")),
             public_page_seconds=float(get("YOC_PUBLIC_PAGE_SECONDS", "2")),
             run_jobs_in_process=_bool(get("YOC_RUN_JOBS_IN_PROCESS", "0" if production else "1")),

@@ -52,6 +52,8 @@ def stripe_settings(settings: Settings, fake_stripe: FakeStripe) -> Settings:
         stripe_secret_key=SECRET_KEY,
         stripe_webhook_secret=WEBHOOK_SECRET,
         stripe_api_base=fake_stripe.url,
+        # Short, so that tests of a Stripe that hangs end soon.
+        stripe_timeout_seconds=1.0,
     )
 
 

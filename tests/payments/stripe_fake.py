@@ -11,6 +11,7 @@ Stripe would send.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import re
 import secrets
@@ -102,6 +103,15 @@ class _Payment:
 
 
 @dataclass
+class _Fault:
+    method: str
+    path: str
+    times: int
+    status: int = 0  # answer this error status...
+    seconds: float = 0.0  # ...or wait this long before answering
+
+
+@dataclass
 class FakeStripe:
     """Start with ``start()``, stop with ``stop()``; ``url`` is its API base."""
 
@@ -113,6 +123,7 @@ class FakeStripe:
     _payments: dict[str, _Payment] = field(default_factory=dict)  # by payment intent
     _session_payment: dict[str, str] = field(default_factory=dict)  # session -> intent
     _idempotent: dict[str, tuple[str, dict[str, Any], int, dict]] = field(default_factory=dict)
+    _faults: list[_Fault] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: uvicorn.Server | None = None
     _thread: threading.Thread | None = None
@@ -170,6 +181,27 @@ class FakeStripe:
     def session(self, session_id: str) -> dict[str, Any]:
         with self._lock:
             return copy.deepcopy(self.sessions[session_id])
+
+    # Breaking on demand -----------------------------------------------------------
+
+    def fail(self, method: str, path: str, *, times: int = 1, status: int = 500) -> None:
+        """The next ``times`` requests to ``path`` are answered ``status``, before
+        anything is done (so no idempotent answer is saved for them)."""
+        with self._lock:
+            self._faults.append(_Fault(method, path, times, status=status))
+
+    def hang(self, method: str, path: str, *, seconds: float, times: int = 1) -> None:
+        """The next ``times`` requests to ``path`` wait ``seconds`` before being served."""
+        with self._lock:
+            self._faults.append(_Fault(method, path, times, seconds=seconds))
+
+    def _fault(self, method: str, path: str) -> _Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.times > 0 and (fault.method, fault.path) == (method, path):
+                    fault.times -= 1
+                    return fault
+        return None
 
     # The customer and the dashboard ----------------------------------------------
 
@@ -249,6 +281,11 @@ class FakeStripe:
             return params, _error(
                 401, "invalid_request_error", "Invalid API Key provided.", code="api_key_invalid"
             )
+        fault = self._fault(request.method, request.url.path)
+        if fault and fault.seconds:
+            await asyncio.sleep(fault.seconds)
+        elif fault:
+            return params, _error(fault.status, "api_error", "Something went wrong on our end.")
         return params, None
 
     def _replay(self, request: Request, params: dict[str, Any]) -> JSONResponse | None:

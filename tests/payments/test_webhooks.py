@@ -12,6 +12,7 @@ import time
 import pytest
 import stripe
 
+from tests.factories import make_user
 from tests.payments.conftest import (
     IGNORE_STRIPE_HTTPX_WARNING,
     WEBHOOK,
@@ -22,9 +23,12 @@ from tests.payments.conftest import (
 )
 from tests.tickets.conftest import mails, paid_lines, seats, status_of, ticket_statuses
 from tests.tickets.factories import card_order, make_festival
-from yoc.payments.models import WebhookEvent
+from yoc.accounts.enums import Role
+from yoc.payments.enums import PaymentState
+from yoc.payments.models import Payment, WebhookEvent
 from yoc.tickets.enums import OrderStatus, TicketStatus
-from yoc.tickets.models import OrderLog
+from yoc.tickets.models import Order, OrderLog
+from yoc.tickets.services import checkout
 
 pytestmark = IGNORE_STRIPE_HTTPX_WARNING
 
@@ -177,3 +181,129 @@ async def test_event_type_we_do_not_handle_is_acknowledged_and_ignored(
 
     assert (response.status_code, response.json()) == (200, outcome("ignored"))
     assert await status_of(order) == OrderStatus.PENDING
+
+
+# Checking what Stripe says was paid ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"amount_total": 1}, id="amount"),
+        pytest.param({"currency": "eur"}, id="currency"),
+        pytest.param({"id": "cs_test_not_ours"}, id="session"),
+    ],
+)
+async def test_completed_event_that_differs_from_the_payment_pays_nothing_and_alerts_staff(
+    stripe_client, fake_stripe, caplog, change
+) -> None:
+    staff = await make_user(role=Role.STAFF, email="sam@example.org", language="es")
+    await make_user(role=Role.MEMBER, email="member@example.org")
+    event, general = await make_festival()
+    order = await card_order(stripe_client, event, general)
+    completed = fake_stripe.complete(await session_of(order))
+    completed["data"]["object"].update(change)
+
+    response = await deliver(stripe_client, completed)
+
+    assert (response.status_code, response.json()) == (200, outcome("mismatch"))
+    assert await status_of(order) == OrderStatus.PENDING
+    assert await mails("order_confirmed") == []
+    assert (await Payment.get(subject=order.code)).state == PaymentState.PENDING
+    [alert] = await mails("staff_payment_mismatch")
+    assert (alert.to_email, alert.language) == (staff.email, "es")
+    assert order.code in alert.body_text
+    assert [r.levelname for r in caplog.records if r.name == "yoc.payments"] == ["ERROR", "INFO"]
+
+
+async def test_a_second_paid_checkout_for_a_paid_order_is_refunded(
+    stripe_app, stripe_client, fake_stripe
+) -> None:
+    event, general = await make_festival()
+    order = await card_order(stripe_client, event, general)
+    first = await session_of(order)
+    # The buyer left the first checkout open in a tab and started another one.
+    await Payment.filter(reference=first).update(state=PaymentState.CLOSED)
+    await asyncio.sleep(1.1)
+    await checkout.start(
+        order, settings=stripe_app.state.settings, payments=stripe_app.state.payments
+    )
+    second = await session_of(order)
+    assert second != first
+    paid_first = fake_stripe.complete(first)
+    paid_second = fake_stripe.complete(second)
+
+    answers = [await deliver(stripe_client, e) for e in (paid_first, paid_second)]
+
+    assert [a.json()["outcome"] for a in answers] == ["paid", "refunded_late"]
+    assert await status_of(order) == OrderStatus.PAID
+    assert await ticket_statuses(order) == [TicketStatus.VALID, TicketStatus.VALID]
+    [refund] = fake_stripe.refunds
+    assert refund["payment_intent"] == paid_second["data"]["object"]["payment_intent"]
+    states = await Payment.filter(subject=order.code).order_by("id").values_list("state", flat=True)
+    assert states == [PaymentState.PAID, PaymentState.REFUNDED]
+    assert len(await mails("order_confirmed")) == 1
+    again = await deliver(stripe_client, {**paid_second, "id": paid_second["id"] + "_again"})
+    assert again.json() == outcome("already_refunded")
+    assert len(fake_stripe.refunds) == 1
+
+
+# Payments that settle later (bank debits) --------------------------------------------
+
+
+def _as(event: dict, kind: str, **session: object) -> dict:
+    obj = {**event["data"]["object"], **session}
+    return {**event, "id": f"{event['id']}_{kind}", "type": kind, "data": {"object": obj}}
+
+
+async def test_async_payment_succeeded_pays_an_order_whose_checkout_completed_unpaid(
+    stripe_client, fake_stripe
+) -> None:
+    event, general = await make_festival()
+    order = await card_order(stripe_client, event, general)
+    completed = fake_stripe.complete(await session_of(order))
+    waiting = _as(completed, "checkout.session.completed", payment_status="unpaid")
+    succeeded = _as(completed, "checkout.session.async_payment_succeeded")
+
+    answers = [await deliver(stripe_client, e) for e in (waiting, succeeded)]
+
+    assert [a.json()["outcome"] for a in answers] == ["not_paid_yet", "paid"]
+    assert await status_of(order) == OrderStatus.PAID
+    assert len(await mails("order_confirmed")) == 1
+
+
+async def test_async_payment_failed_ends_the_order_and_releases_its_seats(
+    stripe_client, fake_stripe
+) -> None:
+    event, general = await make_festival()
+    order = await card_order(stripe_client, event, general)
+    completed = fake_stripe.complete(await session_of(order))
+    failed = _as(completed, "checkout.session.async_payment_failed", payment_status="unpaid")
+
+    response = await deliver(stripe_client, failed)
+
+    assert response.json() == outcome("expired")
+    assert await status_of(order) == OrderStatus.EXPIRED
+    assert await seats(event, general) == (0, 0)
+    assert (await Payment.get(subject=order.code)).state == PaymentState.CLOSED
+
+
+async def test_an_event_whose_effect_fails_is_not_recorded_and_its_redelivery_is_processed(
+    stripe_client, fake_stripe
+) -> None:
+    event, general = await make_festival(capacity=2)
+    order = await card_order(stripe_client, event, general)
+    completed = fake_stripe.complete(await session_of(order))
+    await Order.filter(id=order.id).update(status=OrderStatus.CANCELLED)
+    # Stripe refuses the refund outright (not a failure worth retrying later).
+    fake_stripe.fail("POST", "/v1/refunds", status=400)
+
+    failed = await deliver(stripe_client, completed)
+
+    assert failed.status_code == 500
+    assert await WebhookEvent.all().count() == 0
+    assert (await Payment.get(subject=order.code)).refund_due_cents == 0
+    again = await deliver(stripe_client, completed)
+    assert again.json() == outcome("refunded_late")
+    assert await WebhookEvent.all().values_list("event_id", flat=True) == [completed["id"]]
+    assert len(fake_stripe.refunds) == 1

@@ -4,6 +4,8 @@ staff."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.factories import make_user
@@ -249,6 +251,72 @@ async def test_api_order_for_more_than_is_left_is_409_sold_out(client) -> None:
     assert response.json() == {"error": "sold_out", "message": SOLD_OUT}
     assert await Order.all().count() == 0
     assert await counters(event, general) == (0, 0)
+
+
+# Retries of one order (Idempotency-Key) ----------------------------------------------
+
+
+def _box_office_order(ticket_type: TicketType, quantity: int = 2) -> dict:
+    return {
+        "buyer": {"name": "Ana", "email": "ana@example.org"},
+        "items": [{"ticket_type": ticket_type.id, "quantity": quantity}],
+        "payment": "box_office",
+    }
+
+
+async def test_api_order_retried_with_its_idempotency_key_answers_the_same_order(client) -> None:
+    event = await make_event(capacity=10)
+    general = await make_ticket_type(event)
+    url, key = f"/api/v1/events/{event.slug}/orders", {"Idempotency-Key": "4b1c-retry-1"}
+
+    first = await client.post(url, json=_box_office_order(general), headers=key)
+    # The answer was lost on the way: the client sends the same request again.
+    again = await client.post(url, json=_box_office_order(general), headers=key)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert await Order.all().count() == 1
+    assert await counters(event, general) == (2, 2)
+
+
+async def test_api_order_retried_at_once_with_one_key_places_one_order(client) -> None:
+    event = await make_event(capacity=10)
+    general = await make_ticket_type(event)
+    url, key = f"/api/v1/events/{event.slug}/orders", {"Idempotency-Key": "4b1c-retry-2"}
+
+    answers = await asyncio.gather(
+        *(client.post(url, json=_box_office_order(general), headers=key) for _ in range(3))
+    )
+
+    assert sorted(a.status_code for a in answers) == [200, 200, 201]
+    assert len({a.json()["code"] for a in answers}) == 1
+    assert await Order.all().count() == 1
+    assert await counters(event, general) == (2, 2)
+
+
+async def test_api_idempotency_key_reused_for_another_order_is_422(client) -> None:
+    event = await make_event(capacity=10)
+    general = await make_ticket_type(event)
+    url, key = f"/api/v1/events/{event.slug}/orders", {"Idempotency-Key": "4b1c-retry-3"}
+    first = await client.post(url, json=_box_office_order(general), headers=key)
+
+    other = await client.post(url, json=_box_office_order(general, quantity=3), headers=key)
+
+    assert (first.status_code, other.status_code) == (201, 422)
+    assert other.json()["error"] == "idempotency_key_reused"
+    assert await Order.all().count() == 1
+    assert await counters(event, general) == (2, 2)
+
+
+async def test_api_orders_without_an_idempotency_key_are_each_placed(client) -> None:
+    event = await make_event(capacity=10)
+    general = await make_ticket_type(event)
+    url = f"/api/v1/events/{event.slug}/orders"
+
+    answers = [await client.post(url, json=_box_office_order(general)) for _ in range(2)]
+
+    assert [a.status_code for a in answers] == [201, 201]
+    assert await Order.all().count() == 2
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,16 @@ import httpx
 import pytest
 
 from tests.factories import make_user
+from tests.payments.conftest import IGNORE_STRIPE_HTTPX_WARNING, deliver, session_of
 from tests.servers import running_server
-from tests.tickets.factories import bearer_for, make_event, make_order, make_ticket_type
+from tests.tickets.factories import (
+    bearer_for,
+    card_order,
+    make_event,
+    make_festival,
+    make_order,
+    make_ticket_type,
+)
 from yoc.accounts.enums import Role
 from yoc.events.models import Event
 from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus
@@ -263,3 +271,39 @@ async def test_simultaneous_refunds_of_one_ticket_release_its_seat_once(client, 
     await event.refresh_from_db()
     await adult.refresh_from_db()
     assert (event.sold, adult.sold) == (2, 2)
+
+
+# One card payment told to two servers at once ----------------------------------------------
+
+
+@IGNORE_STRIPE_HTTPX_WARNING
+async def test_a_late_payment_told_to_two_servers_at_once_pays_the_order_once(
+    stripe_app, stripe_settings, fake_stripe
+) -> None:
+    stripe_env = {
+        "YOC_STRIPE_SECRET_KEY": stripe_settings.stripe_secret_key,
+        "YOC_STRIPE_WEBHOOK_SECRET": stripe_settings.stripe_webhook_secret,
+        "YOC_STRIPE_API_BASE": fake_stripe.url,
+    }
+    event, general = await make_festival(capacity=10)
+    url = stripe_settings.database_url
+    with running_server(url, **stripe_env) as first, running_server(url, **stripe_env) as second:
+        async with (
+            httpx.AsyncClient(base_url=first, timeout=30) as one,
+            httpx.AsyncClient(base_url=second, timeout=30) as two,
+        ):
+            order = await card_order(one, event, general)
+            completed = fake_stripe.complete(await session_of(order))
+            await Order.filter(id=order.id).update(hold_expires_at=utcnow() - timedelta(minutes=1))
+            assert await states.sweep_expired(payments=stripe_app.state.payments) == 1
+
+            answers = await asyncio.gather(
+                deliver(one, completed), deliver(two, {**completed, "id": completed["id"] + "_2"})
+            )
+
+    assert sorted(a.json()["outcome"] for a in answers) == ["already_paid", "paid_late"]
+    assert (await Order.get(id=order.id)).status == OrderStatus.PAID
+    assert fake_stripe.received("POST", "/v1/refunds") == []
+    assert await Refund.filter(order=order).count() == 0
+    await general.refresh_from_db()
+    assert general.sold == 2

@@ -7,6 +7,7 @@ tests/payments/test_webhooks.py."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 
 import httpx
@@ -14,7 +15,16 @@ import httpx
 from tests.conftest import csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
 from tests.payments.conftest import IGNORE_STRIPE_HTTPX_WARNING, deliver, outcome, session_of
-from tests.tickets.conftest import mails, paid_lines, seats, status_of, ticket_statuses
+from tests.tickets.conftest import (
+    alerts,
+    mails,
+    paid_lines,
+    seats,
+    status_of,
+    submit,
+    ticket_statuses,
+    translated,
+)
 from tests.tickets.factories import (
     NAME_EN,
     NAME_ES,
@@ -312,6 +322,53 @@ async def test_late_refund_is_made_once_when_the_buyer_also_returns_to_the_succe
     assert len(await mails("order_late_refunded")) == 1
 
 
+async def test_late_refund_that_stripe_fails_stays_due_until_the_worker_makes_it_once(
+    stripe_app, stripe_client, stripe_settings, fake_stripe
+) -> None:
+    event, general = await make_festival(capacity=2)
+    order, completed = await _paid_just_as_the_hold_ended(
+        stripe_app, stripe_client, fake_stripe, event, general
+    )
+    await order_via_api(
+        stripe_client, event, {general: 2}, payment="box_office", email="ben@example.org"
+    )
+    # Stripe's API is down for both deliveries' refunds, and the client's own retries.
+    fake_stripe.fail("POST", "/v1/refunds", times=6)
+
+    first = await deliver(stripe_client, completed)
+    again = await deliver(stripe_client, {**completed, "id": completed["id"] + "_retry"})
+
+    assert (first.status_code, first.json()) == (200, outcome("refund_due"))
+    assert (again.status_code, again.json()) == (200, outcome("refund_due"))
+    assert fake_stripe.refunds == []
+    assert await Refund.filter(order_id=order.id).count() == 0
+    payment = await Payment.get(subject=order.code)
+    assert payment.refund_due_cents == 2 * PRICE
+
+    fake_stripe.fail("POST", "/v1/refunds", times=1)
+    await jobs.run_once(stripe_settings)
+    await jobs.run_once(stripe_settings)
+    await jobs.run_once(stripe_settings)
+
+    [made] = fake_stripe.refunds
+    assert made["amount"] == 2 * PRICE
+    keys = {r.idempotency_key for r in fake_stripe.received("POST", "/v1/refunds")}
+    assert keys == {f"refund-due-{payment.reference}"}
+    payment = await Payment.get(id=payment.id)
+    assert (payment.refund_due_cents, payment.refunded_cents, payment.state) == (
+        0,
+        2 * PRICE,
+        "refunded",
+    )
+    [refund] = await Refund.filter(order_id=order.id)
+    assert (refund.amount_cents, refund.provider_ref) == (2 * PRICE, made["id"])
+    assert len(await mails("order_late_refunded")) == 1
+    assert await status_of(order) == OrderStatus.EXPIRED
+    late = await deliver(stripe_client, {**completed, "id": completed["id"] + "_late"})
+    assert late.json() == outcome("already_refunded")
+    assert len(fake_stripe.refunds) == 1
+
+
 async def test_payment_arriving_for_a_cancelled_order_is_given_back(
     stripe_client, fake_stripe
 ) -> None:
@@ -330,6 +387,58 @@ async def test_payment_arriving_for_a_cancelled_order_is_given_back(
     [refund_call] = fake_stripe.received("POST", "/v1/refunds")
     assert refund_call.params["amount"] == str(2 * PRICE)
     assert await Refund.filter(order_id=order.id).count() == 1
+
+
+# The same payment told twice at once -----------------------------------------------
+
+
+def _told_again(completed: dict) -> dict:
+    """The same payment in a second event (Stripe sends several kinds for one payment)."""
+    return {**completed, "id": completed["id"] + "_again"}
+
+
+async def _assert_paid_once_and_nothing_refunded(order, event, general, fake_stripe) -> None:
+    assert await status_of(order) == OrderStatus.PAID
+    assert await ticket_statuses(order) == [TicketStatus.VALID, TicketStatus.VALID]
+    assert await seats(event, general) == (2, 2)
+    assert fake_stripe.received("POST", "/v1/refunds") == []
+    assert await Refund.filter(order_id=order.id).count() == 0
+    assert len(await mails("order_confirmed")) == 1
+    assert await mails("order_late_refunded") == []
+    assert await paid_lines(order) == 1
+
+
+async def test_late_payment_told_by_the_success_page_and_the_webhook_at_once_pays_once(
+    stripe_app, stripe_client, fake_stripe
+) -> None:
+    event, general = await make_festival(capacity=10)
+    order, completed = await _paid_just_as_the_hold_ended(
+        stripe_app, stripe_client, fake_stripe, event, general
+    )
+
+    webhook, page = await asyncio.gather(
+        deliver(stripe_client, completed),
+        stripe_client.get(f"/orders/{order.code}/{order.key}?checkout=done"),
+    )
+
+    assert (webhook.status_code, page.status_code) == (200, 200)
+    await _assert_paid_once_and_nothing_refunded(order, event, general, fake_stripe)
+
+
+async def test_late_payment_told_by_two_webhooks_at_once_pays_once(
+    stripe_app, stripe_client, fake_stripe
+) -> None:
+    event, general = await make_festival(capacity=10)
+    order, completed = await _paid_just_as_the_hold_ended(
+        stripe_app, stripe_client, fake_stripe, event, general
+    )
+
+    answers = await asyncio.gather(
+        deliver(stripe_client, completed), deliver(stripe_client, _told_again(completed))
+    )
+
+    assert sorted(a.json()["outcome"] for a in answers) == ["already_paid", "paid_late"]
+    await _assert_paid_once_and_nothing_refunded(order, event, general, fake_stripe)
 
 
 async def test_staff_cancelling_a_pending_card_order_closes_its_checkout_session(
@@ -530,6 +639,64 @@ async def test_pay_again_sends_the_buyer_back_to_a_payable_checkout(
     session = fake_stripe.session(await session_of(order))
     assert response.headers["location"] == session["url"]
     assert (session["status"], session["metadata"]) == ("open", {"order_code": order.code})
+
+
+# Stripe down at checkout ----------------------------------------------------------
+
+UNAVAILABLE = (
+    "Card payment is not available right now, and nothing was charged. Please try "
+    "again in a few minutes, or choose another way to pay."
+)
+
+
+async def test_stripe_failing_at_checkout_answers_503_in_the_buyers_language_and_frees_the_seats(
+    stripe_client, fake_stripe
+) -> None:
+    event, general = await make_festival(capacity=2)
+    fake_stripe.fail("POST", "/v1/checkout/sessions", times=2)
+
+    response = await stripe_client.post(
+        f"/api/v1/events/{event.slug}/orders",
+        json={
+            "buyer": {"name": "Ana Flores", "email": "ana@example.org", "language": "es"},
+            "items": [{"ticket_type": general.id, "quantity": 2}],
+            "payment": "stripe",
+        },
+        headers={"Accept-Language": "es"},
+    )
+
+    assert response.status_code == 503
+    assert response.json()["error"] == "payment_unavailable"
+    assert response.json()["message"] == translated(UNAVAILABLE, "es")
+    # One try and one retry, no more.
+    assert len(fake_stripe.received("POST", "/v1/checkout/sessions")) == 2
+    assert await seats(event, general) == (0, 0)
+    [order] = await Order.all()
+    assert order.status == OrderStatus.EXPIRED
+    assert await ticket_statuses(order) == [TicketStatus.VOID, TicketStatus.VOID]
+    # Stripe is back: the next buyer gets the seats.
+    await card_order(stripe_client, event, general)
+    assert await seats(event, general) == (2, 2)
+
+
+async def test_stripe_hanging_at_checkout_gives_the_form_back_soon_with_what_to_do(
+    stripe_client, stripe_settings, fake_stripe
+) -> None:
+    event, general = await make_festival(capacity=2)
+    fake_stripe.hang("POST", "/v1/checkout/sessions", seconds=4, times=2)
+    started = time.monotonic()
+
+    response = await submit(
+        stripe_client, event, {f"qty_{general.id}": "2", "payment": "stripe"}, language="es"
+    )
+
+    took = time.monotonic() - started
+    assert took < 4 * stripe_settings.stripe_timeout_seconds
+    assert response.status_code == 503
+    assert alerts(response) == [translated(UNAVAILABLE, "es")]
+    assert 'value="ana@example.org"' in response.text
+    assert await seats(event, general) == (0, 0)
+    assert [o.status for o in await Order.all()] == [OrderStatus.EXPIRED]
 
 
 # Without Stripe keys --------------------------------------------------------------

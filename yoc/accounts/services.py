@@ -325,3 +325,9 @@ async def search_users(
     if role:
         query = query.filter(role=role)
     return await query.offset(offset).limit(limit), await query.count()
+
+
+async def staff_contacts() -> list[tuple[str, str]]:
+    """Email and language of every active staff member and admin (for staff notices)."""
+    found = await User.filter(role__in=[Role.STAFF, Role.ADMIN], is_active=True).order_by("id")
+    return [(user.email, user.language) for user in found]

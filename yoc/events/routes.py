@@ -90,9 +90,9 @@ async def place(request: Request) -> Response:
         order = await placing.place_order(
             event, order_request, settings=settings, payments=payments
         )
+        url = await checkout.start(order, settings=settings, payments=payments, placed_now=True)
     except DomainError as error:
         return await _form_again(request, event, values, error)
-    url = await checkout.start(order, settings=settings, payments=payments)
     if url:
         return RedirectResponse(url, status_code=303)
     return redirect(f"/orders/{order.code}/{order.key}")

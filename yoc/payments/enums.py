@@ -18,3 +18,5 @@ class WebhookOutcome(StrEnum):
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
     NOT_PAID_YET = "not_paid_yet"
+    # Paid, but not what its checkout asked for (amount, currency or session): staff look.
+    MISMATCH = "mismatch"

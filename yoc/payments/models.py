@@ -22,6 +22,9 @@ class Payment(Model):
     amount_cents = fields.IntField()
     currency = fields.CharField(max_length=3, default="usd")
     refunded_cents = fields.IntField(default=0)
+    # Money the app owes back on this payment and has not yet seen the provider return:
+    # retried (by the background worker) until the provider confirms it.
+    refund_due_cents = fields.IntField(default=0)
     state = fields.CharEnumField(PaymentState, max_length=10, default=PaymentState.PENDING)
     created_at = fields.DatetimeField(auto_now_add=True)
     paid_at = fields.DatetimeField(null=True)

@@ -5,6 +5,8 @@ answers with its own reference for the checkout and where to send the payer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
@@ -19,6 +21,10 @@ from yoc.timeutil import utcnow
 STRIPE_MIN_SESSION = timedelta(minutes=31)
 
 FREE, BOX_OFFICE, STRIPE = "free", "box_office", "stripe"
+
+
+class ProviderUnavailable(Exception):
+    """The provider could not be reached, or failed on its side: try again later."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,16 @@ class PaymentProvider(Protocol):
         """Ask the provider whether the checkout is paid (the success page's check)."""
 
     async def refund(
-        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+        self,
+        *,
+        reference: str,
+        charge_ref: str,
+        amount_cents: int,
+        metadata: dict[str, str],
+        idempotency_key: str | None = None,
     ) -> str:
-        """Give money back; return the provider's reference for the refund."""
+        """Give money back; return the provider's reference for the refund. The same
+        ``idempotency_key`` never gives back twice."""
 
     async def cancel(self, reference: str) -> None:
         """The checkout must not be paid any more."""
@@ -90,7 +103,13 @@ class FreeProvider:
         return Confirmation(paid=False)
 
     async def refund(
-        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+        self,
+        *,
+        reference: str,
+        charge_ref: str,
+        amount_cents: int,
+        metadata: dict[str, str],
+        idempotency_key: str | None = None,
     ) -> str:
         return ""
 
@@ -104,7 +123,13 @@ class BoxOfficeProvider(FreeProvider):
     name = BOX_OFFICE
 
     async def refund(
-        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+        self,
+        *,
+        reference: str,
+        charge_ref: str,
+        amount_cents: int,
+        metadata: dict[str, str],
+        idempotency_key: str | None = None,
     ) -> str:
         return "returned at the box office"
 
@@ -117,15 +142,22 @@ class StripeProvider:
 
     def __init__(self, settings: Settings) -> None:
         base = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
+        # A buyer waits on these calls: a short timeout and one retry, so that a Stripe
+        # that hangs or fails is reported in seconds, not minutes.
         self.client = stripe.StripeClient(
             settings.stripe_secret_key,
             base_addresses=base,
-            http_client=stripe.HTTPXClient(),
-            max_network_retries=2,
+            http_client=stripe.HTTPXClient(timeout=settings.stripe_timeout_seconds),
+            max_network_retries=1,
         )
 
     async def begin(self, charge: Charge) -> Started:
-        session = await self.client.v1.checkout.sessions.create_async(
+        with _unavailable_on_failure():
+            session = await self._create_session(charge)
+        return Started(reference=session.id, redirect_url=session.url)
+
+    async def _create_session(self, charge: Charge) -> Any:
+        return await self.client.v1.checkout.sessions.create_async(
             params={
                 "mode": "payment",
                 "line_items": [
@@ -149,10 +181,10 @@ class StripeProvider:
                 "cancel_url": charge.cancel_url,
             },
         )
-        return Started(reference=session.id, redirect_url=session.url)
 
     async def _session(self, reference: str) -> Any:
-        return await self.client.v1.checkout.sessions.retrieve_async(reference)
+        with _unavailable_on_failure():
+            return await self.client.v1.checkout.sessions.retrieve_async(reference)
 
     async def open_checkout(self, reference: str) -> str | None:
         session = await self._session(reference)
@@ -165,13 +197,21 @@ class StripeProvider:
         )
 
     async def refund(
-        self, *, reference: str, charge_ref: str, amount_cents: int, metadata: dict[str, str]
+        self,
+        *,
+        reference: str,
+        charge_ref: str,
+        amount_cents: int,
+        metadata: dict[str, str],
+        idempotency_key: str | None = None,
     ) -> str:
         if not charge_ref:
             charge_ref = (await self._session(reference)).payment_intent
-        refund = await self.client.v1.refunds.create_async(
-            params={"payment_intent": charge_ref, "amount": amount_cents, "metadata": metadata}
-        )
+        with _unavailable_on_failure():
+            refund = await self.client.v1.refunds.create_async(
+                params={"payment_intent": charge_ref, "amount": amount_cents, "metadata": metadata},
+                options={"idempotency_key": idempotency_key} if idempotency_key else {},
+            )
         return refund.id
 
     async def cancel(self, reference: str) -> None:
@@ -179,6 +219,15 @@ class StripeProvider:
             await self.client.v1.checkout.sessions.expire_async(reference)
         except stripe.InvalidRequestError:
             pass  # already completed or expired: the webhook tells us which
+
+
+@contextmanager
+def _unavailable_on_failure() -> Iterator[None]:
+    """Stripe unreachable, too slow, or failing on its side: ProviderUnavailable."""
+    try:
+        yield
+    except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as exc:
+        raise ProviderUnavailable(str(exc)) from exc
 
 
 @dataclass

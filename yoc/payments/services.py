@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from yoc.payments.enums import PaymentState
@@ -151,6 +151,107 @@ async def refund(payments: Payments, method: str, subject: str, amount_cents: in
     return ref
 
 
+async def owe_refund(method: str, subject: str, *, reference: str = "") -> bool:
+    """Record that a payment of the subject (its checkout ``reference``, else its latest
+    paid one) is to be given back in full; False when it already is (owed, or given
+    back). Made to stick before the provider is asked, so a failed refund is retried
+    rather than forgotten (``settle_refund_due``)."""
+    query = Payment.filter(provider=method, subject=subject, state=PaymentState.PAID)
+    if reference:
+        query = query.filter(reference=reference)
+    payment = await query.order_by("-id").first()
+    if payment is None:
+        return False
+    return bool(
+        await Payment.filter(
+            id=payment.id, state=PaymentState.PAID, refund_due_cents=0, refunded_cents=0
+        ).update(refund_due_cents=payment.amount_cents)
+    )
+
+
+async def paid_by_another(method: str, subject: str, reference: str) -> bool:
+    """Whether another checkout of the subject is paid and kept (not being given back):
+    then the checkout ``reference`` paid a second time."""
+    return await (
+        Payment.filter(
+            provider=method, subject=subject, state=PaymentState.PAID, refund_due_cents=0
+        )
+        .exclude(reference=reference)
+        .exists()
+    )
+
+
+async def is_given_back(method: str, reference: str) -> bool:
+    """Whether the checkout ``reference`` is owed back or was given back in full."""
+    return await (
+        Payment.filter(provider=method, reference=reference)
+        .filter(Q(refund_due_cents__gt=0) | Q(state=PaymentState.REFUNDED))
+        .exists()
+    )
+
+
+async def checkout_of(method: str, *, reference: str, subject: str) -> Payment | None:
+    """The subject's checkout ``reference``; None when it is not one of the subject's."""
+    payment = await Payment.get_or_none(provider=method, reference=reference)
+    return payment if payment is not None and payment.subject == subject else None
+
+
+async def has_checkouts(method: str, subject: str) -> bool:
+    return await Payment.filter(provider=method, subject=subject).exists()
+
+
+async def refund_owed_or_made(method: str, subject: str) -> bool:
+    """Whether the subject's payment is being, or has been, given back in full."""
+    return await (
+        Payment.filter(provider=method, subject=subject)
+        .filter(Q(refund_due_cents__gt=0) | Q(state=PaymentState.REFUNDED))
+        .exists()
+    )
+
+
+async def settle_refund_due(payments: Payments, method: str, subject: str) -> list[Payment]:
+    """Make the refunds owed on the subject's payments; return the payments given back
+    now, each with the provider's reference for its refund in ``refund_ref`` (none when
+    nothing is owed any more: another caller made it). Raises ``ProviderUnavailable``
+    when the provider did not make one; it stays owed.
+
+    Every try for one payment carries the same idempotency key, so tries that race, or
+    one whose answer was lost, give the money back once."""
+    made = []
+    for payment in await Payment.filter(
+        provider=method, subject=subject, refund_due_cents__gt=0
+    ).order_by("id"):
+        due = payment.refund_due_cents
+        ref = await payments.get(method).refund(
+            reference=payment.reference,
+            charge_ref=payment.charge_ref,
+            amount_cents=due,
+            metadata=_metadata(subject),
+            idempotency_key=f"refund-due-{payment.reference}",
+        )
+        async with in_transaction():
+            settled = await Payment.filter(id=payment.id, refund_due_cents=due).update(
+                refund_due_cents=0, refunded_cents=F("refunded_cents") + due
+            )
+            if not settled:
+                continue
+            await Payment.filter(id=payment.id, refunded_cents__gte=F("amount_cents")).update(
+                state=PaymentState.REFUNDED
+            )
+        payment.refund_ref = ref  # type: ignore[attr-defined]
+        payment.refunded_cents += due
+        made.append(payment)
+    return made
+
+
+async def refunds_due(method: str) -> list[str]:
+    """The subjects whose payment is owed back."""
+    subjects = await Payment.filter(provider=method, refund_due_cents__gt=0).values_list(
+        "subject", flat=True
+    )
+    return list(dict.fromkeys(subjects))
+
+
 async def refunded_elsewhere(
     method: str, *, subject: str, charge_ref: str, amount_cents: int
 ) -> None:
@@ -164,13 +265,9 @@ async def refunded_elsewhere(
 
 
 async def first_delivery(event_id: str, kind: str) -> bool:
-    """Record a provider event as processed; False when it was already."""
+    """Record a provider event as processed; False when it was already. Call it in the
+    transaction of the event's effect, so that a failure records nothing."""
     return await once(event_id, kind)
-
-
-async def forget_delivery(event_id: str) -> None:
-    """Processing failed: the provider's next delivery of the event is processed anew."""
-    await WebhookEvent.filter(event_id=event_id).delete()
 
 
 async def once(key: str, kind: str) -> bool:

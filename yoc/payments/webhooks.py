@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from yoc.payments import services
 from yoc.payments.enums import WebhookOutcome
 from yoc.payments.providers import STRIPE, Payments
@@ -19,13 +21,12 @@ log = logging.getLogger("yoc.payments")
 async def handle(event: dict[str, Any], *, settings: Settings, payments: Payments) -> str:
     """Process one verified event; return what happened (for logs and tests)."""
     event_id, kind = event["id"], event["type"]
-    if not await services.first_delivery(event_id, kind):
-        return WebhookOutcome.DUPLICATE
-    try:
+    # Recorded in the transaction of its effect: a failure (or a crash) records nothing,
+    # and Stripe's next delivery is processed anew.
+    async with in_transaction():
+        if not await services.first_delivery(event_id, kind):
+            return WebhookOutcome.DUPLICATE
         return await _process(kind, event["data"]["object"], event_id, settings, payments)
-    except Exception:
-        await services.forget_delivery(event_id)
-        raise
 
 
 async def _process(
@@ -36,23 +37,16 @@ async def _process(
     if not subject:
         return WebhookOutcome.IGNORED
     match kind:
-        case "checkout.session.completed":
+        case "checkout.session.completed" | "checkout.session.async_payment_succeeded":
+            # A bank debit completes the checkout unpaid; async_payment_succeeded follows.
             if obj.get("payment_status") != "paid":
                 return WebhookOutcome.NOT_PAID_YET
-            payment = await services.confirmed(
-                STRIPE,
-                reference=str(obj.get("id", "")),
-                subject=subject,
-                charge_ref=obj.get("payment_intent") or "",
-            )
-            if payment is None:
-                return WebhookOutcome.IGNORED
-            return await checkout.payment_confirmed(
-                subject, note=f"webhook {event_id}", settings=settings, payments=payments
-            )
-        case "checkout.session.expired":
+            return await _paid(obj, subject, event_id, settings, payments)
+        case "checkout.session.expired" | "checkout.session.async_payment_failed":
             if await services.closed(STRIPE, reference=str(obj.get("id", "")), subject=subject):
-                return await checkout.payment_failed(subject, note="checkout session expired")
+                return await checkout.payment_failed(
+                    subject, note=f"checkout ended unpaid ({kind})"
+                )
             return WebhookOutcome.IGNORED
         case "charge.refunded":
             # Refunds we made are already recorded; one made in Stripe's dashboard is not.
@@ -73,3 +67,35 @@ async def _process(
                 settings=settings,
             )
     return WebhookOutcome.IGNORED
+
+
+async def _paid(
+    obj: dict[str, Any], subject: str, event_id: str, settings: Settings, payments: Payments
+) -> str:
+    """A checkout paid: only what its Payment asked for, in its currency, pays."""
+    reference = str(obj.get("id", ""))
+    payment = await services.checkout_of(STRIPE, reference=reference, subject=subject)
+    if payment is None and not await services.has_checkouts(STRIPE, subject):
+        return WebhookOutcome.IGNORED
+    amount, currency = obj.get("amount_total"), str(obj.get("currency", "")).lower()
+    if payment is None:
+        why = f"checkout session {reference} is not one of the order's"
+    elif (amount, currency) != (payment.amount_cents, payment.currency):
+        why = (
+            f"paid {amount} {currency} in {reference}, "
+            f"expected {payment.amount_cents} {payment.currency}"
+        )
+    else:
+        await services.confirmed(
+            STRIPE, reference=reference, subject=subject, charge_ref=obj.get("payment_intent") or ""
+        )
+        return await checkout.payment_confirmed(
+            subject,
+            note=f"webhook {event_id}",
+            settings=settings,
+            payments=payments,
+            reference=reference,
+        )
+    log.error("stripe event %s for %s does not match its payment: %s", event_id, subject, why)
+    await checkout.payment_mismatch(subject, why=why, settings=settings)
+    return WebhookOutcome.MISMATCH

@@ -74,26 +74,41 @@ async def type_create(request: Request) -> Response:
 
 
 @documented(
-    "Place an order; a card order answers with checkout_url; 409 sold_out when capacity is short",
+    "Place an order; a card order answers with checkout_url; 409 sold_out when capacity is "
+    "short; 503 payment_unavailable when card payment cannot start (the seats are let go). "
+    "With an Idempotency-Key header, a retry answers the same order (200), and the key "
+    "sent with another request is 422 idempotency_key_reused",
     OrderOut,
     body=OrderIn,
     auth=False,
-    errors=(404, 409, 422),
+    errors=(404, 409, 422, 503),
 )
 @api_public
 async def order_create(request: Request) -> Response:
-    data = parse(OrderIn, await json_object(request))
+    body = await json_object(request)
+    data = parse(OrderIn, body)
     event = await events.public_event(request.path_params["slug"])
     settings, payments = request.app.state.settings, request.app.state.payments
+    key = request.headers.get("idempotency-key", "").strip()[:255]
+    new = True
     try:
-        order = await placing.place_order(
-            event, data.to_request(), settings=settings, payments=payments
-        )
+        if key:
+            order, new = await placing.place_once(
+                event,
+                data.to_request(),
+                placing.RetryKey.of(key, event, body),
+                settings=settings,
+                payments=payments,
+            )
+        else:
+            order = await placing.place_order(
+                event, data.to_request(), settings=settings, payments=payments
+            )
     except holds.SoldOut as sold_out:
         return api_error(409, "sold_out", sold_out.translated())
-    url = await checkout.start(order, settings=settings, payments=payments)
+    url = await checkout.start(order, settings=settings, payments=payments, placed_now=new)
     tickets = [t async for t in order.tickets]  # fetched with the order
-    return _json(OrderOut.of(order, tickets, checkout_url=url), 201)
+    return _json(OrderOut.of(order, tickets, checkout_url=url), 201 if new else 200)
 
 
 @documented(

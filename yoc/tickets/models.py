@@ -122,6 +122,23 @@ class OrderLog(Model):
         ordering = ["created_at", "id"]
 
 
+class OrderRetryKey(Model):
+    """An API client's Idempotency-Key for placing an order: a retry of the same request
+    answers the same order, however many workers serve it."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=255, unique=True)
+    # A hash of what was asked (event and body): the key is refused for anything else.
+    fingerprint = fields.CharField(max_length=64)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "yoc.Order", related_name="retry_keys", on_delete=fields.CASCADE, db_index=True
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "order_retry_keys"
+
+
 class Refund(Model):
     id = fields.IntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(

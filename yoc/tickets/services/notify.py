@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from yoc import mail
+from yoc.accounts import services as accounts
 from yoc.events.models import Event
 from yoc.settings import Settings
 from yoc.tickets.enums import OrderStatus, TicketStatus
@@ -42,6 +45,12 @@ async def order_mail(
             "ticket_links": [f"{settings.base_url}/tickets/{t.secret}" for t in tickets],
         },
     )
+
+
+async def staff_mail(template: str, settings: Settings, context: dict[str, Any]) -> None:
+    """Queue a notice to every active staff member and admin, each in their language."""
+    for email, language in await accounts.staff_contacts():
+        await mail.queue_mail(to=email, template=template, language=language, context=context)
 
 
 async def resend_tickets(email: str, *, settings: Settings) -> int:

@@ -3,15 +3,22 @@ all in one transaction. A free order is paid at once."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from yoc.errors import ValidationFailed
 from yoc.events.models import Event
+from yoc.i18n import N_
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
 from yoc.tickets.enums import OrderStatus, PaymentMethod
-from yoc.tickets.models import Order, OrderItem, OrderLog, Ticket
+from yoc.tickets.models import Order, OrderItem, OrderLog, OrderRetryKey, Ticket
 from yoc.tickets.services import holds, pricing, signing, states
 from yoc.tickets.services.notify import order_mail
 from yoc.tickets.services.pricing import OrderRequest, Quote
@@ -21,8 +28,26 @@ from yoc.timeutil import utcnow
 S = OrderStatus
 
 
+@dataclass(frozen=True)
+class RetryKey:
+    """A client's Idempotency-Key, and a fingerprint of the request it came with."""
+
+    key: str
+    fingerprint: str
+
+    @classmethod
+    def of(cls, key: str, event: Event, body: dict[str, Any]) -> RetryKey:
+        asked = json.dumps([event.id, body], sort_keys=True, separators=(",", ":"))
+        return cls(key=key, fingerprint=hashlib.sha256(asked.encode()).hexdigest())
+
+
 async def place_order(
-    event: Event, request: OrderRequest, *, settings: Settings, payments: Payments
+    event: Event,
+    request: OrderRequest,
+    *,
+    settings: Settings,
+    payments: Payments,
+    retry_key: RetryKey | None = None,
 ) -> Order:
     """Create the order and hold its seats in one transaction; free orders are paid.
 
@@ -33,17 +58,62 @@ async def place_order(
     # or its update would lock that row ahead of the seats and deadlock with other buyers.
     await signing.private_key(event)
     try:
-        return await _create(event, request, priced, settings)
+        return await _create(event, request, priced, settings, retry_key)
     except holds.SoldOut:
         # Seats of holds that ended count as sold until they are released (by the jobs
         # worker every few seconds). Release this event's now, and try once more, rather
         # than look for them on every order: they matter only when they stand in the way.
         if not await states.sweep_expired(event_id=event.id, payments=payments):
             raise
-    return await _create(event, request, priced, settings)
+    return await _create(event, request, priced, settings, retry_key)
 
 
-async def _create(event: Event, request: OrderRequest, priced: Quote, settings: Settings) -> Order:
+async def place_once(
+    event: Event,
+    request: OrderRequest,
+    retry_key: RetryKey,
+    *,
+    settings: Settings,
+    payments: Payments,
+) -> tuple[Order, bool]:
+    """Place the order unless this key already placed one; return the order and whether
+    it is new. Raises ``ValidationFailed`` when the key came with another request."""
+    placed = await placed_with(retry_key)
+    if placed is not None:
+        return placed, False
+    try:
+        order = await place_order(
+            event, request, settings=settings, payments=payments, retry_key=retry_key
+        )
+    except IntegrityError:
+        # A retry racing this one placed it first (the key is unique): answer its order.
+        placed = await placed_with(retry_key)
+        if placed is None:
+            raise
+        return placed, False
+    return order, True
+
+
+async def placed_with(retry_key: RetryKey) -> Order | None:
+    """The order this key placed, with its tickets; None when it placed none yet."""
+    found = await OrderRetryKey.get_or_none(key=retry_key.key)
+    if found is None:
+        return None
+    if found.fingerprint != retry_key.fingerprint:
+        raise ValidationFailed(
+            {"__all__": N_("This Idempotency-Key was already used for another order.")},
+            "idempotency_key_reused",
+        )
+    return await Order.filter(id=found.order_id).prefetch_related("tickets").get()
+
+
+async def _create(
+    event: Event,
+    request: OrderRequest,
+    priced: Quote,
+    settings: Settings,
+    retry_key: RetryKey | None = None,
+) -> Order:
     now = utcnow()
     # A free order is paid the moment it is placed: written as paid at once, with the
     # same two log rows a move from pending would write.
@@ -68,6 +138,10 @@ async def _create(event: Event, request: OrderRequest, priced: Quote, settings: 
             if priced.payment == PaymentMethod.STRIPE
             else None,
         )
+        if retry_key is not None:
+            await OrderRetryKey.create(
+                key=retry_key.key, fingerprint=retry_key.fingerprint, order=order
+            )
         items: list[OrderItem] = []
         tickets: list[Ticket] = []
         for line in priced.lines:
