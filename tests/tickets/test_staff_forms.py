@@ -172,6 +172,25 @@ async def test_staff_a_bad_amount_is_refused_on_its_field_and_keeps_what_was_typ
     assert await TicketType.filter(event=event).count() == 0
 
 
+async def test_staff_a_sliding_scale_out_of_order_is_refused_beside_the_suggested_price(
+    staff,
+) -> None:
+    event = await make_event()
+
+    response = await add_type(
+        staff,
+        event,
+        {"pricing": "sliding", "min_price": "20", "suggested_price": "15", "max_price": "50"},
+    )
+
+    assert response.status_code == 422
+    assert field_errors(response) == [
+        "The lowest price must not be above the suggested one, nor that above the highest."
+    ]
+    assert 'id="f-suggested_price-error"' in response.text
+    assert await TicketType.filter(event=event).count() == 0
+
+
 async def test_staff_editing_a_type_shows_its_prices_in_dollars(staff) -> None:
     event = await make_event()
     fixed = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1050, quota=30)
