@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
@@ -14,6 +17,7 @@ from yoc.i18n import N_
 M = TypeVar("M", bound=BaseModel)
 
 REQUIRED = N_("This field is required.")
+BAD_AMOUNT = N_("Enter an amount like 15 or 15.50.")
 _MESSAGES = {
     "missing": REQUIRED,
     "string_too_short": REQUIRED,
@@ -58,6 +62,59 @@ def parse(model: type[M], data: dict[str, Any]) -> M:
                     name, _MESSAGES.get(error["type"], N_("This value is not valid."))
                 )
         raise ValidationFailed(fields) from None
+
+
+def cents(text: str) -> int:
+    """Dollars as a person types them ("15", "15.50", "$15,50") into integer cents."""
+    cleaned = text.strip().replace("$", "").replace(" ", "")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")  # a decimal comma, as many Spanish readers write
+    if not re.fullmatch(r"\d{1,6}(\.\d{1,2})?", cleaned):
+        raise ValueError(cleaned)
+    try:
+        return int(Decimal(cleaned) * 100)
+    except InvalidOperation:
+        raise ValueError(cleaned) from None
+
+
+def dollars(amount_cents: int) -> str:
+    """Cents as a form shows them to be edited: "10.50"."""
+    return f"{amount_cents // 100}.{amount_cents % 100:02d}"
+
+
+def parse_dollars(
+    model: type[M],
+    values: Mapping[str, Any],
+    amounts: Mapping[str, str],
+    *,
+    required: Iterable[str] = (),
+) -> M:
+    """Parse a form whose amounts are typed in dollars into ``model``, which keeps cents.
+
+    ``amounts`` maps each form field to the model's field in cents. An empty amount is
+    left to the model's default unless it is ``required``. Every error is named after
+    the form's field, so the page shows it beside what was typed.
+    """
+    data = {k: v for k, v in values.items() if k not in amounts}
+    errors: dict[str, str] = {}
+    for name, field in amounts.items():
+        text = str(values.get(name) or "").strip()
+        if not text:
+            if name in required:
+                errors[name] = REQUIRED
+            continue
+        try:
+            data[field] = cents(text)
+        except ValueError:
+            errors[name] = BAD_AMOUNT
+    try:
+        parsed = parse(model, data)
+    except ValidationFailed as failed:
+        form_names = {field: name for name, field in amounts.items()}
+        errors = {**{form_names.get(k, k): v for k, v in failed.fields.items()}, **errors}
+    if errors:
+        raise ValidationFailed(errors)
+    return parsed
 
 
 def clean_email(value: str) -> str:

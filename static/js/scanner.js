@@ -27,6 +27,9 @@
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, name) { return values[name] || ""; });
   }
+  // Formatted as the server's pages do it (Babel's en_US and es_US: "$31.00").
+  var moneyFormat = new Intl.NumberFormat(root.dataset.moneyLocale, { style: "currency", currency: "USD" });
+  function money(cents) { return moneyFormat.format(cents / 100); }
   function localTime(iso) {
     if (!iso) { return ""; }
     return new Date(iso).toLocaleTimeString(root.dataset.lang, { hour: "numeric", minute: "2-digit" });
@@ -70,13 +73,19 @@
       result.appendChild(conflict);
     }
     if (kind === "not_paid" && data && data.box_office) {
+      var due = document.createElement("p");
+      due.textContent = texts.to_collect;
+      var amount = document.createElement("p");
+      amount.className = "amount-due";
+      amount.textContent = money(data.collect_cents);
+      result.appendChild(due); result.appendChild(amount);
       var pay = document.createElement("form");
       pay.method = "post";
       pay.action = "/door/" + root.dataset.event + "/collect/" + encodeURIComponent(data.order);
       var token = document.createElement("input");
       token.type = "hidden"; token.name = "csrf_token"; token.value = root.dataset.csrf;
       var button = document.createElement("button");
-      button.type = "submit"; button.className = "button"; button.textContent = texts.not_paid;
+      button.type = "submit"; button.className = "button"; button.textContent = texts.collected;
       pay.appendChild(token); pay.appendChild(button);
       result.appendChild(pay);
     }

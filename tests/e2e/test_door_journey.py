@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from yoc import demo
-from yoc.i18n import gettext, use_language
+from yoc.i18n import format_money, gettext, use_language
 
 pytestmark = pytest.mark.e2e
 
@@ -266,3 +266,67 @@ async def test_staff_checks_tickets_in_online_and_offline(
         assert synced_gate == gate
         assert at <= datetime.now(tz=ZoneInfo("UTC"))
     await page.screenshot(path=artifacts_dir / "door-synced-es-360.png", full_page=True)
+
+
+async def order_at_the_door(base_url: str, quantity: int, price_cents: int) -> list[str]:
+    """A pay-at-the-door order of General admission through the public API, at a price
+    the buyer chose on its sliding scale; the secrets of its tickets."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=20) as http:
+        event = (await http.get(f"/api/v1/events/{SLUG}")).json()
+        general = next(t for t in event["ticket_types"] if t["pricing"] == "sliding")
+        response = await http.post(
+            f"/api/v1/events/{SLUG}/orders",
+            json={
+                "buyer": {
+                    "name": "Rosa Puerta",
+                    "email": f"rosa.{uuid.uuid4().hex[:8]}@example.org",
+                    "language": "es",
+                },
+                "items": [
+                    {"ticket_type": general["id"], "quantity": quantity, "price_cents": price_cents}
+                ],
+                "payment": "box_office",
+            },
+        )
+    assert response.status_code == 201, response.text
+    order = response.json()
+    assert (order["status"], order["total_cents"]) == ("pending", quantity * price_cents)
+    return [t["secret"] for t in order["tickets"]]
+
+
+async def test_the_scanner_says_what_to_collect_for_a_pay_at_the_door_order(
+    phone: BrowserContext, live_server: str, artifacts_dir: Path
+) -> None:
+    first, _second = await order_at_the_door(live_server, 2, 1550)
+    page = await phone.new_page()
+    result = page.locator("#result")
+    await page.goto("/login")
+    login = page.locator('main form[action="/login"]')
+    await login.locator('input[name="email"]').fill(STAFF)
+    await login.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
+    await login.locator('button[type="submit"]').click()
+    await expect(page).to_have_url(path_is("/dashboard"))
+    await page.goto(f"/door/{SLUG}")
+
+    # The script shows the answer: the whole order's amount, big, in Spanish money.
+    await submit(page, first)
+    await expect(result.locator(".result-title")).to_have_text(spanish("Collect payment first"))
+    await expect(result).to_contain_text(spanish("To collect, for the whole order"))
+    with use_language("es"):
+        amount = format_money(3100)
+    await expect(result.locator(".amount-due")).to_have_text(amount)
+    font_size = await result.locator(".amount-due").evaluate("e => getComputedStyle(e).fontSize")
+    title_size = await result.locator(".result-title").evaluate("e => getComputedStyle(e).fontSize")
+    assert float(font_size.removesuffix("px")) > float(title_size.removesuffix("px"))
+    await page.screenshot(path=artifacts_dir / "door-collect-es-360.png", full_page=True)
+
+    # The volunteer takes the money and presses the button: the page says it is paid.
+    button = result.locator('button[type="submit"]')
+    await expect(button).to_have_text(spanish("Payment collected"))
+    await button.click()
+    await expect(page).to_have_url(path_is(f"/door/{SLUG}"))
+    await expect(page.locator(".flash-success")).to_have_text(
+        spanish("Paid. Now scan the tickets again to let them in.")
+    )
+    await submit(page, first)
+    await expect(result.locator(".result-title")).to_have_text(spanish("Welcome! Valid ticket"))

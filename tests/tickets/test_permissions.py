@@ -115,7 +115,7 @@ EVENT_FIELDS = {
 TYPE_FIELDS = {
     "name_es": "Adulto",
     "pricing": "fixed",
-    "price_cents": "2000",
+    "price": "20",
     "max_per_order": "10",
 }
 

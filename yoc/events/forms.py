@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
-from yoc.forms import FieldError, Form
+from yoc.forms import FieldError, Form, parse_dollars
 from yoc.i18n import N_
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -107,3 +107,13 @@ class EventForm(Form):
         if self.sales_start and self.sales_end and self.sales_end <= self.sales_start:
             raise FieldError("sales_end", N_("The end must be after the start."))
         return self
+
+
+# The staff form's amounts, typed in dollars, and the fields in cents they fill.
+EVENT_PRICES = {"donation_price": "donation_price_cents"}
+
+
+def event_from_form(values: dict[str, str]) -> EventForm:
+    """The staff form's event (the donated ticket's price in dollars, empty for none) as
+    the input the API takes; errors come back named after the form's fields."""
+    return parse_dollars(EventForm, values, EVENT_PRICES)

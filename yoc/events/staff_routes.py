@@ -11,8 +11,8 @@ from starlette.routing import Route
 
 from yoc.errors import DomainError
 from yoc.events import services as events
-from yoc.events.forms import EventForm, local_input
-from yoc.forms import parse
+from yoc.events.forms import EVENT_PRICES, EventForm, event_from_form, local_input
+from yoc.forms import dollars
 from yoc.http import flash, forget_shared_pages, form_data, redirect, render, render_form, requires
 from yoc.i18n import gettext
 from yoc.permissions import Action
@@ -26,8 +26,14 @@ def _event_values(event: Event) -> dict:
     values = {
         k: getattr(event, k)
         for k in EventForm.model_fields
-        if k not in ("starts_at", "ends_at", "sales_start", "sales_end")
+        if k not in ("starts_at", "ends_at", "sales_start", "sales_end", *EVENT_PRICES.values())
     }
+    values.update(
+        {
+            name: dollars(getattr(event, field)) if getattr(event, field) else ""
+            for name, field in EVENT_PRICES.items()
+        }
+    )
     values.update(
         {
             k: local_input(getattr(event, k))
@@ -52,7 +58,7 @@ async def event_new(request: Request) -> Response:
         )
     values = await form_data(request)
     try:
-        event = await events.create_event(parse(EventForm, values))
+        event = await events.create_event(event_from_form(values))
     except DomainError as error:
         return render_form(
             request,
@@ -75,7 +81,7 @@ async def event_detail(request: Request) -> Response:
         )
     values = await form_data(request)
     try:
-        event = await events.update_event(event, parse(EventForm, values))
+        event = await events.update_event(event, event_from_form(values))
     except DomainError as error:
         return render_form(
             request, "events/staff_event.html", values=values, error=error, context=context

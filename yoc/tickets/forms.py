@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from pydantic import (
@@ -18,7 +16,7 @@ from yoc.accounts.forms import Email, Language
 from yoc.accounts.forms import Name as PersonName
 from yoc.errors import ValidationFailed
 from yoc.events.forms import Cents, MaybeWhen, Name, Text, bilingual
-from yoc.forms import FieldError, Form, parse
+from yoc.forms import BAD_AMOUNT, FieldError, Form, cents, parse, parse_dollars
 from yoc.i18n import N_
 from yoc.members.forms import Phone
 from yoc.tickets.enums import PaymentMethod, Pricing
@@ -121,19 +119,6 @@ class CheckinIn(Form):
     scanned_at: Annotated[datetime | None, BeforeValidator(_offline_time)] = None
 
 
-def cents(text: str) -> int:
-    """Dollars as a person types them ("15", "15.50", "$15,50") into integer cents."""
-    cleaned = text.strip().replace("$", "").replace(" ", "")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")  # a decimal comma, as many Spanish readers write
-    if not re.fullmatch(r"\d{1,6}(\.\d{1,2})?", cleaned):
-        raise ValueError(cleaned)
-    try:
-        return int(Decimal(cleaned) * 100)
-    except InvalidOperation:
-        raise ValueError(cleaned) from None
-
-
 def _count(text: str | None, field: str, errors: dict[str, str]) -> int:
     if not text:
         return 0
@@ -155,7 +140,7 @@ def order_from_form(values: dict[str, str], type_ids: list[int], language: str) 
             try:
                 price = cents(values[f"price_{type_id}"])
             except ValueError:
-                errors[f"price_{type_id}"] = N_("Enter an amount like 15 or 15.50.")
+                errors[f"price_{type_id}"] = BAD_AMOUNT
         items.append({"ticket_type": type_id, "quantity": quantity, "price_cents": price})
     buyer = {
         "name": values.get("buyer_name", ""),
@@ -204,9 +189,10 @@ class TicketTypeForm(Form):
     min_cents: Cents = 0
     suggested_cents: Cents = 0
     max_cents: Cents = 0
-    quota: Annotated[int | None, BeforeValidator(lambda v: None if v == "" else v), Field(ge=0)] = (
-        None
-    )
+    # Empty: only the event's capacity limits the type.
+    quota: Annotated[
+        Annotated[int, Field(ge=0)] | None, BeforeValidator(lambda v: None if v == "" else v)
+    ] = None
     max_per_order: Annotated[int, Field(ge=1, le=50)] = 10
     sales_start: MaybeWhen = None
     sales_end: MaybeWhen = None
@@ -229,3 +215,27 @@ class TicketTypeForm(Form):
                 ),
             )
         return self
+
+
+# The staff form's prices, typed in dollars, and the fields in cents they fill: only those
+# the type's pricing uses are read (a free type has no price at all).
+TYPE_PRICES: dict[str, dict[str, str]] = {
+    Pricing.FREE: {},
+    Pricing.FIXED: {"price": "price_cents"},
+    Pricing.SLIDING: {
+        "min_price": "min_cents",
+        "suggested_price": "suggested_cents",
+        "max_price": "max_cents",
+    },
+}
+
+
+def type_from_form(values: dict[str, str]) -> TicketTypeForm:
+    """The staff form's ticket type (prices in dollars) as the input the API takes;
+    errors come back named after the form's fields. An empty lowest price is zero."""
+    return parse_dollars(
+        TicketTypeForm,
+        values,
+        TYPE_PRICES.get(values.get("pricing", ""), {}),
+        required=("price", "suggested_price", "max_price"),
+    )

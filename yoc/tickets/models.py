@@ -62,6 +62,15 @@ class Order(Model):
         table = "orders"
         ordering = ["-created_at", "-id"]
 
+    @property
+    def donation_only(self) -> bool:
+        """Only pay-it-forward tickets: the buyer has no ticket to bring to the gate."""
+        return (
+            bool(self.donated_count)
+            and self.tickets_count == self.donated_count
+            and not self.claimed_count
+        )
+
 
 class OrderItem(Model):
     id = fields.IntField(primary_key=True)

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from yoc.errors import DomainError, ValidationFailed
 from yoc.events import services as events
 from yoc.events.forms import local_input
-from yoc.forms import parse
+from yoc.forms import dollars, parse
 from yoc.http import (
     current_user,
     error_page,
@@ -29,7 +29,7 @@ from yoc.i18n import gettext
 from yoc.members.services.privacy import to_csv
 from yoc.permissions import Action
 from yoc.tickets.enums import OrderStatus
-from yoc.tickets.forms import RefundIn, TicketTypeForm
+from yoc.tickets.forms import TYPE_PRICES, RefundIn, TicketTypeForm, type_from_form
 from yoc.tickets.services import orders, refunds, reports, states, types
 
 if TYPE_CHECKING:
@@ -47,8 +47,16 @@ async def _type_page(request: Request, event: Event, ticket_type: TicketType | N
     if request.method == "GET":
         values = {"pricing": "fixed", "max_per_order": 10}
         if ticket_type:
-            values = {k: getattr(ticket_type, k) for k in TicketTypeForm.model_fields}
+            values = {
+                k: getattr(ticket_type, k)
+                for k in TicketTypeForm.model_fields
+                if not k.endswith("_cents")
+            }
             values.update(
+                {
+                    name: dollars(getattr(ticket_type, field))
+                    for name, field in TYPE_PRICES[ticket_type.pricing].items()
+                },
                 sales_start=local_input(ticket_type.sales_start),
                 sales_end=local_input(ticket_type.sales_end),
             )
@@ -56,7 +64,7 @@ async def _type_page(request: Request, event: Event, ticket_type: TicketType | N
         return render(request, "tickets/staff_ticket_type.html", {**context, "values": values})
     values = await form_data(request)
     try:
-        data = parse(TicketTypeForm, values)
+        data = type_from_form(values)
         if ticket_type:
             await types.update_ticket_type(ticket_type, data)
         else:

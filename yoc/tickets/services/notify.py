@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from tortoise.expressions import Q
+
 from yoc import mail
 from yoc.accounts import services as accounts
 from yoc.events.models import Event
 from yoc.settings import Settings
-from yoc.tickets.enums import OrderStatus, TicketStatus
+from yoc.tickets.enums import OrderStatus, PaymentMethod, TicketStatus
 from yoc.tickets.models import Order, Ticket
 from yoc.tickets.services import signing
 from yoc.timeutil import utcnow
@@ -54,11 +56,18 @@ async def staff_mail(template: str, settings: Settings, context: dict[str, Any])
 
 
 async def resend_tickets(email: str, *, settings: Settings) -> int:
-    """Email again every paid order of this address with upcoming tickets; say nothing
-    about whether there were any. Return how many were sent."""
-    found = await Order.filter(
-        buyer_email=email.strip().lower(), status=OrderStatus.PAID, event__ends_at__gte=utcnow()
+    """Email again each order of this address for an upcoming event that is paid (its
+    tickets) or waits for payment at the door (its reservation); say nothing about
+    whether there were any. Return how many were sent."""
+    found = (
+        await Order.filter(buyer_email=email.strip().lower(), event__ends_at__gte=utcnow())
+        .filter(
+            Q(status=OrderStatus.PAID)
+            | Q(status=OrderStatus.PENDING, payment=PaymentMethod.BOX_OFFICE)
+        )
+        .order_by("id")
     )
     for order in found:
-        await order_mail(order, "order_confirmed", settings)
+        template = "order_confirmed" if order.status == OrderStatus.PAID else "order_received"
+        await order_mail(order, template, settings)
     return len(found)
