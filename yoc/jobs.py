@@ -15,7 +15,7 @@ INTERVAL_SECONDS = 5.0
 
 
 async def run_once(settings: Settings) -> None:
-    expired = await sweep_expired(payments=Payments.from_settings(settings))
+    expired = await sweep_expired(payments=Payments.from_settings(settings), settings=settings)
     if expired:
         log.info("released %d expired hold(s)", expired)
     sent = await mail.deliver_due(settings)
