@@ -20,7 +20,8 @@ from tests.tickets.conftest import (
 )
 from tests.tickets.factories import make_event, make_order, make_ticket_type
 from yoc import jobs
-from yoc.events.forms import local_input
+from yoc.events import services as events
+from yoc.events.forms import EventForm, local_input
 from yoc.events.models import Event
 from yoc.i18n import ngettext, use_language
 from yoc.settings import Settings
@@ -181,6 +182,23 @@ async def test_staff_set_the_unpaid_limit_and_when_reservations_lapse(staff_clie
     assert (event.unpaid_limit, event.unpaid_until) == (30, lapse.replace(second=0, microsecond=0))
     assert 'name="unpaid_limit"' in again.text
     assert 'value="30"' in again.text
+
+
+async def test_saving_the_event_keeps_the_seats_taken_meanwhile(app, settings) -> None:
+    event = await make_event(capacity=100)
+    general = await paid_type(event)
+    as_read = await Event.get(id=event.id)  # the staff page read the event
+    await make_order(event, settings, {general: 3})  # a buyer ordered meanwhile
+    form = EventForm.model_validate({**_form_of(as_read), "unpaid_limit": 10})
+
+    await events.update_event(as_read, form)
+
+    await event.refresh_from_db()
+    assert (event.sold, event.unpaid_held, event.unpaid_limit) == (3, 3, 10)
+
+
+def _form_of(event: Event) -> dict:
+    return {name: getattr(event, name) for name in EventForm.model_fields}
 
 
 async def test_a_reservation_lapses_an_hour_after_doors_open_by_default(app, settings) -> None:
