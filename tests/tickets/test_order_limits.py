@@ -342,6 +342,7 @@ async def test_orders_from_one_address_are_limited_on_the_checkout_page(client) 
     )
 
     assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
     assert wait_ten_minutes("es") in page_text(refused)
     assert await Order.filter(event=event).count() == ORDER_LIMIT
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from yoc.errors import DomainError
+from yoc.errors import DomainError, TooManyRequests
 from yoc.events import services as events
 from yoc.http import (
     client_ip,
@@ -120,7 +120,10 @@ async def place(request: Request) -> Response:
             event, order_request, settings=settings, payments=payments
         )
     except DomainError as error:
-        return await _form_again(request, event, values, error)
+        response = await _form_again(request, event, values, error)
+        if isinstance(error, TooManyRequests):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     url = await checkout.start(order, settings=settings, payments=payments)
     if url:
         return RedirectResponse(url, status_code=303)
