@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('yoc', '0009_payments')]
+    dependencies = [('yoc', '0010_order_limits')]
 
     initial = False
 

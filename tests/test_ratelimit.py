@@ -38,12 +38,29 @@ async def _exercise(limiter) -> None:
     assert (await limiter.hit(key, limit=3, window=60)).allowed
 
 
+async def _exercise_peek(limiter) -> None:
+    """peek says whether the limit is reached, and records nothing."""
+    key = "test:codes:ana"
+    await limiter.reset(key)
+    before = [await limiter.peek(key, limit=2, window=60) for _ in range(3)]
+    await limiter.hit(key, limit=2, window=60)
+    await limiter.hit(key, limit=2, window=60)
+    after = await limiter.peek(key, limit=2, window=60)
+
+    assert [v.allowed for v in before] == [True, True, True]
+    assert not after.allowed
+    assert 1 <= after.retry_after <= 60
+    await limiter.reset(key)
+
+
 async def test_database_limiter(app) -> None:
     await _exercise(DatabaseRateLimiter())
+    await _exercise_peek(DatabaseRateLimiter())
 
 
 async def test_redis_limiter(redis_limiter) -> None:
     await _exercise(redis_limiter)
+    await _exercise_peek(redis_limiter)
 
 
 async def test_redis_limiter_serves_the_app(settings, redis_limiter) -> None:

@@ -20,6 +20,7 @@ ERROR_TEXT = {
     404: "Not found, or not visible to the caller",
     409: "Conflict: sold out, a step not allowed now, or a scheduling conflict (see code)",
     422: "Invalid input, with a message per field",
+    429: "Too many requests from this address; Retry-After says how many seconds to wait",
     503: "A service it needs (card payment) is down for now: try again in a few minutes",
 }
 

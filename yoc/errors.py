@@ -49,3 +49,18 @@ class ValidationFailed(DomainError):
 
     def translated_fields(self) -> dict[str, str]:
         return {name: gettext(msg) for name, msg in self.fields.items()}
+
+
+class TooManyRequests(DomainError):
+    """A limit per client was reached; it frees in ``retry_after`` seconds. Subclasses
+    say so with ``ngettext`` over ``minutes``."""
+
+    status_code = 429
+
+    def __init__(self, message: str, code: str, *, retry_after: int) -> None:
+        super().__init__(message, code)
+        self.retry_after = retry_after
+
+    @property
+    def minutes(self) -> int:
+        return max(1, (self.retry_after + 59) // 60)

@@ -17,7 +17,7 @@ INTERVAL_SECONDS = 5.0
 
 async def run_once(settings: Settings) -> None:
     payments = Payments.from_settings(settings)
-    expired = await sweep_expired(payments=payments)
+    expired = await sweep_expired(payments=payments, settings=settings)
     if expired:
         log.info("released %d expired hold(s)", expired)
     refunded = await settle_refunds_due(settings=settings, payments=payments)

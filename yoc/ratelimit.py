@@ -39,6 +39,11 @@ class Verdict:
 class RateLimiter(Protocol):
     async def hit(self, key: str, *, limit: int, window: int) -> Verdict: ...
 
+    async def peek(self, key: str, *, limit: int, window: int) -> Verdict:
+        """Whether ``limit`` attempts are already in the window, recording none (for
+        limits that count only failures, checked before each try)."""
+        ...
+
     async def reset(self, key: str) -> None: ...
 
 
@@ -54,6 +59,15 @@ class DatabaseRateLimiter:
         # Allowed again once the (count - limit)-th oldest attempt leaves the window.
         hits = await recent.order_by("at").values_list("at", flat=True)
         frees_at = hits[len(hits) - limit - 1] + timedelta(seconds=window)
+        return Verdict(False, max(1, math.ceil((frees_at - now).total_seconds())))
+
+    async def peek(self, key: str, *, limit: int, window: int) -> Verdict:
+        now = utcnow()
+        recent = RateLimitHit.filter(key=key, at__gte=now - timedelta(seconds=window))
+        if await recent.count() < limit:
+            return Verdict(True)
+        hits = await recent.order_by("at").values_list("at", flat=True)
+        frees_at = hits[len(hits) - limit] + timedelta(seconds=window)
         return Verdict(False, max(1, math.ceil((frees_at - now).total_seconds())))
 
     async def reset(self, key: str) -> None:
@@ -79,6 +93,16 @@ class RedisRateLimiter:
         if len(hits) <= limit:
             return Verdict(True)
         frees_at = hits[len(hits) - limit - 1][1] + window
+        return Verdict(False, max(1, math.ceil(frees_at - now)))
+
+    async def peek(self, key: str, *, limit: int, window: int) -> Verdict:
+        now = time.time()
+        hits = await self.redis.zrangebyscore(
+            f"yoc:rl:{key}", now - window, "+inf", withscores=True
+        )
+        if len(hits) < limit:
+            return Verdict(True)
+        frees_at = hits[len(hits) - limit][1] + window
         return Verdict(False, max(1, math.ceil(frees_at - now)))
 
     async def reset(self, key: str) -> None:

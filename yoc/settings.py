@@ -44,6 +44,12 @@ class Settings:
     hold_minutes: int = 15
     login_limit: int = 10
     login_window: int = 300
+    # Orders placed per client address (a family or a box office line shares one), and
+    # wrong partner or door codes per address, in a sliding window of seconds.
+    order_limit: int = 20
+    order_window: int = 600
+    code_limit: int = 10
+    code_window: int = 600
     trusted_proxies: tuple[str, ...] = ()
     static_max_age: int = 3600
     # Public pages (the festival page) are shared by anonymous visitors for this long:
@@ -70,6 +76,10 @@ class Settings:
             stripe_api_base=get("YOC_STRIPE_API_BASE", ""),
             stripe_timeout_seconds=float(get("YOC_STRIPE_TIMEOUT_SECONDS", "5")),
             hold_minutes=int(get("YOC_HOLD_MINUTES", "15")),
+            order_limit=int(get("YOC_ORDER_LIMIT", str(cls.order_limit))),
+            order_window=int(get("YOC_ORDER_WINDOW", str(cls.order_window))),
+            code_limit=int(get("YOC_CODE_LIMIT", str(cls.code_limit))),
+            code_window=int(get("YOC_CODE_WINDOW", str(cls.code_window))),
             public_page_seconds=float(get("YOC_PUBLIC_PAGE_SECONDS", "2")),
             run_jobs_in_process=_bool(get("YOC_RUN_JOBS_IN_PROCESS", "0" if production else "1")),
             trusted_proxies=tuple(

@@ -29,7 +29,7 @@ from yoc.curriculum import api as curriculum_api
 from yoc.curriculum import routes as curriculum_routes
 from yoc.curriculum import staff_routes as curriculum_staff_routes
 from yoc.db import tortoise_config
-from yoc.errors import DomainError, NotFound, PermissionDenied
+from yoc.errors import DomainError, NotFound, PermissionDenied, TooManyRequests
 from yoc.events import routes as event_routes
 from yoc.events import staff_routes as event_staff_routes
 from yoc.http import (
@@ -145,9 +145,14 @@ async def _domain_error(request: Request, exc: DomainError) -> Response:
     ValidationFailed 422, a plain DomainError 400) and its message. A route that answers
     differently (a form shown again with the person's input, a flash message, a 404 that
     hides something) catches the error itself; the JSON API gets ``api_domain_error``."""
-    if _is_api(request):
-        return api_domain_error(exc)
-    return error_page(request, exc.status_code, exc.translated())
+    response = (
+        api_domain_error(exc)
+        if _is_api(request)
+        else error_page(request, exc.status_code, exc.translated())
+    )
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _server_error(scope: Scope, receive: Receive, send: Send) -> None:

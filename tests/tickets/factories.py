@@ -121,7 +121,9 @@ PRICE = 2500
 NAME_EN, NAME_ES = "Desert Festival", "Festival del Desierto"
 
 
-async def make_festival(*, capacity: int = 100, price: int = PRICE) -> tuple[Event, TicketType]:
+async def make_festival(
+    *, capacity: int = 100, price: int = PRICE, unpaid_limit: int | None = None
+) -> tuple[Event, TicketType]:
     starts = utcnow() + timedelta(days=30)
     event = await events.create_event(
         EventForm(
@@ -133,6 +135,7 @@ async def make_festival(*, capacity: int = 100, price: int = PRICE) -> tuple[Eve
             ends_at=starts + timedelta(hours=6),
             capacity=capacity,
             published=True,
+            unpaid_limit=unpaid_limit,
         )
     )
     return event, await add_type(event, "General", price)

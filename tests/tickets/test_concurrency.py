@@ -36,8 +36,13 @@ IN_FLIGHT = 50
 
 @pytest.fixture(scope="module")
 def servers(database_url: str) -> Iterator[tuple[str, str]]:
-    """Two `yoc serve` processes on the suite's database, like two app machines."""
-    with running_server(database_url) as first, running_server(database_url) as second:
+    """Two `yoc serve` processes on the suite's database, like two app machines. Every
+    buyer comes from this one address: the limit of orders per address is lifted."""
+    lifted = {"YOC_ORDER_LIMIT": "100000"}
+    with (
+        running_server(database_url, **lifted) as first,
+        running_server(database_url, **lifted) as second,
+    ):
         yield first, second
 
 
@@ -160,13 +165,41 @@ async def test_orders_of_two_types_listed_in_either_order_never_deadlock(app, se
     assert await Ticket.filter(order__event=event, status=TicketStatus.VALID).count() == 60
 
 
+async def test_two_servers_never_hold_more_unpaid_seats_than_the_limit(app, servers) -> None:
+    """100 buyers ask at once to pay at the door for one ticket each: exactly the event's
+    unpaid limit get a reservation, and every other one is refused as such."""
+    event = await make_event(capacity=200, unpaid_limit=30)
+    general = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=2000)
+    gate = asyncio.Semaphore(IN_FLIGHT)
+    async with httpx.AsyncClient(timeout=60) as http:
+
+        async def buy(n: int) -> httpx.Response:
+            body = {
+                "buyer": {"name": f"Buyer {n}", "email": f"buyer{n}@example.org"},
+                "items": [{"ticket_type": general.id, "quantity": 1}],
+                "payment": "box_office",
+            }
+            async with gate:
+                return await http.post(
+                    f"{servers[n % 2]}/api/v1/events/{event.slug}/orders", json=body
+                )
+
+        responses = list(await asyncio.gather(*(buy(n) for n in range(100))))
+
+    assert Counter(r.status_code for r in responses) == {201: 30, 409: 70}
+    assert {r.json()["error"] for r in responses if r.status_code == 409} == {"unpaid_limit"}
+    await event.refresh_from_db()
+    assert (event.sold, event.unpaid_held) == (30, 30)
+    assert await Order.filter(event=event, status=OrderStatus.PENDING).count() == 30
+
+
 # Holds ---------------------------------------------------------------------------
 
 
 async def hold_the_last_seats(settings, *, seats: int, expires_in: timedelta) -> tuple:
     """An event whose every seat is held by one pending order ending ``expires_in`` from
     now (a pay-at-the-door order given a card-like hold)."""
-    event = await make_event(capacity=seats)
+    event = await make_event(capacity=seats, unpaid_limit=seats)
     general = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
     pending = await make_order(event, settings, {general: seats}, payment=PaymentMethod.BOX_OFFICE)
     await Order.filter(id=pending.id).update(hold_expires_at=utcnow() + expires_in)
@@ -244,7 +277,7 @@ async def test_simultaneous_refunds_of_one_order_refund_it_once(client, settings
 
 
 async def test_simultaneous_refunds_of_one_ticket_release_its_seat_once(client, settings) -> None:
-    event = await make_event(capacity=10)
+    event = await make_event(capacity=10, unpaid_limit=10)
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
     order = await make_order(event, settings, {adult: 3})
     await states.mark_paid_at_door(order, actor="Door", settings=settings)

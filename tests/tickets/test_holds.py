@@ -112,7 +112,7 @@ async def test_taking_more_donated_tickets_than_the_pool_has_is_sold_out(
 async def test_refunding_a_donor_takes_only_the_unclaimed_donations_out_of_the_pool(
     app, client, settings, staff_client
 ) -> None:
-    event = await make_event(capacity=3, donation_price_cents=1000)
+    event = await make_event(capacity=3, donation_price_cents=1000, unpaid_limit=3)
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
     donor = await make_order(event, settings, donate=2)
     await states.mark_paid_at_door(donor, actor=STAFF, settings=settings)

@@ -89,7 +89,7 @@ async def test_refunding_the_rest_after_one_ticket_releases_each_seat_once(
 async def test_cancelling_a_pending_order_puts_its_seats_back_on_sale(
     app, settings, staff_client
 ) -> None:
-    event = await make_event(capacity=2)
+    event = await make_event(capacity=2, unpaid_limit=2)
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
     order = await make_order(event, settings, {adult: 2})
     assert await counters(event, adult) == (2, 2)

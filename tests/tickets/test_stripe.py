@@ -269,7 +269,7 @@ async def test_late_payment_with_seats_left_pays_the_order(
 async def test_late_payment_when_sold_out_is_refunded_in_full_and_the_buyer_told(
     stripe_app, stripe_client, fake_stripe
 ) -> None:
-    event, general = await make_festival(capacity=2)
+    event, general = await make_festival(capacity=2, unpaid_limit=2)
     order, completed = await _paid_just_as_the_hold_ended(
         stripe_app, stripe_client, fake_stripe, event, general
     )
@@ -304,7 +304,7 @@ async def test_late_payment_when_sold_out_is_refunded_in_full_and_the_buyer_told
 async def test_late_refund_is_made_once_when_the_buyer_also_returns_to_the_success_page(
     stripe_app, stripe_client, fake_stripe
 ) -> None:
-    event, general = await make_festival(capacity=2)
+    event, general = await make_festival(capacity=2, unpaid_limit=2)
     order, completed = await _paid_just_as_the_hold_ended(
         stripe_app, stripe_client, fake_stripe, event, general
     )

@@ -90,6 +90,13 @@ class EventForm(Form):
     sales_start: MaybeWhen = None
     sales_end: MaybeWhen = None
     donation_price_cents: Cents = 0
+    # Pay-at-the-door reservations: seats that may be held unpaid (blank: a quarter of the
+    # capacity) and when the unpaid ones lapse (blank: an hour after doors open).
+    unpaid_limit: Annotated[
+        Annotated[int, Field(ge=0, le=100_000)] | None,
+        BeforeValidator(lambda v: None if v == "" else v),
+    ] = None
+    unpaid_until: MaybeWhen = None
     minor_curfew: Annotated[
         str,
         BeforeValidator(lambda v: "21:00" if v in ("", None) else str(v)[:5]),
@@ -106,6 +113,8 @@ class EventForm(Form):
             raise FieldError("ends_at", N_("The end must be after the start."))
         if self.sales_start and self.sales_end and self.sales_end <= self.sales_start:
             raise FieldError("sales_end", N_("The end must be after the start."))
+        if self.unpaid_limit is not None and self.unpaid_limit > self.capacity:
+            raise FieldError("unpaid_limit", N_("This cannot be more than the capacity."))
         return self
 
 

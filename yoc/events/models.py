@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -31,6 +33,13 @@ class Event(Model):
     donated = fields.IntField(default=0)
     donated_claimed = fields.IntField(default=0)
     donation_price_cents = fields.IntField(default=0)
+    # Pay-at-the-door reservations: at most this many seats held unpaid (None: a quarter
+    # of the capacity), lapsing at this time (None: an hour after doors open).
+    unpaid_limit = fields.IntField(null=True)
+    unpaid_until = fields.DatetimeField(null=True)
+    # Seats held by open pay-at-the-door reservations: raised only by a conditional
+    # update against the limit, in the order's transaction, like ``sold``.
+    unpaid_held = fields.IntField(default=0)
     # Door volunteers sign in to the scanner with this code; it grants scanning only.
     door_code = fields.CharField(max_length=16, null=True)
     # Ed25519 key that signs the tickets' QR codes, so a scanner can check them offline.
@@ -38,6 +47,14 @@ class Event(Model):
     # Minors are not scheduled to speak past this local time ("HH:MM").
     minor_curfew = fields.CharField(max_length=5, default="21:00")
     created_at = fields.DatetimeField(auto_now_add=True)
+
+    @property
+    def unpaid_seats_allowed(self) -> int:
+        return self.capacity // 4 if self.unpaid_limit is None else self.unpaid_limit
+
+    @property
+    def unpaid_lapse_at(self) -> datetime:
+        return self.unpaid_until or self.starts_at + timedelta(hours=1)
 
     class Meta:
         table = "events"

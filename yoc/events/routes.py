@@ -9,12 +9,21 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from yoc.errors import DomainError
+from yoc.errors import DomainError, TooManyRequests
 from yoc.events import services as events
-from yoc.http import form_data, redirect, render, render_form, render_shared
+from yoc.http import (
+    client_ip,
+    current_user,
+    form_data,
+    redirect,
+    render,
+    render_form,
+    render_shared,
+)
+from yoc.permissions import Action, can
 from yoc.tickets import forms
 from yoc.tickets.forms import OrderIn
-from yoc.tickets.services import checkout, placing, pricing, types
+from yoc.tickets.services import checkout, guard, placing, pricing, types
 
 if TYPE_CHECKING:
     from yoc.events.models import Event
@@ -47,9 +56,26 @@ async def event_page(request: Request) -> Response:
     async def build() -> Response:
         event = await events.public_event(request.path_params["slug"])
         code = request.query_params.get("code", "").strip()[:40]
+        await _access_code(request, event, code)
         return render(request, "events/event.html", await page_context(request, event, code))
 
     return await render_shared(request, ("event", request.path_params["slug"]), build)
+
+
+async def _access_code(request: Request, event: Event, code: str) -> None:
+    """Partner codes cannot be guessed: wrong ones are counted per address."""
+    state = request.app.state
+    await guard.check_access_code(
+        state.rate_limiter, state.settings, event, code, ip=client_ip(request)
+    )
+
+
+async def _count_order(request: Request) -> None:
+    """Orders placed per address are limited; staff (at the box office) are not."""
+    if can(current_user(request), Action.MANAGE_EVENTS):
+        return
+    state = request.app.state
+    await guard.count_order(state.rate_limiter, state.settings, ip=client_ip(request))
 
 
 async def _order_in(request: Request, event: Event, values: dict[str, str]) -> OrderIn:
@@ -68,6 +94,7 @@ async def review(request: Request) -> Response:
     values = await form_data(request)
     settings = request.app.state.settings
     try:
+        await _access_code(request, event, values.get("access_code", ""))
         order_request = (await _order_in(request, event, values)).to_request()
         quote = await pricing.quote(event, order_request, stripe_enabled=settings.stripe_enabled)
     except DomainError as error:
@@ -86,13 +113,18 @@ async def place(request: Request) -> Response:
     settings = request.app.state.settings
     payments = request.app.state.payments
     try:
+        await _count_order(request)
+        await _access_code(request, event, values.get("access_code", ""))
         order_request = (await _order_in(request, event, values)).to_request()
         order = await placing.place_order(
             event, order_request, settings=settings, payments=payments
         )
         url = await checkout.start(order, settings=settings, payments=payments, placed_now=True)
     except DomainError as error:
-        return await _form_again(request, event, values, error)
+        response = await _form_again(request, event, values, error)
+        if isinstance(error, TooManyRequests):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     if url:
         return RedirectResponse(url, status_code=303)
     return redirect(f"/orders/{order.code}/{order.key}")

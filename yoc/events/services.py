@@ -12,7 +12,7 @@ from yoc.events.forms import EventForm
 from yoc.events.models import Event
 from yoc.i18n import N_
 from yoc.soapbox.services import public as soapbox_public
-from yoc.tickets.services import availability, pricing
+from yoc.tickets.services import availability, holds, pricing
 from yoc.timeutil import utcnow
 
 SLUG_TAKEN = N_("Another event already has this address.")
@@ -49,7 +49,11 @@ async def update_event(event: Event, data: EventForm) -> Event:
         raise ValidationFailed(
             {"capacity": N_("More tickets are already sold or held than this capacity.")}
         )
-    await event.update_from_dict(data.model_dump()).save()
+    changes = data.model_dump()
+    # Only the form's own fields: a full save would write back the seat counters as read
+    # above, undoing every order placed in between.
+    await event.update_from_dict(changes).save(update_fields=list(changes))
+    await holds.lapse_unpaid_at(event)
     return event
 
 

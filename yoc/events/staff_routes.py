@@ -22,11 +22,14 @@ if TYPE_CHECKING:
     from yoc.events.models import Event
 
 
+_TIMES = ("starts_at", "ends_at", "sales_start", "sales_end", "unpaid_until")
+
+
 def _event_values(event: Event) -> dict:
     values = {
         k: getattr(event, k)
         for k in EventForm.model_fields
-        if k not in ("starts_at", "ends_at", "sales_start", "sales_end", *EVENT_PRICES.values())
+        if k not in (*_TIMES, *EVENT_PRICES.values())
     }
     values.update(
         {
@@ -34,12 +37,7 @@ def _event_values(event: Event) -> dict:
             for name, field in EVENT_PRICES.items()
         }
     )
-    values.update(
-        {
-            k: local_input(getattr(event, k))
-            for k in ("starts_at", "ends_at", "sales_start", "sales_end")
-        }
-    )
+    values.update({k: local_input(getattr(event, k)) for k in _TIMES})
     return {k: ("" if v is None else v) for k, v in values.items()}
 
 

@@ -13,11 +13,27 @@ from yoc.apidoc import documented
 from yoc.events import services as events
 from yoc.events.forms import EventForm
 from yoc.forms import json_object, parse
-from yoc.http import api_error, api_public, api_requires, current_user, forget_shared_pages
-from yoc.permissions import Action
+from yoc.http import (
+    api_error,
+    api_public,
+    api_requires,
+    client_ip,
+    current_user,
+    forget_shared_pages,
+)
+from yoc.permissions import Action, can
 from yoc.tickets.forms import OrderIn, RefundIn, TicketTypeForm
 from yoc.tickets.schemas import EventList, EventOut, OrderList, OrderOut, TicketTypeOut
-from yoc.tickets.services import checkout, holds, orders, placing, refunds, reports, types
+from yoc.tickets.services import (
+    checkout,
+    guard,
+    holds,
+    orders,
+    placing,
+    refunds,
+    reports,
+    types,
+)
 
 if TYPE_CHECKING:
     from yoc.events.models import Event
@@ -81,14 +97,18 @@ async def type_create(request: Request) -> Response:
     OrderOut,
     body=OrderIn,
     auth=False,
-    errors=(404, 409, 422, 503),
+    errors=(404, 409, 422, 429, 503),
 )
 @api_public
 async def order_create(request: Request) -> Response:
+    settings, payments = request.app.state.settings, request.app.state.payments
+    limiter, ip = request.app.state.rate_limiter, client_ip(request)
+    if not can(current_user(request), Action.MANAGE_EVENTS):  # staff at the box office
+        await guard.count_order(limiter, settings, ip=ip)
     body = await json_object(request)
     data = parse(OrderIn, body)
     event = await events.public_event(request.path_params["slug"])
-    settings, payments = request.app.state.settings, request.app.state.payments
+    await guard.check_access_code(limiter, settings, event, data.access_code, ip=ip)
     key = request.headers.get("idempotency-key", "").strip()[:255]
     new = True
     try:

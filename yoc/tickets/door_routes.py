@@ -15,6 +15,7 @@ from yoc.events import services as events
 from yoc.forms import json_object, parse
 from yoc.http import (
     api_error,
+    client_ip,
     current_user,
     error_page,
     flash,
@@ -29,7 +30,7 @@ from yoc.permissions import Action, can
 from yoc.security import csrf_token
 from yoc.tickets.forms import CheckinIn, ScanIn, SyncIn
 from yoc.tickets.schemas import CheckinOut
-from yoc.tickets.services import checkin, door, orders, signing, states
+from yoc.tickets.services import checkin, door, guard, orders, signing, states
 
 if TYPE_CHECKING:
     from yoc.events.models import Event
@@ -46,14 +47,23 @@ async def _door_event(request: Request, slug: str) -> Event | None:
     return event if session(request).door_event == event.id else None
 
 
+def _limits(request: Request) -> tuple:
+    """The rate limiter, the settings and the client's address: door codes cannot be
+    guessed, as wrong ones are counted per address."""
+    return request.app.state.rate_limiter, request.app.state.settings, client_ip(request)
+
+
 async def door_home(request: Request) -> Response:
     """Staff choose an event; volunteers enter the event's door code."""
     user = current_user(request)
     staff = can(user, Action.MANAGE_EVENTS)
     if request.method == "POST":
         values = await form_data(request)
+        limiter, settings, ip = _limits(request)
+        await guard.before_code(limiter, settings, kind="door", ip=ip)
         event = await door.event_for_code(values.get("door_code", ""))
         if event is None:
+            await guard.wrong_code(limiter, settings, kind="door", ip=ip)
             return render(
                 request,
                 "tickets/door_home.html",
@@ -200,7 +210,7 @@ async def door_code(request: Request) -> Response:
     "the token 'door_<code>'); the same scan_id always gets the same answer",
     CheckinOut,
     body=CheckinIn,
-    errors=(403, 404, 422),
+    errors=(403, 404, 422, 429),
 )
 async def api_checkin(request: Request) -> Response:
     """POST /api/v1/checkin {"secret", "event", "gate", "scan_id"?, "scanned_at"?}."""
@@ -213,15 +223,19 @@ async def api_checkin(request: Request) -> Response:
             gettext("Send an API token: Authorization: Bearer <token>."),
             headers={"WWW-Authenticate": "Bearer"},
         )
+    staff = can(user, Action.MANAGE_EVENTS)
+    if not staff:
+        limiter, settings, ip = _limits(request)
+        await guard.before_code(limiter, settings, kind="door", ip=ip)
     data = parse(CheckinIn, await json_object(request))
     try:
         event = await events.get_event(data.event)
     except NotFound:
         event = None
-    allowed = can(user, Action.MANAGE_EVENTS) or (
-        event is not None and door.code_opens(event, door_code)
-    )
+    allowed = staff or (event is not None and door.code_opens(event, door_code))
     if not allowed:
+        if door_code:
+            await guard.wrong_code(limiter, settings, kind="door", ip=ip)
         return api_error(403, "forbidden", gettext("Your account cannot do this."))
     if event is None:
         return api_error(404, "not_found", gettext("Not found."))

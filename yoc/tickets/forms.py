@@ -40,10 +40,17 @@ class ItemIn(BaseModel):
     price_cents: int | None = None  # on a sliding scale: the price the buyer chose
 
 
+# More lines than an event has ticket types is no order anybody means to place.
+MAX_LINES = 30
+
+
 class OrderIn(Form):
     """An order, as the checkout form and the API both send it. How many donated tickets
     one may give or take is the quote's rule (tickets.services.pricing), not a bound here,
-    so that both say it the same way."""
+    so that both say it the same way.
+
+    Lines of one ticket type become one line, so that its limit per order counts them
+    all; lines of no tickets are dropped."""
 
     buyer: BuyerIn
     items: list[ItemIn] = []
@@ -51,6 +58,27 @@ class OrderIn(Form):
     claim: int = 0
     payment: PaymentMethod | None = None
     access_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+
+    @model_validator(mode="after")
+    def one_line_per_type(self) -> OrderIn:
+        merged: dict[int, ItemIn] = {}
+        for item in self.items:
+            if item.quantity == 0:
+                continue
+            same = merged.get(item.ticket_type)
+            if same is None:
+                merged[item.ticket_type] = item
+            elif same.price_cents != item.price_cents:
+                raise FieldError("items", N_("Choose one price for each ticket type."))
+            else:
+                merged[item.ticket_type] = same.model_copy(
+                    update={"quantity": same.quantity + item.quantity}
+                )
+        if len(merged) > MAX_LINES:
+            raise FieldError("items", N_("An order can have at most 30 lines."))
+        # The model is frozen: the merged lines replace the ones sent.
+        object.__setattr__(self, "items", list(merged.values()))
+        return self
 
     def to_request(self) -> OrderRequest:
         return OrderRequest(

@@ -55,6 +55,9 @@ class Order(Model):
     donated_count = fields.IntField(default=0)  # of which donated to the pool
     claimed_count = fields.IntField(default=0)  # tickets taken from the donated pool
     hold_expires_at = fields.DatetimeField(null=True, db_index=True)
+    # "<event id>:<email>" while this is an open pay-at-the-door reservation, else None:
+    # unique, so one email holds at most one at an event, however many ask at once.
+    open_reservation = fields.CharField(max_length=270, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     paid_at = fields.DatetimeField(null=True)
 

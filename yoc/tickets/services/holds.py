@@ -8,7 +8,7 @@ from tortoise.expressions import F, Q
 from yoc.errors import Conflict
 from yoc.events.models import Event
 from yoc.i18n import N_
-from yoc.tickets.enums import TicketStatus
+from yoc.tickets.enums import OrderStatus, TicketStatus
 from yoc.tickets.models import Order, OrderItem, Ticket, TicketType
 from yoc.tickets.services.pricing import Quote, QuotedLine
 
@@ -17,6 +17,19 @@ class SoldOut(Conflict):
     def __init__(self, what: str = "") -> None:
         super().__init__(N_("Sorry, there are not enough tickets left for this order."), "sold_out")
         self.what = what
+
+
+class UnpaidLimit(Conflict):
+    """The event holds as many seats for pay-at-the-door reservations as it allows."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_(
+                "Too many tickets are already reserved to pay at the door. Please pay by card "
+                "now, or buy your tickets at the box office when you arrive."
+            ),
+            "unpaid_limit",
+        )
 
 
 async def take(quote_: Quote, conn=None) -> None:
@@ -49,6 +62,11 @@ async def take(quote_: Quote, conn=None) -> None:
         id=quote_.event.id, donated_claimed__lte=F("donated") - quote_.claim
     ).update(donated_claimed=F("donated_claimed") + quote_.claim):
         raise SoldOut("donated")
+    if quote_.unpaid_seats and not await Event.filter(
+        id=quote_.event.id,
+        unpaid_held__lte=quote_.event.unpaid_seats_allowed - quote_.unpaid_seats,
+    ).update(unpaid_held=F("unpaid_held") + quote_.unpaid_seats):
+        raise UnpaidLimit()
 
 
 async def _take_at_once(conn, quote_: Quote) -> None:
@@ -83,6 +101,11 @@ async def _take_at_once(conn, quote_: Quote) -> None:
         n = param(quote_.claim)
         changes.append(f"donated_claimed = donated_claimed + {n}")
         conditions.append(f"donated_claimed <= donated - {n}")
+    if quote_.unpaid_seats:
+        n = param(quote_.unpaid_seats)
+        changes.append(f"unpaid_held = unpaid_held + {n}")
+        room = quote_.event.unpaid_seats_allowed - quote_.unpaid_seats
+        conditions.append(f"unpaid_held <= {param(room)}")
     if changes:
         parts.append(
             f"e AS (UPDATE events SET {', '.join(changes)} "  # noqa: S608
@@ -93,8 +116,20 @@ async def _take_at_once(conn, quote_: Quote) -> None:
         return
     counts = ", ".join(f"(SELECT count(*) FROM {t}) AS {t}" for t in taken)  # noqa: S608
     [row] = await conn.execute_query_dict(f"WITH {', '.join(parts)} SELECT {counts}", params)
-    if not all(row.values()):
-        raise SoldOut()
+    if all(row.values()):
+        return
+    if quote_.unpaid_seats and all(v for k, v in row.items() if k != "e"):
+        # Only the event's row refused: say why, when seats are left but not unpaid ones.
+        # (The transaction is rolled back either way; this read only picks the message.)
+        [event] = await conn.execute_query_dict(
+            "SELECT sold, capacity, donated_claimed, donated FROM events WHERE id = $1",
+            [quote_.event.id],
+        )
+        if event["sold"] + quote_.seats <= event["capacity"] and (
+            event["donated_claimed"] + quote_.claim <= event["donated"]
+        ):
+            raise UnpaidLimit()
+    raise SoldOut()
 
 
 async def release(order: Order, tickets: list[Ticket]) -> None:
@@ -123,6 +158,27 @@ async def release_all(order: Order, *, was_paid: bool) -> None:
         await Event.filter(id=order.event_id, donated__gte=F("donated_claimed") + unclaimed).update(
             donated=F("donated") - unclaimed, sold=F("sold") - unclaimed
         )
+
+
+async def give_back_unpaid(order: Order) -> None:
+    """An open pay-at-the-door reservation ended (paid, lapsed or cancelled): its seats
+    no longer count against the event's unpaid limit."""
+    if order.open_reservation is None:
+        return
+    if await Order.filter(id=order.id, open_reservation=order.open_reservation).update(
+        open_reservation=None
+    ):
+        await Event.filter(id=order.event_id).update(
+            unpaid_held=F("unpaid_held") - order.tickets_count
+        )
+    order.open_reservation = None
+
+
+async def lapse_unpaid_at(event: Event) -> None:
+    """Open reservations lapse when the event now says (its lapse time was changed)."""
+    await Order.filter(
+        event_id=event.id, status=OrderStatus.PENDING, open_reservation__isnull=False
+    ).update(hold_expires_at=event.unpaid_lapse_at)
 
 
 async def retake(order: Order) -> None:

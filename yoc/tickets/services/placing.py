@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from yoc.errors import ValidationFailed
+from yoc.errors import Conflict, ValidationFailed
 from yoc.events.models import Event
 from yoc.i18n import N_
 from yoc.payments.providers import Payments
@@ -59,13 +59,27 @@ async def place_order(
     await signing.private_key(event)
     try:
         return await _create(event, request, priced, settings, retry_key)
-    except holds.SoldOut:
+    except (holds.SoldOut, holds.UnpaidLimit):
         # Seats of holds that ended count as sold until they are released (by the jobs
         # worker every few seconds). Release this event's now, and try once more, rather
         # than look for them on every order: they matter only when they stand in the way.
-        if not await states.sweep_expired(event_id=event.id, payments=payments):
+        if not await states.sweep_expired(event_id=event.id, payments=payments, settings=settings):
             raise
     return await _create(event, request, priced, settings, retry_key)
+
+
+class ReservationExists(Conflict):
+    """This email has an open pay-at-the-door reservation at the event already. The
+    message names no order: whoever typed the email may not be its owner."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_(
+                "This email already has a reservation to pay at the door for this event. "
+                "Look for it in your email, or pay by card."
+            ),
+            "reservation_exists",
+        )
 
 
 async def place_once(
@@ -85,8 +99,9 @@ async def place_once(
         order = await place_order(
             event, request, settings=settings, payments=payments, retry_key=retry_key
         )
-    except IntegrityError:
-        # A retry racing this one placed it first (the key is unique): answer its order.
+    except (IntegrityError, ReservationExists):
+        # A retry racing this one placed it first (the key is unique; a pay-at-the-door
+        # order's reservation may be what collides first): answer its order.
         placed = await placed_with(retry_key)
         if placed is None:
             raise
@@ -114,6 +129,27 @@ async def _create(
     settings: Settings,
     retry_key: RetryKey | None = None,
 ) -> Order:
+    reservation = None
+    if priced.payment == PaymentMethod.BOX_OFFICE:
+        reservation = f"{event.id}:{request.buyer_email.strip().lower()}"
+    try:
+        return await _write(event, request, priced, settings, reservation, retry_key)
+    except IntegrityError:
+        # The unique open_reservation: a second reservation for the email, however close
+        # behind the first (on PostgreSQL the insert waits for the first to commit).
+        if reservation and await Order.filter(open_reservation=reservation).exists():
+            raise ReservationExists() from None
+        raise
+
+
+async def _write(
+    event: Event,
+    request: OrderRequest,
+    priced: Quote,
+    settings: Settings,
+    reservation: str | None,
+    retry_key: RetryKey | None,
+) -> Order:
     now = utcnow()
     # A free order is paid the moment it is placed: written as paid at once, with the
     # same two log rows a move from pending would write.
@@ -134,9 +170,8 @@ async def _create(
             tickets_count=priced.seats,
             donated_count=priced.donate,
             claimed_count=priced.claim,
-            hold_expires_at=now + timedelta(minutes=settings.hold_minutes)
-            if priced.payment == PaymentMethod.STRIPE
-            else None,
+            hold_expires_at=_hold_ends(event, priced, settings, now),
+            open_reservation=reservation,
         )
         if retry_key is not None:
             await OrderRetryKey.create(
@@ -221,6 +256,16 @@ async def _create(
     # The caller shows the tickets: hand them over as if fetched, saving a query.
     order.tickets._set_result_for_query(tickets)
     return order
+
+
+def _hold_ends(event: Event, priced: Quote, settings: Settings, now: datetime) -> datetime | None:
+    """A card checkout holds its seats a few minutes; a reservation to pay at the door,
+    until the event's lapse time (by default an hour after doors open)."""
+    if priced.payment == PaymentMethod.STRIPE:
+        return now + timedelta(minutes=settings.hold_minutes)
+    if priced.payment == PaymentMethod.BOX_OFFICE:
+        return event.unpaid_lapse_at
+    return None
 
 
 # The INSERT of n tickets, per kind of database: built once per size of order.

@@ -8,8 +8,8 @@ from datetime import datetime
 from yoc.errors import DomainError, ValidationFailed
 from yoc.events.models import Event
 from yoc.i18n import N_
-from yoc.tickets.enums import PaymentMethod, Pricing
-from yoc.tickets.models import TicketType
+from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing
+from yoc.tickets.models import Order, TicketType
 from yoc.timeutil import utcnow
 
 
@@ -63,8 +63,28 @@ class Quote:
         return sum(line.quantity for line in self.lines) + self.donate
 
     @property
+    def unpaid_seats(self) -> int:
+        """Seats held for payment at the door, against the event's unpaid limit."""
+        return self.seats if self.payment == PaymentMethod.BOX_OFFICE else 0
+
+    @property
     def tickets(self) -> int:
         return sum(line.quantity for line in self.lines) + self.claim
+
+
+# Donated tickets, free to claim, per person at an event: enough for a youth and a
+# companion, and few enough that the pool reaches many.
+MAX_CLAIMS = 2
+
+
+async def _claimed_by(event: Event, email: str) -> int:
+    """Donated tickets this email holds at the event already (paid or waiting)."""
+    claimed = await Order.filter(
+        event=event,
+        buyer_email=email.strip().lower(),
+        status__in=(OrderStatus.PENDING, OrderStatus.PAID),
+    ).values_list("claimed_count", flat=True)
+    return sum(claimed)
 
 
 def in_window(start: datetime | None, end: datetime | None, now: datetime) -> bool:
@@ -129,8 +149,15 @@ async def quote(
         errors["donate"] = N_("You can give from 0 to 20 tickets.")
     if request.donate and not event.donation_price_cents:
         errors["__all__"] = N_("This event does not take donated tickets.")
-    if request.claim < 0 or request.claim > 4:
-        errors["claim"] = N_("You can take up to 4 donated tickets.")
+    if (
+        request.claim < 0
+        or request.claim > MAX_CLAIMS
+        or (
+            request.claim
+            and request.claim + await _claimed_by(event, request.buyer_email) > MAX_CLAIMS
+        )
+    ):
+        errors["claim"] = N_("You can take up to 2 donated tickets.")
     if errors:
         raise ValidationFailed(errors)
     if not lines and not request.donate and not request.claim:

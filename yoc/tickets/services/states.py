@@ -58,6 +58,8 @@ async def move(
         if not await Order.filter(id=order.id, status=before).update(**changes):
             return False
         order.status = to
+        if before == S.PENDING:
+            await holds.give_back_unpaid(order)
         if to == S.PAID:
             order.paid_at = changes["paid_at"]
             if order.donated_count:
@@ -74,22 +76,36 @@ async def move(
         await payment_services.cancel(payments, order.payment, order.code)
     if settings is not None:
         template = MAIL.get(to)
+        if to == S.EXPIRED and order.payment == PaymentMethod.BOX_OFFICE:
+            template = "order_lapsed"  # a reservation to pay at the door, not paid in time
         if template and not (to == S.CANCELLED and before == S.PENDING and actor == "buyer"):
             await order_mail(order, template, settings)
     return True
 
 
 async def sweep_expired(
-    *, event_id: int | None = None, now: datetime | None = None, payments: Payments | None = None
+    *,
+    event_id: int | None = None,
+    now: datetime | None = None,
+    payments: Payments | None = None,
+    settings: Settings | None = None,
 ) -> int:
-    """Expire pending orders whose hold has ended; return how many."""
+    """Expire pending orders whose hold has ended (card checkouts not finished, and
+    reservations to pay at the door that lapsed, whose buyer is told); return how many."""
     now = now or utcnow()
     query = Order.filter(status=S.PENDING, hold_expires_at__lt=now)
     if event_id is not None:
         query = query.filter(event_id=event_id)
     expired = 0
     for order in await query:
-        if await move(order, S.EXPIRED, actor="system", note="hold ended", payments=payments):
+        if await move(
+            order,
+            S.EXPIRED,
+            actor="system",
+            note="hold ended",
+            payments=payments,
+            settings=settings,
+        ):
             expired += 1
     return expired
 
