@@ -56,8 +56,7 @@ async def test_resend_sends_each_open_or_paid_upcoming_order_its_own_email(
     youth = await make_ticket_type(event)
     past = await make_event(starts_at=days_from_now(-3), ends_at=days_from_now(-2.9))
     past_youth = await make_ticket_type(past)
-    at_door = await make_order(event, settings, {adult: 2}, payment=PaymentMethod.BOX_OFFICE)
-    free = await make_order(event, settings, {youth: 1}, payment=None)
+    # A cancelled reservation first: an email holds one open reservation at a time.
     cancelled = await make_order(event, settings, {adult: 1}, payment=PaymentMethod.BOX_OFFICE)
     await refunds.cancel(
         cancelled,
@@ -66,6 +65,8 @@ async def test_resend_sends_each_open_or_paid_upcoming_order_its_own_email(
         settings=settings,
         payments=Payments.from_settings(settings),
     )
+    at_door = await make_order(event, settings, {adult: 2}, payment=PaymentMethod.BOX_OFFICE)
+    free = await make_order(event, settings, {youth: 1}, payment=None)
     await make_order(past, settings, {past_youth: 1}, payment=None)
     await make_order(event, settings, {youth: 1}, payment=None, buyer_email="bo@example.org")
     last = await OutboxMessage.all().order_by("-id").first()

@@ -325,7 +325,7 @@ async def test_late_refund_is_made_once_when_the_buyer_also_returns_to_the_succe
 async def test_late_refund_that_stripe_fails_stays_due_until_the_worker_makes_it_once(
     stripe_app, stripe_client, stripe_settings, fake_stripe
 ) -> None:
-    event, general = await make_festival(capacity=2)
+    event, general = await make_festival(capacity=2, unpaid_limit=2)
     order, completed = await _paid_just_as_the_hold_ended(
         stripe_app, stripe_client, fake_stripe, event, general
     )
