@@ -9,10 +9,10 @@ from tests.conftest import log_in
 from tests.curriculum.conftest import badge_keys, states
 from tests.curriculum.factories import give, make_activity, make_module, make_track, milestone_for
 from tests.factories import PASSWORD
-from yoc.curriculum.enums import ProgressState
+from yoc.curriculum.enums import Completion, ProgressState
 from yoc.curriculum.models import Activity, ModuleCompletion, ProgressEvent
 from yoc.curriculum.services import catalog, progress
-from yoc.errors import ValidationFailed
+from yoc.errors import NotFound, ValidationFailed
 
 S = ProgressState
 
@@ -102,3 +102,32 @@ async def test_retiring_an_activity_keeps_a_completed_module_and_its_badge(group
     assert await ModuleCompletion.filter(member=group.member, module=milestone).count() == 1
     assert await badge_keys() == [f"module:{milestone.id}"]
     assert (await states(group.member))[first.id] == S.DONE
+
+
+# Finding catalog items -----------------------------------------------------------------
+
+
+async def test_an_activity_asked_for_as_attendance_is_found_only_if_it_is_one(app) -> None:
+    module = await make_module(await make_track())
+    reading = await make_activity(module)
+    workshop = await make_activity(module, completion=Completion.ATTENDANCE)
+
+    with pytest.raises(NotFound) as refused:
+        await catalog.get_activity(reading.id, completion=Completion.ATTENDANCE)
+    found = await catalog.get_activity(workshop.id, completion=Completion.ATTENDANCE)
+
+    assert refused.value.code == "not_found"
+    assert (found.id, (await catalog.get_activity(reading.id)).id) == (workshop.id, reading.id)
+
+
+async def test_the_editor_finds_a_track_with_its_retired_modules(app) -> None:
+    track = await make_track()
+    kept = await make_module(track)
+    retired = await make_module(track)
+    await catalog.set_retired("module", retired.id, True)
+
+    found = await catalog.get_track(track.id)
+
+    assert [m.id for m in found.modules] == [kept.id, retired.id]
+    with pytest.raises(NotFound):
+        await catalog.get_track(track.id + 1000)

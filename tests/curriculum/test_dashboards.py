@@ -19,7 +19,8 @@ from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
 from yoc.curriculum.enums import STAMP, Completion, ProgressState
 from yoc.curriculum.models import ActivityProgress, Assignment
-from yoc.curriculum.services import progress
+from yoc.curriculum.services import catalog, dashboards, progress
+from yoc.errors import NotFound
 from yoc.i18n import ngettext, use_language
 from yoc.members.enums import ApplicationDecision
 from yoc.members.services.profiles import today
@@ -244,3 +245,32 @@ async def test_a_member_waiting_for_approval_sees_no_learning_yet(client, group)
     assert response.status_code == 200
     assert "<h2>Due next</h2>" not in response.text
     assert "<progress" not in response.text
+
+
+async def test_module_page_shows_progress_on_each_live_activity(group) -> None:
+    module = await make_module(await make_track())
+    read = await make_activity(module, "Read the guide", "Lee la guía")
+    story = await make_activity(module, "My story", "Mi historia", completion=Completion.REFLECTION)
+    retired = await make_activity(module)
+    await catalog.set_retired("activity", retired.id, True)
+    await give(group.member, module)
+    await progress.mark_done(group.member, read.id)
+
+    page = await dashboards.module_page(group.member, module.id)
+
+    assert (page.module.id, page.locked_by) == (module.id, [])
+    assert [
+        (i.activity.id, i.progress and i.progress.state, [e.state for e in i.history])
+        for i in page.items
+    ] == [(read.id, ProgressState.DONE, [ProgressState.DONE]), (story.id, None, [])]
+
+
+async def test_module_page_of_a_module_not_given_to_the_member_is_not_found(group) -> None:
+    module = await make_module(await make_track())
+    await make_activity(module)
+    await give(group.mentor, module)
+
+    with pytest.raises(NotFound) as refused:
+        await dashboards.module_page(group.member, module.id)
+
+    assert refused.value.code == "not_found"

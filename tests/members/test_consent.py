@@ -15,6 +15,7 @@ from tests.members.factories import birth_date_for, make_member
 from yoc import jobs
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
+from yoc.errors import NotFound
 from yoc.mail import OutboxMessage
 from yoc.members import consent_texts
 from yoc.members.enums import (
@@ -573,3 +574,15 @@ async def test_only_staff_can_record_a_paper_form(client, role: Role | None, sta
     if role is None:
         assert response.headers["location"].startswith("/login?next=")
     assert await ConsentRecord.all().count() == 0
+
+
+async def test_a_guardian_is_found_only_through_their_own_member(app) -> None:
+    member = await make_member()
+    own = await Guardian.get(member=member)
+    others = await Guardian.get(member=await make_member())
+
+    found = await consent.guardian_of(member, own.id)
+    with pytest.raises(NotFound) as refused:
+        await consent.guardian_of(member, others.id)
+
+    assert (found.id, refused.value.code) == (own.id, "not_found")

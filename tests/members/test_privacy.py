@@ -18,6 +18,7 @@ from tests.members.conftest import browser, png_bytes
 from tests.members.factories import birth_date_for, make_cohort, make_member
 from tests.soapbox.factories import make_slot, make_speech, make_stage
 from tests.tickets.factories import make_event
+from yoc import audit
 from yoc.accounts.enums import Role
 from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
 from yoc.audit import AuditAction, AuditEntry
@@ -37,7 +38,7 @@ from yoc.members.models import (
     MemberProfile,
     MentorNote,
 )
-from yoc.members.services import notes
+from yoc.members.services import notes, privacy
 from yoc.members.services.privacy import complete_deletion, csv_safe
 from yoc.soapbox.enums import SpeechState
 from yoc.soapbox.models import Release, Speech
@@ -644,3 +645,33 @@ async def test_a_deleted_members_speeches_leave_the_published_schedule(app, clie
     assert [e["title"] for e in release.entries] == ["Otra historia"]
     lineup = await client.get(f"/events/{event.slug}/lineup")
     assert "Otra historia" in lineup.text and "Mi historia" not in lineup.text
+
+
+async def test_only_open_deletion_requests_wait_for_an_admin(app) -> None:
+    asking = await make_member()
+    changed_mind = await make_member()
+    await privacy.request_deletion(member=asking, reason="Moving away")
+    await privacy.request_deletion(member=changed_mind, reason="")
+    await privacy.cancel_deletion(member=changed_mind)
+
+    waiting = await privacy.waiting_deletions()
+
+    assert [(r.member.id, r.reason) for r in waiting] == [(asking.id, "Moving away")]
+    assert (await privacy.pending_deletion(asking)).id == waiting[0].id
+    assert await privacy.pending_deletion(changed_mind) is None
+
+
+async def test_audit_entries_of_minors_or_of_one_member(app) -> None:
+    minor = await make_member(age=15)
+    adult = await make_member(age=19)
+    staff = await make_user(role=Role.STAFF)
+    await AuditEntry.all().delete()  # the factories' consent lines
+    await audit.record(actor=staff, action=AuditAction.VIEW, subject=minor, minor=True)
+    await audit.record(actor=staff, action=AuditAction.VIEW, subject=adult)
+
+    of_minors = await privacy.audit_entries(minors_only=True)
+    of_adult = await privacy.audit_entries(member_id=adult.id)
+
+    assert [e.subject_id for e in of_minors] == [minor.id]
+    assert [e.subject_id for e in of_adult] == [adult.id]
+    assert len(await privacy.audit_entries()) == 2

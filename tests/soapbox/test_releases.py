@@ -187,3 +187,20 @@ async def test_the_release_page_refuses_an_unchanged_schedule_with_a_message(
     assert response.status_code == 303
     assert "Nothing has changed since the last release." in page.text
     assert await Release.filter(event=event).count() == 1
+
+
+async def test_release_history_lists_the_events_releases_newest_first(
+    settings, staff, event
+) -> None:
+    one, two = await slots(event, 2)
+    await make_placed(await make_member(), one)
+    first = await publish(event, settings, staff)
+    await make_placed(await make_member(), two)
+    second = await publish(event, settings, staff)
+    other = await make_evening_event(la_today() + timedelta(days=11))
+    await make_placed(await make_member(), (await slots(other, 1))[0])
+    await publish(other, settings, staff)
+
+    history = await releases.history(event)
+
+    assert [(r.id, r.number) for r in history] == [(second.id, 2), (first.id, 1)]

@@ -7,41 +7,22 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from yoc.curriculum import forms
-from yoc.curriculum.models import ActivityProgress, Assignment, Badge
-from yoc.curriculum.services import badges, catalog, progress
+from yoc.curriculum.services import badges, dashboards, progress
 from yoc.errors import DomainError, NotFound
 from yoc.forms import parse
 from yoc.http import current_user, flash, form_data, member_required, redirect, render, render_form
-from yoc.i18n import N_, gettext
+from yoc.i18n import gettext
 from yoc.members.guards import active_member_required
 from yoc.members.services.profiles import public_name
 
 
 async def _module_context(request: Request, module_id: int) -> dict:
-    member = current_user(request)
-    module = await catalog.get_module(module_id)
-    assignment = await Assignment.get_or_none(member=member, module=module)
-    if assignment is None:
-        raise NotFound(N_("We could not find that module."), "not_found")
-    activities = catalog.live(list(module.activities))
-    rows = {
-        p.activity_id: p
-        for p in await ActivityProgress.filter(
-            member=member, activity_id__in=[a.id for a in activities]
-        )
-    }
+    page = await dashboards.module_page(current_user(request), module_id)
     return {
-        "module": module,
-        "assignment": assignment,
-        "locked_by": await progress.missing_prerequisites(member, module),
-        "items": [
-            {
-                "activity": a,
-                "progress": rows.get(a.id),
-                "history": await progress.history(member, a) if a.id in rows else [],
-            }
-            for a in activities
-        ],
+        "module": page.module,
+        "assignment": page.assignment,
+        "locked_by": page.locked_by,
+        "items": page.items,
     }
 
 
@@ -108,7 +89,7 @@ async def my_badges(request: Request) -> Response:
     return render(
         request,
         "curriculum/badges.html",
-        {"badges": await Badge.filter(member=current_user(request)).order_by("-awarded_at")},
+        {"badges": await badges.badges_of(current_user(request))},
     )
 
 

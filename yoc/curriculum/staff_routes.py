@@ -11,7 +11,6 @@ from starlette.routing import Route
 
 from yoc.curriculum import forms
 from yoc.curriculum.enums import Completion
-from yoc.curriculum.models import Activity, Track
 from yoc.curriculum.services import assignments, catalog, dashboards, progress
 from yoc.errors import DomainError, NotFound
 from yoc.forms import parse
@@ -159,11 +158,9 @@ async def cohort_progress_csv(request: Request) -> Response:
 async def attendance(request: Request) -> Response:
     viewer = current_user(request)
     cohort = await cohorts.visible_cohort(viewer, request.path_params["id"])
-    activity = await Activity.get_or_none(
-        id=request.path_params["activity_id"], completion=Completion.ATTENDANCE
+    activity = await catalog.get_activity(
+        request.path_params["activity_id"], completion=Completion.ATTENDANCE
     )
-    if activity is None:
-        return error_page(request, 404)
     if request.method == "POST":
         form = await request.form()
         ids = [int(v) for v in form.getlist("member_ids") if str(v).isdigit()]
@@ -218,11 +215,7 @@ async def track_create(request: Request) -> Response:
 
 @requires(Action.MANAGE_MEMBERS)
 async def track_edit(request: Request) -> Response:
-    track = await Track.get_or_none(id=request.path_params["id"]).prefetch_related(
-        "modules", "modules__activities"
-    )
-    if track is None:
-        return error_page(request, 404)
+    track = await catalog.get_track(request.path_params["id"])
     stored = {k: getattr(track, k) for k in ("title_en", "title_es", "summary_en", "summary_es")}
     context = {"track": track, "stored": stored}
     if request.method == "GET":
@@ -288,9 +281,7 @@ async def module_edit(request: Request) -> Response:
 
 @requires(Action.MANAGE_MEMBERS)
 async def activity_edit(request: Request) -> Response:
-    activity = await Activity.get_or_none(id=request.path_params["id"])
-    if activity is None:
-        return error_page(request, 404)
+    activity = await catalog.get_activity(request.path_params["id"])
     context = {"activity": activity}
     if request.method == "GET":
         values = {

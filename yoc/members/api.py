@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from yoc.accounts.models import User
 from yoc.api.schemas import CohortList, CohortOut, MemberList, MemberOut
 from yoc.apidoc import documented
 from yoc.errors import NotFound
@@ -15,6 +16,9 @@ from yoc.i18n import N_
 from yoc.members.services import cohorts, directory
 from yoc.members.services.access import visible_member
 from yoc.members.services.standing import ADULT_AGE, age_on, today
+
+if TYPE_CHECKING:
+    from yoc.accounts.models import User
 
 
 def member_out(member: User) -> dict:

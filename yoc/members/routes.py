@@ -23,9 +23,8 @@ from yoc.http import (
 )
 from yoc.i18n import gettext, set_language
 from yoc.members import consent_texts, forms
-from yoc.members.enums import ConsentPurpose, DeletionState
+from yoc.members.enums import ConsentPurpose
 from yoc.members.guards import active_member_required
-from yoc.members.models import DeletionRequest
 from yoc.members.services import consent, notes, privacy, profiles
 from yoc.security import verify_password
 
@@ -229,9 +228,7 @@ async def my_group(request: Request) -> Response:
 
 @member_required
 async def my_data(request: Request) -> Response:
-    pending = await DeletionRequest.filter(
-        member=current_user(request), state=DeletionState.REQUESTED
-    ).first()
+    pending = await privacy.pending_deletion(current_user(request))
     return render(request, "members/my_data.html", {"deletion": pending})
 
 

@@ -4,18 +4,17 @@ audit log, deletions)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from yoc import audit
-from yoc.accounts.models import User
-from yoc.errors import DomainError
+from yoc.errors import DomainError, NotFound
 from yoc.forms import parse
 from yoc.http import (
     current_user,
-    error_page,
     flash,
     form_data,
     redirect,
@@ -25,11 +24,13 @@ from yoc.http import (
 )
 from yoc.i18n import LANGUAGES, gettext
 from yoc.members import forms
-from yoc.members.enums import Community, DeletionState, MemberStatus
-from yoc.members.models import DeletionRequest, Guardian
+from yoc.members.enums import Community, MemberStatus
 from yoc.members.services import cohorts, consent, directory, notes, privacy, profiles
 from yoc.members.services.access import visible_member
 from yoc.permissions import Action
+
+if TYPE_CHECKING:
+    from yoc.accounts.models import User
 
 
 def _int(value: str | None) -> int | None:
@@ -194,9 +195,7 @@ async def member_paper_consent(request: Request) -> Response:
     values = await form_data(request)
     try:
         data = parse(forms.PaperConsentForm, values)
-        guardian = await Guardian.get_or_none(id=data.guardian_id, member=member)
-        if guardian is None:
-            return error_page(request, 404)
+        guardian = await consent.guardian_of(member, data.guardian_id)
         await consent.record_paper_consent(
             actor=actor,
             member=member,
@@ -206,6 +205,8 @@ async def member_paper_consent(request: Request) -> Response:
             public_name_choice=data.public_name_choice,
             nickname=data.nickname,
         )
+    except NotFound:
+        raise  # another member's guardian, or none: the 404 page
     except DomainError as error:
         return render_form(
             request,
@@ -288,22 +289,16 @@ async def member_csv(request: Request) -> Response:
 
 @requires(Action.MANAGE_MEMBERS)
 async def audit_log(request: Request) -> Response:
-    query = audit.AuditEntry.all()
-    if request.query_params.get("minors") == "1":
-        query = query.filter(subject_is_minor=True)
-    if subject := _int(request.query_params.get("member")):
-        query = query.filter(subject_id=subject)
-    entries = await query.limit(200)
-    return render(
-        request,
-        "members/audit.html",
-        {"entries": entries, "minors": request.query_params.get("minors") == "1"},
+    minors = request.query_params.get("minors") == "1"
+    entries = await privacy.audit_entries(
+        minors_only=minors, member_id=_int(request.query_params.get("member"))
     )
+    return render(request, "members/audit.html", {"entries": entries, "minors": minors})
 
 
 @requires(Action.DELETE_MEMBER_DATA)
 async def deletions(request: Request) -> Response:
-    waiting = await DeletionRequest.filter(state=DeletionState.REQUESTED).select_related("member")
+    waiting = await privacy.waiting_deletions()
     return render(request, "members/deletions.html", {"requests": waiting})
 
 

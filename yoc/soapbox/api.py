@@ -8,16 +8,16 @@ from starlette.routing import Route
 
 from yoc.api.schemas import PublicSchedule, SpeechList, TransitionIn, TransitionOut
 from yoc.apidoc import documented
-from yoc.errors import Conflict, NotFound
+from yoc.errors import Conflict
 from yoc.events import services as events
 from yoc.forms import parse
 from yoc.http import api_auth, api_public, current_user, forget_shared_pages
 from yoc.i18n import N_
 from yoc.soapbox import forms
 from yoc.soapbox.enums import SpeechState
-from yoc.soapbox.models import Slot
-from yoc.soapbox.services import public, transitions
-from yoc.soapbox.services.access import capacities, listed_capacities, visible_speeches
+from yoc.soapbox.services import proposals, public, transitions
+from yoc.soapbox.services.access import capacities, listed_capacities
+from yoc.soapbox.services.schedule import find_slot
 
 
 @documented(
@@ -85,14 +85,11 @@ def _speech_out(speech, moves) -> dict:
 async def speeches(request: Request) -> Response:
     """The caller's own speeches (members), their groups' (mentors), or all (staff)."""
     user = current_user(request)
-    query = visible_speeches(user)
     state = request.query_params.get("state")
-    if state:
-        if state not in SpeechState._value2member_map_:
-            # No speech is in a state that does not exist (and the enum field refuses it).
-            return JSONResponse({"speeches": []})
-        query = query.filter(state=state)
-    found = await query.order_by("id").select_related("speaker", "slot__stage__event")
+    if state and state not in SpeechState._value2member_map_:
+        # No speech is in a state that does not exist (and the enum field refuses it).
+        return JSONResponse({"speeches": []})
+    found = await proposals.listed_speeches(user, state=SpeechState(state) if state else None)
     return JSONResponse(
         {
             "speeches": [
@@ -125,11 +122,7 @@ async def transition(request: Request) -> Response:
         to = SpeechState(data.to)
     except ValueError:
         raise Conflict(N_("There is no such state."), "unknown_state") from None
-    slot = None
-    if data.slot is not None:
-        slot = await Slot.get_or_none(id=data.slot)
-        if slot is None:
-            raise NotFound(N_("We could not find that slot."), "not_found")
+    slot = await find_slot(data.slot) if data.slot is not None else None
     moved = await transitions.move(
         request.path_params["id"],
         to,
@@ -140,8 +133,7 @@ async def transition(request: Request) -> Response:
         rubric=data.rubric,
     )
     forget_shared_pages(request)
-    speech = moved.speech
-    await speech.fetch_related("speaker", "slot__stage__event")
+    speech = await proposals.with_speaker_and_slot(moved.speech)
     moves = transitions.allowed_moves(speech.state, await capacities(current_user(request), speech))
     return JSONResponse({**_speech_out(speech, moves), "warnings": moved.warnings})
 

@@ -3,13 +3,14 @@ and slots, placing and moving speeches with forms, and releasing the schedule.""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from yoc.errors import DomainError, NotFound
 from yoc.events import services as events
-from yoc.events.models import Event
 from yoc.forms import parse
 from yoc.http import (
     current_user,
@@ -26,6 +27,9 @@ from yoc.permissions import Action
 from yoc.soapbox import forms
 from yoc.soapbox.enums import SpeechState
 from yoc.soapbox.services import conflicts, proposals, releases, schedule
+
+if TYPE_CHECKING:
+    from yoc.events.models import Event
 
 STATE_FILTERS = [s for s in SpeechState if s != SpeechState.DRAFT]
 
@@ -167,7 +171,7 @@ async def release(request: Request) -> Response:
             "last_release": last,
             "changes": releases.readable(changes),
             "speaker_names": await releases.speaker_names(changes),
-            "history": await event.releases.all(),
+            "history": await releases.history(event),
         },
     )
 

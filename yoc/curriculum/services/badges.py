@@ -65,6 +65,11 @@ async def award_for_module(member_id: int, module_id: int) -> None:
         )
 
 
+async def badges_of(member: User) -> list[Badge]:
+    """The member's badges, the newest first."""
+    return await Badge.filter(member=member).order_by("-awarded_at")
+
+
 async def set_public(member: User, badge_id: int, public: bool) -> Badge:
     badge = await Badge.get_or_none(id=badge_id, member=member)
     if badge is None:

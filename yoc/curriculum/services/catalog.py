@@ -29,6 +29,23 @@ async def get_module(module_id: int) -> Module:
     return module
 
 
+async def get_track(track_id: int) -> Track:
+    """A track with its modules and their activities, retired ones too (for the editor)."""
+    track = await Track.get_or_none(id=track_id).prefetch_related("modules", "modules__activities")
+    if track is None:
+        raise NotFound(N_("We could not find that track."), "not_found")
+    return track
+
+
+async def get_activity(activity_id: int, *, completion: Completion | None = None) -> Activity:
+    """An activity, retired or not; with ``completion``, only one finished that way."""
+    filters = {"completion": completion} if completion is not None else {}
+    activity = await Activity.get_or_none(id=activity_id, **filters)
+    if activity is None:
+        raise NotFound(N_("We could not find that activity."), "not_found")
+    return activity
+
+
 def live(items: list) -> list:
     return [item for item in items if item.retired_at is None]
 

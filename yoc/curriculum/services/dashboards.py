@@ -15,13 +15,15 @@ from yoc.curriculum.models import (
     Activity,
     ActivityProgress,
     Assignment,
-    Badge,
     Module,
     ModuleCompletion,
     ProgressEvent,
     Track,
 )
+from yoc.curriculum.services import badges, catalog, progress
 from yoc.curriculum.services.catalog import live
+from yoc.errors import NotFound
+from yoc.i18n import N_
 from yoc.members.models import Cohort
 from yoc.members.services.access import is_staff
 from yoc.members.services.standing import today
@@ -116,9 +118,52 @@ async def member_dashboard(member: User) -> dict:
         "due_next": [s for s in statuses if not s.completed][:5],
         "tracks": list(per_track.values()),
         "feedback": feedback,
-        "badges": await Badge.filter(member=member).order_by("-awarded_at"),
+        "badges": await badges.badges_of(member),
         "statuses": statuses,
     }
+
+
+@dataclass
+class ModuleItem:
+    activity: Activity
+    progress: ActivityProgress | None
+    history: list[ProgressEvent]
+
+
+@dataclass
+class ModulePage:
+    module: Module
+    assignment: Assignment
+    locked_by: list[Module]
+    items: list[ModuleItem]
+
+
+async def module_page(member: User, module_id: int) -> ModulePage:
+    """A module assigned to the member, with their progress on each live activity."""
+    module = await catalog.get_module(module_id)
+    assignment = await Assignment.get_or_none(member=member, module=module)
+    if assignment is None:
+        raise NotFound(N_("We could not find that module."), "not_found")
+    activities = live(list(module.activities))
+    rows = {
+        p.activity_id: p
+        for p in await ActivityProgress.filter(
+            member=member, activity_id__in=[a.id for a in activities]
+        )
+    }
+    return ModulePage(
+        module=module,
+        assignment=assignment,
+        locked_by=await progress.missing_prerequisites(member, module),
+        items=[
+            ModuleItem(
+                activity=a,
+                progress=rows.get(a.id),
+                history=await progress.history(member, a) if a.id in rows else [],
+            )
+            for a in activities
+        ],
+    )
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ async def _progress(member: User, activity: Activity) -> ActivityProgress:
     progress, _ = await ActivityProgress.get_or_create(
         member=member, activity=activity, defaults={"state": S.NOT_STARTED}
     )
+    progress.activity = activity  # a row read back has only its id; callers want the module
     return progress
 
 

@@ -181,6 +181,14 @@ async def revoke(*, actor: User, member: User, purpose: ConsentPurpose) -> None:
         )
 
 
+async def guardian_of(member: User, guardian_id: int) -> Guardian:
+    """One of the member's guardians; another member's guardian is not found."""
+    guardian = await Guardian.get_or_none(id=guardian_id, member=member)
+    if guardian is None:
+        raise NotFound(N_("We could not find that guardian."), "not_found")
+    return guardian
+
+
 async def record_paper_consent(
     *,
     actor: User,

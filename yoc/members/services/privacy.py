@@ -122,6 +122,16 @@ async def export_data(member: User) -> dict[str, Any]:
     }
 
 
+async def pending_deletion(member: User) -> DeletionRequest | None:
+    """The member's open request to delete their data, if they made one."""
+    return await DeletionRequest.filter(member=member, state=DeletionState.REQUESTED).first()
+
+
+async def waiting_deletions() -> list[DeletionRequest]:
+    """Every open deletion request, with its member, for the admin who carries them out."""
+    return await DeletionRequest.filter(state=DeletionState.REQUESTED).select_related("member")
+
+
 async def request_deletion(*, member: User, reason: str) -> DeletionRequest:
     if await DeletionRequest.filter(member=member, state=DeletionState.REQUESTED).exists():
         raise DomainError(
@@ -192,6 +202,18 @@ async def complete_deletion(*, actor: User, request_id: int) -> None:
             subject_label=label,
             change="completed",
         )
+
+
+async def audit_entries(
+    *, minors_only: bool = False, member_id: int | None = None, limit: int = 200
+) -> list[audit.AuditEntry]:
+    """The latest lines of the audit log, of minors' records or of one member's only."""
+    query = audit.AuditEntry.all()
+    if minors_only:
+        query = query.filter(subject_is_minor=True)
+    if member_id:
+        query = query.filter(subject_id=member_id)
+    return await query.limit(limit)
 
 
 def csv_safe(value: Any) -> str:

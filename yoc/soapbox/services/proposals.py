@@ -199,6 +199,20 @@ async def windows_of(speech: Speech) -> list[Availability]:
     return await Availability.filter(speech=speech)
 
 
+async def listed_speeches(user: User, *, state: SpeechState | None = None) -> list[Speech]:
+    """The speeches ``user`` may list, in one state or all, with speaker and slot, by id."""
+    query = visible_speeches(user)
+    if state is not None:
+        query = query.filter(state=state)
+    return await query.order_by("id").select_related("speaker", "slot__stage__event")
+
+
+async def with_speaker_and_slot(speech: Speech) -> Speech:
+    """The speech with what a listing shows: its speaker, and its slot's stage and event."""
+    await speech.fetch_related("speaker", "slot__stage__event")
+    return speech
+
+
 async def all_submitted(state: SpeechState | None = None) -> list[Speech]:
     """Staff: every speech but drafts, or those in one state."""
     query = Speech.exclude(state=SpeechState.DRAFT)

@@ -49,6 +49,11 @@ async def latest(event: Event) -> Release | None:
     return await Release.filter(event=event).order_by("-number").first()
 
 
+async def history(event: Event) -> list[Release]:
+    """Every release of the event's schedule, the newest first."""
+    return await Release.filter(event=event)
+
+
 def diff(before: list[dict], after: list[dict]) -> list[dict]:
     old = {e["speech"]: e for e in before}
     new = {e["speech"]: e for e in after}

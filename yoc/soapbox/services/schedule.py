@@ -41,6 +41,14 @@ async def _slot(event: Event, slot_id: int) -> Slot:
     return slot
 
 
+async def find_slot(slot_id: int) -> Slot:
+    """A slot of any event, by its id (a speech is checked against it when placed)."""
+    slot = await Slot.get_or_none(id=slot_id)
+    if slot is None:
+        raise NotFound(N_("We could not find that slot."), "not_found")
+    return slot
+
+
 async def remove_stage(event: Event, stage_id: int) -> None:
     stage = await _stage(event, stage_id)
     if await Speech.filter(slot__stage=stage).exists():
