@@ -11,7 +11,9 @@ from tests.conftest import log_in
 from tests.factories import PASSWORD, make_user
 from yoc.api.schemas import Me
 from yoc.apidoc import documented, json_routes, undocumented
-from yoc.web import create_app
+from yoc.security import content_security_policy
+from yoc.settings import Settings
+from yoc.web import _checkout_origins, create_app
 
 
 async def test_security_headers_on_every_page(client) -> None:
@@ -23,6 +25,17 @@ async def test_security_headers_on_every_page(client) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "same-origin"
     assert "strict-transport-security" not in response.headers
+
+
+def test_forms_may_lead_to_card_checkout_only_when_stripe_is_set_up(settings: Settings) -> None:
+    # A card order's form is redirected to Stripe's page: form-action must allow it.
+    assert "form-action 'self';" in content_security_policy(_checkout_origins(settings))
+    stripe = settings.with_(stripe_secret_key="sk_test_x", stripe_webhook_secret="whsec_x")
+    assert "form-action 'self' https://checkout.stripe.com;" in content_security_policy(
+        _checkout_origins(stripe)
+    )
+    stand_in = stripe.with_(stripe_api_base="http://127.0.0.1:8111")
+    assert _checkout_origins(stand_in) == ("https://checkout.stripe.com", "http://127.0.0.1:8111")
 
 
 async def test_pages_carry_no_inline_script(client) -> None:

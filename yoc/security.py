@@ -84,13 +84,23 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# Where Stripe Checkout Sessions send the buyer. A form's redirect is held to the page's
+# form-action too, so placing a card order must be allowed to go there.
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+
+
+def content_security_policy(form_targets: tuple[str, ...] = ()) -> str:
+    """The policy, letting forms also lead to ``form_targets`` (origins)."""
+    if not form_targets:
+        return CSP
+    return CSP.replace("form-action 'self'", " ".join(("form-action 'self'", *form_targets)))
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool, form_targets: tuple[str, ...] = ()) -> None:
         self.app = app
         headers = [
-            (b"content-security-policy", CSP.encode()),
+            (b"content-security-policy", content_security_policy(form_targets).encode()),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"same-origin"),
             (b"x-frame-options", b"DENY"),

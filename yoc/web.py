@@ -7,6 +7,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -57,7 +58,7 @@ from yoc.payments import routes as payment_routes
 from yoc.payments.providers import Payments
 from yoc.permissions import Action, can
 from yoc.ratelimit import DatabaseRateLimiter, RateLimiter, RedisRateLimiter
-from yoc.security import SecurityHeadersMiddleware, csrf_token
+from yoc.security import STRIPE_CHECKOUT_ORIGIN, SecurityHeadersMiddleware, csrf_token
 from yoc.settings import PROJECT_DIR, Settings
 from yoc.soapbox import api as soapbox_api
 from yoc.soapbox import public_routes as soapbox_public_routes
@@ -194,6 +195,18 @@ async def _csrf_failed(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
+def _checkout_origins(settings: Settings) -> tuple[str, ...]:
+    """Where placing a card order may send the buyer: Stripe's checkout page (or the
+    stand-in's, when ``stripe_api_base`` points elsewhere)."""
+    if not settings.stripe_enabled:
+        return ()
+    origins = [STRIPE_CHECKOUT_ORIGIN]
+    if settings.stripe_api_base:
+        base = urlsplit(settings.stripe_api_base)
+        origins.append(f"{base.scheme}://{base.netloc}")
+    return tuple(origins)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -250,7 +263,11 @@ def create_app(
     ]
     middleware = [
         Middleware(RequestContextMiddleware, on_error=_server_error),
-        Middleware(SecurityHeadersMiddleware, https=settings.https),
+        Middleware(
+            SecurityHeadersMiddleware,
+            https=settings.https,
+            form_targets=_checkout_origins(settings),
+        ),
         Middleware(
             SessionMiddleware,
             settings=settings,

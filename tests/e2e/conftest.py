@@ -12,7 +12,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,31 +61,40 @@ def e2e_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
 
 
-@pytest.fixture(scope="session")
-def live_server(e2e_database: Path) -> Iterator[str]:
-    """The real app (``uvicorn yoc.web:create_app``) on a temporary SQLite file, migrated
-    and loaded with the demo data."""
+@contextlib.contextmanager
+def serving_app(
+    database: Path,
+    *,
+    log_path: Path,
+    prepare: Callable[[dict[str, str]], None] | None = None,
+    **extra_env: str,
+) -> Iterator[str]:
+    """Migrate ``database`` (a SQLite file) and load the demo data, then serve the real
+    app (``uvicorn yoc.web:create_app``) on it in a subprocess; yield its base URL.
+    ``extra_env`` is added to the server's environment (and the commands'); ``prepare``
+    runs with that environment after the demo data is loaded, before the server starts."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
-    tmp = e2e_database.parent
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "YOC_DATABASE_URL": f"sqlite://{e2e_database}",
+        "YOC_DATABASE_URL": f"sqlite://{database}",
         "YOC_SECRET_KEY": E2E_SECRET,
         "YOC_BASE_URL": base_url,
         "YOC_ENV": "test",
         "YOC_RUN_JOBS_IN_PROCESS": "0",
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     }
     for name in ("YOC_SMTP_URL", "YOC_REDIS_URL"):  # keep the run self-contained
         env.pop(name, None)
 
     _run_cli("migrate", env)
     _run_cli("seed-demo", env)  # mentors, groups, members: see yoc/demo.py
+    if prepare is not None:
+        prepare(env)
 
-    log_path = tmp / "server.log"
     command = [sys.executable, "-m", "uvicorn", "yoc.web:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     try:
@@ -105,6 +114,14 @@ def live_server(e2e_database: Path) -> Iterator[str]:
     finally:
         if os.environ.get("YOC_E2E_SHOW_SERVER_LOG"):
             print(log_path.read_text(errors="replace"))  # noqa: T201
+
+
+@pytest.fixture(scope="session")
+def live_server(e2e_database: Path) -> Iterator[str]:
+    """The real app (``uvicorn yoc.web:create_app``) on a temporary SQLite file, migrated
+    and loaded with the demo data."""
+    with serving_app(e2e_database, log_path=e2e_database.parent / "server.log") as base_url:
+        yield base_url
 
 
 class DemoIds:

@@ -5,6 +5,8 @@ It serves the few endpoints the app uses (Checkout Sessions, refunds), keeps Str
 rules that matter to us (sessions live 30 minutes to 24 hours, a completed session
 cannot be expired, a charge cannot be refunded beyond its amount, idempotency keys
 replay the first answer and refuse different parameters), and records every request.
+A session's ``url`` opens a bare checkout page whose "Pay" button completes the session
+and sends the browser to its ``success_url``, as Stripe's page does.
 Helper methods play the customer and Stripe's dashboard and build the webhook events
 Stripe would send.
 """
@@ -19,13 +21,14 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 from urllib.parse import parse_qsl
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 # Stripe: "It can be anywhere from 30 minutes to 24 hours after Checkout Session
@@ -120,6 +123,8 @@ class FakeStripe:
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[ReceivedRequest] = field(default_factory=list)
     refunds: list[dict[str, Any]] = field(default_factory=list)  # those made through the API
+    # The events of sessions paid on the checkout page, for the test to deliver.
+    events: list[dict[str, Any]] = field(default_factory=list)
     _payments: dict[str, _Payment] = field(default_factory=dict)  # by payment intent
     _session_payment: dict[str, str] = field(default_factory=dict)  # session -> intent
     _idempotent: dict[str, tuple[str, dict[str, Any], int, dict]] = field(default_factory=dict)
@@ -141,6 +146,9 @@ class FakeStripe:
                 Route("/v1/checkout/sessions/{id}", self._get_session, methods=["GET"]),
                 Route("/v1/checkout/sessions/{id}/expire", self._expire, methods=["POST"]),
                 Route("/v1/refunds", self._create_refund, methods=["POST"]),
+                # The hosted checkout page the session's ``url`` sends the buyer to.
+                Route("/c/pay/{id}", self._checkout_page, methods=["GET"]),
+                Route("/c/pay/{id}", self._pay, methods=["POST"]),
             ]
         )
         config = uvicorn.Config(
@@ -311,6 +319,35 @@ class FakeStripe:
         if key:
             self._idempotent[key] = (request.url.path, params, 200, body)
         return _answer(body)
+
+    async def _checkout_page(self, request: Request) -> Response:
+        """Stripe's checkout page, reduced to the amount and a "Pay" button."""
+        with self._lock:
+            session = self.sessions.get(request.path_params["id"])
+            if session is None or session["status"] != "open":
+                return HTMLResponse("<!doctype html><title>Checkout</title><p>Not open.", 404)
+            amount = f"{session['amount_total'] / 100:.2f} {str(session['currency']).upper()}"
+            email = session["customer_email"] or ""
+        return HTMLResponse(
+            "<!doctype html><html lang=en><meta name=viewport content='width=device-width'>"
+            f"<title>Checkout</title><main><h1>Pay {escape(amount)}</h1>"
+            f"<p class=email>{escape(email)}</p>"
+            f"<form method=post action='/c/pay/{escape(session['id'])}'>"
+            "<button type=submit>Pay</button></form></main></html>"
+        )
+
+    async def _pay(self, request: Request) -> Response:
+        """The buyer pays: the session completes, and the buyer goes to its success_url
+        (its ``checkout.session.completed`` event waits in ``events``)."""
+        session_id = request.path_params["id"]
+        with self._lock:
+            session = self.sessions.get(session_id)
+            if session is None or session["status"] != "open":
+                return HTMLResponse("<!doctype html><title>Checkout</title><p>Not open.", 409)
+        event = self.complete(session_id)
+        with self._lock:
+            self.events.append(event)
+        return RedirectResponse(session["success_url"], status_code=303)
 
     async def _create_session(self, request: Request) -> JSONResponse:
         params, failed = await self._read(request)
