@@ -76,6 +76,7 @@ class Settings:
             stripe_api_base=get("YOC_STRIPE_API_BASE", ""),
             stripe_timeout_seconds=float(get("YOC_STRIPE_TIMEOUT_SECONDS", "5")),
             hold_minutes=int(get("YOC_HOLD_MINUTES", "15")),
+            login_limit=int(get("YOC_LOGIN_LIMIT", str(cls.login_limit))),
             order_limit=int(get("YOC_ORDER_LIMIT", str(cls.order_limit))),
             order_window=int(get("YOC_ORDER_WINDOW", str(cls.order_window))),
             code_limit=int(get("YOC_CODE_LIMIT", str(cls.code_limit))),
