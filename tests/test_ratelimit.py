@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from yoc.ratelimit import DatabaseRateLimiter, RedisRateLimiter
+from yoc.ratelimit import DatabaseRateLimiter, RedisRateLimiter, Window, _verdict
 
 REDIS_URL = os.environ.get("YOC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -31,7 +31,9 @@ async def _exercise(limiter) -> None:
     verdicts = [await limiter.hit(key, limit=3, window=60) for _ in range(4)]
 
     assert [v.allowed for v in verdicts] == [True, True, True, False]
-    assert 1 <= verdicts[-1].retry_after <= 60
+    # The estimate lets the last window's attempts slide out evenly: after a burst, up
+    # to twice the window.
+    assert 1 <= verdicts[-1].retry_after <= 2 * 60
     other = await limiter.hit("test:login:beto", limit=3, window=60)
     assert other.allowed
     await limiter.reset(key)
@@ -49,8 +51,45 @@ async def _exercise_peek(limiter) -> None:
 
     assert [v.allowed for v in before] == [True, True, True]
     assert not after.allowed
-    assert 1 <= after.retry_after <= 60
+    assert 1 <= after.retry_after <= 2 * 60
     await limiter.reset(key)
+
+
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_retry_after_is_when_the_next_attempt_is_allowed(limit) -> None:
+    """Told to wait n seconds, a client is refused at n - 1 and let in at n."""
+    start = 6000.0
+    for offset in (0.0, 7.5, 30.0, 59.0):
+        for previous in range(0, 3 * limit):
+            for current in range(1, 3 * limit):
+                now = start + offset
+                verdict = _verdict(Window(now, 60), previous, current, limit)
+                if verdict.allowed:
+                    continue
+
+                def next_try(later: float, previous=previous, current=current) -> bool:
+                    at = Window(later, 60)
+                    # The next attempt, with this window's count where it then falls.
+                    if at.starts == start:
+                        counts = (previous, current + 1)
+                    elif at.starts == start + 60:
+                        counts = (current, 1)
+                    else:
+                        counts = (0, 1)
+                    return _verdict(at, *counts, limit).allowed
+
+                assert next_try(now + verdict.retry_after)
+                assert verdict.retry_after == 1 or not next_try(now + verdict.retry_after - 1)
+
+
+async def test_a_flood_of_attempts_adds_no_rows(app) -> None:
+    from yoc.ratelimit import RateLimitCount
+
+    limiter = DatabaseRateLimiter()
+    for _ in range(50):
+        await limiter.hit("test:flood", limit=3, window=600)
+
+    assert await RateLimitCount.filter(key="test:flood").count() <= 2
 
 
 async def test_database_limiter(app) -> None:

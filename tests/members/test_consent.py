@@ -383,7 +383,7 @@ async def test_withdrawing_photo_release_hides_the_public_photo_at_once(app, cli
     )
     assert uploaded.status_code == 303
     assert uploaded.headers["location"] == "/me/profile"
-    photo_url = f"/members/{member.id}/photo"
+    photo_url = f"/photos/{(await MemberPhoto.get(user=member)).public_key}"
     async with browser(app) as public:
         before = await public.get(photo_url)
         assert before.status_code == 200
@@ -403,7 +403,7 @@ async def test_withdrawing_photo_release_hides_the_public_photo_at_once(app, cli
     )
     assert record.revoked_at is not None
     assert record.revoked_by_name == "Itzel Ramírez"
-    own = await client.get(photo_url)
+    own = await client.get(f"/members/{member.id}/photo")
     assert own.status_code == 200
     assert own.headers["content-type"] == "image/jpeg"
 
@@ -459,13 +459,13 @@ async def test_public_name_follows_the_consent_choice(
     assert await public_name(member) == shown
 
 
-async def test_public_name_without_consent_is_first_name_and_last_initial(app) -> None:
+async def test_public_name_without_consent_is_withheld(app) -> None:
     member = await make_member(name="Itzel Ramírez", consented=False)
 
-    assert await public_name(member) == "Itzel R."
+    assert await public_name(member) is None
 
 
-async def test_public_name_after_withdrawal_goes_back_to_first_name_and_initial(app) -> None:
+async def test_public_name_after_withdrawal_is_withheld(app) -> None:
     member = await make_member(name="Itzel Ramírez")
     guardian = await Guardian.get(member=member)
     await consent.record_paper_consent(
@@ -481,7 +481,7 @@ async def test_public_name_after_withdrawal_goes_back_to_first_name_and_initial(
 
     await consent.revoke(actor=member, member=member, purpose=ConsentPurpose.PUBLIC_NAME)
 
-    assert await public_name(member) == "Itzel R."
+    assert await public_name(member) is None
 
 
 async def test_public_name_of_a_one_word_name_is_that_word(app) -> None:

@@ -318,10 +318,13 @@ async def test_photo_is_public_while_a_photo_release_is_in_force(client, world) 
     await profiles.set_photo(actor=beto, member=beto, data=png())
     await consent.set_own(beto, ConsentPurpose.PHOTO_RELEASE, True, language="en")
 
-    response = await client.get(f"/members/{beto.id}/photo")
+    key = (await MemberPhoto.get(user=beto)).public_key
+    response = await client.get(f"/photos/{key}")
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/jpeg"
+    # Not by the member's id: that one is for the member, their mentors and staff.
+    assert (await client.get(f"/members/{beto.id}/photo")).status_code == 404
 
 
 async def test_my_data_download_holds_only_the_signed_in_members_data(client, world) -> None:

@@ -4,6 +4,7 @@ allows (name, photo)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -27,6 +28,7 @@ from tests.soapbox.factories import (
 from yoc.accounts.models import User
 from yoc.events.models import Event
 from yoc.members.enums import ConsentPurpose, PublicNameChoice
+from yoc.members.models import MemberPhoto
 from yoc.members.services import consent
 from yoc.settings import Settings
 from yoc.soapbox.enums import SpeechState
@@ -238,9 +240,42 @@ async def test_a_photo_appears_only_with_a_photo_release_and_a_photo(
     seen = await public_views(client, event)
 
     assert "Agua limpia" in seen.page
-    assert (f'src="/members/{speaker.id}/photo"' in seen.page) is shown
-    picture = await client.get(f"/members/{speaker.id}/photo")
-    assert picture.status_code == (200 if shown else 404)
+    links = re.findall(r'src="(/photos/[^"]+)"', seen.page)
+    assert bool(links) is shown
+    # The member's id serves the public nothing, whatever the consent.
+    assert (await client.get(f"/members/{speaker.id}/photo")).status_code == 404
+    if photo:
+        key = (await MemberPhoto.get(user=speaker)).public_key
+        picture = await client.get(f"/photos/{key}")
+        assert picture.status_code == (200 if shown else 404)
+        assert links == ([f"/photos/{key}"] if shown else [])
+
+
+async def test_a_public_photo_link_is_unguessable_and_ends_with_the_release(
+    client, settings, event, stage
+) -> None:
+    speaker = await make_member(name="Ana Torres", age=15)
+    await agree_to_public_name(
+        speaker, PublicNameChoice.FIRST_NAME_LAST_INITIAL, photo_release=True
+    )
+    await give_photo(speaker)
+    await make_placed(speaker, await slot_at(stage, event, 18), title="Agua limpia")
+    await publish(event, settings)
+    [link] = re.findall(r'src="(/photos/[^"]+)"', (await public_views(client, event)).page)
+    key = link.removeprefix("/photos/")
+
+    assert len(key) >= 20 and str(speaker.id) not in key.split("-")
+    assert (await client.get(link)).status_code == 200
+    assert (await client.get(f"/photos/{key[:-1]}x")).status_code == 404
+    # A new photo gets a new link; the old one serves nothing.
+    await give_photo(speaker)
+    assert (await client.get(link)).status_code == 404
+    [link] = re.findall(r'src="(/photos/[^"]+)"', (await public_views(client, event)).page)
+    assert (await client.get(link)).status_code == 200
+    await consent.revoke(
+        actor=await registrar(), member=speaker, purpose=ConsentPurpose.PHOTO_RELEASE
+    )
+    assert (await client.get(link)).status_code == 404
 
 
 async def test_an_unpublished_event_has_no_public_lineup(client, settings) -> None:

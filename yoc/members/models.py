@@ -60,6 +60,9 @@ class MemberPhoto(Model):
     )
     content_type = fields.CharField(max_length=32, default="image/jpeg")
     data = fields.BinaryField()
+    # Public pages link the photo by this random key, never by the member's id: a new
+    # photo gets a new key, and the key serves nothing without a photo release in force.
+    public_key = fields.CharField(max_length=32, unique=True, null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

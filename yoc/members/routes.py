@@ -123,16 +123,23 @@ async def remove_photo(request: Request) -> Response:
     return redirect("/me/profile")
 
 
-async def photo(request: Request) -> Response:
-    """A member's photo: for the member, their mentors and staff, or the public with a
-    photo release in force."""
-    picture = await profiles.photo_for(current_user(request), request.path_params["id"])
+def _photo_response(picture) -> Response:
     # Never stored by any cache, so a withdrawn photo release takes effect at once.
     return Response(
-        picture.data,
-        media_type=picture.content_type,
-        headers={"Cache-Control": "no-store"},
+        picture.data, media_type=picture.content_type, headers={"Cache-Control": "no-store"}
     )
+
+
+async def photo(request: Request) -> Response:
+    """A member's photo on private pages: for the member, their mentors and staff."""
+    picture = await profiles.photo_for(current_user(request), request.path_params["id"])
+    return _photo_response(picture)
+
+
+async def public_photo(request: Request) -> Response:
+    """A member's photo on public pages, by its random key, while a photo release is in
+    force."""
+    return _photo_response(await profiles.public_photo(request.path_params["key"]))
 
 
 @member_required
@@ -331,6 +338,7 @@ routes = [
     Route("/me/photo", upload_photo, methods=["POST"], name="members:photo_upload"),
     Route("/me/photo/remove", remove_photo, methods=["POST"], name="members:photo_remove"),
     Route("/members/{id:int}/photo", photo, name="members:photo"),
+    Route("/photos/{key}", public_photo, name="members:public_photo"),
     Route("/me/guardians", add_guardian, methods=["POST"], name="members:add_guardian"),
     Route("/me/consent/resend", resend_consent, methods=["POST"], name="members:resend"),
     Route("/me/consent/{purpose}/revoke", revoke_consent, methods=["POST"], name="members:revoke"),

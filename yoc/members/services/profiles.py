@@ -35,6 +35,7 @@ from yoc.members.services.standing import (
     today,
     update_status,
 )
+from yoc.security import new_token
 from yoc.settings import Settings
 from yoc.timeutil import utcnow
 
@@ -173,7 +174,9 @@ async def set_photo(*, actor: User, member: User, data: bytes) -> None:
     clean = _reencode(data)
     async with in_transaction():
         await MemberPhoto.filter(user=member).delete()
-        await MemberPhoto.create(user=member, data=clean, content_type="image/jpeg")
+        await MemberPhoto.create(
+            user=member, data=clean, content_type="image/jpeg", public_key=new_token(18)
+        )
         await audit.record(
             actor=actor,
             action=audit.AuditAction.UPDATE,
@@ -196,13 +199,28 @@ async def remove_photo(*, actor: User, member: User) -> None:
         )
 
 
+NO_PHOTO = N_("There is no photo.")
+
+
 async def photo_for(viewer: User | None, member_id: int) -> MemberPhoto:
-    """The photo for a private page (the member, their mentors, staff) or a public one."""
+    """The photo for a private page: the member's own, their mentors' and staff's. Public
+    pages link it by its key instead (``public_photo``)."""
     member = await User.get_or_none(id=member_id, role=Role.MEMBER)
     photo = await MemberPhoto.get_or_none(user=member) if member else None
-    allowed = photo is not None and viewer is not None and await can_see(viewer, member)
-    if photo is None or not (allowed or await public_photo_allowed(member)):
-        raise NotFound(N_("There is no photo."), "not_found")
+    if photo is None or viewer is None or not await can_see(viewer, member):
+        raise NotFound(NO_PHOTO, "not_found")
+    return photo
+
+
+async def public_photo(key: str) -> MemberPhoto:
+    """The photo behind a public page's link, while public pages may show it. The link
+    names no member, and a new photo gets a new one."""
+    photo = await MemberPhoto.get_or_none(public_key=key) if key else None
+    if photo is None:
+        raise NotFound(NO_PHOTO, "not_found")
+    identity = (await public_identities([photo.user_id])).get(photo.user_id)
+    if identity is None or identity.photo != key:
+        raise NotFound(NO_PHOTO, "not_found")
     return photo
 
 
@@ -211,13 +229,15 @@ async def public_photo_allowed(member: User) -> bool:
     return await has_consent(member, ConsentPurpose.PHOTO_RELEASE)
 
 
-async def public_name(member: User) -> str:
-    """The name public pages may show, as the public-name consent says."""
-    profile = await MemberProfile.get_or_none(user=member)
-    record = (await consents_in_force(member)).get(ConsentPurpose.PUBLIC_NAME)
-    if record is None or not record.granted or profile is None:
-        return _first_and_initial(member.name)
-    return _public_form_of_name(member.name, record)
+# What public pages say in place of a name withheld.
+WITHHELD = N_("A YO-C member")
+
+
+async def public_name(member: User) -> str | None:
+    """The name public pages (the lineup, calendars, shared badges) may show: only the
+    form a public-name consent in force allows. None: the name is withheld."""
+    identity = (await public_identities([member.id])).get(member.id)
+    return identity.name if identity else None
 
 
 @dataclass
@@ -225,7 +245,7 @@ class PublicIdentity:
     """How public pages may show a person: a name (None: withheld) and a photo or not."""
 
     name: str | None
-    photo: bool
+    photo: str | None  # the public key of the photo's link; None: no photo shown
 
 
 def _first_and_initial(full_name: str) -> str:
@@ -253,7 +273,11 @@ async def public_identities(user_ids: list[int]) -> dict[int, PublicIdentity]:
         purpose__in=[ConsentPurpose.PUBLIC_NAME, ConsentPurpose.PHOTO_RELEASE],
     ):
         in_force.setdefault((record.member_id, record.purpose), record)  # newest first
-    photos = set(await MemberPhoto.filter(user_id__in=ids).values_list("user_id", flat=True))
+    photos = dict(
+        await MemberPhoto.filter(user_id__in=ids, public_key__isnull=False).values_list(
+            "user_id", "public_key"
+        )
+    )
     found = {}
     for user_id, full_name in names.items():
         name_record = in_force.get((user_id, ConsentPurpose.PUBLIC_NAME))
@@ -262,7 +286,7 @@ async def public_identities(user_ids: list[int]) -> dict[int, PublicIdentity]:
             name=_public_form_of_name(full_name, name_record)
             if name_record and name_record.granted
             else None,
-            photo=bool(photo_record and photo_record.granted and user_id in photos),
+            photo=photos.get(user_id) if photo_record and photo_record.granted else None,
         )
     return found
 

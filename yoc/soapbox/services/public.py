@@ -13,14 +13,13 @@ from yoc.accounts.models import User
 from yoc.errors import NotFound
 from yoc.events.models import Event
 from yoc.i18n import N_, gettext
-from yoc.members.services.profiles import public_identities
+from yoc.members.services.profiles import WITHHELD, public_identities
 from yoc.security import new_token
 from yoc.soapbox.enums import PLACED_STATES, PUBLIC_STATES, ReleaseChange, SpeechLanguage
 from yoc.soapbox.models import Release, SpeakerCalendar, Speech
 from yoc.soapbox.services import releases
 
 LA = ZoneInfo("America/Los_Angeles")
-WITHHELD = N_("A YO-C member")
 
 
 @dataclass
@@ -40,7 +39,7 @@ class Item:
     stage: StageName
     speaker_id: int
     speaker_name: str | None  # None: the name is withheld
-    photo: bool
+    photo: str | None  # the key of the photo's public link; None: no photo
 
 
 @dataclass
@@ -73,7 +72,7 @@ def _items(entries: list[dict], identities: dict) -> list[Item]:
                 stage=StageName(e["stage_en"], e["stage_es"]),
                 speaker_id=e["speaker"],
                 speaker_name=who.name if who else None,
-                photo=bool(who and who.photo),
+                photo=who.photo if who else None,
             )
         )
     return items
