@@ -207,6 +207,11 @@ def test_a_plain_install_serves_production_and_takes_a_card_order(
             assert page.status_code == 200, page.text
             assert "Install check" in page.text
             assert client.get("/static/css/site.css").status_code == 200
+            # The privacy notice: docs/privacy.md ships with the app (a run-time
+            # dependency renders it).
+            notice = client.get("/privacy")
+            assert notice.status_code == 200, notice.text
+            assert "What we keep, and why" in notice.text
 
             order = client.post(
                 "/api/v1/events/install-check/orders",

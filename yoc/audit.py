@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
 from enum import StrEnum
 from typing import Any
 
@@ -50,6 +51,20 @@ class AuditEntry(Model):
         ordering = ["-at", "-id"]
 
 
+# Says whether a user is a minor. The members domain, which keeps birth dates, sets it
+# (``judge_minors_with``), so that a line written without saying is still flagged.
+_is_minor: Callable[[Any], Awaitable[bool]] | None = None
+
+
+def judge_minors_with(judge: Callable[[Any], Awaitable[bool]]) -> None:
+    global _is_minor  # noqa: PLW0603 -- set once, by the members domain at import
+    _is_minor = judge
+
+
+def _actor_label(actor: Any | None) -> str:
+    return f"{actor.name} <{actor.email}>" if actor else "system"
+
+
 async def record(
     *,
     actor: Any | None,
@@ -57,16 +72,40 @@ async def record(
     subject: Any | None = None,
     subject_label: str = "",
     actor_label: str = "",
-    minor: bool = False,
+    minor: bool | None = None,
     **detail: Any,
 ) -> AuditEntry:
-    """Write one line of the audit log; ``actor`` and ``subject`` are users."""
+    """Write one line of the audit log; ``actor`` and ``subject`` are users. Whether the
+    subject is a minor is looked up unless the caller says."""
+    if minor is None:
+        minor = bool(subject is not None and _is_minor is not None and await _is_minor(subject))
     return await AuditEntry.create(
         actor=actor,
-        actor_label=actor_label or (f"{actor.name} <{actor.email}>" if actor else "system"),
+        actor_label=actor_label or _actor_label(actor),
         subject=subject,
         subject_label=subject_label or (subject.name if subject else ""),
         subject_is_minor=minor,
         action=action,
         detail=detail,
+    )
+
+
+async def record_many(
+    *, actor: Any, action: AuditAction, subjects: Iterable[Any], minor: bool, **detail: Any
+) -> None:
+    """One line per subject (users, or anything with ``id`` and ``name``), in one insert."""
+    label = _actor_label(actor)
+    await AuditEntry.bulk_create(
+        [
+            AuditEntry(
+                actor_id=actor.id,
+                actor_label=label,
+                subject_id=subject.id,
+                subject_label=subject.name,
+                subject_is_minor=minor,
+                action=action,
+                detail=detail,
+            )
+            for subject in subjects
+        ]
     )

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from yoc import db
+from yoc import db, privacy_notice
 from yoc.accounts import forms
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
@@ -22,6 +22,8 @@ from yoc.http import (
     render,
     safe_next,
 )
+from yoc.i18n import LANGUAGES
+from yoc.i18n import set_language as use_language
 from yoc.members.enums import MemberStatus
 from yoc.members.services import cohorts as members
 from yoc.members.services import profiles
@@ -81,6 +83,17 @@ async def set_language(request: Request) -> Response:
     return response
 
 
+async def privacy(request: Request) -> Response:
+    """What YO-C keeps about a member, and why. ``?lang=es`` opens it in a language (the
+    link in a guardian's consent form names theirs)."""
+    asked = request.query_params.get("lang", "")
+    if asked in LANGUAGES:
+        request.scope["language"] = asked
+        use_language(asked)
+    notice = privacy_notice.notice_html(request.scope["language"])
+    return render(request, "pages/privacy.html", {"notice": notice})
+
+
 async def healthz(request: Request) -> Response:
     if await db.database_answers():
         return JSONResponse({"status": "ok", "database": "ok"})
@@ -91,5 +104,6 @@ routes = [
     Route("/", home, name="pages:home"),
     Route("/dashboard", dashboard, name="pages:dashboard"),
     Route("/language", set_language, methods=["POST"], name="pages:language"),
+    Route("/privacy", privacy, name="pages:privacy"),
     Route("/healthz", healthz, name="pages:healthz"),
 ]

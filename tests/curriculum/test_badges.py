@@ -15,8 +15,11 @@ from tests.conftest import log_in, post_form
 from tests.curriculum.conftest import badge_keys
 from tests.curriculum.factories import give, make_activity, make_module, make_track, milestone_for
 from tests.factories import PASSWORD
+from yoc.accounts.models import User
 from yoc.curriculum.models import Badge, ModuleCompletion
 from yoc.curriculum.services import badges, progress
+from yoc.members.enums import ConsentPurpose
+from yoc.members.services import consent
 
 # Awarding ------------------------------------------------------------------------------
 
@@ -182,3 +185,24 @@ async def test_shared_badge_page_shows_only_the_public_name(app, client, earned)
     assert "Earned by Itzel R. on" in response.text
     assert "Ramírez" not in response.text
     assert "Completed: Map your block; Talk to five neighbours." in response.text
+
+
+async def test_a_shared_badge_names_no_one_once_the_public_name_is_withdrawn(
+    app, client, earned
+) -> None:
+    await log_in(client, "itzel@example.org", PASSWORD)
+    await share(client, earned)
+    member = await User.get(email="itzel@example.org")
+    await consent.revoke(actor=member, member=member, purpose=ConsentPurpose.PUBLIC_NAME)
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as anonymous:
+        page = await anonymous.get(f"/badges/{earned.uid}", headers={"Accept-Language": "es"})
+        credential = await anonymous.get(f"/badges/{earned.uid}.json")
+
+    assert page.status_code == 200
+    assert "Itzel" not in page.text
+    assert "Integrante de YO-C" in page.text
+    assert "Itzel" not in credential.text
+    assert "name" not in credential.json()["credentialSubject"]

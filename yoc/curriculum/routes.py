@@ -13,7 +13,7 @@ from yoc.forms import parse
 from yoc.http import current_user, flash, form_data, member_required, redirect, render, render_form
 from yoc.i18n import gettext
 from yoc.members.guards import active_member_required
-from yoc.members.services.profiles import public_name
+from yoc.members.services.profiles import WITHHELD, public_name
 
 
 async def _module_context(request: Request, module_id: int) -> dict:
@@ -121,7 +121,11 @@ async def badge_page(request: Request) -> Response:
     return render(
         request,
         "curriculum/badge_public.html",
-        {"badge": badge, "recipient": name, "criteria": await badges.criteria(badge)},
+        {
+            "badge": badge,
+            "recipient": name or gettext(WITHHELD),
+            "criteria": await badges.criteria(badge),
+        },
     )
 
 

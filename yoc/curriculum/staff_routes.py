@@ -27,6 +27,7 @@ from yoc.http import (
 )
 from yoc.i18n import gettext, ngettext
 from yoc.members.services import cohorts, directory, privacy
+from yoc.members.services.access import audit_list_read
 from yoc.permissions import Action
 
 
@@ -123,10 +124,12 @@ async def review(request: Request) -> Response:
 
 @requires(Action.VIEW_MEMBERS)
 async def cohort_progress(request: Request) -> Response:
-    cohort = await cohorts.visible_cohort(
-        current_user(request), request.path_params["id"], with_mentors=False
-    )
+    viewer = current_user(request)
+    cohort = await cohorts.visible_cohort(viewer, request.path_params["id"], with_mentors=False)
     version = await dashboards.grid_version(cohort)
+    await audit_list_read(
+        viewer, version.members, via="web", minors={m.id for m in version.members if m.minor}
+    )
     table = await cached_fragment(
         request,
         request.app.state.grid_fragments,
@@ -139,8 +142,10 @@ async def cohort_progress(request: Request) -> Response:
 
 @requires(Action.MANAGE_MEMBERS)
 async def cohort_progress_csv(request: Request) -> Response:
-    cohort = await cohorts.visible_cohort(current_user(request), request.path_params["id"])
+    viewer = current_user(request)
+    cohort = await cohorts.visible_cohort(viewer, request.path_params["id"])
     grid = await dashboards.cohort_grid(cohort)
+    await audit_list_read(viewer, [m for m, _ in grid["rows"]], via="csv")
     header = ["member"] + [m.title_en for m in grid["modules"]]
     rows = [[m.name] + [cell or "" for cell in cells] for m, cells in grid["rows"]]
     name = f"progress-{cohort.slug}-{date.today().isoformat()}.csv"

@@ -14,7 +14,7 @@ from yoc.errors import NotFound
 from yoc.http import api_auth, current_user
 from yoc.i18n import N_
 from yoc.members.services import cohorts, directory
-from yoc.members.services.access import visible_member
+from yoc.members.services.access import audit_list_read, audit_read, visible_member
 from yoc.members.services.standing import ADULT_AGE, age_on, today
 
 if TYPE_CHECKING:
@@ -54,14 +54,18 @@ def cohort_out(cohort) -> dict:
 @documented("Members: a mentor's groups, or everyone for staff", MemberList, errors=(403,))
 @api_auth
 async def members(request: Request) -> Response:
-    found = await directory.list_members(current_user(request), directory.MemberFilters())
+    viewer = current_user(request)
+    found = await directory.list_members(viewer, directory.MemberFilters())
+    await audit_list_read(viewer, found, via="api")
     return JSONResponse({"members": [member_out(m) for m in found]})
 
 
 @documented("One member: themselves, their mentors, or staff", MemberOut, errors=(404,))
 @api_auth
 async def member(request: Request) -> Response:
-    found = await visible_member(current_user(request), request.path_params["id"])
+    viewer = current_user(request)
+    found = await visible_member(viewer, request.path_params["id"])
+    await audit_read(viewer, found, via="api")
     return JSONResponse(member_out(found))
 
 
@@ -81,7 +85,9 @@ async def cohort_members(request: Request) -> Response:
     if viewer.role.value == "member":
         raise NotFound(N_("We could not find that group."), "not_found")
     cohort = await cohorts.visible_cohort(viewer, request.path_params["id"])
-    return JSONResponse({"members": [member_out(m) for m in await cohorts.roster(cohort)]})
+    found = await cohorts.roster(cohort)
+    await audit_list_read(viewer, found, via="api")
+    return JSONResponse({"members": [member_out(m) for m in found]})
 
 
 routes = [

@@ -26,7 +26,7 @@ from yoc.i18n import LANGUAGES, gettext
 from yoc.members import forms
 from yoc.members.enums import Community, MemberStatus
 from yoc.members.services import cohorts, consent, directory, notes, privacy, profiles
-from yoc.members.services.access import visible_member
+from yoc.members.services.access import audit_list_read, visible_member
 from yoc.permissions import Action
 
 if TYPE_CHECKING:
@@ -243,6 +243,7 @@ async def applications(request: Request) -> Response:
         status: await directory.list_members(actor, directory.MemberFilters(status=status))
         for status in (MemberStatus.PENDING_APPROVAL, MemberStatus.PENDING_CONSENT)
     }
+    await audit_list_read(actor, [m for found in waiting.values() for m in found], via="web")
     return render(request, "members/applications.html", {"waiting": waiting})
 
 
@@ -250,11 +251,13 @@ async def applications(request: Request) -> Response:
 async def member_list(request: Request) -> Response:
     viewer = current_user(request)
     filters = _filters(request)
+    members = await directory.list_members(viewer, filters)
+    await audit_list_read(viewer, members, via="web")
     return render(
         request,
         "members/member_list.html",
         {
-            "members": await directory.list_members(viewer, filters),
+            "members": members,
             "filters": filters,
             "cohorts": await cohorts.cohorts_for(viewer),
             "communities": list(Community),
@@ -276,6 +279,7 @@ async def member_csv(request: Request) -> Response:
         subject_label=f"{len(members)} members",
         filters={**filters.__dict__, "q": bool(filters.q)},
     )
+    await audit_list_read(viewer, members, via="csv")
     name = f"yoc-members-{date.today().isoformat()}.csv"
     return Response(
         body,

@@ -101,8 +101,9 @@ async def criteria(badge: Badge) -> dict[str, str]:
     }
 
 
-async def open_badge(badge: Badge, *, base_url: str, recipient_name: str) -> dict[str, Any]:
-    """An Open Badges 3.0 credential (unsigned), with the recipient as a salted hash."""
+async def open_badge(badge: Badge, *, base_url: str, recipient_name: str | None) -> dict[str, Any]:
+    """An Open Badges 3.0 credential (unsigned), with the recipient as a salted hash, and
+    named only when a public-name consent allows it (None: no name)."""
     member: User = badge.member
     identity = "sha256$" + hashlib.sha256((member.email + badge.salt).encode()).hexdigest()
     url = f"{base_url}/badges/{badge.uid}"
@@ -124,7 +125,7 @@ async def open_badge(badge: Badge, *, base_url: str, recipient_name: str) -> dic
         "validFrom": badge.awarded_at.isoformat(),
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "name": recipient_name,
+            **({"name": recipient_name} if recipient_name else {}),
             "identifier": [
                 {
                     "type": "IdentityObject",

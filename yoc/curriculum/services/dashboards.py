@@ -26,7 +26,7 @@ from yoc.errors import NotFound
 from yoc.i18n import N_
 from yoc.members.models import Cohort
 from yoc.members.services.access import is_staff
-from yoc.members.services.standing import today
+from yoc.members.services.standing import adult_birthday_cutoff, today
 
 
 @dataclass
@@ -170,6 +170,7 @@ async def module_page(member: User, module_id: int) -> ModulePage:
 class GridMember:
     id: int
     name: str
+    minor: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,9 +207,13 @@ async def grid_version(cohort: Cohort) -> GridVersion:
         await User.filter(member_cohorts=cohort.id, role=Role.MEMBER)
         .annotate(stamp=Subquery(cache.Stamp.filter(name=STAMP).values("version")))
         .order_by("name", "id")
-        .values_list("id", "name", "stamp")
+        .values_list("id", "name", "stamp", "profile__birth_date")
     )
-    members = [GridMember(member_id, name) for member_id, name, _ in rows]
+    cutoff = adult_birthday_cutoff(today())
+    members = [
+        GridMember(member_id, name, minor=born is not None and born > cutoff)
+        for member_id, name, _, born in rows
+    ]
     stamp = rows[0][2] if rows else None
     return GridVersion((cohort.id, stamp, today(), tuple(members)), members)
 

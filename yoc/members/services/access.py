@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol
+
 from tortoise.queryset import QuerySet
 
+from yoc import audit
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
 from yoc.errors import NotFound, PermissionDenied
 from yoc.i18n import N_
 from yoc.members.models import Cohort
+from yoc.members.services.standing import is_minor, minors_among
 
 NOT_FOUND = N_("We could not find that member.")
 
@@ -41,3 +46,36 @@ async def visible_member(viewer: User, member_id: int) -> User:
     if member is None or not await can_see(viewer, member):
         raise NotFound(NOT_FOUND, "not_found")
     return member
+
+
+class Person(Protocol):
+    id: int
+    name: str
+
+
+async def audit_read(viewer: User, member: User, *, via: str) -> None:
+    """Log a read of one member's record by someone else (their page, the API)."""
+    if viewer.id != member.id:
+        await audit.record(
+            actor=viewer,
+            action=audit.AuditAction.VIEW,
+            subject=member,
+            minor=await is_minor(member),
+            via=via,
+        )
+
+
+async def audit_list_read(
+    viewer: User, people: Iterable[Person], *, via: str, minors: set[int] | None = None
+) -> None:
+    """Log the minors' records an adult reads in a list (a group's progress, the API's
+    member lists): one line per minor, once per request, in one insert. ``minors`` may
+    say who the minors are, when the caller already knows."""
+    people = [p for p in people if p.id != viewer.id]
+    if minors is None:
+        minors = await minors_among([p.id for p in people])
+    read = [p for p in people if p.id in minors]
+    if read:
+        await audit.record_many(
+            actor=viewer, action=audit.AuditAction.VIEW, subjects=read, minor=True, via=via
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from yoc import audit
 from yoc.accounts.models import User
 from yoc.members.enums import ApplicationDecision, ConsentPurpose, MemberStatus
 from yoc.members.models import ConsentRecord, MemberProfile
@@ -27,6 +28,28 @@ def age_on(birth_date: date, on: date) -> int:
 async def is_minor(member: User) -> bool:
     profile = await MemberProfile.get_or_none(user=member)
     return bool(profile and age_on(profile.birth_date, today()) < ADULT_AGE)
+
+
+audit.judge_minors_with(is_minor)
+
+
+def adult_birthday_cutoff(on: date) -> date:
+    """Whoever was born after this date is a minor ``on`` that day."""
+    try:
+        return on.replace(year=on.year - ADULT_AGE)
+    except ValueError:  # 29 February, in a year that has none
+        return on.replace(year=on.year - ADULT_AGE, day=28)
+
+
+async def minors_among(user_ids: list[int]) -> set[int]:
+    """Which of these users are minors today, in one query."""
+    if not user_ids:
+        return set()
+    return set(
+        await MemberProfile.filter(
+            user_id__in=user_ids, birth_date__gt=adult_birthday_cutoff(today())
+        ).values_list("user_id", flat=True)
+    )
 
 
 async def consents_in_force(member: User) -> dict[ConsentPurpose, ConsentRecord]:

@@ -1,0 +1,124 @@
+"""Every read of a minor's record by an adult is in the audit log, web or API, once per
+request, and flagged so that the staff's "minors only" filter finds it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.conftest import log_in
+from tests.curriculum.factories import give, make_activity, make_module, make_track
+from tests.factories import PASSWORD, make_user
+from tests.members.factories import make_cohort, make_member
+from yoc.accounts import services as accounts
+from yoc.accounts.enums import Role
+from yoc.audit import AuditAction, AuditEntry
+from yoc.curriculum.enums import Completion
+from yoc.curriculum.services import progress
+from yoc.members.services.privacy import audit_entries
+from yoc.members.services.standing import adult_birthday_cutoff
+
+
+@pytest.fixture
+async def group(app):
+    minor = await make_member(age=15, name="Itzel Ramírez", email="itzel@example.org")
+    adult = await make_member(age=19, name="Beto Cruz", email="beto@example.org")
+    mentor = await make_user(role=Role.MENTOR, name="Lucía Torres", email="lucia@example.org")
+    cohort = await make_cohort("North Shore Summer", members=[minor, adult], mentors=[mentor])
+    await AuditEntry.all().delete()  # what making them wrote
+    return minor, adult, mentor, cohort
+
+
+async def views() -> list[tuple[int, int, bool, str]]:
+    rows = await AuditEntry.filter(action=AuditAction.VIEW).order_by("id")
+    return [(r.actor_id, r.subject_id, r.subject_is_minor, r.detail.get("via")) for r in rows]
+
+
+async def bearer(user) -> dict[str, str]:
+    _, secret = await accounts.create_api_token(user, "Laptop")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+async def test_an_api_read_of_a_minors_record_is_audited(client, group) -> None:
+    minor, adult, mentor, _ = group
+    headers = await bearer(mentor)
+
+    one = await client.get(f"/api/v1/members/{minor.id}", headers=headers)
+    other = await client.get(f"/api/v1/members/{adult.id}", headers=headers)
+
+    assert one.status_code == other.status_code == 200
+    assert await views() == [
+        (mentor.id, minor.id, True, "api"),
+        (mentor.id, adult.id, False, "api"),
+    ]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/members", "/api/v1/cohorts/{cohort}/members"])
+async def test_an_api_list_audits_each_minor_once_per_request(client, group, path) -> None:
+    minor, _, mentor, cohort = group
+    headers = await bearer(mentor)
+
+    for _ in range(2):
+        answer = await client.get(path.format(cohort=cohort.id), headers=headers)
+        assert answer.status_code == 200
+
+    # The adult in the list is no minor; the minor is read twice, in two requests.
+    assert await views() == [(mentor.id, minor.id, True, "api")] * 2
+
+
+@pytest.mark.parametrize("path", ["/cohorts/{cohort}/progress", "/members"])
+async def test_a_mentor_viewing_the_group_pages_is_audited(client, group, path) -> None:
+    minor, _, mentor, cohort = group
+    await give(minor, await make_module(await make_track()))
+    await AuditEntry.all().delete()
+    await log_in(client, "lucia@example.org", PASSWORD)
+
+    page = await client.get(path.format(cohort=cohort.id))
+
+    assert page.status_code == 200
+    assert "Itzel" in page.text
+    assert await views() == [(mentor.id, minor.id, True, "web")]
+    [entry] = await audit_entries(minors_only=True)
+    assert entry.subject_label == "Itzel Ramírez"
+
+
+async def test_staff_downloading_the_group_progress_is_audited(client, group) -> None:
+    minor, _, _, cohort = group
+    staff = await make_user(role=Role.STAFF, name="Sam Staff", email="sam@example.org")
+    await log_in(client, "sam@example.org", PASSWORD)
+
+    sheet = await client.get(f"/cohorts/{cohort.id}/progress.csv")
+
+    assert sheet.status_code == 200
+    assert await views() == [(staff.id, minor.id, True, "csv")]
+
+
+async def test_a_mentors_review_of_a_minors_reflection_is_flagged_minor(
+    app, group, settings
+) -> None:
+    minor, _, mentor, _ = group
+    module = await make_module(await make_track())
+    story = await make_activity(module, completion=Completion.REFLECTION)
+    await give(minor, module)
+    row = await progress.submit_reflection(minor, story.id, "The clinic closed.")
+
+    await progress.review(
+        mentor=mentor, progress_id=row.id, approve=True, feedback="", settings=settings
+    )
+
+    reviews = [e for e in await audit_entries(minors_only=True) if "review" in e.detail]
+    assert [(e.actor_id, e.subject_id, e.detail["review"]) for e in reviews] == [
+        (mentor.id, minor.id, "approved")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("on", "cutoff"),
+    [
+        (date(2026, 12, 2), date(2008, 12, 2)),
+        (date(2028, 2, 29), date(2010, 2, 28)),
+    ],
+)
+def test_whoever_is_born_after_the_cutoff_is_a_minor(on, cutoff) -> None:
+    assert adult_birthday_cutoff(on) == cutoff
