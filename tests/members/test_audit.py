@@ -11,6 +11,7 @@ from tests.conftest import log_in
 from tests.curriculum.factories import give, make_activity, make_module, make_track
 from tests.factories import PASSWORD, make_user
 from tests.members.factories import make_cohort, make_member
+from tests.soapbox.factories import make_speech
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
 from yoc.audit import AuditAction, AuditEntry
@@ -122,3 +123,23 @@ async def test_a_mentors_review_of_a_minors_reflection_is_flagged_minor(
 )
 def test_whoever_is_born_after_the_cutoff_is_a_minor(on, cutoff) -> None:
     assert adult_birthday_cutoff(on) == cutoff
+
+
+async def test_a_mentor_reading_a_minors_speech_and_reflections_is_audited(
+    client, group, settings
+) -> None:
+    minor, adult, mentor, _ = group
+    speech = await make_speech(minor)
+    await make_speech(adult, title="Bus routes")
+    module = await make_module(await make_track())
+    story = await make_activity(module, completion=Completion.REFLECTION)
+    await give(minor, module)
+    await progress.submit_reflection(minor, story.id, "The clinic closed.")
+    await AuditEntry.all().delete()
+    await log_in(client, "lucia@example.org", PASSWORD)
+
+    for path in (f"/speeches/{speech.id}", "/speeches/reviews", "/mentor/reviews"):
+        page = await client.get(path)
+        assert page.status_code == 200, path
+
+    assert await views() == [(mentor.id, minor.id, True, "web")] * 3

@@ -81,11 +81,10 @@ async def assign(request: Request) -> Response:
 
 @requires(Action.VIEW_MEMBERS)
 async def reviews(request: Request) -> Response:
-    return render(
-        request,
-        "curriculum/reviews.html",
-        {"queue": await dashboards.review_queue(current_user(request))},
-    )
+    viewer = current_user(request)
+    queue = await dashboards.review_queue(viewer)
+    await audit_list_read(viewer, {p.member_id: p.member for p in queue}.values(), via="web")
+    return render(request, "curriculum/reviews.html", {"queue": queue})
 
 
 @requires(Action.VIEW_MEMBERS)

@@ -25,6 +25,7 @@ from yoc.http import (
 )
 from yoc.i18n import N_, gettext
 from yoc.members.guards import active_member_required
+from yoc.members.services.access import audit_list_read, audit_read
 from yoc.permissions import Action
 from yoc.soapbox import forms
 from yoc.soapbox.enums import AccessNeed, SpeechState
@@ -176,6 +177,7 @@ async def _speech_context(request: Request, speech_id: int) -> dict:
 @login_required
 async def speech_page(request: Request) -> Response:
     context = await _speech_context(request, request.path_params["id"])
+    await audit_read(current_user(request), context["speech"].speaker, via="web")
     return render(request, "soapbox/speech.html", context)
 
 
@@ -231,11 +233,10 @@ async def review(request: Request) -> Response:
 
 @requires(Action.VIEW_MEMBERS)
 async def review_queue(request: Request) -> Response:
-    return render(
-        request,
-        "soapbox/reviews.html",
-        {"speeches": await proposals.review_queue(current_user(request))},
-    )
+    viewer = current_user(request)
+    speeches = await proposals.review_queue(viewer)
+    await audit_list_read(viewer, {s.speaker_id: s.speaker for s in speeches}.values(), via="web")
+    return render(request, "soapbox/reviews.html", {"speeches": speeches})
 
 
 async def private_calendar(request: Request) -> Response:
