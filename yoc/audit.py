@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
 
+from yoc.enums import LabelledEnum
+from yoc.i18n import N_
+from yoc.redaction import pattern, redact
 
-class AuditAction(StrEnum):
-    VIEW = "view"
-    UPDATE = "update"
-    CONSENT = "consent"
-    APPROVE = "approve"
-    DECLINE = "decline"
-    NOTE = "note"
-    EXPORT = "export"
-    COHORT = "cohort"
-    DELETE = "delete"
+
+class AuditAction(LabelledEnum):
+    VIEW = "view", N_("viewed the record")
+    UPDATE = "update", N_("changed the record")
+    CONSENT = "consent", N_("recorded a consent")
+    APPROVE = "approve", N_("approved the application")
+    DECLINE = "decline", N_("declined the application")
+    NOTE = "note", N_("wrote a note")
+    EXPORT = "export", N_("exported a list")
+    COHORT = "cohort", N_("changed a group")
+    DELETE = "delete", N_("deletion of the data")
 
 
 class AuditEntry(Model):
@@ -109,3 +112,34 @@ async def record_many(
             for subject in subjects
         ]
     )
+
+
+async def forget(person_id: int, words: Iterable[str], label: str) -> None:
+    """Let the log go on counting what happened to a person, without naming them: their
+    labels become ``label``, and each of ``words`` (their names, addresses, phone numbers)
+    becomes ``label`` in every entry, whoever it is about."""
+    await AuditEntry.filter(subject_id=person_id).update(subject_label=label)
+    await AuditEntry.filter(actor_id=person_id).update(actor_label=label)
+    naming = pattern(words)
+    if naming is None:
+        return
+    # The details are JSON, which each database stores and searches differently: read
+    # the log in batches and look here.
+    after = 0
+    while rows := (
+        await AuditEntry.filter(id__gt=after)
+        .order_by("id")
+        .limit(500)
+        .values_list("id", "actor_label", "subject_label", "detail")
+    ):
+        for entry_id, actor_label, subject_label, detail in rows:
+            clean = (
+                redact(actor_label, naming, label),
+                redact(subject_label, naming, label),
+                redact(detail, naming, label),
+            )
+            if clean != (actor_label, subject_label, detail):
+                await AuditEntry.filter(id=entry_id).update(
+                    actor_label=clean[0], subject_label=clean[1], detail=clean[2]
+                )
+        after = rows[-1][0]

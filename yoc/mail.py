@@ -201,3 +201,22 @@ async def retry_now(message_id: int) -> None:
     await OutboxMessage.filter(id=message_id).update(
         status=MailStatus.QUEUED, next_attempt_at=utcnow(), lease_until=None
     )
+
+
+async def sent_to(addresses: list[str]) -> list[OutboxMessage]:
+    """The messages to these addresses, queued or sent, the newest first."""
+    return await OutboxMessage.filter(to_email__in=[a.lower() for a in addresses if a])
+
+
+async def forget(addresses: list[str], words: list[str]) -> int:
+    """Delete every message to these addresses or naming any of ``words`` (a person's
+    names, addresses, phone numbers), queued or sent; return how many."""
+    naming = Q(to_email__in=[a.lower() for a in addresses if a])
+    for word in words:
+        naming |= (
+            Q(to_email__icontains=word)
+            | Q(subject__icontains=word)
+            | Q(body_text__icontains=word)
+            | Q(body_html__icontains=word)
+        )
+    return await OutboxMessage.filter(naming).delete()

@@ -128,17 +128,25 @@ async def test_member_downloads_their_data_with_only_the_notes_shared_with_them(
     assert response.headers["content-disposition"] == 'attachment; filename="my-yoc-data.json"'
     assert response.headers["cache-control"] == "no-store"
     data = json.loads(response.text)
-    assert set(data) == {
+    assert list(data) == [
         "account",
         "profile",
-        "has_photo",
+        "photo",
         "guardians",
         "consents",
         "groups",
         "notes_from_mentors",
+        "assignments",
+        "activities",
+        "completed_modules",
+        "badges",
+        "attendance",
         "speeches",
+        "orders",
+        "messages",
+        "record_history",
         "deletion_requests",
-    }
+    ]
     assert (data["account"]["id"], data["account"]["email"], data["account"]["name"]) == (
         member.id,
         "itzel@example.org",
@@ -156,6 +164,7 @@ async def test_member_downloads_their_data_with_only_the_notes_shared_with_them(
             "email": guardian.email,
             "phone": "",
             "language": "es",
+            "added_at": guardian.created_at.isoformat(),
         }
     ]
     assert sorted(c["purpose"] for c in data["consents"]) == sorted(p.value for p in ConsentPurpose)

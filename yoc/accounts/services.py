@@ -13,7 +13,7 @@ from yoc.accounts.enums import Role, TokenPurpose
 from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
 from yoc.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from yoc.i18n import N_, ngettext
-from yoc.ratelimit import RateLimiter
+from yoc.ratelimit import DatabaseRateLimiter, RateLimiter
 from yoc.security import hash_password, hash_token, new_token, password_problem, verify_password
 from yoc.settings import Settings
 from yoc.timeutil import utcnow
@@ -40,6 +40,11 @@ EMAIL_TAKEN = N_("An account with this email already exists. Try signing in inst
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def login_rate_key(email: str) -> str:
+    """The rate limiter's key for the sign-in attempts at one account."""
+    return f"login:account:{normalise_email(email)}"
 
 
 def _check_password(password: str, *, email: str = "", name: str = "", field: str = "password"):
@@ -79,9 +84,7 @@ async def check_login_rate(limiter: RateLimiter, settings: Settings, *, email: s
     """Count this attempt per account and per address; refuse past the limit."""
     verdicts = [
         await limiter.hit(
-            f"login:account:{normalise_email(email)}",
-            limit=settings.login_limit,
-            window=settings.login_window,
+            login_rate_key(email), limit=settings.login_limit, window=settings.login_window
         ),
         await limiter.hit(
             f"login:ip:{ip}", limit=settings.login_limit, window=settings.login_window
@@ -122,6 +125,24 @@ async def user_for_session(key: str) -> User | None:
     return await User.filter(
         sessions__key_hash=hash_token(key), sessions__expires_at__gt=utcnow(), is_active=True
     ).first()
+
+
+ERASED_NAME = "Deleted member"
+
+
+async def erase_account(user: User) -> None:
+    """Close an account for good: its sessions, tokens and counted sign-in attempts go,
+    and the row stays (other records point at it) with nothing that names the person."""
+    for model in (UserSession, ApiToken, OneTimeToken):
+        await model.filter(user=user).delete()
+    # Redis forgets a count two windows later by itself; the database's are swept then
+    # too, but the count names the email until it is.
+    await DatabaseRateLimiter().reset(login_rate_key(user.email))
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.name = ERASED_NAME
+    user.password_hash = None
+    user.is_active = False
+    await user.save(update_fields=["email", "name", "password_hash", "is_active"])
 
 
 async def set_language(user: User, language: str) -> None:

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 from yoc.enums import LabelledEnum
-from yoc.i18n import N_
+from yoc.i18n import N_, NC_
 
 
 class Community(LabelledEnum):
@@ -48,10 +48,11 @@ class ConsentPurpose(LabelledEnum):
     TEXT_MESSAGES = "text_messages", N_("Text messages")
 
 
-class ConsentSource(StrEnum):
-    GUARDIAN = "guardian"  # through the emailed link
-    MEMBER = "member"  # an adult member for themselves
-    STAFF = "staff"  # staff recording a signed paper form
+class ConsentSource(LabelledEnum):
+    GUARDIAN = "guardian", N_("by a guardian, through the emailed link")
+    # an adult member, for themselves
+    MEMBER = "member", N_("by the member, in their account")
+    STAFF = "staff", N_("on a paper form, recorded by staff")
 
 
 class PublicNameChoice(LabelledEnum):
@@ -65,7 +66,8 @@ class NoteVisibility(StrEnum):
     MEMBER = "member"  # also shown to the member
 
 
-class DeletionState(StrEnum):
-    REQUESTED = "requested"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
+class DeletionState(LabelledEnum):
+    # A request (Spanish "solicitud", feminine), unlike a cancelled order.
+    REQUESTED = "requested", NC_("deletion request", "waiting for an admin")
+    COMPLETED = "completed", NC_("deletion request", "done")
+    CANCELLED = "cancelled", NC_("deletion request", "cancelled")

@@ -27,6 +27,7 @@ from yoc.members.enums import ConsentPurpose
 from yoc.members.guards import active_member_required
 from yoc.members.services import consent, notes, privacy, profiles
 from yoc.security import verify_password
+from yoc.timeutil import utcnow
 
 
 async def apply(request: Request) -> Response:
@@ -254,6 +255,20 @@ async def my_data_json(request: Request) -> Response:
 
 
 @member_required
+async def my_data_all(request: Request) -> Response:
+    """The same record as the download, as a page to read and print."""
+    record = await privacy.data_record(current_user(request))
+    context = {
+        "record": record,
+        "now": utcnow(),
+        "base_url": request.app.state.settings.base_url,
+    }
+    response = render(request, "members/my_data_all.html", context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@member_required
 async def request_deletion(request: Request) -> Response:
     user = current_user(request)
     values = await form_data(request)
@@ -346,6 +361,7 @@ routes = [
     Route("/me/group", my_group, name="members:my_group"),
     Route("/me/data", my_data, name="members:my_data"),
     Route("/me/data.json", my_data_json, name="members:my_data_json"),
+    Route("/me/data/all", my_data_all, name="members:my_data_all"),
     Route("/me/delete", request_deletion, methods=["POST"], name="members:delete"),
     Route("/me/delete/cancel", cancel_deletion, methods=["POST"], name="members:delete_cancel"),
     Route("/consent/{token}", guardian_consent, methods=["GET", "POST"], name="members:consent"),

@@ -24,6 +24,7 @@ class PaymentMethod(LabelledEnum):
     STRIPE = "stripe", N_("Card")
 
 
-class TicketStatus(StrEnum):
-    VALID = "valid"
-    VOID = "void"  # refunded or cancelled
+class TicketStatus(LabelledEnum):
+    VALID = "valid", N_("valid")
+    # refunded or cancelled
+    VOID = "void", N_("no longer valid")

@@ -1,125 +1,126 @@
-"""A member's own data: download it all, ask for deletion; staff export and delete."""
+"""A member's own data: download it all, ask for deletion; staff export and delete.
+
+Each domain keeps the part of a member's record that is its own (``personal_data`` in
+its services): what the download shows of it, and what deleting the member's data does
+to it. This module puts the parts together, in one transaction for a deletion.
+"""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from yoc import audit
-from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
+from yoc import audit, mail, redaction
+from yoc.accounts import services as accounts
+from yoc.accounts.models import User
+from yoc.curriculum.services import personal_data as learning
 from yoc.errors import DomainError, NotFound, PermissionDenied
 from yoc.i18n import N_
 from yoc.mail import OutboxMessage
-from yoc.members.enums import DeletionState, NoteVisibility
-from yoc.members.models import (
-    Cohort,
-    ConsentRecord,
-    DeletionRequest,
-    Guardian,
-    MemberPhoto,
-    MemberProfile,
-    MentorNote,
-)
-from yoc.soapbox.models import Release, SpeakerCalendar, Speech
+from yoc.members.enums import DeletionState
+from yoc.members.models import DeletionRequest
+from yoc.members.services import personal_data as membership
+from yoc.soapbox.services import personal_data as soapbox
+from yoc.tickets.services import personal_data as tickets
 from yoc.timeutil import utcnow
 
+# The sections of a member's download, in order, and the tables each is read from.
+SECTIONS: dict[str, tuple[type, ...]] = {
+    "account": (User,),
+    **{k: v for k, v in membership.SECTIONS.items() if k != "deletion_requests"},
+    **learning.SECTIONS,
+    **soapbox.SECTIONS,
+    **tickets.SECTIONS,
+    "messages": (OutboxMessage,),
+    "record_history": (audit.AuditEntry,),
+    "deletion_requests": membership.SECTIONS["deletion_requests"],
+}
 
-def _iso(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
+
+async def _record_history(member: User) -> list[dict[str, Any]]:
+    """Who looked at or changed the member's record, what and when: people by name (not
+    their address), automatic steps by what did them."""
+    entries = (
+        await audit.AuditEntry.filter(subject=member).order_by("at", "id").prefetch_related("actor")
+    )
+    return [
+        {
+            "at": e.at,
+            "who": e.actor.name if e.actor else e.actor_label,
+            "role": e.actor.role if e.actor else None,
+            "action": e.action,
+            "details": e.detail,
+        }
+        for e in entries
+    ]
 
 
-async def export_data(member: User) -> dict[str, Any]:
-    """Everything stored about the member that they may see, as plain JSON values."""
-    profile = await MemberProfile.get_or_none(user=member)
-    return {
+async def _messages(member: User) -> list[dict[str, Any]]:
+    """The email sent to the member and about them to their guardians. The bodies stay
+    out: they carry one-time links (a guardian's consent link among them)."""
+    addresses = [member.email, *await membership.guardian_addresses(member)]
+    return [
+        {
+            "to": m.to_email,
+            "subject": m.subject,
+            "template": m.template,
+            "language": m.language,
+            "status": m.status,
+            "queued_at": m.created_at,
+            "sent_at": m.sent_at,
+        }
+        for m in sorted(await mail.sent_to(addresses), key=lambda m: m.id)
+    ]
+
+
+async def data_record(member: User) -> dict[str, Any]:
+    """Everything YO-C keeps about the member, section by section (as ``SECTIONS``), in
+    Python values: dates as dates, states as their enums (for the readable page)."""
+    sections: dict[str, Any] = {
         "account": {
             "id": member.id,
             "email": member.email,
             "name": member.name,
+            "role": member.role,
             "language": member.language,
-            "created_at": _iso(member.created_at),
-            "last_login_at": _iso(member.last_login_at),
+            "created_at": member.created_at,
+            "last_login_at": member.last_login_at,
         },
-        "profile": None
-        if profile is None
-        else {
-            "display_name": profile.display_name,
-            "pronouns": profile.pronouns,
-            "school": profile.school,
-            "grade": profile.grade,
-            "community": profile.community.value,
-            "birth_date": _iso(profile.birth_date),
-            "zip_code": profile.zip_code,
-            "interests": profile.interests,
-            "bio": profile.bio,
-            "status": profile.status.value,
-            "public_name_choice": profile.public_name_choice.value,
-            "nickname": profile.nickname,
-        },
-        "has_photo": await MemberPhoto.filter(user=member).exists(),
-        "guardians": [
-            {
-                "name": g.name,
-                "relationship": g.relationship.value,
-                "email": g.email,
-                "phone": g.phone,
-                "language": g.language,
-            }
-            for g in await Guardian.filter(member=member)
-        ],
-        "consents": [
-            {
-                "purpose": c.purpose.value,
-                "granted": c.granted,
-                "by": c.granted_by_name,
-                "source": c.source.value,
-                "at": _iso(c.created_at),
-                "text_version": c.text_version,
-                "text_language": c.text_language,
-                "revoked_at": _iso(c.revoked_at),
-            }
-            for c in await ConsentRecord.filter(member=member)
-        ],
-        "groups": [c.name for c in await Cohort.filter(members=member)],
-        "notes_from_mentors": [
-            {"from": n.author_name, "at": _iso(n.created_at), "text": n.body}
-            for n in await MentorNote.filter(member=member, visibility=NoteVisibility.MEMBER)
-        ],
-        "speeches": [
-            {
-                "title": s.title,
-                "topic": s.topic,
-                "summary": s.summary,
-                "language": s.language.value,
-                "minutes": s.minutes,
-                "content_notes": s.content_notes,
-                "access_needs": s.access_needs,
-                "access_notes": s.access_notes,
-                "state": s.state.value,
-                "created_at": _iso(s.created_at),
-                "reviews": [
-                    {
-                        "by": r.reviewer_name,
-                        "decision": r.decision.value,
-                        "clarity": r.clarity,
-                        "voice": r.voice,
-                        "call_to_action": r.call_to_action,
-                        "comments": r.comments,
-                        "at": _iso(r.created_at),
-                    }
-                    for r in s.reviews
-                ],
-            }
-            for s in await Speech.filter(speaker=member).prefetch_related("reviews")
-        ],
-        "deletion_requests": [
-            {"state": d.state.value, "requested_at": _iso(d.requested_at)}
-            for d in await DeletionRequest.filter(member=member)
-        ],
+        **await membership.export(member),
+        **await learning.export(member),
+        **await soapbox.export(member),
+        **await tickets.export(member.email),
+        "messages": await _messages(member),
+        "record_history": await _record_history(member),
     }
+    return {name: sections[name] for name in SECTIONS}
+
+
+def plain(value: Any) -> Any:
+    """``value`` in JSON's terms: dates in ISO 8601, enums as their stored value, bytes
+    in base64."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+async def export_data(member: User) -> dict[str, Any]:
+    """Everything stored about the member, as plain JSON values (the download)."""
+    return plain(await data_record(member))
 
 
 async def pending_deletion(member: User) -> DeletionRequest | None:
@@ -151,7 +152,8 @@ async def cancel_deletion(*, member: User) -> None:
 
 
 async def complete_deletion(*, actor: User, request_id: int) -> None:
-    """Remove the person's data everywhere; keep an anonymous account row for the counts."""
+    """Remove the person's data everywhere, in one transaction: what they wrote and what
+    names them goes; counts and amounts stay, tied to an anonymous account row."""
     if actor.role.value != "admin":
         raise PermissionDenied(N_("Only an admin can delete a member’s data."), "forbidden")
     request = await DeletionRequest.get_or_none(id=request_id).select_related("member")
@@ -159,38 +161,21 @@ async def complete_deletion(*, actor: User, request_id: int) -> None:
         raise NotFound(N_("We could not find that request."), "not_found")
     member: User = request.member
     label = f"deleted member #{member.id}"
-    addresses = [member.email] + [
-        g.email for g in await Guardian.filter(member=member).exclude(email="")
-    ]
     async with in_transaction():
-        # Mail about them (consent requests, resets) names them: it goes too.
-        await OutboxMessage.filter(to_email__in=addresses).delete()
-        for model in (MemberPhoto, MemberProfile):
-            await model.filter(user=member).delete()
-        for model in (Guardian, ConsentRecord, MentorNote):
-            await model.filter(member=member).delete()
-        for model in (UserSession, ApiToken, OneTimeToken):
-            await model.filter(user=member).delete()
-        for cohort in await Cohort.filter(members=member):
-            await cohort.members.remove(member)
-        # Speeches are personal stories: they go, and so do their lines in released
-        # schedules.
-        await Speech.filter(speaker=member).delete()
-        await SpeakerCalendar.filter(user=member).delete()
-        for release in await Release.all():
-            kept = [e for e in release.entries if e.get("speaker") != member.id]
-            changes = [c for c in release.changes if c.get("speaker") != member.id]
-            if kept != release.entries or changes != release.changes:
-                release.entries, release.changes = kept, changes
-                await release.save(update_fields=["entries", "changes"])
-        # Orders and tickets point at this row, so it stays, with nothing personal.
-        member.email = f"deleted-{member.id}@deleted.invalid"
-        member.name = "Deleted member"
-        member.password_hash = None
-        member.is_active = False
-        await member.save(update_fields=["email", "name", "password_hash", "is_active"])
-        await audit.AuditEntry.filter(subject=member).update(subject_label=label)
-        await audit.AuditEntry.filter(actor=member).update(actor_label=label)
+        email = member.email
+        guardians = await membership.guardian_details(member)
+        # What names them in text that stays (audit details, staff notes on orders).
+        # A first name alone is left: on its own it names nobody, and would match others.
+        found = {member.name, email, *guardians, *await tickets.buyer_details(email)}
+        words = sorted(w for w in found if len(w) >= redaction.MIN_LENGTH)
+        await mail.forget([email, *await membership.guardian_addresses(member)], words)
+        await soapbox.erase(member, label=label)
+        await learning.erase(member, label=label)
+        await tickets.erase(email, words=redaction.pattern(words))
+        await membership.erase(member, label=label)
+        await audit.forget(member.id, words, label)
+        # Orders, audit lines and others' records point at the account: the row stays.
+        await accounts.erase_account(member)
         request.state = DeletionState.COMPLETED
         request.completed_at = utcnow()
         request.reason = ""

@@ -12,7 +12,7 @@ from yoc.events.models import Event
 from yoc.settings import Settings
 from yoc.tickets.enums import OrderStatus, PaymentMethod, TicketStatus
 from yoc.tickets.models import Order, Ticket
-from yoc.tickets.services import signing
+from yoc.tickets.services import personal_data, signing
 from yoc.timeutil import utcnow
 
 
@@ -26,6 +26,8 @@ async def order_mail(
 ) -> None:
     """Queue one of the order's emails; pass the event and the valid tickets when the
     caller has them at hand, to save fetching them again."""
+    if order.buyer_email == personal_data.ERASED:
+        return  # the buyer had their data deleted: there is nobody to write to
     if event is None:
         event = await Event.get(id=order.event_id)
     if tickets is None:
