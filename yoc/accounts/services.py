@@ -117,13 +117,6 @@ async def end_session(key: str | None) -> None:
         await UserSession.filter(key_hash=hash_token(key)).delete()
 
 
-async def user_for_session(key: str) -> User | None:
-    # Every signed-in request runs this: one row, one model.
-    return await User.filter(
-        sessions__key_hash=hash_token(key), sessions__expires_at__gt=utcnow(), is_active=True
-    ).first()
-
-
 async def set_language(user: User, language: str) -> None:
     user.language = language
     await user.save(update_fields=["language"])

@@ -9,7 +9,14 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from yoc import audit
-from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
+from yoc.accounts.models import (
+    ApiToken,
+    OneTimeToken,
+    RecoveryCode,
+    TwoFactor,
+    User,
+    UserSession,
+)
 from yoc.errors import DomainError, NotFound, PermissionDenied
 from yoc.i18n import N_
 from yoc.mail import OutboxMessage
@@ -169,7 +176,7 @@ async def complete_deletion(*, actor: User, request_id: int) -> None:
             await model.filter(user=member).delete()
         for model in (Guardian, ConsentRecord, MentorNote):
             await model.filter(member=member).delete()
-        for model in (UserSession, ApiToken, OneTimeToken):
+        for model in (UserSession, ApiToken, OneTimeToken, TwoFactor, RecoveryCode):
             await model.filter(user=member).delete()
         for cohort in await Cohort.filter(members=member):
             await cohort.members.remove(member)
