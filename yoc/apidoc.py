@@ -40,6 +40,7 @@ class Doc:
     errors: tuple[int, ...] = ()
     status: str = ""  # the success status, when not the usual one for the method
     query: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()  # request headers it reads, all of them required
 
 
 def documented(
@@ -51,12 +52,13 @@ def documented(
     errors: tuple[int, ...] = (),
     status: str = "",
     query: tuple[str, ...] = (),
+    headers: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
     """Describe a JSON endpoint for the OpenAPI document. Put it outermost: the guards'
     wrappers copy the attribute (functools.wraps), but only from what they wrap."""
 
     def mark(endpoint: F) -> F:
-        endpoint.api_doc = Doc(summary, response, body, auth, errors, status, query)  # type: ignore[attr-defined]
+        endpoint.api_doc = Doc(summary, response, body, auth, errors, status, query, headers)  # type: ignore[attr-defined]
         return endpoint
 
     return mark
@@ -118,18 +120,25 @@ def _operation(doc: Doc, method: str, path: str, schemas: dict[str, Any]) -> dic
             "required": True,
             "content": {"application/json": {"schema": _schema(doc.body, schemas)}},
         }
-    params = [
-        {
-            "name": name,
-            "in": "path",
-            "required": True,
-            "schema": {"type": "integer" if kind == "int" else "string"},
-        }
-        for name, kind in _PARAM.findall(path)
-    ] + [
-        {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
-        for name in doc.query
-    ]
+    params = (
+        [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer" if kind == "int" else "string"},
+            }
+            for name, kind in _PARAM.findall(path)
+        ]
+        + [
+            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+            for name in doc.query
+        ]
+        + [
+            {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
+            for name in doc.headers
+        ]
+    )
     if params:
         operation["parameters"] = params
     return operation

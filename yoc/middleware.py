@@ -123,6 +123,9 @@ class Session:
     flashes: list[tuple[str, str]] = field(default_factory=list)
     # A door volunteer's grant: scanning for this one event, and nothing else.
     door_event: int | None = None
+    # A sign-in waiting for its second step: (user id, when the password was right, in
+    # seconds since the epoch). No session exists until the second step is done.
+    second_step: tuple[int, int] | None = None
     dirty: bool = False
 
     def ensure_key(self) -> str:
@@ -135,8 +138,13 @@ class Session:
         """A new key at every sign-in and sign-out, so an old cookie is worth nothing."""
         self.key = new_token()
         self.authenticated = authenticated
+        self.second_step = None
         self.dirty = True
         return self.key
+
+    def await_second_step(self, user_id: int, at: int) -> None:
+        self.second_step = (user_id, at)
+        self.dirty = True
 
     def flash(self, category: str, message: str) -> None:
         self.flashes.append((category, message))
@@ -152,6 +160,8 @@ class Session:
 # The signed-in user for a session key or an API token, or None: the accounts services,
 # handed in by the app factory (core code names no domain).
 UserLookup = Callable[[str], Awaitable[Any]]
+# The live session row for a session key (its ``user`` loaded), or None.
+SessionLookup = Callable[[str], Awaitable[Any]]
 
 
 class SessionMiddleware:
@@ -162,12 +172,12 @@ class SessionMiddleware:
         app: ASGIApp,
         *,
         settings: Settings,
-        user_for_session: UserLookup,
+        session_for_key: SessionLookup,
         user_for_api_token: UserLookup,
     ) -> None:
         self.app = app
         self.settings = settings
-        self.user_for_session = user_for_session
+        self.session_for_key = session_for_key
         self.user_for_api_token = user_for_api_token
         self.serializer = URLSafeSerializer(settings.secret_key, salt="session")
         secure = "; Secure" if settings.https else ""
@@ -185,6 +195,7 @@ class SessionMiddleware:
             authenticated=bool(data.get("a")),
             flashes=[tuple(f) for f in data.get("f", [])],
             door_event=data.get("d"),
+            second_step=tuple(data["2"]) if data.get("2") else None,
         )
 
     def _cookie(self, session: Session) -> str:
@@ -197,6 +208,8 @@ class SessionMiddleware:
             payload["f"] = session.flashes
         if session.door_event:
             payload["d"] = session.door_event
+        if session.second_step:
+            payload["2"] = list(session.second_step)
         value = self.serializer.dumps(payload)
         max_age = self.settings.session_max_age
         return f"{SESSION_COOKIE}={value}; {self.cookie_attrs}; Max-Age={max_age}"
@@ -212,7 +225,7 @@ class SessionMiddleware:
         except Exception:  # noqa: BLE001 - a mangled cookie header is just no cookie
             cookies = SimpleCookie()
         session = self._load(cookies[SESSION_COOKIE].value if SESSION_COOKIE in cookies else None)
-        user = None
+        user = signed_in = None
         if scope["path"].startswith("/api/"):
             auth = headers.get("authorization", "")
             token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
@@ -222,11 +235,15 @@ class SessionMiddleware:
             elif token:
                 user = await self.user_for_api_token(token)
         elif session.authenticated and session.key:
-            user = await self.user_for_session(session.key)
-            if user is None:
-                # Signed out elsewhere, expired or deactivated: start afresh, quietly.
+            signed_in = await self.session_for_key(session.key)
+            if signed_in is None:
+                # Signed out elsewhere, expired, idle too long or deactivated: start afresh,
+                # quietly.
                 session.rotate(authenticated=False)
+            else:
+                user = signed_in.user
         scope["yoc.session"] = session
+        scope["yoc.signed_in"] = signed_in
         scope["user"] = user
         cookie_lang = cookies[LANG_COOKIE].value if LANG_COOKIE in cookies else None
         language = i18n.negotiate(
@@ -248,6 +265,46 @@ class SessionMiddleware:
             await self.app(scope, receive, send_with_cookie)
         finally:
             i18n.reset_language(token)
+
+
+class DetourMiddleware:
+    """Send a signed-in browser to one page, and nowhere else, until ``needed(session row)``
+    is false: a staff member who must set up two-factor sign-in does that first.
+
+    The pages on the way (``allowed`` path prefixes: the detour itself, signing out,
+    the language switch, static files) stay open; the JSON API is not a browser's.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        needed: Callable[[Any], bool],
+        target: str,
+        allowed: tuple[str, ...] = (),
+    ) -> None:
+        self.app = app
+        self.needed = needed
+        self.target = target
+        self.allowed = (target, "/api/", "/static/", *allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        signed_in = scope.get("yoc.signed_in") if scope["type"] == "http" else None
+        if (
+            signed_in is None
+            or scope["path"].startswith(self.allowed)
+            or not self.needed(signed_in)
+        ):
+            await self.app(scope, receive, send)
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 303,
+                "headers": [(b"location", self.target.encode()), (b"content-length", b"0")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
 
 
 class CSRFMiddleware:

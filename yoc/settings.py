@@ -10,6 +10,8 @@ from urllib.parse import urlparse
 
 DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - refused outside development
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The role values (yoc.roles.Role), spelled out: settings are read before anything else.
+ROLES = ("member", "mentor", "staff", "admin")
 
 
 class ConfigError(Exception):
@@ -51,6 +53,18 @@ class Settings:
     code_limit: int = 10
     code_window: int = 600
     trusted_proxies: tuple[str, ...] = ()
+    # Two-factor sign-in is required for these roles (role values); production's default
+    # is staff and admins. Anyone may turn it on.
+    require_two_factor_for: tuple[str, ...] = ()
+    # Codes tried at the second step of a sign-in, per account in ``login_window``.
+    two_factor_limit: int = 5
+    # A session ends after this many seconds without a request: mentors, staff and
+    # admins, and members (whose phones are their own and who sign in less often).
+    idle_timeout_staff: int = 2 * 3600
+    idle_timeout_member: int = 14 * 24 * 3600
+    # Role changes, deletions, refunds and new door codes need the password or a code
+    # entered within this many seconds.
+    reauth_seconds: int = 600
     static_max_age: int = 3600
     # Public pages (the festival page) are shared by anonymous visitors for this long:
     # what they show of availability may be this many seconds old. Orders always check
@@ -82,6 +96,15 @@ class Settings:
             code_limit=int(get("YOC_CODE_LIMIT", str(cls.code_limit))),
             code_window=int(get("YOC_CODE_WINDOW", str(cls.code_window))),
             public_page_seconds=float(get("YOC_PUBLIC_PAGE_SECONDS", "2")),
+            require_two_factor_for=tuple(
+                r.strip()
+                for r in get("YOC_REQUIRE_2FA_FOR", "staff,admin" if production else "").split(",")
+                if r.strip()
+            ),
+            two_factor_limit=int(get("YOC_TWO_FACTOR_LIMIT", str(cls.two_factor_limit))),
+            idle_timeout_staff=int(get("YOC_IDLE_TIMEOUT_STAFF", str(cls.idle_timeout_staff))),
+            idle_timeout_member=int(get("YOC_IDLE_TIMEOUT_MEMBER", str(cls.idle_timeout_member))),
+            reauth_seconds=int(get("YOC_REAUTH_SECONDS", str(cls.reauth_seconds))),
             run_jobs_in_process=_bool(get("YOC_RUN_JOBS_IN_PROCESS", "0" if production else "1")),
             trusted_proxies=tuple(
                 p.strip() for p in get("YOC_TRUSTED_PROXIES", "").split(",") if p.strip()
@@ -110,6 +133,11 @@ class Settings:
             raise ConfigError(f"YOC_ENV must be development, production or test, not {self.env!r}")
         if not self.database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
             raise ConfigError("YOC_DATABASE_URL must start with sqlite:// or postgres://")
+        if unknown := set(self.require_two_factor_for) - set(ROLES):
+            raise ConfigError(
+                f"YOC_REQUIRE_2FA_FOR takes roles ({', '.join(ROLES)}), "
+                f"not {', '.join(sorted(unknown))}"
+            )
         if self.production:
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 raise ConfigError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -21,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
 from yoc import jobs
-from yoc.accounts import admin_routes
+from yoc.accounts import admin_routes, session_routes, sessions, twofactor_routes
 from yoc.accounts import routes as account_routes
 from yoc.accounts import services as accounts
 from yoc.api import routes as api_routes
@@ -48,6 +49,7 @@ from yoc.members import staff_routes as member_staff_routes
 from yoc.middleware import (
     CSRF_FIELD,
     CSRFMiddleware,
+    DetourMiddleware,
     JsonLogFormatter,
     RequestContextMiddleware,
     SessionMiddleware,
@@ -240,6 +242,8 @@ def create_app(
     routes = [
         *page_routes,
         *account_routes.routes,
+        *twofactor_routes.routes,
+        *session_routes.routes,
         *admin_routes.routes,
         *member_routes.routes,
         *member_staff_routes.routes,
@@ -271,8 +275,15 @@ def create_app(
         Middleware(
             SessionMiddleware,
             settings=settings,
-            user_for_session=accounts.user_for_session,
+            session_for_key=functools.partial(sessions.active_session, settings=settings),
             user_for_api_token=accounts.user_for_api_token,
+        ),
+        # Where two-factor sign-in is required, a session without it sets it up first.
+        Middleware(
+            DetourMiddleware,
+            needed=functools.partial(sessions.needs_second_factor, settings=settings),
+            target="/account/two-factor",
+            allowed=("/account/confirm", "/logout", "/language"),
         ),
         Middleware(CSRFMiddleware, settings=settings, on_failure=_csrf_failed),
     ]

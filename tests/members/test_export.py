@@ -30,7 +30,14 @@ from tests.members.footprint import (
     member_who_did_everything,
 )
 from yoc.accounts.enums import Role
-from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
+from yoc.accounts.models import (
+    ApiToken,
+    OneTimeToken,
+    RecoveryCode,
+    TwoFactor,
+    User,
+    UserSession,
+)
 from yoc.accounts.services import set_language
 from yoc.curriculum.models import CohortAssignment
 from yoc.members.models import ConsentRequest
@@ -50,6 +57,9 @@ NOT_EXPORTED: dict[type[Model], str] = {
     UserSession: "session key hashes",
     ApiToken: "API token hashes",
     OneTimeToken: "password-reset and invitation link hashes",
+    # The second factor: an encrypted key and the hashes of one-time recovery codes.
+    TwoFactor: "the two-factor key",
+    RecoveryCode: "recovery code hashes",
     # The hash of the link emailed to a guardian; what the guardian decided is under
     # "consents".
     ConsentRequest: "consent link hashes",

@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 
+from tests.accounts.factories import confirmation_header
 from tests.factories import make_user
 from tests.tickets.conftest import SOLD_OUT, counters, paid_box_office_order, translated
 from tests.tickets.factories import (
@@ -18,6 +19,7 @@ from tests.tickets.factories import (
     sliding_event,
 )
 from yoc.accounts.enums import Role
+from yoc.accounts.models import User
 from yoc.events.models import Event
 from yoc.tickets.enums import OrderStatus, Pricing
 from yoc.tickets.models import Order, OrderLog, Refund, Ticket, TicketType
@@ -27,6 +29,14 @@ from yoc.tickets.models import Order, OrderLog, Refund, Ticket, TicketType
 async def staff_headers(app) -> dict[str, str]:
     staff = await make_user(role=Role.STAFF, name="Sam Staff", email="tablet@example.org")
     return await bearer_for(staff)
+
+
+@pytest.fixture
+async def refund_headers(settings, staff_headers) -> dict[str, str]:
+    """The staff tablet's headers for a refund: its token, and a current code from its
+    owner's authenticator app."""
+    staff = await User.get(email="tablet@example.org")
+    return {**staff_headers, **await confirmation_header(staff, settings)}
 
 
 # Events and ticket types --------------------------------------------------------------
@@ -372,7 +382,7 @@ async def test_api_sliding_price_outside_the_scale_is_422(client) -> None:
 
 
 async def test_staff_list_read_and_refund_orders_through_the_api(
-    app, client, settings, staff_headers
+    app, client, settings, staff_headers, refund_headers
 ) -> None:
     event = await make_event()
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
@@ -385,7 +395,7 @@ async def test_staff_list_read_and_refund_orders_through_the_api(
     )
     detail = await client.get(f"/api/v1/orders/{order.code}", headers=staff_headers)
     refunded = await client.post(
-        f"/api/v1/orders/{order.code}/refund", json={"reason": "rain"}, headers=staff_headers
+        f"/api/v1/orders/{order.code}/refund", json={"reason": "rain"}, headers=refund_headers
     )
 
     assert listing.status_code == 200
@@ -410,13 +420,13 @@ async def test_staff_list_read_and_refund_orders_through_the_api(
     )
 
 
-async def test_api_refund_of_an_unpaid_order_is_409(app, client, settings, staff_headers) -> None:
+async def test_api_refund_of_an_unpaid_order_is_409(app, client, settings, refund_headers) -> None:
     event = await make_event()
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
     order = await make_order(event, settings, {adult: 1})
 
     response = await client.post(
-        f"/api/v1/orders/{order.code}/refund", json={"reason": "rain"}, headers=staff_headers
+        f"/api/v1/orders/{order.code}/refund", json={"reason": "rain"}, headers=refund_headers
     )
 
     assert response.status_code == 409
@@ -426,7 +436,7 @@ async def test_api_refund_of_an_unpaid_order_is_409(app, client, settings, staff
 
 
 async def test_api_refund_of_chosen_tickets_voids_only_those(
-    app, client, settings, staff_headers
+    app, client, settings, refund_headers
 ) -> None:
     event = await make_event()
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
@@ -436,7 +446,7 @@ async def test_api_refund_of_chosen_tickets_voids_only_those(
     response = await client.post(
         f"/api/v1/orders/{order.code}/refund",
         json={"tickets": [first.id], "reason": "one is sick"},
-        headers=staff_headers,
+        headers=refund_headers,
     )
 
     assert response.status_code == 200, response.text
@@ -450,14 +460,14 @@ async def test_api_refund_of_chosen_tickets_voids_only_those(
 
 
 async def test_api_refund_without_a_reason_is_422_like_the_staff_form(
-    app, client, settings, staff_headers
+    app, client, settings, refund_headers
 ) -> None:
     event = await make_event()
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
     order = await paid_box_office_order(settings, event, {adult: 2})
 
     response = await client.post(
-        f"/api/v1/orders/{order.code}/refund", json={"reason": "  "}, headers=staff_headers
+        f"/api/v1/orders/{order.code}/refund", json={"reason": "  "}, headers=refund_headers
     )
 
     assert response.status_code == 422, response.text
@@ -470,7 +480,7 @@ async def test_api_refund_without_a_reason_is_422_like_the_staff_form(
     "tickets", [["first"], "all of them", [None], [True]], ids=["word", "string", "null", "bool"]
 )
 async def test_api_refund_with_unreadable_ticket_ids_refunds_nothing(
-    app, client, settings, staff_headers, tickets
+    app, client, settings, refund_headers, tickets
 ) -> None:
     event = await make_event()
     adult = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
@@ -479,7 +489,7 @@ async def test_api_refund_with_unreadable_ticket_ids_refunds_nothing(
     response = await client.post(
         f"/api/v1/orders/{order.code}/refund",
         json={"tickets": tickets, "reason": "typo"},
-        headers=staff_headers,
+        headers=refund_headers,
     )
 
     assert response.status_code == 422, response.text

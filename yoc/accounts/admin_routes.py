@@ -10,6 +10,7 @@ from yoc import mail
 from yoc.accounts import forms
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
+from yoc.accounts.guards import recent_sign_in_required
 from yoc.errors import DomainError, NotFound
 from yoc.forms import parse
 from yoc.http import (
@@ -88,6 +89,7 @@ async def invite(request: Request) -> Response:
 
 
 @requires(Action.MANAGE_USERS)
+@recent_sign_in_required
 async def change_role(request: Request) -> Response:
     values = await form_data(request)
     try:

@@ -51,6 +51,20 @@ class LanguageForm(Form):
     lang: Language
 
 
+# A code from an authenticator app (6 digits) or a recovery code (10 characters), as typed:
+# spaces and dashes are allowed.
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class CodeForm(Form):
+    code: Code
+
+
+class DisableTwoFactorForm(Form):
+    password: Password
+    code: Code
+
+
 class TokenForm(Form):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 

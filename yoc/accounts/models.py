@@ -2,6 +2,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from yoc.accounts.enums import Role, TokenPurpose
+from yoc.timeutil import utcnow
 
 
 class User(Model):
@@ -39,6 +40,15 @@ class UserSession(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField(db_index=True)
     user_agent = fields.CharField(max_length=200, default="")
+    # When the person last proved who they are here (password, or an authenticator code):
+    # sensitive actions want this to be recent. (Both are filled in for every session; the
+    # columns allow empty only because sessions older than them had none.)
+    authenticated_at = fields.DatetimeField(null=True, default=utcnow)
+    # The last request, kept to the minute (the idle timeout reads it).
+    last_seen_at = fields.DatetimeField(null=True, default=utcnow)
+    # When a second factor was last shown in this session (at sign-in, or by setting one
+    # up); empty when none was.
+    second_factor_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "user_sessions"
@@ -77,3 +87,38 @@ class OneTimeToken(Model):
 
     class Meta:
         table = "one_time_tokens"
+
+
+class TwoFactor(Model):
+    """A person's authenticator app: the shared secret of its time-based codes (TOTP)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "yoc.User", related_name="two_factor", on_delete=fields.CASCADE
+    )
+    # Encrypted with a key derived from YOC_SECRET_KEY: a copy of the database alone
+    # cannot make codes.
+    secret = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    # Empty while it is being set up: it counts once a first code has been entered.
+    confirmed_at = fields.DatetimeField(null=True)
+    # The time step of the last code accepted: that code, and older ones, are refused.
+    last_step = fields.BigIntField(null=True)
+
+    class Meta:
+        table = "two_factor"
+
+
+class RecoveryCode(Model):
+    """A single-use code for signing in without the authenticator app (stored hashed)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "yoc.User", related_name="recovery_codes", on_delete=fields.CASCADE, db_index=True
+    )
+    code_hash = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "recovery_codes"

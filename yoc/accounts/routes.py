@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import time
+from urllib.parse import quote
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from yoc.accounts import forms
+from yoc.accounts import forms, sessions, twofactor
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import TokenPurpose
 from yoc.errors import DomainError
@@ -26,14 +29,30 @@ from yoc.i18n import gettext
 from yoc.permissions import Action, can
 
 
-async def sign_in(request: Request, user) -> None:
-    """Start a new session for ``user``, under a new session key."""
+async def sign_in(request: Request, user, *, second_factor: bool = False) -> None:
+    """Start a new session for ``user``, under a new session key. A second factor shown
+    now, or already in the session this one replaces (a password change), is noted."""
     settings = request.app.state.settings
+    replaced = request.scope.get("yoc.signed_in")
     key = session(request).rotate(authenticated=True)
     await accounts.start_session(
         user, key=key, settings=settings, user_agent=request.headers.get("user-agent", "")
     )
+    if second_factor or (
+        replaced is not None and replaced.user_id == user.id and replaced.second_factor_at
+    ):
+        await sessions.note_second_factor(key)
     request.scope["user"] = user
+
+
+async def sign_in_or_second_step(request: Request, user, next_url: str) -> Response:
+    """The password (or an emailed link) was right: signed in, or, with two-factor
+    sign-in on, on to the second step; the session begins after it."""
+    if await twofactor.is_enabled(user):
+        session(request).await_second_step(user.id, int(time.time()))
+        return redirect(f"/login/two-factor?next={quote(next_url)}")
+    await sign_in(request, user)
+    return redirect(next_url)
 
 
 async def login(request: Request) -> Response:
@@ -61,8 +80,7 @@ async def login(request: Request) -> Response:
         return render_form(
             request, "accounts/login.html", values=values, error=error, context=context
         )
-    await sign_in(request, user)
-    return redirect(safe_next(values.get("next"), "/dashboard"))
+    return await sign_in_or_second_step(request, user, safe_next(values.get("next"), "/dashboard"))
 
 
 async def logout(request: Request) -> Response:
@@ -114,9 +132,8 @@ async def _set_password_page(
             user = await accounts.reset_password(token, data.password)
     except DomainError as error:
         return render_form(request, template, values=values, error=error, context=context)
-    await sign_in(request, user)
     flash(request, done_message)
-    return redirect("/dashboard")
+    return await sign_in_or_second_step(request, user, "/dashboard")
 
 
 async def password_reset(request: Request) -> Response:
@@ -137,6 +154,16 @@ async def accept_invite(request: Request) -> Response:
     )
 
 
+async def _security(request: Request) -> dict:
+    """What the account page shows of sign-in security: two-factor sign-in and sessions."""
+    user = current_user(request)
+    return {
+        "two_factor": await twofactor.is_enabled(user),
+        "two_factor_required": twofactor.required_for(user, request.app.state.settings),
+        "sessions": await sessions.list_sessions(user, current_key=session(request).key),
+    }
+
+
 @login_required
 async def account(request: Request) -> Response:
     user = current_user(request)
@@ -144,7 +171,13 @@ async def account(request: Request) -> Response:
     return render(
         request,
         "accounts/account.html",
-        {"tokens": tokens, "values": {}, "errors": {}, "new_token": None},
+        {
+            "tokens": tokens,
+            "values": {},
+            "errors": {},
+            "new_token": None,
+            **await _security(request),
+        },
     )
 
 
@@ -162,7 +195,7 @@ async def change_password(request: Request) -> Response:
             "accounts/account.html",
             values=values,
             error=error,
-            context={"tokens": tokens, "new_token": None},
+            context={"tokens": tokens, "new_token": None, **await _security(request)},
         )
     # Changing the password signed out every session; keep this one signed in.
     await sign_in(request, user)
@@ -182,7 +215,11 @@ async def create_token(request: Request) -> Response:
             "accounts/account.html",
             values=values,
             error=error,
-            context={"tokens": await accounts.list_api_tokens(user), "new_token": None},
+            context={
+                "tokens": await accounts.list_api_tokens(user),
+                "new_token": None,
+                **await _security(request),
+            },
         )
     token, secret = await accounts.create_api_token(user, data.name)
     # The secret is shown on this one response and never again.
@@ -194,6 +231,7 @@ async def create_token(request: Request) -> Response:
             "new_token": secret,
             "values": {},
             "errors": {},
+            **await _security(request),
         },
     )
 

@@ -10,7 +10,14 @@ from tortoise.transactions import in_transaction
 
 from yoc import mail
 from yoc.accounts.enums import Role, TokenPurpose
-from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
+from yoc.accounts.models import (
+    ApiToken,
+    OneTimeToken,
+    RecoveryCode,
+    TwoFactor,
+    User,
+    UserSession,
+)
 from yoc.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from yoc.i18n import N_, ngettext
 from yoc.ratelimit import DatabaseRateLimiter, RateLimiter
@@ -120,20 +127,13 @@ async def end_session(key: str | None) -> None:
         await UserSession.filter(key_hash=hash_token(key)).delete()
 
 
-async def user_for_session(key: str) -> User | None:
-    # Every signed-in request runs this: one row, one model.
-    return await User.filter(
-        sessions__key_hash=hash_token(key), sessions__expires_at__gt=utcnow(), is_active=True
-    ).first()
-
-
 ERASED_NAME = "Deleted member"
 
 
 async def erase_account(user: User) -> None:
     """Close an account for good: its sessions, tokens and counted sign-in attempts go,
     and the row stays (other records point at it) with nothing that names the person."""
-    for model in (UserSession, ApiToken, OneTimeToken):
+    for model in (UserSession, ApiToken, OneTimeToken, TwoFactor, RecoveryCode):
         await model.filter(user=user).delete()
     # Redis forgets a count two windows later by itself; the database's are swept then
     # too, but the count names the email until it is.

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from yoc import audit
+from yoc.accounts.guards import recent_sign_in_required
 from yoc.errors import DomainError, NotFound
 from yoc.forms import parse
 from yoc.http import (
@@ -307,6 +308,7 @@ async def deletions(request: Request) -> Response:
 
 
 @requires(Action.DELETE_MEMBER_DATA)
+@recent_sign_in_required
 async def deletion_complete(request: Request) -> Response:
     await privacy.complete_deletion(
         actor=current_user(request), request_id=request.path_params["id"]

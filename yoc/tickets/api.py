@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from yoc.accounts.guards import api_confirmation_required
 from yoc.apidoc import documented
 from yoc.events import services as events
 from yoc.events.forms import EventForm
@@ -167,12 +168,17 @@ async def order_detail(request: Request) -> Response:
 
 
 @documented(
-    "Refund an order (staff): the tickets named, or all of them",
+    "Refund an order (staff): the tickets named, or all of them. A token alone is not "
+    "enough: X-Confirm-Code carries a current code from the token owner's authenticator "
+    "app (401 confirmation_required without it, 403 two_factor_required when they have "
+    "none)",
     OrderOut,
     body=RefundIn,
-    errors=(403, 404, 409, 422),
+    errors=(403, 404, 409, 422, 429),
+    headers=("X-Confirm-Code",),
 )
 @api_requires(Action.MANAGE_EVENTS)
+@api_confirmation_required
 async def order_refund(request: Request) -> Response:
     order = await orders.get_order(request.path_params["code"])
     data = parse(RefundIn, await json_object(request))

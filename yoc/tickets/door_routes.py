@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from yoc.accounts.guards import recent_sign_in_required
 from yoc.apidoc import documented
 from yoc.errors import DomainError, NotFound
 from yoc.events import services as events
@@ -191,6 +192,7 @@ async def live_counts(request: Request) -> Response:
     )
 
 
+@recent_sign_in_required(when=lambda request: can(current_user(request), Action.MANAGE_EVENTS))
 async def door_code(request: Request) -> Response:
     """Staff make a new door code for an event (the old one stops working)."""
     user = current_user(request)

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from yoc.accounts.guards import recent_sign_in_required
 from yoc.errors import DomainError, ValidationFailed
 from yoc.events import services as events
 from yoc.events.forms import local_input
@@ -35,6 +36,10 @@ from yoc.tickets.services import orders, refunds, reports, states, types
 if TYPE_CHECKING:
     from yoc.events.models import Event
     from yoc.tickets.models import TicketType
+
+
+# Order actions that give money back: they need a recent password or code.
+MONEY_ACTIONS = ("refund", "cancel")
 
 
 def _actor(request: Request) -> str:
@@ -165,6 +170,7 @@ async def order_detail(request: Request) -> Response:
 
 
 @requires(Action.MANAGE_EVENTS)
+@recent_sign_in_required(when=lambda request: request.path_params["action"] in MONEY_ACTIONS)
 async def order_action(request: Request) -> Response:
     order = await orders.get_order(request.path_params["code"])
     action = request.path_params["action"]
