@@ -40,6 +40,9 @@ from yoc.db import migrate, normalise_url, tortoise_config
 from yoc.settings import PROJECT_DIR, Settings
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+# BENCH_ONLY=orders,check-in: only the scenarios whose names hold one of these words (and
+# the floor), no data-size curve, and the results printed, not written to the report.
+ONLY = [w.strip().lower() for w in os.environ.get("BENCH_ONLY", "").split(",") if w.strip()]
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "lua"
 APP_PORT, FLOOR_PORT = 8421, 8422
@@ -644,13 +647,18 @@ async def main() -> int:
         ]
         with serve(serve_cmd, app_env(url), f"{bench.base}/healthz", work / "app.log") as app:
             for scenario in SCENARIOS:
+                if ONLY and not any(word in scenario.name.lower() for word in ONLY):
+                    continue
                 print(f"{scenario.name} ...")
                 result = await bench.run(scenario)
                 print(report.row(result))
                 results.append(result)
-            curve = await data_size_curve(bench, data)
+            curve = [] if ONLY else await data_size_curve(bench, data)
             rss = worker_rss(app)
         print(f"Worker memory after the benchmark: {', '.join(f'{k / 1024:.0f} MB' for k in rss)}")
+    if ONLY:
+        print(report.table(results))
+        return 0
 
     info = machine()
     info["database"] = db_version
