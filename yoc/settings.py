@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
+# Published in this file, so it signs cookies only with YOC_ENV=development (`make run`).
 DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - refused outside development
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,9 +23,10 @@ def _bool(value: str) -> bool:
 
 @dataclass(frozen=True)
 class Settings:
-    env: str = "development"
+    # Unset means production: a forgotten YOC_ENV must not fall back to the public key.
+    env: str = "production"
     database_url: str = f"sqlite://{PROJECT_DIR / 'yoc.sqlite3'}"
-    secret_key: str = DEV_SECRET_KEY
+    secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     timezone: str = "America/Los_Angeles"
     smtp_url: str = ""
@@ -61,11 +63,13 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         get = env.get
-        production = get("YOC_ENV", "development") == "production"
+        name = get("YOC_ENV", "") or cls.env
+        production = name == "production"
+        default_key = DEV_SECRET_KEY if name == "development" else ""
         settings = cls(
-            env=get("YOC_ENV", "development"),
+            env=name,
             database_url=get("YOC_DATABASE_URL", cls.database_url),
-            secret_key=get("YOC_SECRET_KEY", DEV_SECRET_KEY),
+            secret_key=get("YOC_SECRET_KEY", default_key),
             base_url=get("YOC_BASE_URL", cls.base_url).rstrip("/"),
             timezone=get("YOC_TIMEZONE", cls.timezone),
             smtp_url=get("YOC_SMTP_URL", ""),
@@ -110,11 +114,13 @@ class Settings:
             raise ConfigError(f"YOC_ENV must be development, production or test, not {self.env!r}")
         if not self.database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
             raise ConfigError("YOC_DATABASE_URL must start with sqlite:// or postgres://")
+        if self.env != "development" and (
+            self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32
+        ):
+            raise ConfigError(
+                "YOC_SECRET_KEY must be set to a random value of at least 32 characters "
+                f"(YOC_ENV is {self.env}; only YOC_ENV=development uses the built-in key)"
+            )
         if self.production:
-            if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
-                raise ConfigError(
-                    "YOC_SECRET_KEY must be set to a random value of at least 32 characters "
-                    "in production"
-                )
             if not self.https:
                 raise ConfigError("YOC_BASE_URL must start with https:// in production")
