@@ -229,6 +229,7 @@ ERROR_TITLES = {
     403: N_("You do not have access to this page"),
     404: N_("We could not find that page"),
     405: N_("That request did not work"),
+    413: N_("That is too much to send at once"),
     429: N_("Please slow down"),
     500: N_("Something went wrong on our side"),
 }

@@ -1,4 +1,4 @@
-"""ASGI middleware: request context and logging, sessions and language, CSRF.
+"""ASGI middleware: request context and logging, sessions and language, body size, CSRF.
 
 All of it is plain ASGI (no BaseHTTPMiddleware), so context variables set here, such
 as the language, reach the endpoint, and nothing buffers a response.
@@ -11,7 +11,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
@@ -19,6 +19,8 @@ from urllib.parse import parse_qs
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,7 +33,6 @@ log = logging.getLogger("yoc.request")
 SESSION_COOKIE = "yoc_session"
 LANG_COOKIE = "lang"
 CSRF_FIELD = "csrf_token"
-MAX_FORM_BYTES = 10 * 1024 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -250,6 +251,66 @@ class SessionMiddleware:
             i18n.reset_language(token)
 
 
+class BodyTooLarge(Exception):
+    """The request's body grew past the limit while it was being read."""
+
+
+class BodyLimitMiddleware:
+    """Refuse a request body over ``limit`` bytes (``larger[path]`` for the few paths
+    that take a file) with ``on_too_large`` (a 413).
+
+    A declared Content-Length over the limit is refused before a byte of the body is
+    read; a body sent in chunks is counted as it is read, and reading stops as soon as it
+    passes the limit, whoever is reading it (the CSRF check, a form, a JSON parser).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        larger: Mapping[str, int] | None = None,
+        on_too_large: ASGIApp,
+    ) -> None:
+        self.app = app
+        self.limit = limit
+        self.larger = dict(larger or {})
+        self.on_too_large = on_too_large
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.larger.get(scope["path"], self.limit)
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and not (declared.isdigit() and int(declared) <= limit):
+            await self.on_too_large(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self.on_too_large(scope, receive, send)
+
+
 class CSRFMiddleware:
     """Refuse a state-changing form post whose token does not match the session.
 
@@ -278,11 +339,9 @@ class CSRFMiddleware:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return
+            # BodyLimitMiddleware, further out, stops a body that grows too large.
             body.extend(message.get("body", b""))
             more = message.get("more_body", False)
-            if len(body) > MAX_FORM_BYTES:
-                await self.on_failure(scope, receive, send)
-                return
         submitted = await _submitted_token(scope, bytes(body))
         session: Session = scope["yoc.session"]
         if not csrf_valid(self.settings.secret_key, session.key, submitted):
@@ -320,7 +379,10 @@ async def _submitted_token(scope: Scope, body: bytes) -> str | None:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        form = await Request(scope, once).form()
+        try:
+            form = await Request(scope, once).form()
+        except (HTTPException, MultiPartException):
+            return None  # a body that is not the multipart it says: no token in it
         try:
             value = form.get(CSRF_FIELD)
             return value if isinstance(value, str) else None

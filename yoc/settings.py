@@ -53,6 +53,9 @@ class Settings:
     code_limit: int = 10
     code_window: int = 600
     trusted_proxies: tuple[str, ...] = ()
+    # Request bodies: forms and JSON, and the few paths that take a file (a photo).
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 6 * 1024 * 1024
     static_max_age: int = 3600
     # Public pages (the festival page) are shared by anonymous visitors for this long:
     # what they show of availability may be this many seconds old. Orders always check
@@ -86,6 +89,8 @@ class Settings:
             code_limit=int(get("YOC_CODE_LIMIT", str(cls.code_limit))),
             code_window=int(get("YOC_CODE_WINDOW", str(cls.code_window))),
             public_page_seconds=float(get("YOC_PUBLIC_PAGE_SECONDS", "2")),
+            max_body_bytes=int(get("YOC_MAX_BODY_BYTES", str(cls.max_body_bytes))),
+            max_upload_bytes=int(get("YOC_MAX_UPLOAD_BYTES", str(cls.max_upload_bytes))),
             run_jobs_in_process=_bool(get("YOC_RUN_JOBS_IN_PROCESS", "0" if production else "1")),
             trusted_proxies=tuple(
                 p.strip() for p in get("YOC_TRUSTED_PROXIES", "").split(",") if p.strip()
