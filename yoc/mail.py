@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -90,7 +91,7 @@ async def queue_mail(
             html = env.get_template("emails/from_text.html").render(paragraphs=paragraphs)
     return await OutboxMessage.create(
         to_email=to,
-        subject=parts["subject"],
+        subject=one_line(parts["subject"]),
         body_text=parts["text"],
         body_html=html,
         template=template,
@@ -102,6 +103,13 @@ async def queue_mail(
         ]
         + [{"cid": cid, "qr": text} for cid, text in (qr_codes or {}).items()],
     )
+
+
+def one_line(text: str) -> str:
+    """A header's text on one line: a name stored before names were checked, or typed
+    through a way in that does not check, must not start a header of its own."""
+    words = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split()
+    return " ".join(words)
 
 
 def smtp_options(smtp_url: str) -> dict[str, Any]:
@@ -172,7 +180,18 @@ async def deliver_due(settings: Settings, *, limit: int = 50) -> int:
     sent = 0
     for msg in await _claim(now, limit):
         try:
-            await aiosmtplib.send(_email_message(msg, settings.mail_from), **options)
+            email = _email_message(msg, settings.mail_from)
+        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
+            # It would fail the same way every time: give up on it, say why, go on.
+            msg.status = MailStatus.FAILED
+            msg.attempts += 1
+            msg.lease_until = None
+            msg.last_error = f"cannot be sent: {type(exc).__name__}: {exc}"[:2000]
+            await msg.save()
+            log.error("mail %s to %s cannot be sent: %s", msg.id, msg.to_email, exc)
+            continue
+        try:
+            await aiosmtplib.send(email, **options)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             msg.attempts += 1
             msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]

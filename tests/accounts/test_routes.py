@@ -60,6 +60,24 @@ async def test_signup_with_bad_input_keeps_what_was_typed_and_stores_nothing(cli
     assert await User.all().count() == 0
 
 
+async def test_signup_refuses_a_name_with_a_line_break(client) -> None:
+    response = await post_form(
+        client,
+        "/signup",
+        {
+            **ADULT,
+            "name": "Eve\r\nBcc: everyone@example.org",
+            "email": "eve@example.org",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
+    )
+
+    assert response.status_code == 422
+    assert "Write this on one line, without line breaks or special characters." in response.text
+    assert await User.all().count() == 0
+
+
 async def test_signup_refuses_common_password(client) -> None:
     response = await post_form(
         client,

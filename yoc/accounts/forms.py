@@ -5,11 +5,16 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from yoc.accounts.enums import Role
-from yoc.forms import FieldError, Form, clean_email
+from yoc.forms import FieldError, Form, OneLine, clean_email
 from yoc.i18n import LANGUAGES, N_
 
 Email = Annotated[str, Field(min_length=1, max_length=254), AfterValidator(clean_email)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), OneLine
+]
+TokenName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), OneLine
+]
 # Passwords are not stripped: spaces are allowed and count.
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
 
@@ -52,7 +57,7 @@ class LanguageForm(Form):
 
 
 class TokenForm(Form):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    name: TokenName
 
 
 class InviteForm(Form):

@@ -6,11 +6,13 @@ from typing import Annotated
 from pydantic import BeforeValidator, StringConstraints, model_validator
 
 from yoc.curriculum.enums import ActivityKind, Completion
-from yoc.forms import FieldError, Form
+from yoc.forms import FieldError, Form, OneLine
 from yoc.i18n import N_
 from yoc.members.services.standing import today
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160), OneLine
+]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Checkbox = Annotated[bool, BeforeValidator(lambda v: v in ("1", "on", "yes", True))]
 OptionalDate = Annotated[date | None, BeforeValidator(lambda v: None if v == "" else v)]
