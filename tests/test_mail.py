@@ -118,7 +118,7 @@ async def test_a_line_break_in_a_name_never_reaches_the_subject(app) -> None:
         },
     )
 
-    assert message.subject == "Permission for Eve Bcc: everyone@example.org to join YO-C"
+    assert message.subject == "Permission for Eve Bcc: everyone[at]example[.]org to join YO-C"
 
 
 async def test_a_message_that_cannot_be_sent_fails_with_its_reason_and_the_rest_go_out(

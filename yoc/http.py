@@ -12,8 +12,9 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from yoc import ratelimit
 from yoc.cache import TTLCache
-from yoc.errors import DomainError, ValidationFailed
+from yoc.errors import DomainError, TooManyRequests, ValidationFailed
 from yoc.i18n import N_, gettext
 from yoc.middleware import Session
 from yoc.permissions import Action, can
@@ -83,11 +84,23 @@ def render_form(
     # A summary at the top, so nobody on a small screen misses an error further down.
     general = fields.pop("__all__", None) or error.translated()
     safe_values = {k: v for k, v in values.items() if "password" not in k and k != "csrf_token"}
-    return render(
+    response = render(
         request,
         name,
         {**(context or {}), "values": safe_values, "errors": fields, "error": general},
         status_code=error.status_code if error.status_code != 404 else 400,
+    )
+    if isinstance(error, TooManyRequests):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+async def limit_mail(request: Request, kind: str, to: str) -> None:
+    """Count an email of ``kind`` that this request is about to send to ``to``; raises
+    TooManyEmails past the limits per address and per client (yoc.ratelimit)."""
+    state = request.app.state
+    await ratelimit.count_mail(
+        state.rate_limiter, state.settings, kind=kind, to=to, ip=client_ip(request)
     )
 
 

@@ -26,7 +26,7 @@ from yoc import i18n, qrcodes
 from yoc.enums import LabelledEnum
 from yoc.i18n import N_
 from yoc.settings import Settings
-from yoc.templating import environment, render_blocks
+from yoc.templating import mail_environment, render_blocks
 from yoc.timeutil import utcnow
 
 log = logging.getLogger("yoc.mail")
@@ -80,15 +80,21 @@ async def queue_mail(
     ``qr_codes`` (Content-ID: text) become PNG images when the message is sent: drawing
     one takes tens of milliseconds, which belong to the mail worker, not to a checkout.
     """
-    env = environment()
+    env = mail_environment()
+    # The message's own links stay links; anything else link-like printed in it (a name
+    # someone typed, say) is broken, in both parts.
+    own_links = frozenset(_links_in(context))
+    context = {**context, "own_links": own_links}
     with i18n.use_language(language):
-        parts = render_blocks(f"emails/{template}.txt", context, "subject", "text")
+        parts = render_blocks(f"emails/{template}.txt", context, "subject", "text", env=env)
         try:
             html = env.get_template(f"emails/{template}.html").render(context)
         except TemplateNotFound:
             # No hand-made HTML: the text, paragraph by paragraph, with its links live.
             paragraphs = [p for p in parts["text"].split("\n\n") if p.strip()]
-            html = env.get_template("emails/from_text.html").render(paragraphs=paragraphs)
+            html = env.get_template("emails/from_text.html").render(
+                paragraphs=paragraphs, own_links=own_links
+            )
     return await OutboxMessage.create(
         to_email=to,
         subject=one_line(parts["subject"]),
@@ -103,6 +109,16 @@ async def queue_mail(
         ]
         + [{"cid": cid, "qr": text} for cid, text in (qr_codes or {}).items()],
     )
+
+
+def _links_in(context: dict[str, Any]) -> list[str]:
+    """The links a caller put in an email's context (``link``, ``ticket_links``...)."""
+    found = []
+    for value in context.values():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, str) and item.startswith(("http://", "https://")):
+                found.append(item)
+    return found
 
 
 def one_line(text: str) -> str:

@@ -52,6 +52,11 @@ class Settings:
     order_window: int = 600
     code_limit: int = 10
     code_window: int = 600
+    # Emails that a page sends to an address someone types (sign-up, password reset,
+    # resending tickets or the consent form): per address, and per client address.
+    mail_limit: int = 3
+    mail_client_limit: int = 30
+    mail_window: int = 3600
     trusted_proxies: tuple[str, ...] = ()
     # Request bodies: forms and JSON, and the few paths that take a file (a photo).
     max_body_bytes: int = 1024 * 1024
@@ -88,6 +93,9 @@ class Settings:
             order_window=int(get("YOC_ORDER_WINDOW", str(cls.order_window))),
             code_limit=int(get("YOC_CODE_LIMIT", str(cls.code_limit))),
             code_window=int(get("YOC_CODE_WINDOW", str(cls.code_window))),
+            mail_limit=int(get("YOC_MAIL_LIMIT", str(cls.mail_limit))),
+            mail_client_limit=int(get("YOC_MAIL_CLIENT_LIMIT", str(cls.mail_client_limit))),
+            mail_window=int(get("YOC_MAIL_WINDOW", str(cls.mail_window))),
             public_page_seconds=float(get("YOC_PUBLIC_PAGE_SECONDS", "2")),
             max_body_bytes=int(get("YOC_MAX_BODY_BYTES", str(cls.max_body_bytes))),
             max_upload_bytes=int(get("YOC_MAX_UPLOAD_BYTES", str(cls.max_upload_bytes))),

@@ -14,6 +14,9 @@ class User(Model):
     # Empty until an invited person chooses a password.
     password_hash = fields.CharField(max_length=255, null=True)
     is_active = fields.BooleanField(default=True)
+    # Set once the person showed they read mail at this address (a sign-up's link, a
+    # password reset, an invitation); a member who signed up cannot sign in before.
+    email_verified_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
 

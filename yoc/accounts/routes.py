@@ -14,6 +14,7 @@ from yoc.http import (
     current_user,
     flash,
     form_data,
+    limit_mail,
     login_required,
     redirect,
     render,
@@ -80,11 +81,14 @@ async def password_reset_request(request: Request) -> Response:
     values = await form_data(request)
     try:
         data = parse(forms.PasswordResetRequestForm, values)
+        await limit_mail(request, "reset", data.email)
     except DomainError as error:
         return render_form(
             request, "accounts/password_reset_request.html", values=values, error=error
         )
-    await accounts.request_password_reset(data.email, settings=request.app.state.settings)
+    await accounts.request_password_reset(
+        data.email, settings=request.app.state.settings, language=request.scope["language"]
+    )
     return render(
         request,
         "accounts/password_reset_sent.html",
@@ -116,6 +120,24 @@ async def _set_password_page(
         return render_form(request, template, values=values, error=error, context=context)
     await sign_in(request, user)
     flash(request, done_message)
+    return redirect("/dashboard")
+
+
+async def confirm_signup(request: Request) -> Response:
+    """The link a new member got by email: a page with one button (mail scanners open
+    links, and must not open the account), which confirms and signs them in."""
+    token = request.path_params["token"]
+    try:
+        person = await accounts.check_link(token, TokenPurpose.CONFIRM_EMAIL)
+        if request.method == "GET":
+            return render(request, "accounts/signup_confirm.html", {"person": person})
+        user = await accounts.confirm_signup(token)
+    except DomainError as error:
+        return render(
+            request, "accounts/link_invalid.html", {"message": error.translated()}, status_code=400
+        )
+    await sign_in(request, user)
+    flash(request, gettext("Welcome to YO-C, %(name)s! Your account is ready.", name=user.name))
     return redirect("/dashboard")
 
 
@@ -221,6 +243,12 @@ routes = [
         password_reset,
         methods=["GET", "POST"],
         name="accounts:password_reset",
+    ),
+    Route(
+        "/signup/confirm/{token}",
+        confirm_signup,
+        methods=["GET", "POST"],
+        name="accounts:confirm_signup",
     ),
     Route("/invite/{token}", accept_invite, methods=["GET", "POST"], name="accounts:invite"),
     Route("/account", account, name="accounts:account"),

@@ -36,6 +36,16 @@ class RateLimited(DomainError):
 
 INVALID_LOGIN = N_("That email and password do not match an account.")
 EMAIL_TAKEN = N_("An account with this email already exists. Try signing in instead.")
+LINK_INVALID = N_("This link has expired or has already been used. Please ask for a new one.")
+SIGNUP_LINK_DAYS = 3
+
+
+class EmailTaken(ValidationFailed):
+    """An account with this email exists. Said to admins and on the command line; a
+    sign-up page says nothing of it (``tell_owner_of_signup``)."""
+
+    def __init__(self) -> None:
+        super().__init__({"email": EMAIL_TAKEN}, code="email_taken")
 
 
 def normalise_email(email: str) -> str:
@@ -48,31 +58,91 @@ def _check_password(password: str, *, email: str = "", name: str = "", field: st
 
 
 async def create_user(
-    *, email: str, name: str, role: Role, password: str | None, language: str = "en"
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    password: str | None,
+    language: str = "en",
+    verified: bool = True,
 ) -> User:
-    """Create an account; ``password`` None means the person chooses one (invitation)."""
+    """Create an account; ``password`` None means the person chooses one (invitation).
+    ``verified`` False: the account opens once its email is confirmed."""
     email = normalise_email(email)
     if password is not None:
         _check_password(password, email=email, name=name)
+    # Hashed before looking the address up, so that a taken address costs the same time.
+    password_hash = hash_password(password) if password is not None else None
     if await User.filter(email=email).exists():
-        raise ValidationFailed({"email": EMAIL_TAKEN}, code="email_taken")
+        raise EmailTaken()
     try:
         return await User.create(
             email=email,
             name=name.strip(),
             role=role,
             language=language,
-            password_hash=hash_password(password) if password is not None else None,
+            password_hash=password_hash,
+            email_verified_at=utcnow() if verified else None,
         )
     except IntegrityError:  # the same email, created a moment ago by another request
-        raise ValidationFailed({"email": EMAIL_TAKEN}, code="email_taken") from None
+        raise EmailTaken() from None
 
 
 async def sign_up_member(*, name: str, email: str, password: str, language: str) -> User:
-    """A young person applies: they get a member account."""
+    """A young person applies: a member account, which opens once they confirm their
+    email (``send_signup_link``). Raises EmailTaken."""
     return await create_user(
-        email=email, name=name, role=Role.MEMBER, password=password, language=language
+        email=email,
+        name=name,
+        role=Role.MEMBER,
+        password=password,
+        language=language,
+        verified=False,
     )
+
+
+async def send_signup_link(user: User, *, settings: Settings) -> None:
+    """Email a new member the link that confirms their address and opens the account."""
+    token = await _issue_link(user, TokenPurpose.CONFIRM_EMAIL, SIGNUP_LINK_DAYS * 86400)
+    await mail.queue_mail(
+        to=user.email,
+        template="signup_confirm",
+        language=user.language,
+        context={
+            "name": user.name,
+            "link": f"{settings.base_url}/signup/confirm/{token}",
+            "days": SIGNUP_LINK_DAYS,
+        },
+    )
+
+
+async def tell_owner_of_signup(email: str, *, settings: Settings) -> None:
+    """Someone tried to sign up with an address that has an account: its owner hears of
+    it (and how to sign in or choose a new password); the page said nothing."""
+    user = await User.get(email=normalise_email(email))
+    await mail.queue_mail(
+        to=user.email,
+        template="signup_taken",
+        language=user.language,
+        context={
+            "name": user.name,
+            "login_link": f"{settings.base_url}/login",
+            "reset_link": f"{settings.base_url}/password-reset",
+        },
+    )
+
+
+async def confirm_signup(token: str) -> User:
+    """A new member opened their link: the address is theirs, the account opens."""
+    link = await _valid_link(token, TokenPurpose.CONFIRM_EMAIL)
+    now = utcnow()
+    async with in_transaction():
+        if not await OneTimeToken.filter(id=link.id, used_at__isnull=True).update(used_at=now):
+            raise DomainError(LINK_INVALID, "link_invalid")
+        await User.filter(id=link.user_id, email_verified_at__isnull=True).update(
+            email_verified_at=now
+        )
+    return await User.get(id=link.user_id)
 
 
 async def check_login_rate(limiter: RateLimiter, settings: Settings, *, email: str, ip: str):
@@ -94,7 +164,9 @@ async def check_login_rate(limiter: RateLimiter, settings: Settings, *, email: s
 async def authenticate(*, email: str, password: str) -> User:
     user = await User.get_or_none(email=normalise_email(email))
     ok, needs_rehash = verify_password(user.password_hash if user else None, password)
-    if not user or not ok or not user.is_active:
+    # An unconfirmed sign-up is refused like a wrong password: a sign-up with someone
+    # else's address must not tell whether the password chosen with it works.
+    if not user or not ok or not user.is_active or user.email_verified_at is None:
         raise DomainError(INVALID_LOGIN, "invalid_credentials")
     if needs_rehash:
         user.password_hash = hash_password(password)
@@ -162,10 +234,7 @@ async def _valid_link(token: str, purpose: TokenPurpose) -> OneTimeToken:
         .first()
     )
     if link is None or link.used_at is not None or link.expires_at <= utcnow():
-        raise DomainError(
-            N_("This link has expired or has already been used. Please ask for a new one."),
-            "link_invalid",
-        )
+        raise DomainError(LINK_INVALID, "link_invalid")
     return link
 
 
@@ -183,12 +252,11 @@ async def _use_link(token: str, purpose: TokenPurpose, new_password: str) -> Use
         # requests race with it.
         used = await OneTimeToken.filter(id=link.id, used_at__isnull=True).update(used_at=utcnow())
         if not used:
-            raise DomainError(
-                N_("This link has expired or has already been used. Please ask for a new one."),
-                "link_invalid",
-            )
+            raise DomainError(LINK_INVALID, "link_invalid")
         user.password_hash = hash_password(new_password)
-        await user.save(update_fields=["password_hash"])
+        # The link came by email: whoever opened it reads that mailbox.
+        user.email_verified_at = user.email_verified_at or utcnow()
+        await user.save(update_fields=["password_hash", "email_verified_at"])
         await UserSession.filter(user=user).delete()
         await OneTimeToken.filter(user=user, purpose=purpose, used_at__isnull=True).update(
             used_at=utcnow()
@@ -196,11 +264,23 @@ async def _use_link(token: str, purpose: TokenPurpose, new_password: str) -> Use
     return user
 
 
-async def request_password_reset(email: str, *, settings: Settings) -> None:
-    """Email a reset link if the account exists; say nothing either way."""
-    user = await User.get_or_none(email=normalise_email(email), is_active=True)
+async def request_password_reset(email: str, *, settings: Settings, language: str) -> None:
+    """Email a reset link if the account exists, else a note that there is no account
+    (in ``language``, the asker's): one email either way, and the page says the same."""
+    email = normalise_email(email)
+    user = await User.get_or_none(email=email, is_active=True)
     if user is None:
+        await mail.queue_mail(
+            to=email,
+            template="password_reset_unknown",
+            language=language,
+            context={"signup_link": f"{settings.base_url}/signup"},
+        )
         return
+    # Only the newest link works: older ones, perhaps still in someone's inbox, end.
+    await OneTimeToken.filter(
+        user=user, purpose=TokenPurpose.PASSWORD_RESET, used_at__isnull=True
+    ).update(used_at=utcnow())
     token = await _issue_link(user, TokenPurpose.PASSWORD_RESET, settings.password_reset_max_age)
     await mail.queue_mail(
         to=user.email,
@@ -226,7 +306,7 @@ async def invite_user(
         raise PermissionDenied(N_("Only an admin can invite people."), "forbidden")
     async with in_transaction():
         user = await create_user(
-            email=email, name=name, role=role, password=None, language=language
+            email=email, name=name, role=role, password=None, language=language, verified=False
         )
         token = await _issue_link(user, TokenPurpose.INVITE, settings.invite_max_age)
         await mail.queue_mail(

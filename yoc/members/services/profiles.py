@@ -81,8 +81,11 @@ async def apply(
     community: str,
     guardian: dict[str, Any] | None,
     settings: Settings,
-) -> User:
-    """A young person applies; a minor's guardian is asked for consent by email."""
+) -> None:
+    """A young person applies: the account opens once they confirm their email, and a
+    minor's guardian is asked for consent by email. When the address already has an
+    account, its owner is told instead; the caller cannot tell which happened (nor,
+    from the time it takes, anyone watching)."""
     age = age_on(birth_date, today(settings.timezone))
     if age < MIN_AGE:
         raise TooYoung()
@@ -95,6 +98,33 @@ async def apply(
             missing["guardian_email"] = N_("Give your guardian’s email or phone number.")
         if missing:
             raise ValidationFailed(missing)
+    try:
+        await _create_applicant(
+            name=name,
+            email=email,
+            password=password,
+            language=language,
+            birth_date=birth_date,
+            community=community,
+            guardian=guardian if minor else None,
+            settings=settings,
+        )
+    except accounts.EmailTaken:
+        await accounts.tell_owner_of_signup(email, settings=settings)
+
+
+async def _create_applicant(
+    *,
+    name: str,
+    email: str,
+    password: str,
+    language: str,
+    birth_date: date,
+    community: str,
+    guardian: dict[str, Any] | None,
+    settings: Settings,
+) -> None:
+    minor = guardian is not None
     async with in_transaction():
         user = await accounts.sign_up_member(
             name=name, email=email, password=password, language=language
@@ -115,7 +145,7 @@ async def apply(
         await audit.record(
             actor=user, action=audit.AuditAction.UPDATE, subject=user, minor=minor, change="applied"
         )
-    return user
+        await accounts.send_signup_link(user, settings=settings)
 
 
 async def decide(*, actor: User, member: User, approve: bool) -> MemberStatus:
