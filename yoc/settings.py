@@ -44,8 +44,13 @@ class Settings:
     password_reset_max_age: int = 3600
     invite_max_age: int = 7 * 24 * 3600
     hold_minutes: int = 15
+    # Failed sign-ins: per account from one client, per client whatever the account
+    # (a school shares one address), and per account from anywhere, counted over longer.
     login_limit: int = 10
     login_window: int = 300
+    login_client_limit: int = 30
+    login_account_limit: int = 100
+    login_account_window: int = 3600
     # Orders placed per client address (a family or a box office line shares one), and
     # wrong partner or door codes per address, in a sliding window of seconds.
     order_limit: int = 20
@@ -89,6 +94,11 @@ class Settings:
             stripe_timeout_seconds=float(get("YOC_STRIPE_TIMEOUT_SECONDS", "5")),
             hold_minutes=int(get("YOC_HOLD_MINUTES", "15")),
             login_limit=int(get("YOC_LOGIN_LIMIT", str(cls.login_limit))),
+            login_client_limit=int(get("YOC_LOGIN_CLIENT_LIMIT", str(cls.login_client_limit))),
+            login_account_limit=int(get("YOC_LOGIN_ACCOUNT_LIMIT", str(cls.login_account_limit))),
+            login_account_window=int(
+                get("YOC_LOGIN_ACCOUNT_WINDOW", str(cls.login_account_window))
+            ),
             order_limit=int(get("YOC_ORDER_LIMIT", str(cls.order_limit))),
             order_window=int(get("YOC_ORDER_WINDOW", str(cls.order_window))),
             code_limit=int(get("YOC_CODE_LIMIT", str(cls.code_limit))),

@@ -48,16 +48,13 @@ async def login(request: Request) -> Response:
     settings = request.app.state.settings
     try:
         data = parse(forms.LoginForm, values)
-        await accounts.check_login_rate(
-            request.app.state.rate_limiter, settings, email=data.email, ip=client_ip(request)
+        user = await accounts.sign_in_with_password(
+            request.app.state.rate_limiter,
+            settings,
+            email=data.email,
+            password=data.password,
+            ip=client_ip(request),
         )
-        user = await accounts.authenticate(email=data.email, password=data.password)
-    except accounts.RateLimited as error:
-        response = render_form(
-            request, "accounts/login.html", values=values, error=error, context=context
-        )
-        response.headers["Retry-After"] = str(error.retry_after)
-        return response
     except DomainError as error:
         return render_form(
             request, "accounts/login.html", values=values, error=error, context=context

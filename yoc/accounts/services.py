@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from yoc import mail
 from yoc.accounts.enums import Role, TokenPurpose
 from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
-from yoc.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from yoc.errors import DomainError, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
 from yoc.i18n import N_, ngettext
 from yoc.ratelimit import RateLimiter
 from yoc.security import hash_password, hash_token, new_token, password_problem, verify_password
@@ -19,18 +19,15 @@ from yoc.settings import Settings
 from yoc.timeutil import utcnow
 
 
-class RateLimited(DomainError):
-    status_code = 429
-
+class RateLimited(TooManyRequests):
     def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many sign-in attempts.", "rate_limited")
-        self.retry_after = retry_after
+        super().__init__("Too many sign-in attempts.", "rate_limited", retry_after=retry_after)
 
     def translated(self) -> str:
         return ngettext(
             "Too many sign-in attempts. Please wait %(num)d minute and try again.",
             "Too many sign-in attempts. Please wait %(num)d minutes and try again.",
-            max(1, (self.retry_after + 59) // 60),
+            self.minutes,
         )
 
 
@@ -145,20 +142,41 @@ async def confirm_signup(token: str) -> User:
     return await User.get(id=link.user_id)
 
 
-async def check_login_rate(limiter: RateLimiter, settings: Settings, *, email: str, ip: str):
-    """Count this attempt per account and per address; refuse past the limit."""
+async def sign_in_with_password(
+    limiter: RateLimiter, settings: Settings, *, email: str, password: str, ip: str
+) -> User:
+    """Check a password under the limits on failed attempts, of which only failures
+    count: per account from this client, per client, and per account from anywhere
+    (slower). The last stops only clients that have failed on this account, so that a
+    crowd of guessers never locks the owner out."""
+    account = normalise_email(email)
+    pair = (f"login:pair:{account}:{ip}", settings.login_limit, settings.login_window)
+    client = (f"login:ip:{ip}", settings.login_client_limit, settings.login_window)
+    whole = (
+        f"login:account:{account}",
+        settings.login_account_limit,
+        settings.login_account_window,
+    )
     verdicts = [
-        await limiter.hit(
-            f"login:account:{normalise_email(email)}",
-            limit=settings.login_limit,
-            window=settings.login_window,
-        ),
-        await limiter.hit(
-            f"login:ip:{ip}", limit=settings.login_limit, window=settings.login_window
-        ),
+        await limiter.peek(pair[0], limit=pair[1], window=pair[2]),
+        await limiter.peek(client[0], limit=client[1], window=client[2]),
     ]
+    account_wide = await limiter.peek(whole[0], limit=whole[1], window=whole[2])
+    if not account_wide.allowed:
+        failed_here = await limiter.peek(pair[0], limit=1, window=pair[2])
+        if not failed_here.allowed:
+            verdicts.append(account_wide)
     if blocked := [v for v in verdicts if not v.allowed]:
         raise RateLimited(max(v.retry_after for v in blocked))
+    try:
+        user = await authenticate(email=email, password=password)
+    except DomainError:
+        for key, limit, window in (pair, client, whole):
+            await limiter.hit(key, limit=limit, window=window)
+        raise
+    # The owner's own typos from this client are forgiven once they get it right.
+    await limiter.reset(pair[0])
+    return user
 
 
 async def authenticate(*, email: str, password: str) -> User:
