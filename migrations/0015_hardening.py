@@ -1,7 +1,21 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from yoc.accounts.enums import TokenPurpose
+from yoc.permissions import TokenScope
 from tortoise import fields
+
+
+async def date_old_tokens(apps, schema_editor):
+    """Tokens made before they had a scope and an end keep the power they had (all of
+    it) until 90 days after they were made: the oldest stop at once."""
+    if schema_editor.DIALECT == "sqlite":
+        # Stored as Tortoise stores datetimes in SQLite: ISO text in UTC.
+        ends = "strftime('%Y-%m-%d %H:%M:%f+00:00', created_at, '+90 days')"
+    else:
+        ends = "created_at + INTERVAL '90 days'"
+    await schema_editor.client.execute_script(
+        f"UPDATE api_tokens SET scope = 'write', expires_at = {ends}"
+    )
 
 class Migration(migrations.Migration):
     dependencies = [('yoc', '0012_order_retry_keys')]
@@ -21,4 +35,15 @@ class Migration(migrations.Migration):
         ),
         # Accounts made before sign-ups were confirmed by email keep working.
         ops.RunSQL("UPDATE users SET email_verified_at = created_at"),
+        ops.AddField(
+            model_name='ApiToken',
+            name='expires_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='ApiToken',
+            name='scope',
+            field=fields.CharEnumField(default=TokenScope.READ, description='READ: read\nCHECKIN: checkin\nWRITE: write', db_default='read', enum_type=TokenScope, max_length=8),
+        ),
+        ops.RunPython(date_old_tokens),
     ]

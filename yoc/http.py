@@ -17,7 +17,7 @@ from yoc.cache import TTLCache
 from yoc.errors import DomainError, TooManyRequests, ValidationFailed
 from yoc.i18n import N_, gettext
 from yoc.middleware import Session
-from yoc.permissions import Action, can
+from yoc.permissions import Action, TokenScope, can
 from yoc.roles import Role
 from yoc.security import csrf_token
 
@@ -303,7 +303,8 @@ def api_requires(action: Action) -> Callable[[Endpoint], Endpoint]:
 
 
 def api_auth(endpoint: Endpoint) -> Endpoint:
-    """The JSON API: a bearer token is required; 401 without one."""
+    """The JSON API: a bearer token is required (401 without one), whose scope allows
+    the request (403): reading for GET, writing for anything else."""
 
     @functools.wraps(endpoint)
     async def guarded(request: Request) -> Response:
@@ -314,6 +315,19 @@ def api_auth(endpoint: Endpoint) -> Endpoint:
                 gettext("Send an API token: Authorization: Bearer <token>."),
                 headers={"WWW-Authenticate": "Bearer"},
             )
+        needed = TokenScope.READ if request.method in ("GET", "HEAD") else TokenScope.WRITE
+        if not token_allows(request, needed):
+            return scope_refused()
         return await endpoint(request)
 
     return guarded
+
+
+def token_allows(request: Request, needed: TokenScope) -> bool:
+    """Whether the request's API token may do ``needed`` (its owner's role aside)."""
+    scope = request.scope.get("yoc.token_scope")
+    return scope is not None and TokenScope(scope).allows(needed)
+
+
+def scope_refused() -> JSONResponse:
+    return api_error(403, "insufficient_scope", gettext("This token may not do this."))

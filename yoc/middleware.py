@@ -150,9 +150,11 @@ class Session:
         return flashes
 
 
-# The signed-in user for a session key or an API token, or None: the accounts services,
-# handed in by the app factory (core code names no domain).
+# The signed-in user for a session key, or None; for an API token, the user and the
+# token's scope, or None: the accounts services, handed in by the app factory (core
+# code names no domain).
 UserLookup = Callable[[str], Awaitable[Any]]
+TokenLookup = Callable[[str], Awaitable[tuple[Any, str] | None]]
 
 
 class SessionMiddleware:
@@ -164,7 +166,7 @@ class SessionMiddleware:
         *,
         settings: Settings,
         user_for_session: UserLookup,
-        user_for_api_token: UserLookup,
+        user_for_api_token: TokenLookup,
     ) -> None:
         self.app = app
         self.settings = settings
@@ -220,8 +222,9 @@ class SessionMiddleware:
             if token.startswith("door_"):
                 # A door code works as a token for checking tickets in, and nothing else.
                 scope["door_code"] = token[5:]
-            elif token:
-                user = await self.user_for_api_token(token)
+            elif token and (found := await self.user_for_api_token(token)):
+                # The scope is checked per request, with the role (yoc.http.api_auth).
+                user, scope["yoc.token_scope"] = found
         elif session.authenticated and session.key:
             user = await self.user_for_session(session.key)
             if user is None:

@@ -44,6 +44,7 @@ class Settings:
     password_reset_max_age: int = 3600
     invite_max_age: int = 7 * 24 * 3600
     hold_minutes: int = 15
+    api_token_days: int = 90
     # Failed sign-ins: per account from one client, per client whatever the account
     # (a school shares one address), and per account from anywhere, counted over longer.
     login_limit: int = 10
@@ -93,6 +94,7 @@ class Settings:
             stripe_api_base=get("YOC_STRIPE_API_BASE", ""),
             stripe_timeout_seconds=float(get("YOC_STRIPE_TIMEOUT_SECONDS", "5")),
             hold_minutes=int(get("YOC_HOLD_MINUTES", "15")),
+            api_token_days=int(get("YOC_API_TOKEN_DAYS", str(cls.api_token_days))),
             login_limit=int(get("YOC_LOGIN_LIMIT", str(cls.login_limit))),
             login_client_limit=int(get("YOC_LOGIN_CLIENT_LIMIT", str(cls.login_client_limit))),
             login_account_limit=int(get("YOC_LOGIN_ACCOUNT_LIMIT", str(cls.login_account_limit))),

@@ -2,6 +2,8 @@ from tortoise import fields
 from tortoise.models import Model
 
 from yoc.accounts.enums import Role, TokenPurpose
+from yoc.permissions import TokenScope
+from yoc.timeutil import utcnow
 
 
 class User(Model):
@@ -56,13 +58,24 @@ class ApiToken(Model):
     token_hash = fields.CharField(max_length=64, unique=True)
     # The first characters, shown in lists so an owner can tell tokens apart.
     prefix = fields.CharField(max_length=12)
+    # A database default too, so that the column can be added to a table with rows.
+    scope = fields.CharEnumField(
+        TokenScope, max_length=8, default=TokenScope.READ, db_default=TokenScope.READ.value
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Always set when a token is made; a token without one (from before) works no more.
+    expires_at = fields.DatetimeField(null=True)
     last_used_at = fields.DatetimeField(null=True)
+    # Also set when the owner's password or role changes, or they are deactivated.
     revoked_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "api_tokens"
         ordering = ["-created_at"]
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is None or self.expires_at <= utcnow()
 
 
 class OneTimeToken(Model):

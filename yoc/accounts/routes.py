@@ -163,8 +163,13 @@ async def account(request: Request) -> Response:
     return render(
         request,
         "accounts/account.html",
-        {"tokens": tokens, "values": {}, "errors": {}, "new_token": None},
+        {"tokens": tokens, "values": _token_defaults(request), "errors": {}, "new_token": None},
     )
+
+
+def _token_defaults(request: Request) -> dict[str, str]:
+    """The new-token form as it starts: read only, for the site's usual lifetime."""
+    return {"scope": "read", "days": str(request.app.state.settings.api_token_days)}
 
 
 @login_required
@@ -203,7 +208,12 @@ async def create_token(request: Request) -> Response:
             error=error,
             context={"tokens": await accounts.list_api_tokens(user), "new_token": None},
         )
-    token, secret = await accounts.create_api_token(user, data.name)
+    token, secret = await accounts.create_api_token(
+        user,
+        data.name,
+        scope=data.scope,
+        days=data.days or request.app.state.settings.api_token_days,
+    )
     # The secret is shown on this one response and never again.
     return render(
         request,
@@ -211,7 +221,8 @@ async def create_token(request: Request) -> Response:
         {
             "tokens": await accounts.list_api_tokens(user),
             "new_token": secret,
-            "values": {},
+            "new_token_row": token,
+            "values": _token_defaults(request),
             "errors": {},
         },
     )

@@ -13,6 +13,7 @@ from yoc.accounts.enums import Role, TokenPurpose
 from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
 from yoc.errors import DomainError, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
 from yoc.i18n import N_, ngettext
+from yoc.permissions import TokenScope
 from yoc.ratelimit import RateLimiter
 from yoc.security import hash_password, hash_token, new_token, password_problem, verify_password
 from yoc.settings import Settings
@@ -227,8 +228,10 @@ async def change_password(user: User, *, current: str, new: str) -> None:
     async with in_transaction():
         user.password_hash = hash_password(new)
         await user.save(update_fields=["password_hash"])
-        # Other browsers signed in with the old password are signed out.
+        # Other browsers signed in with the old password are signed out, and devices
+        # given a token with it stop.
         await UserSession.filter(user=user).delete()
+        await _end_api_tokens(user)
 
 
 # One-time links ---------------------------------------------------------------
@@ -276,6 +279,7 @@ async def _use_link(token: str, purpose: TokenPurpose, new_password: str) -> Use
         user.email_verified_at = user.email_verified_at or utcnow()
         await user.save(update_fields=["password_hash", "email_verified_at"])
         await UserSession.filter(user=user).delete()
+        await _end_api_tokens(user)
         await OneTimeToken.filter(user=user, purpose=purpose, used_at__isnull=True).update(
             used_at=utcnow()
         )
@@ -352,8 +356,12 @@ async def change_role(*, actor: User, user_id: int, role: Role) -> User:
         raise NotFound(N_("We could not find that person."), "not_found")
     if user.id == actor.id:
         raise DomainError(N_("You cannot change your own role."), "own_role")
-    user.role = role
-    await user.save(update_fields=["role"])
+    if user.role != role:
+        async with in_transaction():
+            user.role = role
+            await user.save(update_fields=["role"])
+            # A token was given for what the old role allowed.
+            await _end_api_tokens(user)
     return user
 
 
@@ -368,34 +376,51 @@ async def set_active(*, actor: User, user_id: int, active: bool) -> User:
         await user.save(update_fields=["is_active"])
         if not active:
             await UserSession.filter(user=user).delete()
+            await _end_api_tokens(user)
     return user
 
 
 # API tokens ---------------------------------------------------------------------
 
 
-async def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Return the token row and the secret, which is shown once and never stored."""
+async def create_api_token(
+    user: User, name: str, *, scope: TokenScope = TokenScope.WRITE, days: int = 90
+) -> tuple[ApiToken, str]:
+    """Return the token row and the secret, which is shown once and never stored. The
+    token works for ``days`` and may do what ``scope`` says (and the owner's role)."""
     secret = "yoc_" + new_token()
     token = await ApiToken.create(
-        user=user, name=name, token_hash=hash_token(secret), prefix=secret[:10]
+        user=user,
+        name=name,
+        token_hash=hash_token(secret),
+        prefix=secret[:10],
+        scope=scope,
+        expires_at=utcnow() + timedelta(days=days),
     )
     return token, secret
 
 
-async def user_for_api_token(secret: str) -> User | None:
+async def _end_api_tokens(user: User) -> None:
+    """What the owner gave a device stops with a new password, role or deactivation."""
+    await ApiToken.filter(user=user, revoked_at__isnull=True).update(revoked_at=utcnow())
+
+
+async def user_for_api_token(secret: str) -> tuple[User, TokenScope] | None:
+    """The owner of a token that still works, and what the token may do."""
+    now = utcnow()
     token = (
-        await ApiToken.filter(token_hash=hash_token(secret), revoked_at__isnull=True)
+        await ApiToken.filter(
+            token_hash=hash_token(secret), revoked_at__isnull=True, expires_at__gt=now
+        )
         .select_related("user")
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = utcnow()
     # Record use at most once a minute, so a busy scanner does not write on every call.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         await ApiToken.filter(id=token.id).update(last_used_at=now)
-    return token.user
+    return token.user, token.scope
 
 
 async def list_api_tokens(user: User, *, everyone: bool = False) -> list[ApiToken]:

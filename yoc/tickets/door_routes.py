@@ -23,10 +23,12 @@ from yoc.http import (
     login_redirect,
     redirect,
     render,
+    scope_refused,
     session,
+    token_allows,
 )
 from yoc.i18n import gettext
-from yoc.permissions import Action, can
+from yoc.permissions import Action, TokenScope, can
 from yoc.security import csrf_token
 from yoc.tickets.forms import CheckinIn, ScanIn, SyncIn
 from yoc.tickets.schemas import CheckinOut
@@ -223,6 +225,8 @@ async def api_checkin(request: Request) -> Response:
             gettext("Send an API token: Authorization: Bearer <token>."),
             headers={"WWW-Authenticate": "Bearer"},
         )
+    if user is not None and not token_allows(request, TokenScope.CHECKIN):
+        return scope_refused()
     staff = can(user, Action.MANAGE_EVENTS)
     # The credential is checked before the body is read: a caller who may not check
     # anybody in costs no parsing.
