@@ -1,5 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from tortoise.fields.base import OnDelete
 from yoc.accounts.enums import TokenPurpose
 from yoc.permissions import TokenScope
 from tortoise import fields
@@ -46,4 +47,16 @@ class Migration(migrations.Migration):
             field=fields.CharEnumField(default=TokenScope.READ, description='READ: read\nCHECKIN: checkin\nWRITE: write', db_default='read', enum_type=TokenScope, max_length=8),
         ),
         ops.RunPython(date_old_tokens),
+        ops.CreateModel(
+            name='DoorGrant',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('key_hash', fields.CharField(unique=True, max_length=64)),
+                ('event', fields.ForeignKeyField('yoc.Event', source_field='event_id', db_index=True, db_constraint=True, to_field='id', related_name='door_grants', on_delete=OnDelete.CASCADE)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('expires_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'door_grants', 'app': 'yoc', 'pk_attr': 'id', 'table_description': "A door volunteer's phone, let in with an event's door code: scanning for that"},
+            bases=['Model'],
+        ),
     ]

@@ -122,8 +122,8 @@ class Session:
     key: str | None = None
     authenticated: bool = False
     flashes: list[tuple[str, str]] = field(default_factory=list)
-    # A door volunteer's grant: scanning for this one event, and nothing else.
-    door_event: int | None = None
+    # A door volunteer's grant (its key; the grant itself is a row on the server).
+    door_grant: str | None = None
     dirty: bool = False
 
     def ensure_key(self) -> str:
@@ -187,7 +187,8 @@ class SessionMiddleware:
             key=data.get("k"),
             authenticated=bool(data.get("a")),
             flashes=[tuple(f) for f in data.get("f", [])],
-            door_event=data.get("d"),
+            # An older cookie held an event id here: it grants nothing now.
+            door_grant=data["d"] if isinstance(data.get("d"), str) else None,
         )
 
     def _cookie(self, session: Session) -> str:
@@ -198,8 +199,8 @@ class SessionMiddleware:
             payload["a"] = 1
         if session.flashes:
             payload["f"] = session.flashes
-        if session.door_event:
-            payload["d"] = session.door_event
+        if session.door_grant:
+            payload["d"] = session.door_grant
         value = self.serializer.dumps(payload)
         max_age = self.settings.session_max_age
         return f"{SESSION_COOKIE}={value}; {self.cookie_attrs}; Max-Age={max_age}"

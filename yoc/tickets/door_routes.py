@@ -39,14 +39,15 @@ if TYPE_CHECKING:
 
 
 async def _door_event(request: Request, slug: str) -> Event | None:
-    """The event, if this browser may scan for it (staff, or its door code)."""
-    try:
-        event = await events.get_event(slug)
-    except NotFound:
-        return None
+    """The event, if this browser may scan for it (staff, or a volunteer whose access,
+    granted with its door code, still holds)."""
     if can(current_user(request), Action.MANAGE_EVENTS):
-        return event
-    return event if session(request).door_event == event.id else None
+        try:
+            return await events.get_event(slug)
+        except NotFound:
+            return None
+    granted = await door.granted_event(session(request).door_grant)
+    return granted if granted is not None and granted.slug == slug else None
 
 
 def _limits(request: Request) -> tuple:
@@ -79,7 +80,7 @@ async def door_home(request: Request) -> Response:
                 },
                 status_code=400,
             )
-        session(request).door_event = event.id
+        session(request).door_grant = await door.grant(event, timezone=settings.timezone)
         session(request).dirty = True
         return redirect(f"/door/{event.slug}")
     choices = await events.all_events() if staff else []
@@ -93,9 +94,14 @@ def _gate(request: Request) -> str:
 async def scanner(request: Request) -> Response:
     event = await _door_event(request, request.path_params["slug"])
     if event is None:
-        if current_user(request) is None and not session(request).door_event:
+        if current_user(request) is not None:
+            return error_page(request, 403)
+        if await door.granted_event(session(request).door_grant) is None:
+            # Never let in, or the day is over, or staff made a new code: ask for it.
+            session(request).door_grant = None
+            session(request).dirty = True
             return redirect("/door")
-        return error_page(request, 404 if current_user(request) is None else 403)
+        return error_page(request, 404)
     q = request.query_params.get("q", "").strip()[:80]
     settings = request.app.state.settings
     context = {
@@ -122,7 +128,15 @@ async def scan(request: Request) -> Response:
         values = await form_data(request)
     data = parse(ScanIn, values)
     gate = data.gate or gettext("Main gate")
-    outcome = await checkin.check_in(event=event, code=data.code, gate=gate, scan_id=data.scan_id)
+    if data.ticket_id is not None:
+        # A result of the name search: the ticket is named by its id, not its secret.
+        outcome = await checkin.check_in_ticket(
+            event=event, ticket_id=data.ticket_id, gate=gate, scan_id=data.scan_id
+        )
+    else:
+        outcome = await checkin.check_in(
+            event=event, code=data.code, gate=gate, scan_id=data.scan_id
+        )
     if wants_json:
         return JSONResponse(outcome.as_dict())
     settings = request.app.state.settings

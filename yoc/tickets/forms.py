@@ -118,6 +118,10 @@ class ScanIn(Form):
     synced later, or the check-in API (which calls the code ``secret``)."""
 
     code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] = ""
+    # The scanner page's name search names a ticket by its id (never its secret).
+    ticket_id: Annotated[int | None, BeforeValidator(lambda v: None if v in ("", None) else v)] = (
+        None
+    )
     gate: Annotated[str, BeforeValidator(lambda v: str(v or "")[:40])] = ""
     scan_id: Annotated[
         str | None,
