@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from yoc.db import fits
 from yoc.errors import NotFound
 from yoc.events.models import Event
 from yoc.i18n import N_
@@ -21,7 +22,7 @@ LATE_NIGHT = timedelta(hours=6)
 async def event_for_code(code: str) -> Event | None:
     """The event whose door code this is (codes are typed in any case)."""
     code = code.strip().upper()
-    return await Event.get_or_none(door_code=code) if code else None
+    return await Event.get_or_none(door_code=code) if code and fits(Event, door_code=code) else None
 
 
 def code_opens(event: Event, code: str | None) -> bool:
