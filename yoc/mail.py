@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import secrets
 import unicodedata
 from datetime import datetime, timedelta
@@ -32,6 +33,8 @@ from yoc.timeutil import utcnow
 log = logging.getLogger("yoc.mail")
 
 MAX_ATTEMPTS = 8
+# The shortest secret in a link (a ticket's is 26 characters; tokens are 32 and more).
+SECRET_MIN_LENGTH = 16
 LEASE = timedelta(minutes=2)
 
 
@@ -119,6 +122,22 @@ def _links_in(context: dict[str, Any]) -> list[str]:
             if isinstance(item, str) and item.startswith(("http://", "https://")):
                 found.append(item)
     return found
+
+
+def without_live_links(text: str, base_url: str) -> str:
+    """``text`` with every link into the site cut short: the long random parts of those
+    links (a token, a ticket's secret, an order's key) become "…" wherever they appear,
+    so that the outbox says what was sent without handing anyone the links in it."""
+    links = re.findall(re.escape(base_url) + r"/[^\s<>\"']*", text)
+    secrets_in_links = {
+        part
+        for link in links
+        for part in re.split(r"[/?#&=.]", link[len(base_url) :])
+        if len(part) >= SECRET_MIN_LENGTH
+    }
+    for part in sorted(secrets_in_links, key=len, reverse=True):
+        text = text.replace(part, "…")
+    return text
 
 
 def one_line(text: str) -> str:
@@ -226,6 +245,10 @@ async def deliver_due(settings: Settings, *, limit: int = 50) -> int:
         msg.sent_at = utcnow()
         msg.attempts += 1
         msg.lease_until = None
+        # Sent: what stays is who got what and when, not links that still work.
+        msg.body_text = without_live_links(msg.body_text, settings.base_url)
+        msg.body_html = without_live_links(msg.body_html or "", settings.base_url)
+        msg.attachments = [image for image in msg.attachments if "qr" not in image]
         await msg.save()
         sent += 1
     return sent

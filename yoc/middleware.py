@@ -76,11 +76,25 @@ class RequestContextMiddleware:
         log.info("request", extra=_request_fields(scope, request_id, status, started))
 
 
+# Path parameters that are secrets (a reset or consent token, a ticket's secret, an
+# order's or a calendar's key): whoever reads the log must not be able to use them.
+SECRET_PATH_PARAMS = frozenset({"token", "key", "secret"})
+
+
+def loggable_path(scope: Scope) -> str:
+    """The request's path with the secrets the matched route took from it left out."""
+    path = scope["path"]
+    for name, value in (scope.get("path_params") or {}).items():
+        if name in SECRET_PATH_PARAMS and isinstance(value, str) and value:
+            path = path.replace(value, "[redacted]")
+    return path
+
+
 def _request_fields(scope: Scope, request_id: str, status: int, started: float) -> dict:
     return {
         "request_id": request_id,
         "method": scope["method"],
-        "path": scope["path"],
+        "path": loggable_path(scope),
         "status": status,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
     }

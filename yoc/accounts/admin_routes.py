@@ -152,7 +152,12 @@ async def outbox_message(request: Request) -> Response:
     message = await mail.OutboxMessage.get_or_none(id=request.path_params["id"])
     if message is None:
         return error_page(request, 404)
-    return render(request, "admin/outbox_message.html", {"message": message})
+    settings = request.app.state.settings
+    body = message.body_text
+    if settings.production:
+        # Not even an unsent message's links: an admin could act as anyone with them.
+        body = mail.without_live_links(body, settings.base_url)
+    return render(request, "admin/outbox_message.html", {"message": message, "body": body})
 
 
 @requires(Action.READ_OUTBOX)
