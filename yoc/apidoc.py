@@ -123,7 +123,7 @@ def _operation(doc: Doc, method: str, path: str, schemas: dict[str, Any]) -> dic
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "integer" if kind == "int" else "string"},
+            "schema": {"type": "integer" if kind in ("int", "id") else "string"},
         }
         for name, kind in _PARAM.findall(path)
     ] + [

@@ -6,10 +6,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 
 from yoc.errors import ValidationFailed
@@ -51,6 +51,21 @@ def one_line(value: str) -> str:
 
 # For every single-line field: names, titles, subjects, short texts.
 OneLine = AfterValidator(one_line)
+
+
+# Row ids are 32-bit; a number beyond is no row, and the databases refuse to look for it.
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+_WHOLE = re.compile(r"[0-9]{1,10}")
+
+
+def whole_number(text: object) -> int | None:
+    """A count or an id as typed in a form or a query string: plain digits that fit a
+    row id, else None. (``str.isdigit()`` takes "²", which ``int()`` refuses.)"""
+    if not isinstance(text, str) or not _WHOLE.fullmatch(text.strip()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
 
 
 class FieldError(ValueError):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlparse
 
 from markupsafe import Markup
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
@@ -25,6 +26,22 @@ if TYPE_CHECKING:
     from yoc.accounts.models import User
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class IdConvertor(Convertor[int]):
+    """``{name:id}`` in a route: a row id. Up to nine digits, so that a longer number is
+    no match (404) instead of a number the database refuses to look up (a 500)."""
+
+    regex = "[0-9]{1,9}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", IdConvertor())
 
 
 def session(request: Request) -> Session:

@@ -269,6 +269,10 @@ class SessionMiddleware:
             i18n.reset_language(token)
 
 
+# A Content-Length: plain digits (a longer number is too large whatever it says).
+_LENGTH = re.compile(r"[0-9]{1,15}")
+
+
 class BodyTooLarge(Exception):
     """The request's body grew past the limit while it was being read."""
 
@@ -301,7 +305,7 @@ class BodyLimitMiddleware:
             return
         limit = self.larger.get(scope["path"], self.limit)
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and not (declared.isdigit() and int(declared) <= limit):
+        if declared is not None and not (_LENGTH.fullmatch(declared) and int(declared) <= limit):
             await self.on_too_large(scope, receive, send)
             return
         received = 0

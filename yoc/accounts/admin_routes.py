@@ -170,12 +170,10 @@ async def outbox_retry(request: Request) -> Response:
 routes = [
     Route("/admin/users", users, name="admin:users"),
     Route("/admin/users/invite", invite, methods=["GET", "POST"], name="admin:invite"),
-    Route("/admin/users/{id:int}/role", change_role, methods=["POST"], name="admin:role"),
-    Route("/admin/users/{id:int}/active", set_active, methods=["POST"], name="admin:active"),
+    Route("/admin/users/{id:id}/role", change_role, methods=["POST"], name="admin:role"),
+    Route("/admin/users/{id:id}/active", set_active, methods=["POST"], name="admin:active"),
     Route("/admin/tokens", tokens, name="admin:tokens"),
     Route("/admin/outbox", outbox, name="admin:outbox"),
-    Route("/admin/outbox/{id:int}", outbox_message, name="admin:outbox_message"),
-    Route(
-        "/admin/outbox/{id:int}/retry", outbox_retry, methods=["POST"], name="admin:outbox_retry"
-    ),
+    Route("/admin/outbox/{id:id}", outbox_message, name="admin:outbox_message"),
+    Route("/admin/outbox/{id:id}/retry", outbox_retry, methods=["POST"], name="admin:outbox_retry"),
 ]

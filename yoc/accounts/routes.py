@@ -263,7 +263,7 @@ routes = [
     Route("/account/password", change_password, methods=["POST"], name="accounts:password"),
     Route("/account/tokens", create_token, methods=["POST"], name="accounts:create_token"),
     Route(
-        "/account/tokens/{id:int}/revoke",
+        "/account/tokens/{id:id}/revoke",
         revoke_token,
         methods=["POST"],
         name="accounts:revoke_token",

@@ -42,8 +42,8 @@ class ActivityForm(Form):
 class AssignForm(Form):
     """``target`` is "cohort:ID" or "member:ID"; ``what`` is "module:ID" or "track:ID"."""
 
-    target: Annotated[str, StringConstraints(pattern=r"^(cohort|member):\d+$")]
-    what: Annotated[str, StringConstraints(pattern=r"^(module|track):\d+$")]
+    target: Annotated[str, StringConstraints(pattern=r"^(cohort|member):[0-9]{1,9}$")]
+    what: Annotated[str, StringConstraints(pattern=r"^(module|track):[0-9]{1,9}$")]
     due_on: OptionalDate = None
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
 

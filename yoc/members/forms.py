@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, model_validator
 
 from yoc.accounts.forms import Email, Language, Name, Password
-from yoc.forms import FieldError, Form, OneLine, clean_email
+from yoc.forms import FieldError, Form, Id, OneLine, clean_email
 from yoc.i18n import N_
 from yoc.members.enums import Community, NoteVisibility, PublicNameChoice, Relationship
 
@@ -130,7 +130,7 @@ class GuardianConsentForm(Form):
 
 class PaperConsentForm(GuardianConsentForm):
     participation: str = "agree"
-    guardian_id: int
+    guardian_id: Id
 
 
 class NoteForm(Form):

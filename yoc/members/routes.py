@@ -332,7 +332,7 @@ routes = [
     Route("/me/profile/edit", edit_profile, methods=["GET", "POST"], name="members:edit"),
     Route("/me/photo", upload_photo, methods=["POST"], name="members:photo_upload"),
     Route("/me/photo/remove", remove_photo, methods=["POST"], name="members:photo_remove"),
-    Route("/members/{id:int}/photo", photo, name="members:photo"),
+    Route("/members/{id:id}/photo", photo, name="members:photo"),
     Route("/me/guardians", add_guardian, methods=["POST"], name="members:add_guardian"),
     Route("/me/consent/resend", resend_consent, methods=["POST"], name="members:resend"),
     Route("/me/consent/{purpose}/revoke", revoke_consent, methods=["POST"], name="members:revoke"),

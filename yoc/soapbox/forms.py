@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
 from yoc.events.forms import LA, When
-from yoc.forms import FieldError, Form, OneLine
+from yoc.forms import FieldError, Form, Id, OneLine
 from yoc.i18n import N_
 from yoc.soapbox.enums import AccessNeed, Decision, SpeechLanguage
 
@@ -126,7 +126,7 @@ class StageForm(Form):
 class SlotForm(Form):
     """One slot, or a run of equal slots one after another."""
 
-    stage_id: int
+    stage_id: Id
     starts_at: When
     minutes: Annotated[int, Field(ge=1, le=60)] = 5
     count: Annotated[
@@ -146,8 +146,8 @@ class SlotForm(Form):
 
 
 class PlaceForm(Form):
-    speech_id: int
-    slot_id: int
+    speech_id: Id
+    slot_id: Id
 
 
 class TransitionIn(Form):
