@@ -28,6 +28,7 @@ class Exchange:
 
     status: int = 0
     headers: dict[str, str] = field(default_factory=dict)
+    cookies: list[str] = field(default_factory=list)
     body: bytes = b""
     bytes_read: int = 0
 
@@ -77,6 +78,7 @@ async def call(
         if message["type"] == "http.response.start":
             exchange.status = message["status"]
             exchange.headers = {k.decode(): v.decode() for k, v in message["headers"]}
+            exchange.cookies = [v.decode() for k, v in message["headers"] if k == b"set-cookie"]
         elif message["type"] == "http.response.body":
             exchange.body += message.get("body", b"")
 

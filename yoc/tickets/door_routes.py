@@ -153,7 +153,9 @@ async def scan(request: Request) -> Response:
             "token": csrf_token(settings.secret_key, session(request).ensure_key()),
         },
     )
-    response.set_cookie("yoc_gate", gate, max_age=86400, samesite="lax", httponly=True)
+    response.set_cookie(
+        "yoc_gate", gate, max_age=86400, samesite="lax", httponly=True, secure=settings.https
+    )
     return response
 
 
