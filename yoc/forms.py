@@ -55,7 +55,7 @@ OneLine = AfterValidator(one_line)
 
 # Row ids are 32-bit; a number beyond is no row, and the databases refuse to look for it.
 MAX_ID = 2_147_483_647
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(ge=0, le=MAX_ID)]
 _WHOLE = re.compile(r"[0-9]{1,10}")
 
 
