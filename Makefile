@@ -19,6 +19,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
+# The development settings (and the demo data, whose password is public) only here:
+# without YOC_ENV the app assumes production and wants a real YOC_SECRET_KEY.
+run: export YOC_ENV ?= development
 run: $(VENV)/.installed-run
 	$(BIN)/yoc migrate
 	$(BIN)/yoc seed-demo

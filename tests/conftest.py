@@ -131,6 +131,41 @@ async def log_in(client: httpx.AsyncClient, email: str, password: str) -> httpx.
     return response
 
 
+def client_from(app, ip: str, **headers: str) -> httpx.AsyncClient:
+    """A browser of its own (its own cookies) at the client address ``ip``."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(ip, 50000)),
+        base_url="http://testserver",
+        headers=headers,
+    )
+
+
+SIGNUP_LINK_RE = re.compile(r"http://testserver(/signup/confirm/[A-Za-z0-9_\-]+)")
+
+
+async def signup_link(email: str) -> str:
+    """The confirmation link of the last sign-up with ``email``, from the outbox."""
+    from yoc.mail import OutboxMessage
+
+    message = (
+        await OutboxMessage.filter(template="signup_confirm", to_email=email)
+        .order_by("-id")
+        .first()
+    )
+    assert message is not None, f"no sign-up confirmation was sent to {email}"
+    match = SIGNUP_LINK_RE.search(message.body_text)
+    assert match, "the message has no confirmation link"
+    return match.group(1)
+
+
+async def confirm_signup(client: httpx.AsyncClient, email: str) -> httpx.Response:
+    """Open the emailed link and press its button, as the new member does."""
+    link = await signup_link(email)
+    page = await client.get(link)
+    assert page.status_code == 200, page.text
+    return await client.post(link, data={"csrf_token": csrf_from(page.text)})
+
+
 # Mail --------------------------------------------------------------------------
 
 

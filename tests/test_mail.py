@@ -103,3 +103,41 @@ def test_smtp_url_options() -> None:
     assert options["hostname"] == "mail.example.org"
     assert options["port"] == 465 and options["use_tls"] is True
     assert (options["username"], options["password"]) == ("user@x", "p:ss")
+
+
+async def test_a_line_break_in_a_name_never_reaches_the_subject(app) -> None:
+    message = await mail.queue_mail(
+        to="rosa@example.org",
+        template="guardian_consent",
+        language="en",
+        context={
+            "guardian_name": "Rosa",
+            "member_name": "Eve\r\nBcc: everyone@example.org",
+            "link": "http://testserver/consent/abc",
+            "days": 7,
+        },
+    )
+
+    assert message.subject == "Permission for Eve Bcc: everyone[at]example[.]org to join YO-C"
+
+
+async def test_a_message_that_cannot_be_sent_fails_with_its_reason_and_the_rest_go_out(
+    app, settings, smtp_server
+) -> None:
+    mailbox, smtp_url = smtp_server
+    broken = await queue_reset_mail()
+    # Written before names were checked: a subject that would inject a header.
+    await OutboxMessage.filter(id=broken.id).update(subject="Hi Eve\r\nBcc: x@example.org")
+    after = await queue_reset_mail()
+
+    sent = await mail.deliver_due(settings.with_(smtp_url=smtp_url))
+
+    assert sent == 1
+    failed = await OutboxMessage.get(id=broken.id)
+    assert failed.status == MailStatus.FAILED
+    assert failed.lease_until is None
+    assert "ValueError" in failed.last_error
+    assert (await OutboxMessage.get(id=after.id)).status == MailStatus.SENT
+    assert [m["Subject"] for m in mailbox.messages] == ["Choose a new YO-C password"]
+    # The failed one is not tried again on the next round.
+    assert await mail.deliver_due(settings.with_(smtp_url=smtp_url)) == 0

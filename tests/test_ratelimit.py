@@ -109,8 +109,13 @@ async def test_redis_limiter_serves_the_app(settings, redis_limiter) -> None:
     from tests.conftest import _empty_tables, csrf_from
     from yoc.web import create_app
 
-    await redis_limiter.reset("login:ip:127.0.0.1")
-    await redis_limiter.reset("login:account:ana@example.org")
+    keys = [
+        "login:ip:127.0.0.1",
+        "login:account:ana@example.org",
+        "login:pair:ana@example.org:127.0.0.1",
+    ]
+    for key in keys:
+        await redis_limiter.reset(key)
     app = create_app(settings.with_(redis_url=REDIS_URL))
     async with (
         LifespanManager(app),
@@ -132,5 +137,5 @@ async def test_redis_limiter_serves_the_app(settings, redis_limiter) -> None:
         ]
 
     assert statuses == [400] * 10 + [429]
-    await redis_limiter.reset("login:ip:127.0.0.1")
-    await redis_limiter.reset("login:account:ana@example.org")
+    for key in keys:
+        await redis_limiter.reset(key)

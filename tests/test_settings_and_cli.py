@@ -12,18 +12,37 @@ from yoc.settings import DEV_SECRET_KEY, ConfigError, Settings
 STRONG_KEY = "k" * 40
 
 
-def test_defaults_are_for_development() -> None:
-    settings = Settings.from_env({})
+def test_development_uses_the_development_key_and_a_sqlite_file() -> None:
+    settings = Settings.from_env({"YOC_ENV": "development"})
 
     assert settings.env == "development"
+    assert settings.secret_key == DEV_SECRET_KEY
     assert settings.database_url.startswith("sqlite://")
     settings.check()
 
 
-def test_production_refuses_the_development_secret_key() -> None:
+def test_without_yoc_env_the_development_key_is_never_used() -> None:
+    settings = Settings.from_env({})
+
+    assert settings.env == "production"
+    assert settings.secret_key != DEV_SECRET_KEY
+    with pytest.raises(ConfigError, match="YOC_SECRET_KEY"):
+        settings.check()
+
+
+@pytest.mark.parametrize("env", ["test", "production"])
+def test_outside_development_the_development_key_is_refused_even_when_given(env: str) -> None:
+    settings = Settings.from_env(
+        {"YOC_ENV": env, "YOC_SECRET_KEY": DEV_SECRET_KEY, "YOC_BASE_URL": "https://yoc.org"}
+    )
+
+    with pytest.raises(ConfigError, match="YOC_SECRET_KEY"):
+        settings.check()
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
     settings = Settings.from_env({"YOC_ENV": "production", "YOC_BASE_URL": "https://yoc.org"})
 
-    assert settings.secret_key == DEV_SECRET_KEY
     with pytest.raises(ConfigError, match="YOC_SECRET_KEY"):
         settings.check()
 
@@ -73,7 +92,11 @@ def test_cli_refuses_production_without_secret_in_one_line() -> None:
 
 
 def test_cli_user_and_token_and_demo(tmp_path) -> None:
-    env = {"YOC_DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}", "YOC_ENV": "test"}
+    env = {
+        "YOC_DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}",
+        "YOC_ENV": "test",
+        "YOC_SECRET_KEY": STRONG_KEY,
+    }
     assert run_yoc("migrate", env=env).returncode == 0
 
     created = run_yoc(
@@ -128,13 +151,45 @@ def test_cli_user_and_token_and_demo(tmp_path) -> None:
     assert "admin@demo.yoc.example" in second_seed.stdout
 
 
-async def test_demo_data_is_loaded_once(app) -> None:
+def test_cli_refuses_demo_data_in_production(tmp_path) -> None:
+    database = tmp_path / "prod.sqlite3"
+    env = {
+        "YOC_DATABASE_URL": f"sqlite://{database}",
+        "YOC_ENV": "production",
+        "YOC_SECRET_KEY": STRONG_KEY,
+        "YOC_BASE_URL": "https://yoc.example.org",
+    }
+    assert run_yoc("migrate", env=env).returncode == 0
+
+    seeded = run_yoc("seed-demo", env=env)
+
+    assert seeded.returncode == 1
+    assert seeded.stderr.startswith("yoc: ") and seeded.stderr.count("\n") == 1
+    assert "production" in seeded.stderr
+    assert "admin@demo" not in seeded.stdout + seeded.stderr
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM users").fetchone() == (0,)
+
+
+async def test_demo_data_is_refused_in_production(app, settings) -> None:
+    from yoc import demo
+    from yoc.accounts.models import User
+
+    with pytest.raises(ConfigError, match="production"):
+        await demo.seed(settings.with_(env="production"))
+
+    assert await User.all().count() == 0
+
+
+async def test_demo_data_is_loaded_once(app, settings) -> None:
     from yoc import demo
     from yoc.accounts.models import User
     from yoc.members.models import Cohort
 
-    assert await demo.seed() is True
-    assert await demo.seed() is False
+    assert await demo.seed(settings) is True
+    assert await demo.seed(settings) is False
 
     assert await User.filter(role="admin").count() == 1
     assert await User.filter(role="mentor").count() == 2

@@ -207,3 +207,19 @@ def test_a_json_route_without_a_description_is_reported() -> None:
         Route("/pages/c", silent),
     ]
     assert undocumented(routes) == ["POST /api/v1/b"]
+
+
+def test_route_ids_use_the_bounded_id_convertor(app) -> None:
+    """``{id:int}`` takes any number of digits, and a number beyond a row id is a 500
+    from the database; ``{id:id}`` (yoc.http) takes at most nine."""
+    from starlette.convertors import IntegerConvertor
+
+    unbounded = [
+        route.path
+        for route in app.routes
+        if any(
+            isinstance(c, IntegerConvertor) for c in getattr(route, "param_convertors", {}).values()
+        )
+    ]
+
+    assert unbounded == []

@@ -16,7 +16,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 ERROR_TEXT = {
     400: "The request could not be read",
-    403: "Not allowed for this account",
+    403: "Not allowed for this account, or outside the token's scope",
     404: "Not found, or not visible to the caller",
     409: "Conflict: sold out, a step not allowed now, or a scheduling conflict (see code)",
     422: "Invalid input, with a message per field",
@@ -126,7 +126,7 @@ def _operation(doc: Doc, method: str, path: str, schemas: dict[str, Any]) -> dic
                 "name": name,
                 "in": "path",
                 "required": True,
-                "schema": {"type": "integer" if kind == "int" else "string"},
+                "schema": {"type": "integer" if kind in ("int", "id") else "string"},
             }
             for name, kind in _PARAM.findall(path)
         ]
@@ -162,6 +162,17 @@ def openapi_document(
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": (
+                        "An API token from the account page. It expires (90 days unless "
+                        "chosen), ends when its owner's password or role changes, and has a "
+                        "scope: read (GET), checkin (also POST /api/v1/checkin) or write; a "
+                        "request outside it is 403 insufficient_scope."
+                    ),
+                }
+            },
         },
     }

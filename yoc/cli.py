@@ -12,6 +12,7 @@ from tortoise.context import TortoiseContext
 
 from yoc.db import migrate, tortoise_config
 from yoc.errors import DomainError, ValidationFailed
+from yoc.permissions import TokenScope
 from yoc.roles import Role
 from yoc.settings import ConfigError, Settings
 
@@ -84,8 +85,15 @@ async def _create_token(settings: Settings, args: argparse.Namespace) -> None:
         user = await User.get_or_none(email=accounts.normalise_email(args.email))
         if user is None:
             raise CommandError(f"No account with the email {args.email}.")
-        _, secret = await accounts.create_api_token(user, args.name)
+        token, secret = await accounts.create_api_token(
+            user, args.name, scope=TokenScope(args.scope), days=args.days or settings.api_token_days
+        )
         print(secret)
+        # Beside, not in, what a script reads: the token alone is on standard output.
+        print(
+            f"Scope {token.scope.value}; it works until {token.expires_at:%Y-%m-%d %H:%M} UTC.",
+            file=sys.stderr,
+        )
 
     await _with_db(settings, work)
 
@@ -133,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("create-token", help="print a new API token for a user")
     p.add_argument("--email", required=True)
     p.add_argument("--name", default="Command line")
+    p.add_argument(
+        "--scope",
+        default="write",
+        choices=["read", "checkin", "write"],
+        help="what it may do: read, read and check tickets in, or everything (the default)",
+    )
+    p.add_argument("--days", type=int, help="how long it works (default YOC_API_TOKEN_DAYS, 90)")
     p.set_defaults(handler=_create_token)
 
     p = sub.add_parser("worker", help="run background jobs (mail outbox)")

@@ -9,6 +9,7 @@ from tortoise import connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as migrate_api
+from tortoise.models import Model
 
 from yoc.settings import Settings
 
@@ -26,6 +27,16 @@ MODEL_MODULES = [
     "yoc.cache",
 ]
 APP_LABEL = "yoc"
+
+
+def fits(model: type[Model], **values: str) -> bool:
+    """Whether each value fits its CharField. A longer one was never stored, so a lookup
+    by it finds nothing (and Tortoise refuses to run one: a 500 for a long address)."""
+    for name, value in values.items():
+        limit = getattr(model._meta.fields_map[name], "max_length", None)
+        if limit is not None and len(value) > limit:
+            return False
+    return True
 
 
 def normalise_url(url: str) -> str:

@@ -24,7 +24,7 @@ from yoc.members.enums import (
 )
 from yoc.members.models import Cohort, Guardian, MemberProfile, MentorNote
 from yoc.members.services import consent, standing
-from yoc.settings import Settings
+from yoc.settings import ConfigError, Settings
 from yoc.soapbox import demo as soapbox_demo
 from yoc.tickets import demo as ticket_demo
 
@@ -262,6 +262,9 @@ async def _curriculum(
 async def seed(settings: Settings | None = None) -> bool:
     """Load the demo data once; return False when it was already there."""
     settings = settings or Settings.from_env()
+    if settings.production:
+        # Its accounts share a password printed in the README: never on a real site.
+        raise ConfigError("The demo data cannot be loaded in production (YOC_ENV=production).")
     if await User.filter(email=PEOPLE[0].email).exists():
         return False
     async with in_transaction():

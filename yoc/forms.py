@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 
 from yoc.errors import ValidationFailed
@@ -17,6 +18,7 @@ from yoc.i18n import N_
 M = TypeVar("M", bound=BaseModel)
 
 REQUIRED = N_("This field is required.")
+ONE_LINE = N_("Write this on one line, without line breaks or special characters.")
 BAD_AMOUNT = N_("Enter an amount like 15 or 15.50.")
 _MESSAGES = {
     "missing": REQUIRED,
@@ -31,6 +33,39 @@ _MESSAGES = {
     "date_from_datetime_parsing": N_("Enter a date."),
     "date_parsing": N_("Enter a date."),
 }
+
+
+# Right-to-left and isolate overrides, which make text read other than it is stored.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def one_line(value: str) -> str:
+    """Refuse line breaks and other control characters: names and titles end up in email
+    headers, logs and CSV files, where a line break starts something new. Zero-width
+    joiners stay (emoji such as the rainbow flag are made with them)."""
+    for char in value:
+        if unicodedata.category(char) in {"Cc", "Zl", "Zp"} or char in _BIDI_CONTROLS:
+            raise ValueError(ONE_LINE)
+    return value
+
+
+# For every single-line field: names, titles, subjects, short texts.
+OneLine = AfterValidator(one_line)
+
+
+# Row ids are 32-bit; a number beyond is no row, and the databases refuse to look for it.
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Field(ge=0, le=MAX_ID)]
+_WHOLE = re.compile(r"[0-9]{1,10}")
+
+
+def whole_number(text: object) -> int | None:
+    """A count or an id as typed in a form or a query string: plain digits that fit a
+    row id, else None. (``str.isdigit()`` takes "²", which ``int()`` refuses.)"""
+    if not isinstance(text, str) or not _WHOLE.fullmatch(text.strip()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
 
 
 class FieldError(ValueError):

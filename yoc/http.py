@@ -9,14 +9,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlparse
 
 from markupsafe import Markup
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from yoc import ratelimit
 from yoc.cache import TTLCache
-from yoc.errors import DomainError, ValidationFailed
+from yoc.errors import DomainError, TooManyRequests, ValidationFailed
 from yoc.i18n import N_, gettext
 from yoc.middleware import Session
-from yoc.permissions import Action, can
+from yoc.permissions import Action, TokenScope, can
 from yoc.roles import Role
 from yoc.security import csrf_token
 
@@ -24,6 +26,22 @@ if TYPE_CHECKING:
     from yoc.accounts.models import User
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class IdConvertor(Convertor[int]):
+    """``{name:id}`` in a route: a row id. Up to nine digits, so that a longer number is
+    no match (404) instead of a number the database refuses to look up (a 500)."""
+
+    regex = "[0-9]{1,9}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", IdConvertor())
 
 
 def session(request: Request) -> Session:
@@ -83,11 +101,23 @@ def render_form(
     # A summary at the top, so nobody on a small screen misses an error further down.
     general = fields.pop("__all__", None) or error.translated()
     safe_values = {k: v for k, v in values.items() if "password" not in k and k != "csrf_token"}
-    return render(
+    response = render(
         request,
         name,
         {**(context or {}), "values": safe_values, "errors": fields, "error": general},
         status_code=error.status_code if error.status_code != 404 else 400,
+    )
+    if isinstance(error, TooManyRequests):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+async def limit_mail(request: Request, kind: str, to: str) -> None:
+    """Count an email of ``kind`` that this request is about to send to ``to``; raises
+    TooManyEmails past the limits per address and per client (yoc.ratelimit)."""
+    state = request.app.state
+    await ratelimit.count_mail(
+        state.rate_limiter, state.settings, kind=kind, to=to, ip=client_ip(request)
     )
 
 
@@ -229,6 +259,7 @@ ERROR_TITLES = {
     403: N_("You do not have access to this page"),
     404: N_("We could not find that page"),
     405: N_("That request did not work"),
+    413: N_("That is too much to send at once"),
     429: N_("Please slow down"),
     500: N_("Something went wrong on our side"),
 }
@@ -289,7 +320,8 @@ def api_requires(action: Action) -> Callable[[Endpoint], Endpoint]:
 
 
 def api_auth(endpoint: Endpoint) -> Endpoint:
-    """The JSON API: a bearer token is required; 401 without one."""
+    """The JSON API: a bearer token is required (401 without one), whose scope allows
+    the request (403): reading for GET, writing for anything else."""
 
     @functools.wraps(endpoint)
     async def guarded(request: Request) -> Response:
@@ -300,6 +332,19 @@ def api_auth(endpoint: Endpoint) -> Endpoint:
                 gettext("Send an API token: Authorization: Bearer <token>."),
                 headers={"WWW-Authenticate": "Bearer"},
             )
+        needed = TokenScope.READ if request.method in ("GET", "HEAD") else TokenScope.WRITE
+        if not token_allows(request, needed):
+            return scope_refused()
         return await endpoint(request)
 
     return guarded
+
+
+def token_allows(request: Request, needed: TokenScope) -> bool:
+    """Whether the request's API token may do ``needed`` (its owner's role aside)."""
+    scope = request.scope.get("yoc.token_scope")
+    return scope is not None and TokenScope(scope).allows(needed)
+
+
+def scope_refused() -> JSONResponse:
+    return api_error(403, "insufficient_scope", gettext("This token may not do this."))

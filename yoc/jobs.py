@@ -1,4 +1,5 @@
-"""Background jobs: expiring ticket holds, refunds still due, and the mail outbox."""
+"""Background jobs: expiring ticket holds, refunds still due, ended door grants, and the
+mail outbox."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 from yoc import mail
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
+from yoc.tickets.services import door
 from yoc.tickets.services.checkout import settle_refunds_due
 from yoc.tickets.services.states import sweep_expired
 
@@ -23,6 +25,7 @@ async def run_once(settings: Settings) -> None:
     refunded = await settle_refunds_due(settings=settings, payments=payments)
     if refunded:
         log.info("made %d refund(s) that were due", refunded)
+    await door.forget_ended()
     sent = await mail.deliver_due(settings)
     if sent:
         log.info("sent %d message(s)", sent)

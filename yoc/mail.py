@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -25,12 +27,14 @@ from yoc import i18n, qrcodes
 from yoc.enums import LabelledEnum
 from yoc.i18n import N_
 from yoc.settings import Settings
-from yoc.templating import environment, render_blocks
+from yoc.templating import mail_environment, render_blocks
 from yoc.timeutil import utcnow
 
 log = logging.getLogger("yoc.mail")
 
 MAX_ATTEMPTS = 8
+# The shortest secret in a link (a ticket's is 26 characters; tokens are 32 and more).
+SECRET_MIN_LENGTH = 16
 LEASE = timedelta(minutes=2)
 
 
@@ -79,18 +83,24 @@ async def queue_mail(
     ``qr_codes`` (Content-ID: text) become PNG images when the message is sent: drawing
     one takes tens of milliseconds, which belong to the mail worker, not to a checkout.
     """
-    env = environment()
+    env = mail_environment()
+    # The message's own links stay links; anything else link-like printed in it (a name
+    # someone typed, say) is broken, in both parts.
+    own_links = frozenset(_links_in(context))
+    context = {**context, "own_links": own_links}
     with i18n.use_language(language):
-        parts = render_blocks(f"emails/{template}.txt", context, "subject", "text")
+        parts = render_blocks(f"emails/{template}.txt", context, "subject", "text", env=env)
         try:
             html = env.get_template(f"emails/{template}.html").render(context)
         except TemplateNotFound:
             # No hand-made HTML: the text, paragraph by paragraph, with its links live.
             paragraphs = [p for p in parts["text"].split("\n\n") if p.strip()]
-            html = env.get_template("emails/from_text.html").render(paragraphs=paragraphs)
+            html = env.get_template("emails/from_text.html").render(
+                paragraphs=paragraphs, own_links=own_links
+            )
     return await OutboxMessage.create(
         to_email=to,
-        subject=parts["subject"],
+        subject=one_line(parts["subject"]),
         body_text=parts["text"],
         body_html=html,
         template=template,
@@ -102,6 +112,39 @@ async def queue_mail(
         ]
         + [{"cid": cid, "qr": text} for cid, text in (qr_codes or {}).items()],
     )
+
+
+def _links_in(context: dict[str, Any]) -> list[str]:
+    """The links a caller put in an email's context (``link``, ``ticket_links``...)."""
+    found = []
+    for value in context.values():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, str) and item.startswith(("http://", "https://")):
+                found.append(item)
+    return found
+
+
+def without_live_links(text: str, base_url: str) -> str:
+    """``text`` with every link into the site cut short: the long random parts of those
+    links (a token, a ticket's secret, an order's key) become "…" wherever they appear,
+    so that the outbox says what was sent without handing anyone the links in it."""
+    links = re.findall(re.escape(base_url) + r"/[^\s<>\"']*", text)
+    secrets_in_links = {
+        part
+        for link in links
+        for part in re.split(r"[/?#&=.]", link[len(base_url) :])
+        if len(part) >= SECRET_MIN_LENGTH
+    }
+    for part in sorted(secrets_in_links, key=len, reverse=True):
+        text = text.replace(part, "…")
+    return text
+
+
+def one_line(text: str) -> str:
+    """A header's text on one line: a name stored before names were checked, or typed
+    through a way in that does not check, must not start a header of its own."""
+    words = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split()
+    return " ".join(words)
 
 
 def smtp_options(smtp_url: str) -> dict[str, Any]:
@@ -172,7 +215,18 @@ async def deliver_due(settings: Settings, *, limit: int = 50) -> int:
     sent = 0
     for msg in await _claim(now, limit):
         try:
-            await aiosmtplib.send(_email_message(msg, settings.mail_from), **options)
+            email = _email_message(msg, settings.mail_from)
+        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
+            # It would fail the same way every time: give up on it, say why, go on.
+            msg.status = MailStatus.FAILED
+            msg.attempts += 1
+            msg.lease_until = None
+            msg.last_error = f"cannot be sent: {type(exc).__name__}: {exc}"[:2000]
+            await msg.save()
+            log.error("mail %s to %s cannot be sent: %s", msg.id, msg.to_email, exc)
+            continue
+        try:
+            await aiosmtplib.send(email, **options)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             msg.attempts += 1
             msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -191,6 +245,10 @@ async def deliver_due(settings: Settings, *, limit: int = 50) -> int:
         msg.sent_at = utcnow()
         msg.attempts += 1
         msg.lease_until = None
+        # Sent: what stays is who got what and when, not links that still work.
+        msg.body_text = without_live_links(msg.body_text, settings.base_url)
+        msg.body_html = without_live_links(msg.body_html or "", settings.base_url)
+        msg.attachments = [image for image in msg.attachments if "qr" not in image]
         await msg.save()
         sent += 1
     return sent

@@ -1,4 +1,4 @@
-"""ASGI middleware: request context and logging, sessions and language, CSRF.
+"""ASGI middleware: request context and logging, sessions and language, body size, CSRF.
 
 All of it is plain ASGI (no BaseHTTPMiddleware), so context variables set here, such
 as the language, reach the endpoint, and nothing buffers a response.
@@ -11,7 +11,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
@@ -19,6 +19,8 @@ from urllib.parse import parse_qs
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,7 +33,6 @@ log = logging.getLogger("yoc.request")
 SESSION_COOKIE = "yoc_session"
 LANG_COOKIE = "lang"
 CSRF_FIELD = "csrf_token"
-MAX_FORM_BYTES = 10 * 1024 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -75,11 +76,25 @@ class RequestContextMiddleware:
         log.info("request", extra=_request_fields(scope, request_id, status, started))
 
 
+# Path parameters that are secrets (a reset or consent token, a ticket's secret, an
+# order's or a calendar's key): whoever reads the log must not be able to use them.
+SECRET_PATH_PARAMS = frozenset({"token", "key", "secret"})
+
+
+def loggable_path(scope: Scope) -> str:
+    """The request's path with the secrets the matched route took from it left out."""
+    path = scope["path"]
+    for name, value in (scope.get("path_params") or {}).items():
+        if name in SECRET_PATH_PARAMS and isinstance(value, str) and value:
+            path = path.replace(value, "[redacted]")
+    return path
+
+
 def _request_fields(scope: Scope, request_id: str, status: int, started: float) -> dict:
     return {
         "request_id": request_id,
         "method": scope["method"],
-        "path": scope["path"],
+        "path": loggable_path(scope),
         "status": status,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
     }
@@ -121,8 +136,8 @@ class Session:
     key: str | None = None
     authenticated: bool = False
     flashes: list[tuple[str, str]] = field(default_factory=list)
-    # A door volunteer's grant: scanning for this one event, and nothing else.
-    door_event: int | None = None
+    # A door volunteer's grant (its key; the grant itself is a row on the server).
+    door_grant: str | None = None
     # A sign-in waiting for its second step: (user id, when the password was right, in
     # seconds since the epoch). No session exists until the second step is done.
     second_step: tuple[int, int] | None = None
@@ -157,11 +172,12 @@ class Session:
         return flashes
 
 
-# The signed-in user for a session key or an API token, or None: the accounts services,
-# handed in by the app factory (core code names no domain).
-UserLookup = Callable[[str], Awaitable[Any]]
+# The signed-in user for a session key, or None; for an API token, the user and the
+# token's scope, or None: the accounts services, handed in by the app factory (core
+# code names no domain).
 # The live session row for a session key (its ``user`` loaded), or None.
 SessionLookup = Callable[[str], Awaitable[Any]]
+TokenLookup = Callable[[str], Awaitable[tuple[Any, str] | None]]
 
 
 class SessionMiddleware:
@@ -173,7 +189,7 @@ class SessionMiddleware:
         *,
         settings: Settings,
         session_for_key: SessionLookup,
-        user_for_api_token: UserLookup,
+        user_for_api_token: TokenLookup,
     ) -> None:
         self.app = app
         self.settings = settings
@@ -194,7 +210,8 @@ class SessionMiddleware:
             key=data.get("k"),
             authenticated=bool(data.get("a")),
             flashes=[tuple(f) for f in data.get("f", [])],
-            door_event=data.get("d"),
+            # An older cookie held an event id here: it grants nothing now.
+            door_grant=data["d"] if isinstance(data.get("d"), str) else None,
             second_step=tuple(data["2"]) if data.get("2") else None,
         )
 
@@ -206,8 +223,8 @@ class SessionMiddleware:
             payload["a"] = 1
         if session.flashes:
             payload["f"] = session.flashes
-        if session.door_event:
-            payload["d"] = session.door_event
+        if session.door_grant:
+            payload["d"] = session.door_grant
         if session.second_step:
             payload["2"] = list(session.second_step)
         value = self.serializer.dumps(payload)
@@ -232,8 +249,9 @@ class SessionMiddleware:
             if token.startswith("door_"):
                 # A door code works as a token for checking tickets in, and nothing else.
                 scope["door_code"] = token[5:]
-            elif token:
-                user = await self.user_for_api_token(token)
+            elif token and (found := await self.user_for_api_token(token)):
+                # The scope is checked per request, with the role (yoc.http.api_auth).
+                user, scope["yoc.token_scope"] = found
         elif session.authenticated and session.key:
             signed_in = await self.session_for_key(session.key)
             if signed_in is None:
@@ -307,6 +325,70 @@ class DetourMiddleware:
         await send({"type": "http.response.body", "body": b""})
 
 
+# A Content-Length: plain digits (a longer number is too large whatever it says).
+_LENGTH = re.compile(r"[0-9]{1,15}")
+
+
+class BodyTooLarge(Exception):
+    """The request's body grew past the limit while it was being read."""
+
+
+class BodyLimitMiddleware:
+    """Refuse a request body over ``limit`` bytes (``larger[path]`` for the few paths
+    that take a file) with ``on_too_large`` (a 413).
+
+    A declared Content-Length over the limit is refused before a byte of the body is
+    read; a body sent in chunks is counted as it is read, and reading stops as soon as it
+    passes the limit, whoever is reading it (the CSRF check, a form, a JSON parser).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        larger: Mapping[str, int] | None = None,
+        on_too_large: ASGIApp,
+    ) -> None:
+        self.app = app
+        self.limit = limit
+        self.larger = dict(larger or {})
+        self.on_too_large = on_too_large
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.larger.get(scope["path"], self.limit)
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and not (_LENGTH.fullmatch(declared) and int(declared) <= limit):
+            await self.on_too_large(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self.on_too_large(scope, receive, send)
+
+
 class CSRFMiddleware:
     """Refuse a state-changing form post whose token does not match the session.
 
@@ -335,11 +417,9 @@ class CSRFMiddleware:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return
+            # BodyLimitMiddleware, further out, stops a body that grows too large.
             body.extend(message.get("body", b""))
             more = message.get("more_body", False)
-            if len(body) > MAX_FORM_BYTES:
-                await self.on_failure(scope, receive, send)
-                return
         submitted = await _submitted_token(scope, bytes(body))
         session: Session = scope["yoc.session"]
         if not csrf_valid(self.settings.secret_key, session.key, submitted):
@@ -377,7 +457,10 @@ async def _submitted_token(scope: Scope, body: bytes) -> str | None:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        form = await Request(scope, once).form()
+        try:
+            form = await Request(scope, once).form()
+        except (HTTPException, MultiPartException):
+            return None  # a body that is not the multipart it says: no token in it
         try:
             value = form.get(CSRF_FIELD)
             return value if isinstance(value, str) else None

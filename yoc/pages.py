@@ -78,6 +78,7 @@ async def set_language(request: Request) -> Response:
         data.lang,
         max_age=365 * 24 * 3600,
         samesite="lax",
+        httponly=True,  # read by the server only
         secure=request.app.state.settings.https,
     )
     return response

@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from yoc.enums import LabelledEnum
+from yoc.i18n import N_
 from yoc.roles import Role
 
 if TYPE_CHECKING:
@@ -37,3 +39,16 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
 
 def can(user: User | None, action: Action) -> bool:
     return user is not None and user.is_active and user.role in _ALLOWED[action]
+
+
+class TokenScope(LabelledEnum):
+    """What an API token may do, within what its owner's role allows (checked on every
+    request too): read, also check tickets in at the door, or everything."""
+
+    READ = "read", N_("read only")
+    CHECKIN = "checkin", N_("read, and check tickets in at the door")
+    WRITE = "write", N_("everything my account can do")
+
+    def allows(self, needed: TokenScope) -> bool:
+        order = [TokenScope.READ, TokenScope.CHECKIN, TokenScope.WRITE]
+        return order.index(self) >= order.index(needed)

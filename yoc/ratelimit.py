@@ -21,6 +21,10 @@ from typing import Protocol
 from tortoise import connections, fields
 from tortoise.models import Model
 
+from yoc.errors import TooManyRequests
+from yoc.i18n import ngettext
+from yoc.settings import Settings
+
 # One in this many attempts also forgets the windows that no longer count.
 SWEEP_EVERY = 64
 
@@ -173,3 +177,32 @@ class RedisRateLimiter:
 
     async def close(self) -> None:
         await self.redis.aclose()
+
+
+class TooManyEmails(TooManyRequests):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many emails asked for.", "rate_limited", retry_after=retry_after)
+
+    def translated(self) -> str:
+        return ngettext(
+            "Too many emails were asked for. Please wait %(num)d minute and try again.",
+            "Too many emails were asked for. Please wait %(num)d minutes and try again.",
+            self.minutes,
+        )
+
+
+async def count_mail(
+    limiter: RateLimiter, settings: Settings, *, kind: str, to: str, ip: str
+) -> None:
+    """Count a request that sends an email of ``kind`` to ``to``: refused past the limit
+    for that address (whoever asks), or for the client asking (whatever the address).
+    Counted whether or not the address has an account, so a refusal reveals nothing."""
+    window = settings.mail_window
+    verdicts = [
+        await limiter.hit(
+            f"mail:{kind}:to:{to.strip().lower()}", limit=settings.mail_limit, window=window
+        ),
+        await limiter.hit(f"mail:{kind}:ip:{ip}", limit=settings.mail_client_limit, window=window),
+    ]
+    if blocked := [v for v in verdicts if not v.allowed]:
+        raise TooManyEmails(max(v.retry_after for v in blocked))

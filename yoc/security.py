@@ -109,6 +109,19 @@ class SecurityHeadersMiddleware:
         if https:
             headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
         self.headers = headers
+        self.https = https
+
+    def _cookie(self, value: bytes) -> bytes:
+        """A cookie with the flags every cookie here has (no script reads one); a page
+        that forgot one does not send it without."""
+        flags = {part.strip().split(b"=")[0].lower() for part in value.split(b";")[1:]}
+        if b"httponly" not in flags:
+            value += b"; HttpOnly"
+        if b"samesite" not in flags:
+            value += b"; SameSite=Lax"
+        if self.https and b"secure" not in flags:
+            value += b"; Secure"
+        return value
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -119,9 +132,10 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
                 existing = {name.lower() for name, _ in message["headers"]}
-                message["headers"] = list(message["headers"]) + [
-                    h for h in self.headers if h[0] not in existing
-                ]
+                message["headers"] = [
+                    (name, self._cookie(value) if name.lower() == b"set-cookie" else value)
+                    for name, value in message["headers"]
+                ] + [h for h in self.headers if h[0] not in existing]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

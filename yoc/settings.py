@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
+# Published in this file, so it signs cookies only with YOC_ENV=development (`make run`).
 DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - refused outside development
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # The role values (yoc.roles.Role), spelled out: settings are read before anything else.
@@ -24,9 +25,10 @@ def _bool(value: str) -> bool:
 
 @dataclass(frozen=True)
 class Settings:
-    env: str = "development"
+    # Unset means production: a forgotten YOC_ENV must not fall back to the public key.
+    env: str = "production"
     database_url: str = f"sqlite://{PROJECT_DIR / 'yoc.sqlite3'}"
-    secret_key: str = DEV_SECRET_KEY
+    secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     timezone: str = "America/Los_Angeles"
     smtp_url: str = ""
@@ -44,14 +46,25 @@ class Settings:
     password_reset_max_age: int = 3600
     invite_max_age: int = 7 * 24 * 3600
     hold_minutes: int = 15
+    api_token_days: int = 90
+    # Failed sign-ins: per account from one client, per client whatever the account
+    # (a school shares one address), and per account from anywhere, counted over longer.
     login_limit: int = 10
     login_window: int = 300
+    login_client_limit: int = 30
+    login_account_limit: int = 100
+    login_account_window: int = 3600
     # Orders placed per client address (a family or a box office line shares one), and
     # wrong partner or door codes per address, in a sliding window of seconds.
     order_limit: int = 20
     order_window: int = 600
     code_limit: int = 10
     code_window: int = 600
+    # Emails that a page sends to an address someone types (sign-up, password reset,
+    # resending tickets or the consent form): per address, and per client address.
+    mail_limit: int = 3
+    mail_client_limit: int = 30
+    mail_window: int = 3600
     trusted_proxies: tuple[str, ...] = ()
     # Two-factor sign-in is required for these roles (role values); production's default
     # is staff and admins. Anyone may turn it on.
@@ -65,6 +78,9 @@ class Settings:
     # Role changes, deletions, refunds and new door codes need the password or a code
     # entered within this many seconds.
     reauth_seconds: int = 600
+    # Request bodies: forms and JSON, and the few paths that take a file (a photo).
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 6 * 1024 * 1024
     static_max_age: int = 3600
     # Public pages (the festival page) are shared by anonymous visitors for this long:
     # what they show of availability may be this many seconds old. Orders always check
@@ -75,11 +91,13 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         get = env.get
-        production = get("YOC_ENV", "development") == "production"
+        name = get("YOC_ENV", "") or cls.env
+        production = name == "production"
+        default_key = DEV_SECRET_KEY if name == "development" else ""
         settings = cls(
-            env=get("YOC_ENV", "development"),
+            env=name,
             database_url=get("YOC_DATABASE_URL", cls.database_url),
-            secret_key=get("YOC_SECRET_KEY", DEV_SECRET_KEY),
+            secret_key=get("YOC_SECRET_KEY", default_key),
             base_url=get("YOC_BASE_URL", cls.base_url).rstrip("/"),
             timezone=get("YOC_TIMEZONE", cls.timezone),
             smtp_url=get("YOC_SMTP_URL", ""),
@@ -90,11 +108,20 @@ class Settings:
             stripe_api_base=get("YOC_STRIPE_API_BASE", ""),
             stripe_timeout_seconds=float(get("YOC_STRIPE_TIMEOUT_SECONDS", "5")),
             hold_minutes=int(get("YOC_HOLD_MINUTES", "15")),
+            api_token_days=int(get("YOC_API_TOKEN_DAYS", str(cls.api_token_days))),
             login_limit=int(get("YOC_LOGIN_LIMIT", str(cls.login_limit))),
+            login_client_limit=int(get("YOC_LOGIN_CLIENT_LIMIT", str(cls.login_client_limit))),
+            login_account_limit=int(get("YOC_LOGIN_ACCOUNT_LIMIT", str(cls.login_account_limit))),
+            login_account_window=int(
+                get("YOC_LOGIN_ACCOUNT_WINDOW", str(cls.login_account_window))
+            ),
             order_limit=int(get("YOC_ORDER_LIMIT", str(cls.order_limit))),
             order_window=int(get("YOC_ORDER_WINDOW", str(cls.order_window))),
             code_limit=int(get("YOC_CODE_LIMIT", str(cls.code_limit))),
             code_window=int(get("YOC_CODE_WINDOW", str(cls.code_window))),
+            mail_limit=int(get("YOC_MAIL_LIMIT", str(cls.mail_limit))),
+            mail_client_limit=int(get("YOC_MAIL_CLIENT_LIMIT", str(cls.mail_client_limit))),
+            mail_window=int(get("YOC_MAIL_WINDOW", str(cls.mail_window))),
             public_page_seconds=float(get("YOC_PUBLIC_PAGE_SECONDS", "2")),
             require_two_factor_for=tuple(
                 r.strip()
@@ -105,6 +132,8 @@ class Settings:
             idle_timeout_staff=int(get("YOC_IDLE_TIMEOUT_STAFF", str(cls.idle_timeout_staff))),
             idle_timeout_member=int(get("YOC_IDLE_TIMEOUT_MEMBER", str(cls.idle_timeout_member))),
             reauth_seconds=int(get("YOC_REAUTH_SECONDS", str(cls.reauth_seconds))),
+            max_body_bytes=int(get("YOC_MAX_BODY_BYTES", str(cls.max_body_bytes))),
+            max_upload_bytes=int(get("YOC_MAX_UPLOAD_BYTES", str(cls.max_upload_bytes))),
             run_jobs_in_process=_bool(get("YOC_RUN_JOBS_IN_PROCESS", "0" if production else "1")),
             trusted_proxies=tuple(
                 p.strip() for p in get("YOC_TRUSTED_PROXIES", "").split(",") if p.strip()
@@ -138,11 +167,13 @@ class Settings:
                 f"YOC_REQUIRE_2FA_FOR takes roles ({', '.join(ROLES)}), "
                 f"not {', '.join(sorted(unknown))}"
             )
+        if self.env != "development" and (
+            self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32
+        ):
+            raise ConfigError(
+                "YOC_SECRET_KEY must be set to a random value of at least 32 characters "
+                f"(YOC_ENV is {self.env}; only YOC_ENV=development uses the built-in key)"
+            )
         if self.production:
-            if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
-                raise ConfigError(
-                    "YOC_SECRET_KEY must be set to a random value of at least 32 characters "
-                    "in production"
-                )
             if not self.https:
                 raise ConfigError("YOC_BASE_URL must start with https:// in production")

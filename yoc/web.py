@@ -48,6 +48,7 @@ from yoc.members import routes as member_routes
 from yoc.members import staff_routes as member_staff_routes
 from yoc.middleware import (
     CSRF_FIELD,
+    BodyLimitMiddleware,
     CSRFMiddleware,
     DetourMiddleware,
     JsonLogFormatter,
@@ -197,6 +198,21 @@ async def _csrf_failed(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    request = Request(scope, receive)
+    if _is_api(request):
+        response = api_error(413, "too_large", gettext("The request body is too large."))
+    else:
+        response = error_page(
+            request, 413, gettext("What you sent is too large. Please go back and send less.")
+        )
+    await response(scope, receive, send)
+
+
+# The paths that take a file, and so a body larger than a form's.
+UPLOAD_PATHS = ("/me/photo",)
+
+
 def _checkout_origins(settings: Settings) -> tuple[str, ...]:
     """Where placing a card order may send the buyer: Stripe's checkout page (or the
     stand-in's, when ``stripe_api_base`` points elsewhere)."""
@@ -266,12 +282,13 @@ def create_app(
         Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
     ]
     middleware = [
-        Middleware(RequestContextMiddleware, on_error=_server_error),
+        # Outermost, so that every answer carries the headers, the 500 page too.
         Middleware(
             SecurityHeadersMiddleware,
             https=settings.https,
             form_targets=_checkout_origins(settings),
         ),
+        Middleware(RequestContextMiddleware, on_error=_server_error),
         Middleware(
             SessionMiddleware,
             settings=settings,
@@ -284,6 +301,12 @@ def create_app(
             needed=functools.partial(sessions.needs_second_factor, settings=settings),
             target="/account/two-factor",
             allowed=("/account/confirm", "/logout", "/language"),
+        ),
+        Middleware(
+            BodyLimitMiddleware,
+            limit=settings.max_body_bytes,
+            larger=dict.fromkeys(UPLOAD_PATHS, settings.max_upload_bytes),
+            on_too_large=_too_large,
         ),
         Middleware(CSRFMiddleware, settings=settings, on_failure=_csrf_failed),
     ]

@@ -316,8 +316,10 @@ def test_production_requires_it_for_staff_and_admins_and_development_for_no_one(
         {"YOC_ENV": "production", "YOC_SECRET_KEY": "k" * 40, "YOC_BASE_URL": "https://x.org"}
     )
     assert production.require_two_factor_for == ("staff", "admin")
-    assert Settings.from_env({}).require_two_factor_for == ()
-    assert Settings.from_env({"YOC_REQUIRE_2FA_FOR": "mentor, staff"}).require_two_factor_for == (
+    assert Settings.from_env({"YOC_ENV": "development"}).require_two_factor_for == ()
+    assert Settings.from_env(
+        {"YOC_ENV": "development", "YOC_REQUIRE_2FA_FOR": "mentor, staff"}
+    ).require_two_factor_for == (
         "mentor",
         "staff",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -84,8 +85,6 @@ def serving_app(
         "YOC_BASE_URL": base_url,
         "YOC_ENV": "test",
         "YOC_RUN_JOBS_IN_PROCESS": "0",
-        # Every journey signs in from 127.0.0.1, more often than one person would.
-        "YOC_LOGIN_LIMIT": "1000",
         "PYTHONUNBUFFERED": "1",
         **extra_env,
     }
@@ -143,6 +142,20 @@ class DemoIds:
 
     def cohort(self, name: str) -> int:
         return self._one("SELECT id FROM cohorts WHERE name = ?", name)
+
+    def mailed_path(self, email: str, template: str, prefix: str) -> str:
+        """The path of the link starting with ``prefix`` in the last ``template`` email
+        to ``email`` (what the person opens from their inbox)."""
+        with contextlib.closing(sqlite3.connect(self._uri, uri=True)) as db:
+            row = db.execute(
+                "SELECT body_text FROM outbox_messages WHERE to_email = ? AND template = ?"
+                " ORDER BY id DESC LIMIT 1",
+                (email, template),
+            ).fetchone()
+        assert row is not None, f"no {template} email to {email} in the e2e database"
+        path = re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+)", row[0])
+        assert path, f"the {template} email has no link to {prefix}"
+        return path.group(1)
 
 
 @pytest.fixture(scope="session")

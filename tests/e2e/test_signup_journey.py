@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
+from tests.e2e.conftest import DemoIds
 from yoc import demo
 from yoc.i18n import gettext, use_language
 
@@ -48,7 +49,7 @@ def birth_date_for_age(age: int) -> date:
 
 
 async def test_minor_switches_to_spanish_applies_and_logs_in_again(
-    page: Page, context: BrowserContext, artifacts_dir: Path
+    page: Page, context: BrowserContext, artifacts_dir: Path, demo_ids: DemoIds
 ) -> None:
     name = "Ana María López"
     # The server is shared with the other journeys and holds the demo data
@@ -69,6 +70,9 @@ async def test_minor_switches_to_spanish_applies_and_logs_in_again(
         "join": spanish("Join YO-C"),
         "create": spanish("Create my account"),
         "mismatch": spanish("The two passwords do not match."),
+        "check_email": spanish("Check your email"),
+        "finish": spanish("Finish signing up"),
+        "confirm": spanish("Confirm my email"),
         "welcome": spanish("Welcome to YO-C, %(name)s! Your account is ready.", name=name),
         "hi": spanish("Hi, %(name)s", name=name),
         "waiting": spanish(
@@ -139,11 +143,19 @@ async def test_minor_switches_to_spanish_applies_and_logs_in_again(
     await expect(form.locator("#f-language")).to_have_value("es")
     await page.screenshot(path=artifacts_dir / "signup-mismatch-es-360.png", full_page=True)
 
-    # Fixed: the account is created and the member lands on the dashboard, in Spanish,
-    # which says the guardian's permission is what is missing.
+    # Fixed: the account is created, and the page asks to confirm the email (it says the
+    # same for an address that already has an account, whose owner gets a note instead).
     await form.locator("#f-password").fill(password)
     await form.locator("#f-password_confirm").fill(password)
     await form.get_by_role("button", name=es["create"]).click()
+    await expect(h1).to_have_text(es["check_email"])
+    await expect(page.locator("main")).to_contain_text(email)
+
+    # The emailed link opens a page with one button; pressing it lands the member on
+    # the dashboard, in Spanish, which says the guardian's permission is what is missing.
+    await page.goto(demo_ids.mailed_path(email, "signup_confirm", "/signup/confirm/"))
+    await expect(h1).to_have_text(es["finish"])
+    await page.get_by_role("button", name=es["confirm"]).click()
     await expect(page).to_have_url(path_is("/dashboard"))
     await expect(html).to_have_attribute("lang", "es")
     await expect(h1).to_have_text(es["hi"])

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
+import struct
+import zlib
 from datetime import timedelta
 
 import httpx
 import pytest
 from PIL import ExifTags, Image
 
-from tests.conftest import csrf_from, log_in, post_form
+from tests.conftest import confirm_signup, csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
 from tests.members.conftest import browser, png_bytes
 from tests.members.factories import birth_date_for, make_cohort, make_member
@@ -22,6 +25,8 @@ from yoc import audit
 from yoc.accounts.enums import Role
 from yoc.accounts.models import ApiToken, OneTimeToken, User, UserSession
 from yoc.audit import AuditAction, AuditEntry
+from yoc.errors import ValidationFailed
+from yoc.i18n import gettext, use_language
 from yoc.mail import OutboxMessage
 from yoc.members.enums import (
     Community,
@@ -38,7 +43,7 @@ from yoc.members.models import (
     MemberProfile,
     MentorNote,
 )
-from yoc.members.services import notes, privacy
+from yoc.members.services import notes, privacy, profiles
 from yoc.members.services.privacy import complete_deletion, csv_safe
 from yoc.soapbox.enums import SpeechState
 from yoc.soapbox.models import Release, Speech
@@ -214,7 +219,8 @@ async def _member_with_everything(app, client) -> User:
             "guardian_language": "es",
         },
     )
-    assert applied.status_code == 303
+    assert applied.status_code == 200
+    assert (await confirm_signup(client, "itzel@example.org")).status_code == 303
     member = await User.get(email="itzel@example.org")
     (mail,) = await OutboxMessage.filter(template="guardian_consent")
     link = re.search(r"http://testserver(/consent/\S+)", mail.body_text).group(1)
@@ -282,7 +288,7 @@ async def test_member_asks_and_admin_deletes_all_their_personal_data(app, client
         "notes": 2,
         "sessions": 1,
         "api_tokens": 1,
-        "one_time_tokens": 0,
+        "one_time_tokens": 1,  # the sign-up's confirmation link
         "groups": 1,
     }
 
@@ -577,6 +583,55 @@ async def test_photo_upload_refuses_a_file_that_is_not_a_picture(client) -> None
         page.text,
     )
     assert await MemberPhoto.filter(user=member).count() == 0
+
+
+def png_header_only(width: int, height: int, *, pixels: bool = True) -> bytes:
+    """A black-and-white PNG of ``width`` x ``height``: a few kilobytes that decode to
+    ``width * height`` pixels (with ``pixels`` False, its pixel data is missing, so only
+    its header can be read)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * ((width + 7) // 8 + 1) * height, 9) if pixels else b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + (chunk(b"IDAT", rows) if pixels else b"")
+        + chunk(b"IEND", b"")
+    )
+
+
+async def test_photo_upload_refuses_a_pixel_bomb_in_the_members_language(client) -> None:
+    member = await make_member(email="itzel@example.org", language="es")
+    bomb = png_header_only(9000, 9000)
+    assert len(bomb) < 20_000
+    await log_in(client, "itzel@example.org", PASSWORD)
+
+    response = await upload(client, "bomb.png", bomb, "image/png")
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/me/profile/edit"
+    with use_language("es"):
+        message = gettext(profiles.TOO_MANY_PIXELS)
+    assert message != profiles.TOO_MANY_PIXELS
+    page = await client.get("/me/profile/edit")
+    assert message in html.unescape(page.text)
+    assert await MemberPhoto.filter(user=member).count() == 0
+
+
+async def test_photo_size_is_read_from_the_header_before_anything_is_decoded(app) -> None:
+    member = await make_member()
+
+    # No pixel data at all: decoding would fail, so only the header can have refused it.
+    with pytest.raises(ValidationFailed) as refused:
+        await profiles.set_photo(
+            actor=member, member=member, data=png_header_only(9000, 9000, pixels=False)
+        )
+
+    assert refused.value.fields == {"photo": profiles.TOO_MANY_PIXELS}
 
 
 async def test_photo_upload_refuses_a_gif(client) -> None:

@@ -161,3 +161,24 @@ async def test_member_dashboard_invites_a_proposal_then_shows_the_next_slot(clie
     assert page.status_code == 200
     assert "Your next slot:" in page.text
     assert "Confirm my slot" in page.text  # the sooner slot waits for confirmation
+
+
+async def test_a_failing_review_of_a_speech_the_reviewer_cannot_see_is_not_found(client) -> None:
+    """A mentor of another group sends a broken review form: 404, as for a good one."""
+    from tests.soapbox.factories import make_speech
+
+    speaker = await make_member(email="ana@example.org")
+    await make_cohort("Mecca", members=[speaker], mentors=[await make_user(role=Role.MENTOR)])
+    outsider = await make_user(email="marco@example.org", role=Role.MENTOR)
+    await make_cohort("Thermal", mentors=[outsider])
+    speech = await make_speech(speaker)
+    await log_in(client, "marco@example.org", PASSWORD)
+    page = await client.get("/speeches/reviews")
+
+    for form in ({"decision": "accepted"}, {"decision": "nonsense", "clarity": "9"}, {}):
+        response = await client.post(
+            f"/speeches/{speech.id}/review", data={**form, "csrf_token": csrf_from(page.text)}
+        )
+        assert response.status_code == 404, form
+
+    assert (await Speech.get(id=speech.id)).state == "submitted"

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import TEST_SECRET, csrf_from, post_form
+from tests.conftest import TEST_SECRET, client_from, csrf_from, post_form
 from tests.tickets.conftest import (
     mails,
     page_text,
@@ -349,6 +349,30 @@ async def test_orders_from_one_address_are_limited_on_the_checkout_page(client) 
 
 
 # Donated tickets -----------------------------------------------------------------------
+
+
+async def test_orders_mailed_to_one_address_are_limited_whoever_places_them(app) -> None:
+    """Free tickets cost nothing to order: without a limit per address, anyone could
+    flood someone's inbox with confirmations, from as many connections as they have."""
+    event = await make_event()
+    free = await make_ticket_type(event)
+    statuses = []
+    for n in range(ORDER_LIMIT + 1):
+        async with client_from(app, f"198.51.100.{n}") as someone:
+            body = order_body([(free.id, 1)], email="victim@example.org", payment=None)
+            statuses.append((await api_order(someone, event, body)).status_code)
+    async with client_from(app, "203.0.113.9") as page:
+        refused = await submit(
+            page,
+            event,
+            {f"qty_{free.id}": "1"},
+            buyer={"buyer_name": "Ana", "buyer_email": "victim@example.org"},
+        )
+
+    assert statuses == [201] * ORDER_LIMIT + [429]
+    assert refused.status_code == 429
+    assert await Order.filter(buyer_email="victim@example.org").count() == ORDER_LIMIT
+    assert len(await mails("order_confirmed")) == ORDER_LIMIT
 
 
 async def test_at_most_two_donated_tickets_per_order_and_per_email(client, settings) -> None:

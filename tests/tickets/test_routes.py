@@ -65,6 +65,21 @@ async def test_bad_input_keeps_what_was_typed_and_stores_nothing(client) -> None
     assert await counters(event, general) == (0, 0)
 
 
+@pytest.mark.parametrize("quantity", ["²", "٣", "9" * 5000, "-1", "1.5"])
+async def test_a_quantity_that_is_not_a_plain_number_is_refused_beside_it(
+    client, quantity: str
+) -> None:
+    event = await make_event(capacity=10)
+    general = await make_ticket_type(event)
+
+    for step in ("review", "orders"):
+        response = await submit(client, event, {f"qty_{general.id}": quantity}, step=step)
+
+        assert response.status_code == 422, step
+        assert field_errors(response) == ["Enter a whole number."], step
+    assert await Order.all().count() == 0
+
+
 # The order page and the ticket pages ---------------------------------------------------
 
 

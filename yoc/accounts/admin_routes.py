@@ -154,7 +154,12 @@ async def outbox_message(request: Request) -> Response:
     message = await mail.OutboxMessage.get_or_none(id=request.path_params["id"])
     if message is None:
         return error_page(request, 404)
-    return render(request, "admin/outbox_message.html", {"message": message})
+    settings = request.app.state.settings
+    body = message.body_text
+    if settings.production:
+        # Not even an unsent message's links: an admin could act as anyone with them.
+        body = mail.without_live_links(body, settings.base_url)
+    return render(request, "admin/outbox_message.html", {"message": message, "body": body})
 
 
 @requires(Action.READ_OUTBOX)
@@ -167,12 +172,10 @@ async def outbox_retry(request: Request) -> Response:
 routes = [
     Route("/admin/users", users, name="admin:users"),
     Route("/admin/users/invite", invite, methods=["GET", "POST"], name="admin:invite"),
-    Route("/admin/users/{id:int}/role", change_role, methods=["POST"], name="admin:role"),
-    Route("/admin/users/{id:int}/active", set_active, methods=["POST"], name="admin:active"),
+    Route("/admin/users/{id:id}/role", change_role, methods=["POST"], name="admin:role"),
+    Route("/admin/users/{id:id}/active", set_active, methods=["POST"], name="admin:active"),
     Route("/admin/tokens", tokens, name="admin:tokens"),
     Route("/admin/outbox", outbox, name="admin:outbox"),
-    Route("/admin/outbox/{id:int}", outbox_message, name="admin:outbox_message"),
-    Route(
-        "/admin/outbox/{id:int}/retry", outbox_retry, methods=["POST"], name="admin:outbox_retry"
-    ),
+    Route("/admin/outbox/{id:id}", outbox_message, name="admin:outbox_message"),
+    Route("/admin/outbox/{id:id}/retry", outbox_retry, methods=["POST"], name="admin:outbox_retry"),
 ]

@@ -10,3 +10,4 @@ __all__ = ["Role", "TokenPurpose"]
 class TokenPurpose(StrEnum):
     PASSWORD_RESET = "password_reset"
     INVITE = "invite"
+    CONFIRM_EMAIL = "confirm_email"

@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
 from yoc.accounts.enums import Role
-from yoc.forms import FieldError, Form, clean_email
+from yoc.forms import FieldError, Form, OneLine, clean_email
 from yoc.i18n import LANGUAGES, N_
+from yoc.permissions import TokenScope
 
 Email = Annotated[str, Field(min_length=1, max_length=254), AfterValidator(clean_email)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), OneLine
+]
+TokenName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), OneLine
+]
 # Passwords are not stripped: spaces are allowed and count.
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
 
@@ -66,7 +72,13 @@ class DisableTwoFactorForm(Form):
 
 
 class TokenForm(Form):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    name: TokenName
+    scope: TokenScope = TokenScope.READ
+    # Blank: the site's default (settings.api_token_days).
+    days: Annotated[
+        Annotated[int, Field(ge=1, le=365)] | None,
+        BeforeValidator(lambda v: None if v in ("", None) else v),
+    ] = None
 
 
 class InviteForm(Form):

@@ -2,6 +2,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from yoc.accounts.enums import Role, TokenPurpose
+from yoc.permissions import TokenScope
 from yoc.timeutil import utcnow
 
 
@@ -15,6 +16,9 @@ class User(Model):
     # Empty until an invited person chooses a password.
     password_hash = fields.CharField(max_length=255, null=True)
     is_active = fields.BooleanField(default=True)
+    # Set once the person showed they read mail at this address (a sign-up's link, a
+    # password reset, an invitation); a member who signed up cannot sign in before.
+    email_verified_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
 
@@ -63,13 +67,24 @@ class ApiToken(Model):
     token_hash = fields.CharField(max_length=64, unique=True)
     # The first characters, shown in lists so an owner can tell tokens apart.
     prefix = fields.CharField(max_length=12)
+    # A database default too, so that the column can be added to a table with rows.
+    scope = fields.CharEnumField(
+        TokenScope, max_length=8, default=TokenScope.READ, db_default=TokenScope.READ.value
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Always set when a token is made; a token without one (from before) works no more.
+    expires_at = fields.DatetimeField(null=True)
     last_used_at = fields.DatetimeField(null=True)
+    # Also set when the owner's password or role changes, or they are deactivated.
     revoked_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "api_tokens"
         ordering = ["-created_at"]
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is None or self.expires_at <= utcnow()
 
 
 class OneTimeToken(Model):

@@ -17,6 +17,7 @@ from yoc.http import (
     current_user,
     flash,
     form_data,
+    limit_mail,
     login_required,
     redirect,
     render,
@@ -66,16 +67,13 @@ async def login(request: Request) -> Response:
     settings = request.app.state.settings
     try:
         data = parse(forms.LoginForm, values)
-        await accounts.check_login_rate(
-            request.app.state.rate_limiter, settings, email=data.email, ip=client_ip(request)
+        user = await accounts.sign_in_with_password(
+            request.app.state.rate_limiter,
+            settings,
+            email=data.email,
+            password=data.password,
+            ip=client_ip(request),
         )
-        user = await accounts.authenticate(email=data.email, password=data.password)
-    except accounts.RateLimited as error:
-        response = render_form(
-            request, "accounts/login.html", values=values, error=error, context=context
-        )
-        response.headers["Retry-After"] = str(error.retry_after)
-        return response
     except DomainError as error:
         return render_form(
             request, "accounts/login.html", values=values, error=error, context=context
@@ -98,11 +96,14 @@ async def password_reset_request(request: Request) -> Response:
     values = await form_data(request)
     try:
         data = parse(forms.PasswordResetRequestForm, values)
+        await limit_mail(request, "reset", data.email)
     except DomainError as error:
         return render_form(
             request, "accounts/password_reset_request.html", values=values, error=error
         )
-    await accounts.request_password_reset(data.email, settings=request.app.state.settings)
+    await accounts.request_password_reset(
+        data.email, settings=request.app.state.settings, language=request.scope["language"]
+    )
     return render(
         request,
         "accounts/password_reset_sent.html",
@@ -134,6 +135,24 @@ async def _set_password_page(
         return render_form(request, template, values=values, error=error, context=context)
     flash(request, done_message)
     return await sign_in_or_second_step(request, user, "/dashboard")
+
+
+async def confirm_signup(request: Request) -> Response:
+    """The link a new member got by email: a page with one button (mail scanners open
+    links, and must not open the account), which confirms and signs them in."""
+    token = request.path_params["token"]
+    try:
+        person = await accounts.check_link(token, TokenPurpose.CONFIRM_EMAIL)
+        if request.method == "GET":
+            return render(request, "accounts/signup_confirm.html", {"person": person})
+        user = await accounts.confirm_signup(token)
+    except DomainError as error:
+        return render(
+            request, "accounts/link_invalid.html", {"message": error.translated()}, status_code=400
+        )
+    await sign_in(request, user)
+    flash(request, gettext("Welcome to YO-C, %(name)s! Your account is ready.", name=user.name))
+    return redirect("/dashboard")
 
 
 async def password_reset(request: Request) -> Response:
@@ -173,12 +192,17 @@ async def account(request: Request) -> Response:
         "accounts/account.html",
         {
             "tokens": tokens,
-            "values": {},
+            "values": _token_defaults(request),
             "errors": {},
             "new_token": None,
             **await _security(request),
         },
     )
+
+
+def _token_defaults(request: Request) -> dict[str, str]:
+    """The new-token form as it starts: read only, for the site's usual lifetime."""
+    return {"scope": "read", "days": str(request.app.state.settings.api_token_days)}
 
 
 @login_required
@@ -221,7 +245,12 @@ async def create_token(request: Request) -> Response:
                 **await _security(request),
             },
         )
-    token, secret = await accounts.create_api_token(user, data.name)
+    token, secret = await accounts.create_api_token(
+        user,
+        data.name,
+        scope=data.scope,
+        days=data.days or request.app.state.settings.api_token_days,
+    )
     # The secret is shown on this one response and never again.
     return render(
         request,
@@ -229,7 +258,8 @@ async def create_token(request: Request) -> Response:
         {
             "tokens": await accounts.list_api_tokens(user),
             "new_token": secret,
-            "values": {},
+            "new_token_row": token,
+            "values": _token_defaults(request),
             "errors": {},
             **await _security(request),
         },
@@ -260,12 +290,18 @@ routes = [
         methods=["GET", "POST"],
         name="accounts:password_reset",
     ),
+    Route(
+        "/signup/confirm/{token}",
+        confirm_signup,
+        methods=["GET", "POST"],
+        name="accounts:confirm_signup",
+    ),
     Route("/invite/{token}", accept_invite, methods=["GET", "POST"], name="accounts:invite"),
     Route("/account", account, name="accounts:account"),
     Route("/account/password", change_password, methods=["POST"], name="accounts:password"),
     Route("/account/tokens", create_token, methods=["POST"], name="accounts:create_token"),
     Route(
-        "/account/tokens/{id:int}/revoke",
+        "/account/tokens/{id:id}/revoke",
         revoke_token,
         methods=["POST"],
         name="accounts:revoke_token",

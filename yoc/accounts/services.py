@@ -18,31 +18,39 @@ from yoc.accounts.models import (
     User,
     UserSession,
 )
-from yoc.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from yoc.errors import DomainError, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
 from yoc.i18n import N_, ngettext
-from yoc.ratelimit import DatabaseRateLimiter, RateLimiter
+from yoc.permissions import TokenScope
+from yoc.ratelimit import RateLimitCount, RateLimiter
 from yoc.security import hash_password, hash_token, new_token, password_problem, verify_password
 from yoc.settings import Settings
 from yoc.timeutil import utcnow
 
 
-class RateLimited(DomainError):
-    status_code = 429
-
+class RateLimited(TooManyRequests):
     def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many sign-in attempts.", "rate_limited")
-        self.retry_after = retry_after
+        super().__init__("Too many sign-in attempts.", "rate_limited", retry_after=retry_after)
 
     def translated(self) -> str:
         return ngettext(
             "Too many sign-in attempts. Please wait %(num)d minute and try again.",
             "Too many sign-in attempts. Please wait %(num)d minutes and try again.",
-            max(1, (self.retry_after + 59) // 60),
+            self.minutes,
         )
 
 
 INVALID_LOGIN = N_("That email and password do not match an account.")
 EMAIL_TAKEN = N_("An account with this email already exists. Try signing in instead.")
+LINK_INVALID = N_("This link has expired or has already been used. Please ask for a new one.")
+SIGNUP_LINK_DAYS = 3
+
+
+class EmailTaken(ValidationFailed):
+    """An account with this email exists. Said to admins and on the command line; a
+    sign-up page says nothing of it (``tell_owner_of_signup``)."""
+
+    def __init__(self) -> None:
+        super().__init__({"email": EMAIL_TAKEN}, code="email_taken")
 
 
 def normalise_email(email: str) -> str:
@@ -60,51 +68,136 @@ def _check_password(password: str, *, email: str = "", name: str = "", field: st
 
 
 async def create_user(
-    *, email: str, name: str, role: Role, password: str | None, language: str = "en"
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    password: str | None,
+    language: str = "en",
+    verified: bool = True,
 ) -> User:
-    """Create an account; ``password`` None means the person chooses one (invitation)."""
+    """Create an account; ``password`` None means the person chooses one (invitation).
+    ``verified`` False: the account opens once its email is confirmed."""
     email = normalise_email(email)
     if password is not None:
         _check_password(password, email=email, name=name)
+    # Hashed before looking the address up, so that a taken address costs the same time.
+    password_hash = hash_password(password) if password is not None else None
     if await User.filter(email=email).exists():
-        raise ValidationFailed({"email": EMAIL_TAKEN}, code="email_taken")
+        raise EmailTaken()
     try:
         return await User.create(
             email=email,
             name=name.strip(),
             role=role,
             language=language,
-            password_hash=hash_password(password) if password is not None else None,
+            password_hash=password_hash,
+            email_verified_at=utcnow() if verified else None,
         )
     except IntegrityError:  # the same email, created a moment ago by another request
-        raise ValidationFailed({"email": EMAIL_TAKEN}, code="email_taken") from None
+        raise EmailTaken() from None
 
 
 async def sign_up_member(*, name: str, email: str, password: str, language: str) -> User:
-    """A young person applies: they get a member account."""
+    """A young person applies: a member account, which opens once they confirm their
+    email (``send_signup_link``). Raises EmailTaken."""
     return await create_user(
-        email=email, name=name, role=Role.MEMBER, password=password, language=language
+        email=email,
+        name=name,
+        role=Role.MEMBER,
+        password=password,
+        language=language,
+        verified=False,
     )
 
 
-async def check_login_rate(limiter: RateLimiter, settings: Settings, *, email: str, ip: str):
-    """Count this attempt per account and per address; refuse past the limit."""
+async def send_signup_link(user: User, *, settings: Settings) -> None:
+    """Email a new member the link that confirms their address and opens the account."""
+    token = await _issue_link(user, TokenPurpose.CONFIRM_EMAIL, SIGNUP_LINK_DAYS * 86400)
+    await mail.queue_mail(
+        to=user.email,
+        template="signup_confirm",
+        language=user.language,
+        context={
+            "name": user.name,
+            "link": f"{settings.base_url}/signup/confirm/{token}",
+            "days": SIGNUP_LINK_DAYS,
+        },
+    )
+
+
+async def tell_owner_of_signup(email: str, *, settings: Settings) -> None:
+    """Someone tried to sign up with an address that has an account: its owner hears of
+    it (and how to sign in or choose a new password); the page said nothing."""
+    user = await User.get(email=normalise_email(email))
+    await mail.queue_mail(
+        to=user.email,
+        template="signup_taken",
+        language=user.language,
+        context={
+            "name": user.name,
+            "login_link": f"{settings.base_url}/login",
+            "reset_link": f"{settings.base_url}/password-reset",
+        },
+    )
+
+
+async def confirm_signup(token: str) -> User:
+    """A new member opened their link: the address is theirs, the account opens."""
+    link = await _valid_link(token, TokenPurpose.CONFIRM_EMAIL)
+    now = utcnow()
+    async with in_transaction():
+        if not await OneTimeToken.filter(id=link.id, used_at__isnull=True).update(used_at=now):
+            raise DomainError(LINK_INVALID, "link_invalid")
+        await User.filter(id=link.user_id, email_verified_at__isnull=True).update(
+            email_verified_at=now
+        )
+    return await User.get(id=link.user_id)
+
+
+async def sign_in_with_password(
+    limiter: RateLimiter, settings: Settings, *, email: str, password: str, ip: str
+) -> User:
+    """Check a password under the limits on failed attempts, of which only failures
+    count: per account from this client, per client, and per account from anywhere
+    (slower). The last stops only clients that have failed on this account, so that a
+    crowd of guessers never locks the owner out."""
+    account = normalise_email(email)
+    pair = (f"login:pair:{account}:{ip}", settings.login_limit, settings.login_window)
+    client = (f"login:ip:{ip}", settings.login_client_limit, settings.login_window)
+    whole = (
+        f"login:account:{account}",
+        settings.login_account_limit,
+        settings.login_account_window,
+    )
     verdicts = [
-        await limiter.hit(
-            login_rate_key(email), limit=settings.login_limit, window=settings.login_window
-        ),
-        await limiter.hit(
-            f"login:ip:{ip}", limit=settings.login_limit, window=settings.login_window
-        ),
+        await limiter.peek(pair[0], limit=pair[1], window=pair[2]),
+        await limiter.peek(client[0], limit=client[1], window=client[2]),
     ]
+    account_wide = await limiter.peek(whole[0], limit=whole[1], window=whole[2])
+    if not account_wide.allowed:
+        failed_here = await limiter.peek(pair[0], limit=1, window=pair[2])
+        if not failed_here.allowed:
+            verdicts.append(account_wide)
     if blocked := [v for v in verdicts if not v.allowed]:
         raise RateLimited(max(v.retry_after for v in blocked))
+    try:
+        user = await authenticate(email=email, password=password)
+    except DomainError:
+        for key, limit, window in (pair, client, whole):
+            await limiter.hit(key, limit=limit, window=window)
+        raise
+    # The owner's own typos from this client are forgiven once they get it right.
+    await limiter.reset(pair[0])
+    return user
 
 
 async def authenticate(*, email: str, password: str) -> User:
     user = await User.get_or_none(email=normalise_email(email))
     ok, needs_rehash = verify_password(user.password_hash if user else None, password)
-    if not user or not ok or not user.is_active:
+    # An unconfirmed sign-up is refused like a wrong password: a sign-up with someone
+    # else's address must not tell whether the password chosen with it works.
+    if not user or not ok or not user.is_active or user.email_verified_at is None:
         raise DomainError(INVALID_LOGIN, "invalid_credentials")
     if needs_rehash:
         user.password_hash = hash_password(password)
@@ -135,9 +228,9 @@ async def erase_account(user: User) -> None:
     and the row stays (other records point at it) with nothing that names the person."""
     for model in (UserSession, ApiToken, OneTimeToken, TwoFactor, RecoveryCode):
         await model.filter(user=user).delete()
-    # Redis forgets a count two windows later by itself; the database's are swept then
-    # too, but the count names the email until it is.
-    await DatabaseRateLimiter().reset(login_rate_key(user.email))
+    # Counted sign-in failures and mail name the email: the database's go now (Redis
+    # forgets a count two windows later by itself).
+    await RateLimitCount.filter(key__contains=user.email).delete()
     user.email = f"deleted-{user.id}@deleted.invalid"
     user.name = ERASED_NAME
     user.password_hash = None
@@ -158,8 +251,10 @@ async def change_password(user: User, *, current: str, new: str) -> None:
     async with in_transaction():
         user.password_hash = hash_password(new)
         await user.save(update_fields=["password_hash"])
-        # Other browsers signed in with the old password are signed out.
+        # Other browsers signed in with the old password are signed out, and devices
+        # given a token with it stop.
         await UserSession.filter(user=user).delete()
+        await _end_api_tokens(user)
 
 
 # One-time links ---------------------------------------------------------------
@@ -183,10 +278,7 @@ async def _valid_link(token: str, purpose: TokenPurpose) -> OneTimeToken:
         .first()
     )
     if link is None or link.used_at is not None or link.expires_at <= utcnow():
-        raise DomainError(
-            N_("This link has expired or has already been used. Please ask for a new one."),
-            "link_invalid",
-        )
+        raise DomainError(LINK_INVALID, "link_invalid")
     return link
 
 
@@ -204,24 +296,36 @@ async def _use_link(token: str, purpose: TokenPurpose, new_password: str) -> Use
         # requests race with it.
         used = await OneTimeToken.filter(id=link.id, used_at__isnull=True).update(used_at=utcnow())
         if not used:
-            raise DomainError(
-                N_("This link has expired or has already been used. Please ask for a new one."),
-                "link_invalid",
-            )
+            raise DomainError(LINK_INVALID, "link_invalid")
         user.password_hash = hash_password(new_password)
-        await user.save(update_fields=["password_hash"])
+        # The link came by email: whoever opened it reads that mailbox.
+        user.email_verified_at = user.email_verified_at or utcnow()
+        await user.save(update_fields=["password_hash", "email_verified_at"])
         await UserSession.filter(user=user).delete()
+        await _end_api_tokens(user)
         await OneTimeToken.filter(user=user, purpose=purpose, used_at__isnull=True).update(
             used_at=utcnow()
         )
     return user
 
 
-async def request_password_reset(email: str, *, settings: Settings) -> None:
-    """Email a reset link if the account exists; say nothing either way."""
-    user = await User.get_or_none(email=normalise_email(email), is_active=True)
+async def request_password_reset(email: str, *, settings: Settings, language: str) -> None:
+    """Email a reset link if the account exists, else a note that there is no account
+    (in ``language``, the asker's): one email either way, and the page says the same."""
+    email = normalise_email(email)
+    user = await User.get_or_none(email=email, is_active=True)
     if user is None:
+        await mail.queue_mail(
+            to=email,
+            template="password_reset_unknown",
+            language=language,
+            context={"signup_link": f"{settings.base_url}/signup"},
+        )
         return
+    # Only the newest link works: older ones, perhaps still in someone's inbox, end.
+    await OneTimeToken.filter(
+        user=user, purpose=TokenPurpose.PASSWORD_RESET, used_at__isnull=True
+    ).update(used_at=utcnow())
     token = await _issue_link(user, TokenPurpose.PASSWORD_RESET, settings.password_reset_max_age)
     await mail.queue_mail(
         to=user.email,
@@ -247,7 +351,7 @@ async def invite_user(
         raise PermissionDenied(N_("Only an admin can invite people."), "forbidden")
     async with in_transaction():
         user = await create_user(
-            email=email, name=name, role=role, password=None, language=language
+            email=email, name=name, role=role, password=None, language=language, verified=False
         )
         token = await _issue_link(user, TokenPurpose.INVITE, settings.invite_max_age)
         await mail.queue_mail(
@@ -275,8 +379,12 @@ async def change_role(*, actor: User, user_id: int, role: Role) -> User:
         raise NotFound(N_("We could not find that person."), "not_found")
     if user.id == actor.id:
         raise DomainError(N_("You cannot change your own role."), "own_role")
-    user.role = role
-    await user.save(update_fields=["role"])
+    if user.role != role:
+        async with in_transaction():
+            user.role = role
+            await user.save(update_fields=["role"])
+            # A token was given for what the old role allowed.
+            await _end_api_tokens(user)
     return user
 
 
@@ -291,34 +399,51 @@ async def set_active(*, actor: User, user_id: int, active: bool) -> User:
         await user.save(update_fields=["is_active"])
         if not active:
             await UserSession.filter(user=user).delete()
+            await _end_api_tokens(user)
     return user
 
 
 # API tokens ---------------------------------------------------------------------
 
 
-async def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Return the token row and the secret, which is shown once and never stored."""
+async def create_api_token(
+    user: User, name: str, *, scope: TokenScope = TokenScope.WRITE, days: int = 90
+) -> tuple[ApiToken, str]:
+    """Return the token row and the secret, which is shown once and never stored. The
+    token works for ``days`` and may do what ``scope`` says (and the owner's role)."""
     secret = "yoc_" + new_token()
     token = await ApiToken.create(
-        user=user, name=name, token_hash=hash_token(secret), prefix=secret[:10]
+        user=user,
+        name=name,
+        token_hash=hash_token(secret),
+        prefix=secret[:10],
+        scope=scope,
+        expires_at=utcnow() + timedelta(days=days),
     )
     return token, secret
 
 
-async def user_for_api_token(secret: str) -> User | None:
+async def _end_api_tokens(user: User) -> None:
+    """What the owner gave a device stops with a new password, role or deactivation."""
+    await ApiToken.filter(user=user, revoked_at__isnull=True).update(revoked_at=utcnow())
+
+
+async def user_for_api_token(secret: str) -> tuple[User, TokenScope] | None:
+    """The owner of a token that still works, and what the token may do."""
+    now = utcnow()
     token = (
-        await ApiToken.filter(token_hash=hash_token(secret), revoked_at__isnull=True)
+        await ApiToken.filter(
+            token_hash=hash_token(secret), revoked_at__isnull=True, expires_at__gt=now
+        )
         .select_related("user")
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = utcnow()
     # Record use at most once a minute, so a busy scanner does not write on every call.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         await ApiToken.filter(id=token.id).update(last_used_at=now)
-    return token.user
+    return token.user, token.scope
 
 
 async def list_api_tokens(user: User, *, everyone: bool = False) -> list[ApiToken]:

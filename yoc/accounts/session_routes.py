@@ -57,7 +57,7 @@ async def end_other_sessions(request: Request) -> Response:
 routes = [
     Route("/account/confirm", confirm, methods=["GET", "POST"], name="accounts:confirm"),
     Route(
-        "/account/sessions/{id:int}/end", end_session, methods=["POST"], name="accounts:end_session"
+        "/account/sessions/{id:id}/end", end_session, methods=["POST"], name="accounts:end_session"
     ),
     Route(
         "/account/sessions/end-others",

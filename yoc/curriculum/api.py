@@ -124,6 +124,6 @@ async def create_assignment(request: Request) -> Response:
 
 routes = [
     Route("/api/v1/tracks", tracks, name="api:tracks"),
-    Route("/api/v1/members/{id:int}/progress", member_progress, name="api:progress"),
+    Route("/api/v1/members/{id:id}/progress", member_progress, name="api:progress"),
     Route("/api/v1/assignments", create_assignment, methods=["POST"], name="api:assign"),
 ]

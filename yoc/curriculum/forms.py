@@ -6,11 +6,13 @@ from typing import Annotated
 from pydantic import BeforeValidator, StringConstraints, model_validator
 
 from yoc.curriculum.enums import ActivityKind, Completion
-from yoc.forms import FieldError, Form
+from yoc.forms import FieldError, Form, OneLine
 from yoc.i18n import N_
 from yoc.members.services.standing import today
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160), OneLine
+]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Checkbox = Annotated[bool, BeforeValidator(lambda v: v in ("1", "on", "yes", True))]
 OptionalDate = Annotated[date | None, BeforeValidator(lambda v: None if v == "" else v)]
@@ -40,8 +42,8 @@ class ActivityForm(Form):
 class AssignForm(Form):
     """``target`` is "cohort:ID" or "member:ID"; ``what`` is "module:ID" or "track:ID"."""
 
-    target: Annotated[str, StringConstraints(pattern=r"^(cohort|member):\d+$")]
-    what: Annotated[str, StringConstraints(pattern=r"^(module|track):\d+$")]
+    target: Annotated[str, StringConstraints(pattern=r"^(cohort|member):[0-9]{1,9}$")]
+    what: Annotated[str, StringConstraints(pattern=r"^(module|track):[0-9]{1,9}$")]
     due_on: OptionalDate = None
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
 

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from yoc.curriculum import forms
 from yoc.curriculum.services import badges, dashboards, progress
 from yoc.errors import DomainError, NotFound
-from yoc.forms import parse
+from yoc.forms import parse, whole_number
 from yoc.http import current_user, flash, form_data, member_required, redirect, render, render_form
 from yoc.i18n import gettext
 from yoc.members.guards import active_member_required
@@ -42,10 +42,8 @@ async def _act(request: Request, action) -> Response:
         raise  # a missing activity is the 404 page, not a message beside it
     except DomainError as error:
         # The module's page again, with the message beside the activity.
-        try:
-            module_id = int(values.get("module") or 0)
-        except ValueError:
-            module_id = 0  # no such module: its page is the 404 page
+        # No such module: its page is the 404 page.
+        module_id = whole_number(values.get("module")) or 0
         context = await _module_context(request, module_id)
         return render_form(
             request,
@@ -130,16 +128,16 @@ async def badge_page(request: Request) -> Response:
 
 
 routes = [
-    Route("/learn/modules/{id:int}", module_page, name="curriculum:module"),
-    Route("/learn/activities/{id:int}/start", start, methods=["POST"], name="curriculum:start"),
-    Route("/learn/activities/{id:int}/done", done, methods=["POST"], name="curriculum:done"),
+    Route("/learn/modules/{id:id}", module_page, name="curriculum:module"),
+    Route("/learn/activities/{id:id}/start", start, methods=["POST"], name="curriculum:start"),
+    Route("/learn/activities/{id:id}/done", done, methods=["POST"], name="curriculum:done"),
     Route(
-        "/learn/activities/{id:int}/reflection",
+        "/learn/activities/{id:id}/reflection",
         reflect,
         methods=["POST"],
         name="curriculum:reflect",
     ),
     Route("/badges", my_badges, name="curriculum:badges"),
-    Route("/badges/{id:int}/share", share_badge, methods=["POST"], name="curriculum:share"),
+    Route("/badges/{id:id}/share", share_badge, methods=["POST"], name="curriculum:share"),
     Route("/badges/{uid:str}", badge_page, name="curriculum:badge"),
 ]

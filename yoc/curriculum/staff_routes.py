@@ -13,7 +13,7 @@ from yoc.curriculum import forms
 from yoc.curriculum.enums import Completion
 from yoc.curriculum.services import assignments, catalog, dashboards, progress
 from yoc.errors import DomainError, NotFound
-from yoc.forms import parse
+from yoc.forms import parse, whole_number
 from yoc.http import (
     cached_fragment,
     current_user,
@@ -167,7 +167,7 @@ async def attendance(request: Request) -> Response:
     )
     if request.method == "POST":
         form = await request.form()
-        ids = [int(v) for v in form.getlist("member_ids") if str(v).isdigit()]
+        ids = [n for v in form.getlist("member_ids") if (n := whole_number(v)) is not None]
         roster_ids = {m.id for m in await cohorts.roster(cohort)}
         marked = await progress.record_attendance(
             mentor=viewer,
@@ -327,11 +327,11 @@ async def rearrange(request: Request) -> Response:
 routes = [
     Route("/assign", assign, methods=["GET", "POST"], name="curriculum:assign"),
     Route("/mentor/reviews", reviews, name="curriculum:reviews"),
-    Route("/mentor/reviews/{id:int}", review, methods=["POST"], name="curriculum:review"),
-    Route("/cohorts/{id:int}/progress", cohort_progress, name="curriculum:grid"),
-    Route("/cohorts/{id:int}/progress.csv", cohort_progress_csv, name="curriculum:grid_csv"),
+    Route("/mentor/reviews/{id:id}", review, methods=["POST"], name="curriculum:review"),
+    Route("/cohorts/{id:id}/progress", cohort_progress, name="curriculum:grid"),
+    Route("/cohorts/{id:id}/progress.csv", cohort_progress_csv, name="curriculum:grid_csv"),
     Route(
-        "/cohorts/{id:int}/attendance/{activity_id:int}",
+        "/cohorts/{id:id}/attendance/{activity_id:id}",
         attendance,
         methods=["GET", "POST"],
         name="curriculum:attendance",
@@ -341,25 +341,25 @@ routes = [
         "/staff/curriculum/tracks", track_create, methods=["POST"], name="curriculum:track_create"
     ),
     Route(
-        "/staff/curriculum/tracks/{id:int}",
+        "/staff/curriculum/tracks/{id:id}",
         track_edit,
         methods=["GET", "POST"],
         name="curriculum:track",
     ),
     Route(
-        "/staff/curriculum/modules/{id:int}",
+        "/staff/curriculum/modules/{id:id}",
         module_edit,
         methods=["GET", "POST"],
         name="curriculum:module_edit",
     ),
     Route(
-        "/staff/curriculum/activities/{id:int}",
+        "/staff/curriculum/activities/{id:id}",
         activity_edit,
         methods=["GET", "POST"],
         name="curriculum:activity_edit",
     ),
     Route(
-        "/staff/curriculum/{kind:str}/{id:int}/arrange",
+        "/staff/curriculum/{kind:str}/{id:id}/arrange",
         rearrange,
         methods=["POST"],
         name="curriculum:arrange",

@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
-from yoc.forms import FieldError, Form, parse_dollars
+from yoc.forms import FieldError, Form, OneLine, parse_dollars
 from yoc.i18n import N_
 
 LA = ZoneInfo("America/Los_Angeles")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160), OneLine
+]
 
 
 def _local_datetime(value: object) -> object:
@@ -78,7 +80,7 @@ class EventForm(Form):
     description_en: Text = ""
     description_es: Text = ""
     venue: Name
-    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255), OneLine] = ""
     accessibility_en: Text = ""
     accessibility_es: Text = ""
     cost_note_en: Text = ""

@@ -70,12 +70,16 @@ async def _access_code(request: Request, event: Event, code: str) -> None:
     )
 
 
-async def _count_order(request: Request) -> None:
-    """Orders placed per address are limited; staff (at the box office) are not."""
+async def _count_order(request: Request, email: str | None = None) -> None:
+    """Orders placed per client address, and (with ``email``) per buyer's email, are
+    limited; staff (at the box office) are not."""
     if can(current_user(request), Action.MANAGE_EVENTS):
         return
     state = request.app.state
-    await guard.count_order(state.rate_limiter, state.settings, ip=client_ip(request))
+    if email is None:
+        await guard.count_order(state.rate_limiter, state.settings, ip=client_ip(request))
+    else:
+        await guard.count_order_to(state.rate_limiter, state.settings, email=email)
 
 
 async def _order_in(request: Request, event: Event, values: dict[str, str]) -> OrderIn:
@@ -116,6 +120,7 @@ async def place(request: Request) -> Response:
         await _count_order(request)
         await _access_code(request, event, values.get("access_code", ""))
         order_request = (await _order_in(request, event, values)).to_request()
+        await _count_order(request, order_request.buyer_email)
         order = await placing.place_order(
             event, order_request, settings=settings, payments=payments
         )

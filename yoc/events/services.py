@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
+from yoc.db import fits
 from yoc.errors import NotFound, ValidationFailed
 from yoc.events.forms import EventForm
 from yoc.events.models import Event
@@ -19,7 +20,7 @@ SLUG_TAKEN = N_("Another event already has this address.")
 
 
 async def get_event(slug: str) -> Event:
-    event = await Event.get_or_none(slug=slug)
+    event = await Event.get_or_none(slug=slug) if fits(Event, slug=slug) else None
     if event is None:
         raise NotFound(N_("We could not find that event."), "not_found")
     return event
@@ -27,7 +28,7 @@ async def get_event(slug: str) -> Event:
 
 async def public_event(slug: str) -> Event:
     """A published event, as the public finds it by its address."""
-    event = await Event.get_or_none(slug=slug, published=True)
+    event = await Event.get_or_none(slug=slug, published=True) if fits(Event, slug=slug) else None
     if event is None:
         raise NotFound(N_("We could not find that event."), "not_found")
     return event

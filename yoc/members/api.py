@@ -92,7 +92,7 @@ async def cohort_members(request: Request) -> Response:
 
 routes = [
     Route("/api/v1/members", members, name="api:members"),
-    Route("/api/v1/members/{id:int}", member, name="api:member"),
+    Route("/api/v1/members/{id:id}", member, name="api:member"),
     Route("/api/v1/cohorts", cohort_list, name="api:cohorts"),
-    Route("/api/v1/cohorts/{id:int}/members", cohort_members, name="api:cohort_members"),
+    Route("/api/v1/cohorts/{id:id}/members", cohort_members, name="api:cohort_members"),
 ]

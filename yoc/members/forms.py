@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, model_validator
 
 from yoc.accounts.forms import Email, Language, Name, Password
-from yoc.forms import FieldError, Form, clean_email
+from yoc.forms import FieldError, Form, Id, OneLine, clean_email
 from yoc.i18n import N_
 from yoc.members.enums import Community, NoteVisibility, PublicNameChoice, Relationship
 
@@ -45,12 +45,12 @@ def _past_date(value: date) -> date:
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120), OneLine]
 OptionalEmail = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_optional_email)
 ]
 Phone = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=30), AfterValidator(_phone)
+    str, StringConstraints(strip_whitespace=True, max_length=30), OneLine, AfterValidator(_phone)
 ]
 Checkbox = Annotated[bool, BeforeValidator(lambda v: v in ("1", "on", "yes", True))]
 
@@ -89,9 +89,9 @@ class ApplicationForm(Form):
 
 class ProfileForm(Form):
     display_name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), OneLine
     ]
-    pronouns: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    pronouns: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40), OneLine] = ""
     school: Text = ""
     grade: Annotated[int | None, BeforeValidator(_blank_to_none), AfterValidator(_grade)] = None
     community: Community
@@ -119,7 +119,7 @@ class GuardianConsentForm(Form):
     photo_release: Checkbox = False
     text_messages: Checkbox = False
     public_name_choice: PublicNameChoice = PublicNameChoice.FIRST_NAME_LAST_INITIAL
-    nickname: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+    nickname: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40), OneLine] = ""
 
     @model_validator(mode="after")
     def nickname_given(self) -> GuardianConsentForm:
@@ -130,7 +130,7 @@ class GuardianConsentForm(Form):
 
 class PaperConsentForm(GuardianConsentForm):
     participation: str = "agree"
-    guardian_id: int
+    guardian_id: Id
 
 
 class NoteForm(Form):

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from yoc.accounts.routes import sign_in
 from yoc.errors import DomainError, ValidationFailed
 from yoc.forms import parse
 from yoc.http import (
@@ -16,6 +15,7 @@ from yoc.http import (
     error_page,
     flash,
     form_data,
+    limit_mail,
     member_required,
     redirect,
     render,
@@ -43,7 +43,8 @@ async def apply(request: Request) -> Response:
     values = await form_data(request)
     try:
         data = parse(forms.ApplicationForm, values)
-        user = await profiles.apply(
+        await limit_mail(request, "signup", data.email)
+        await profiles.apply(
             name=data.name,
             email=data.email,
             password=data.password,
@@ -61,9 +62,9 @@ async def apply(request: Request) -> Response:
         return render_form(
             request, "members/apply.html", values=values, error=error, context=context
         )
-    await sign_in(request, user)
-    flash(request, gettext("Welcome to YO-C, %(name)s! Your account is ready.", name=user.name))
-    return redirect("/dashboard")
+    # The same page whether or not the address already had an account: its owner got
+    # an email either way.
+    return render(request, "members/apply_sent.html", {"email": data.email})
 
 
 @member_required
@@ -173,6 +174,7 @@ async def add_guardian(request: Request) -> Response:
 @member_required
 async def resend_consent(request: Request) -> Response:
     user = current_user(request)
+    await limit_mail(request, "consent", user.email)
     sent = await profiles.resend_consent_request(
         actor=user, member=user, settings=request.app.state.settings
     )
@@ -352,7 +354,7 @@ routes = [
     Route("/me/profile/edit", edit_profile, methods=["GET", "POST"], name="members:edit"),
     Route("/me/photo", upload_photo, methods=["POST"], name="members:photo_upload"),
     Route("/me/photo/remove", remove_photo, methods=["POST"], name="members:photo_remove"),
-    Route("/members/{id:int}/photo", photo, name="members:photo"),
+    Route("/members/{id:id}/photo", photo, name="members:photo"),
     Route("/photos/{key}", public_photo, name="members:public_photo"),
     Route("/me/guardians", add_guardian, methods=["POST"], name="members:add_guardian"),
     Route("/me/consent/resend", resend_consent, methods=["POST"], name="members:resend"),

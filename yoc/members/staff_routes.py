@@ -13,7 +13,7 @@ from starlette.routing import Route
 from yoc import audit
 from yoc.accounts.guards import recent_sign_in_required
 from yoc.errors import DomainError, NotFound
-from yoc.forms import parse
+from yoc.forms import parse, whole_number
 from yoc.http import (
     current_user,
     flash,
@@ -35,10 +35,7 @@ if TYPE_CHECKING:
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    return whole_number(value)
 
 
 def _filters(request: Request) -> directory.MemberFilters:
@@ -320,29 +317,29 @@ async def deletion_complete(request: Request) -> Response:
 routes = [
     Route("/cohorts", cohort_list, name="members:cohorts"),
     Route("/cohorts/new", cohort_create, methods=["POST"], name="members:cohort_create"),
-    Route("/cohorts/{id:int}", cohort_detail, name="members:cohort"),
+    Route("/cohorts/{id:id}", cohort_detail, name="members:cohort"),
     Route(
-        "/cohorts/{id:int}/people", cohort_add_person, methods=["POST"], name="members:cohort_add"
+        "/cohorts/{id:id}/people", cohort_add_person, methods=["POST"], name="members:cohort_add"
     ),
     Route(
-        "/cohorts/{id:int}/people/{user_id:int}/remove",
+        "/cohorts/{id:id}/people/{user_id:id}/remove",
         cohort_remove_person,
         methods=["POST"],
         name="members:cohort_remove",
     ),
     Route("/members", member_list, name="members:list"),
     Route("/members.csv", member_csv, name="members:csv"),
-    Route("/members/{id:int}", member_detail, name="members:detail"),
-    Route("/members/{id:int}/notes", member_add_note, methods=["POST"], name="members:note"),
-    Route("/members/{id:int}/decision", member_decision, methods=["POST"], name="members:decision"),
+    Route("/members/{id:id}", member_detail, name="members:detail"),
+    Route("/members/{id:id}/notes", member_add_note, methods=["POST"], name="members:note"),
+    Route("/members/{id:id}/decision", member_decision, methods=["POST"], name="members:decision"),
     Route(
-        "/members/{id:int}/consent/paper",
+        "/members/{id:id}/consent/paper",
         member_paper_consent,
         methods=["POST"],
         name="members:paper_consent",
     ),
     Route(
-        "/members/{id:int}/consent/resend",
+        "/members/{id:id}/consent/resend",
         member_resend_consent,
         methods=["POST"],
         name="members:staff_resend",
@@ -351,7 +348,7 @@ routes = [
     Route("/staff/audit", audit_log, name="members:audit"),
     Route("/staff/deletions", deletions, name="members:deletions"),
     Route(
-        "/staff/deletions/{id:int}/complete",
+        "/staff/deletions/{id:id}/complete",
         deletion_complete,
         methods=["POST"],
         name="members:deletion_complete",

@@ -142,7 +142,7 @@ routes = [
     Route("/api/v1/events/{slug:str}/schedule", schedule, name="api:schedule"),
     Route("/api/v1/speeches", speeches, name="api:speeches"),
     Route(
-        "/api/v1/speeches/{id:int}/transition",
+        "/api/v1/speeches/{id:id}/transition",
         transition,
         methods=["POST"],
         name="api:speech_transition",

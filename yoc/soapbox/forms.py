@@ -8,16 +8,20 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
 from yoc.events.forms import LA, When
-from yoc.forms import FieldError, Form
+from yoc.forms import FieldError, Form, Id, OneLine
 from yoc.i18n import N_
 from yoc.soapbox.enums import AccessNeed, Decision, SpeechLanguage
 
 AVAILABILITY_ROWS = 5
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), OneLine
+]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120), OneLine]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Score = Annotated[int, Field(ge=1, le=4)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), OneLine
+]
 
 
 def _parse_time(value: str) -> time | None:
@@ -122,7 +126,7 @@ class StageForm(Form):
 class SlotForm(Form):
     """One slot, or a run of equal slots one after another."""
 
-    stage_id: int
+    stage_id: Id
     starts_at: When
     minutes: Annotated[int, Field(ge=1, le=60)] = 5
     count: Annotated[
@@ -142,8 +146,8 @@ class SlotForm(Form):
 
 
 class PlaceForm(Form):
-    speech_id: int
-    slot_id: int
+    speech_id: Id
+    slot_id: Id
 
 
 class TransitionIn(Form):

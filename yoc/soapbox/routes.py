@@ -248,9 +248,9 @@ routes = [
     Route("/speeches", my_speeches, name="soapbox:mine"),
     Route("/speeches/new", new_speech, methods=["GET", "POST"], name="soapbox:new"),
     Route("/speeches/reviews", review_queue, name="soapbox:reviews"),
-    Route("/speeches/{id:int}", speech_page, name="soapbox:speech"),
-    Route("/speeches/{id:int}/edit", edit_speech, methods=["GET", "POST"], name="soapbox:edit"),
-    Route("/speeches/{id:int}/move", move, methods=["POST"], name="soapbox:move"),
-    Route("/speeches/{id:int}/review", review, methods=["POST"], name="soapbox:review"),
+    Route("/speeches/{id:id}", speech_page, name="soapbox:speech"),
+    Route("/speeches/{id:id}/edit", edit_speech, methods=["GET", "POST"], name="soapbox:edit"),
+    Route("/speeches/{id:id}/move", move, methods=["POST"], name="soapbox:move"),
+    Route("/speeches/{id:id}/review", review, methods=["POST"], name="soapbox:review"),
     Route("/calendar/{key:str}.ics", private_calendar, name="soapbox:private_calendar"),
 ]

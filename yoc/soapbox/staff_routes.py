@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from yoc.errors import DomainError, NotFound
 from yoc.events import services as events
-from yoc.forms import parse
+from yoc.forms import parse, whole_number
 from yoc.http import (
     current_user,
     flash,
@@ -136,10 +136,7 @@ async def place(request: Request) -> Response:
 @requires(Action.MANAGE_EVENTS)
 async def unplace(request: Request) -> Response:
     async def act(event, values):
-        try:
-            speech_id = int(values.get("speech_id", ""))
-        except ValueError:
-            speech_id = 0
+        speech_id = whole_number(values.get("speech_id", "")) or 0
         moved = await schedule.unplace(
             actor=current_user(request), speech_id=speech_id, settings=request.app.state.settings
         )
@@ -196,14 +193,14 @@ routes = [
     Route("/staff/events/{slug:str}/schedule", board, name="soapbox:board"),
     Route("/staff/events/{slug:str}/stages", add_stage, methods=["POST"], name="soapbox:add_stage"),
     Route(
-        "/staff/events/{slug:str}/stages/{id:int}/delete",
+        "/staff/events/{slug:str}/stages/{id:id}/delete",
         remove_stage,
         methods=["POST"],
         name="soapbox:remove_stage",
     ),
     Route("/staff/events/{slug:str}/slots", add_slots, methods=["POST"], name="soapbox:add_slots"),
     Route(
-        "/staff/events/{slug:str}/slots/{id:int}/delete",
+        "/staff/events/{slug:str}/slots/{id:id}/delete",
         remove_slot,
         methods=["POST"],
         name="soapbox:remove_slot",

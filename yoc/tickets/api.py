@@ -108,6 +108,8 @@ async def order_create(request: Request) -> Response:
         await guard.count_order(limiter, settings, ip=ip)
     body = await json_object(request)
     data = parse(OrderIn, body)
+    if not can(current_user(request), Action.MANAGE_EVENTS):
+        await guard.count_order_to(limiter, settings, email=data.buyer.email)
     event = await events.public_event(request.path_params["slug"])
     await guard.check_access_code(limiter, settings, event, data.access_code, ip=ip)
     key = request.headers.get("idempotency-key", "").strip()[:255]

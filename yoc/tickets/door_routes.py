@@ -24,10 +24,12 @@ from yoc.http import (
     login_redirect,
     redirect,
     render,
+    scope_refused,
     session,
+    token_allows,
 )
 from yoc.i18n import gettext
-from yoc.permissions import Action, can
+from yoc.permissions import Action, TokenScope, can
 from yoc.security import csrf_token
 from yoc.tickets.forms import CheckinIn, ScanIn, SyncIn
 from yoc.tickets.schemas import CheckinOut
@@ -38,14 +40,15 @@ if TYPE_CHECKING:
 
 
 async def _door_event(request: Request, slug: str) -> Event | None:
-    """The event, if this browser may scan for it (staff, or its door code)."""
-    try:
-        event = await events.get_event(slug)
-    except NotFound:
-        return None
+    """The event, if this browser may scan for it (staff, or a volunteer whose access,
+    granted with its door code, still holds)."""
     if can(current_user(request), Action.MANAGE_EVENTS):
-        return event
-    return event if session(request).door_event == event.id else None
+        try:
+            return await events.get_event(slug)
+        except NotFound:
+            return None
+    granted = await door.granted_event(session(request).door_grant)
+    return granted if granted is not None and granted.slug == slug else None
 
 
 def _limits(request: Request) -> tuple:
@@ -78,7 +81,7 @@ async def door_home(request: Request) -> Response:
                 },
                 status_code=400,
             )
-        session(request).door_event = event.id
+        session(request).door_grant = await door.grant(event, timezone=settings.timezone)
         session(request).dirty = True
         return redirect(f"/door/{event.slug}")
     choices = await events.all_events() if staff else []
@@ -92,9 +95,14 @@ def _gate(request: Request) -> str:
 async def scanner(request: Request) -> Response:
     event = await _door_event(request, request.path_params["slug"])
     if event is None:
-        if current_user(request) is None and not session(request).door_event:
+        if current_user(request) is not None:
+            return error_page(request, 403)
+        if await door.granted_event(session(request).door_grant) is None:
+            # Never let in, or the day is over, or staff made a new code: ask for it.
+            session(request).door_grant = None
+            session(request).dirty = True
             return redirect("/door")
-        return error_page(request, 404 if current_user(request) is None else 403)
+        return error_page(request, 404)
     q = request.query_params.get("q", "").strip()[:80]
     settings = request.app.state.settings
     context = {
@@ -121,7 +129,15 @@ async def scan(request: Request) -> Response:
         values = await form_data(request)
     data = parse(ScanIn, values)
     gate = data.gate or gettext("Main gate")
-    outcome = await checkin.check_in(event=event, code=data.code, gate=gate, scan_id=data.scan_id)
+    if data.ticket_id is not None:
+        # A result of the name search: the ticket is named by its id, not its secret.
+        outcome = await checkin.check_in_ticket(
+            event=event, ticket_id=data.ticket_id, gate=gate, scan_id=data.scan_id
+        )
+    else:
+        outcome = await checkin.check_in(
+            event=event, code=data.code, gate=gate, scan_id=data.scan_id
+        )
     if wants_json:
         return JSONResponse(outcome.as_dict())
     settings = request.app.state.settings
@@ -138,7 +154,9 @@ async def scan(request: Request) -> Response:
             "token": csrf_token(settings.secret_key, session(request).ensure_key()),
         },
     )
-    response.set_cookie("yoc_gate", gate, max_age=86400, samesite="lax", httponly=True)
+    response.set_cookie(
+        "yoc_gate", gate, max_age=86400, samesite="lax", httponly=True, secure=settings.https
+    )
     return response
 
 
@@ -225,22 +243,33 @@ async def api_checkin(request: Request) -> Response:
             gettext("Send an API token: Authorization: Bearer <token>."),
             headers={"WWW-Authenticate": "Bearer"},
         )
+    if user is not None and not token_allows(request, TokenScope.CHECKIN):
+        return scope_refused()
     staff = can(user, Action.MANAGE_EVENTS)
+    # The credential is checked before the body is read: a caller who may not check
+    # anybody in costs no parsing.
+    opened = None
     if not staff:
+        if door_code is None:
+            return api_error(403, "forbidden", gettext("Your account cannot do this."))
         limiter, settings, ip = _limits(request)
         await guard.before_code(limiter, settings, kind="door", ip=ip)
-    data = parse(CheckinIn, await json_object(request))
-    try:
-        event = await events.get_event(data.event)
-    except NotFound:
-        event = None
-    allowed = staff or (event is not None and door.code_opens(event, door_code))
-    if not allowed:
-        if door_code:
+        opened = await door.event_for_code(door_code)
+        if opened is None:
             await guard.wrong_code(limiter, settings, kind="door", ip=ip)
-        return api_error(403, "forbidden", gettext("Your account cannot do this."))
-    if event is None:
-        return api_error(404, "not_found", gettext("Not found."))
+            return api_error(403, "forbidden", gettext("Your account cannot do this."))
+    data = parse(CheckinIn, await json_object(request))
+    if opened is not None:
+        if data.event != opened.slug:
+            # A door code opens its own event only.
+            await guard.wrong_code(limiter, settings, kind="door", ip=ip)
+            return api_error(403, "forbidden", gettext("Your account cannot do this."))
+        event = opened
+    else:
+        try:
+            event = await events.get_event(data.event)
+        except NotFound:
+            return api_error(404, "not_found", gettext("Not found."))
     outcome = await checkin.check_in(
         event=event,
         code=data.secret,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from yoc.accounts.forms import Email, Language
 from yoc.accounts.forms import Name as PersonName
 from yoc.errors import ValidationFailed
 from yoc.events.forms import Cents, MaybeWhen, Name, Text, bilingual
-from yoc.forms import BAD_AMOUNT, FieldError, Form, cents, parse, parse_dollars
+from yoc.forms import BAD_AMOUNT, MAX_ID, FieldError, Form, Id, cents, parse, parse_dollars
 from yoc.i18n import N_
 from yoc.members.forms import Phone
 from yoc.tickets.enums import PaymentMethod, Pricing
@@ -35,7 +36,7 @@ class BuyerIn(Form):
 
 
 class ItemIn(BaseModel):
-    ticket_type: int
+    ticket_type: Id
     quantity: Annotated[int, Field(ge=0, le=50)]
     price_cents: int | None = None  # on a sliding scale: the price the buyer chose
 
@@ -99,7 +100,7 @@ class RefundIn(Form):
     order's log, so it is required."""
 
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-    tickets: list[StrictInt] = []
+    tickets: list[Annotated[StrictInt, Field(ge=1, le=MAX_ID)]] = []
 
 
 def _offline_time(value: object) -> datetime | None:
@@ -118,6 +119,10 @@ class ScanIn(Form):
     synced later, or the check-in API (which calls the code ``secret``)."""
 
     code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] = ""
+    # The scanner page's name search names a ticket by its id (never its secret).
+    ticket_id: Annotated[Id | None, BeforeValidator(lambda v: None if v in ("", None) else v)] = (
+        None
+    )
     gate: Annotated[str, BeforeValidator(lambda v: str(v or "")[:40])] = ""
     scan_id: Annotated[
         str | None,
@@ -147,10 +152,15 @@ class CheckinIn(Form):
     scanned_at: Annotated[datetime | None, BeforeValidator(_offline_time)] = None
 
 
+# A count as people type one: plain digits, a few of them. (str.isdigit() also takes
+# "²" and other digits int() refuses, and int() refuses more than 4300 digits.)
+_COUNT = re.compile(r"[0-9]{1,4}")
+
+
 def _count(text: str | None, field: str, errors: dict[str, str]) -> int:
     if not text:
         return 0
-    if not text.strip().isdigit():
+    if not _COUNT.fullmatch(text.strip()):
         errors[field] = N_("Enter a whole number.")
         return 0
     return int(text)

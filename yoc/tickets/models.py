@@ -186,3 +186,20 @@ class CheckIn(Model):
 
     class Meta:
         table = "checkins"
+
+
+class DoorGrant(Model):
+    """A door volunteer's phone, let in with an event's door code: scanning for that
+    event until the end of the event day, or until staff make a new code (which deletes
+    the rows). The phone's session cookie carries only the key."""
+
+    id = fields.IntField(primary_key=True)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    event: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "yoc.Event", related_name="door_grants", on_delete=fields.CASCADE, db_index=True
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "door_grants"

@@ -10,7 +10,7 @@ from starlette.routing import Route
 from yoc import qrcodes
 from yoc.errors import DomainError
 from yoc.forms import parse
-from yoc.http import form_data, redirect, render, render_form
+from yoc.http import form_data, limit_mail, redirect, render, render_form
 from yoc.settings import PROJECT_DIR
 from yoc.tickets import forms
 from yoc.tickets.services import (
@@ -109,6 +109,7 @@ async def resend(request: Request) -> Response:
     values = await form_data(request)
     try:
         data = parse(forms.ResendForm, values)
+        await limit_mail(request, "resend", data.email)
     except DomainError as error:
         return render_form(
             request, "tickets/resend.html", values=values, error=error, context={"sent": False}

@@ -14,7 +14,7 @@ from yoc.accounts.guards import recent_sign_in_required
 from yoc.errors import DomainError, ValidationFailed
 from yoc.events import services as events
 from yoc.events.forms import local_input
-from yoc.forms import dollars, parse
+from yoc.forms import dollars, parse, whole_number
 from yoc.http import (
     current_user,
     error_page,
@@ -175,7 +175,7 @@ async def order_action(request: Request) -> Response:
     order = await orders.get_order(request.path_params["code"])
     action = request.path_params["action"]
     form = await request.form()
-    chosen = [int(v) for v in form.getlist("ticket_ids") if str(v).isdigit()]
+    chosen = [n for v in form.getlist("ticket_ids") if (n := whole_number(v)) is not None]
     if action in ("refund", "cancel"):
         try:
             data = parse(RefundIn, {"reason": form.get("reason", ""), "tickets": chosen})
@@ -225,7 +225,7 @@ routes = [
         name="tickets:type_new",
     ),
     Route(
-        "/staff/ticket-types/{id:int}", type_edit, methods=["GET", "POST"], name="tickets:type_edit"
+        "/staff/ticket-types/{id:id}", type_edit, methods=["GET", "POST"], name="tickets:type_edit"
     ),
     Route("/staff/events/{slug:str}/orders", order_list, name="tickets:orders"),
     Route("/staff/events/{slug:str}/orders.csv", order_csv, name="tickets:orders_csv"),

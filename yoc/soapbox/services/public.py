@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from yoc.accounts.models import User
+from yoc.db import fits
 from yoc.errors import NotFound
 from yoc.events.models import Event
 from yoc.i18n import N_, gettext
@@ -190,7 +191,8 @@ async def calendar_keys(member: User) -> SpeakerCalendar:
 
 async def speaker_public_feed(public_key: str, language: str) -> bytes:
     """The released, confirmed speeches of one speaker, across events."""
-    keys = await SpeakerCalendar.get_or_none(public_key=public_key)
+    found = fits(SpeakerCalendar, public_key=public_key)
+    keys = await SpeakerCalendar.get_or_none(public_key=public_key) if found else None
     if keys is None:
         raise NotFound(N_("We could not find that calendar."), "not_found")
     events = await Event.filter(
@@ -226,7 +228,12 @@ async def my_slots(member: User) -> list[Speech]:
 
 
 async def speaker_private_feed(private_key: str, language: str) -> bytes:
-    keys = await SpeakerCalendar.get_or_none(private_key=private_key).prefetch_related("user")
+    found = fits(SpeakerCalendar, private_key=private_key)
+    keys = (
+        await SpeakerCalendar.get_or_none(private_key=private_key).prefetch_related("user")
+        if found
+        else None
+    )
     if keys is None:
         raise NotFound(N_("We could not find that calendar."), "not_found")
     cal = _calendar("Soapbox")

@@ -51,11 +51,34 @@ async def check_in(
     ``scanned_at`` comes with scans made offline: only those may claim to be earlier than
     the check-in already on record.
     """
+    judged = await _judge(event, code)
+    return await _settle(event, judged, gate=gate, scan_id=scan_id, scanned_at=scanned_at)
+
+
+async def check_in_ticket(
+    *, event: Event, ticket_id: int, gate: str, scan_id: str | None = None
+) -> Result:
+    """Check in a ticket that the scanner's name search found, named by its id. A ticket
+    of another event is unknown here, and nothing is said of it (ids can be counted)."""
+    found = await _ticket_row(Ticket.filter(id=ticket_id, order__event_id=event.id))
+    judged = _assess(event, found) if found else (Result(INVALID, {"reason": "unknown"}), None)
+    return await _settle(event, judged, gate=gate, scan_id=scan_id)
+
+
+async def _settle(
+    event: Event,
+    judged: tuple[Result, dict[str, Any] | None],
+    *,
+    gate: str,
+    scan_id: str | None,
+    scanned_at: datetime | None = None,
+) -> Result:
+    """Mark the judged ticket (when it may go in) and record the scan, once per scan id."""
     scan_id = scan_id or secrets.token_hex(16)
     gate = gate[:40]
     now = utcnow()
     when = min(scanned_at, now) if scanned_at else now
-    outcome, ticket = await _judge(event, code)
+    outcome, ticket = judged
     record = {"scan_id": scan_id, "event": event, "gate": gate, "scanned_at": when}
     try:
         if ticket is None or outcome.result != OK:
@@ -97,25 +120,30 @@ async def _judge(event: Event, code: str) -> tuple[Result, dict[str, Any] | None
     scanned = await signing.read(code, at=event)
     if scanned.signature_ok is False:
         return Result(INVALID, {"reason": "forged"}), None
-    ticket = (
-        await Ticket.filter(secret=scanned.secret)
-        .limit(1)
-        .values(
-            "id",
-            "status",
-            "label_en",
-            "label_es",
-            "order__event_id",
-            "order__status",
-            "order__buyer_name",
-            "order__code",
-            "order__total_cents",
-            "order__payment",
-        )
-    )
-    if not ticket:
+    ticket = await _ticket_row(Ticket.filter(secret=scanned.secret))
+    if ticket is None:
         return Result(INVALID, {"reason": "unknown"}), None
-    ticket = ticket[0]
+    return _assess(event, ticket)
+
+
+async def _ticket_row(query) -> dict[str, Any] | None:
+    rows = await query.limit(1).values(
+        "id",
+        "status",
+        "label_en",
+        "label_es",
+        "order__event_id",
+        "order__status",
+        "order__buyer_name",
+        "order__code",
+        "order__total_cents",
+        "order__payment",
+    )
+    return rows[0] if rows else None
+
+
+def _assess(event: Event, ticket: dict[str, Any]) -> tuple[Result, dict[str, Any] | None]:
+    """What a found ticket's row says: OK means "mark it"."""
     about = {
         "ticket_type": ticket["label_en"],
         "ticket_type_es": ticket["label_es"],

@@ -26,6 +26,20 @@ class TooManyOrders(TooManyRequests):
         )
 
 
+class TooManyOrdersTo(TooManyRequests):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "Too many orders for this email address.", "rate_limited", retry_after=retry_after
+        )
+
+    def translated(self) -> str:
+        return ngettext(
+            "Too many orders for this email address. Please wait %(num)d minute and try again.",
+            "Too many orders for this email address. Please wait %(num)d minutes and try again.",
+            self.minutes,
+        )
+
+
 class TooManyGuesses(TooManyRequests):
     def __init__(self, retry_after: int) -> None:
         super().__init__(
@@ -47,6 +61,18 @@ async def count_order(limiter: RateLimiter, settings: Settings, *, ip: str) -> N
     )
     if not verdict.allowed:
         raise TooManyOrders(verdict.retry_after)
+
+
+async def count_order_to(limiter: RateLimiter, settings: Settings, *, email: str) -> None:
+    """Count an order whose emails go to ``email``, from wherever it is placed: a free
+    ticket costs nothing, so without this anyone could flood an inbox with them."""
+    verdict = await limiter.hit(
+        f"orders:to:{email.strip().lower()}",
+        limit=settings.order_limit,
+        window=settings.order_window,
+    )
+    if not verdict.allowed:
+        raise TooManyOrdersTo(verdict.retry_after)
 
 
 async def before_code(limiter: RateLimiter, settings: Settings, *, kind: str, ip: str) -> None:

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from yoc.events.models import Event
+from yoc.forms import whole_number
 from yoc.tickets.models import Ticket
 
 PREFIX = "YC1"
@@ -77,20 +78,21 @@ async def read(text: str, *, at: Event | None = None) -> Scanned:
     parts = text.split(".")
     if len(parts) != 5 or parts[0] != PREFIX:
         return Scanned(secret=text.upper().replace(" ", "").replace("-", ""))
-    _, event_id, type_id, secret, signature = parts
-    if not (event_id.isdigit() and type_id.isdigit()):
+    _, event_part, type_part, secret, signature = parts
+    event_id, type_id = whole_number(event_part), whole_number(type_part)
+    if event_id is None or type_id is None:
         return Scanned(secret=secret, signature_ok=False)
-    if at is not None and at.id == int(event_id) and at.signing_key:
+    if at is not None and at.id == event_id and at.signing_key:
         event = at
     else:
-        event = await Event.get_or_none(id=int(event_id))
+        event = await Event.get_or_none(id=event_id)
     if event is None:
         return Scanned(secret=secret, signature_ok=False)
     try:
         (await private_key(event)).public_key().verify(
-            _unb64(signature), _message(int(event_id), int(type_id), secret).encode()
+            _unb64(signature), _message(event_id, type_id, secret).encode()
         )
         ok = True
     except (InvalidSignature, ValueError):
         ok = False
-    return Scanned(secret=secret, event_id=int(event_id), type_id=int(type_id), signature_ok=ok)
+    return Scanned(secret=secret, event_id=event_id, type_id=type_id, signature_ok=ok)

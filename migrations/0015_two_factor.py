@@ -13,7 +13,7 @@ async def date_existing_sessions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("yoc", "0013_rate_counts_photo_keys")]
+    dependencies = [("yoc", "0014_hardening")]
 
     initial = False
 
