@@ -43,6 +43,7 @@ from yoc.http import (
 )
 from yoc.i18n import DEFAULT_LANGUAGE, gettext, use_language
 from yoc.members import api as member_api
+from yoc.members import consent_routes as member_consent_routes
 from yoc.members import routes as member_routes
 from yoc.members import staff_routes as member_staff_routes
 from yoc.middleware import (
@@ -243,6 +244,7 @@ def create_app(
         *admin_routes.routes,
         *member_routes.routes,
         *member_staff_routes.routes,
+        *member_consent_routes.routes,
         *curriculum_routes.routes,
         *curriculum_staff_routes.routes,
         *soapbox_routes.routes,

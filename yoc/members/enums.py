@@ -49,9 +49,29 @@ class ConsentPurpose(LabelledEnum):
 
 
 class ConsentSource(StrEnum):
-    GUARDIAN = "guardian"  # through the emailed link
+    GUARDIAN = "guardian"  # through the emailed link, or signed in on the family page
     MEMBER = "member"  # an adult member for themselves
-    STAFF = "staff"  # staff recording a signed paper form
+    STAFF = "staff"  # staff recording what a guardian signed or said (see ContactMethod)
+
+
+# A guardian's yes to these is in force only once staff have confirmed the guardian: a
+# teen can invent a "guardian" email, but not a phone call with the YO-C team.
+NEEDS_CONFIRMED_GUARDIAN = frozenset({ConsentPurpose.PHOTO_RELEASE, ConsentPurpose.PUBLIC_NAME})
+
+
+class ContactMethod(LabelledEnum):
+    """How staff heard from a guardian: to confirm them, or to record their decision."""
+
+    PHONE = "phone", N_("Phone call")
+    PAPER = "paper", N_("Paper form")
+    IN_PERSON = "in_person", N_("In person")
+
+
+class ConflictOutcome(LabelledEnum):
+    """What staff decided about a guardian's answer that contradicted another's."""
+
+    KEPT = "kept", N_("The answer in force stays")
+    APPLIED = "applied", N_("The new answer applies")
 
 
 class PublicNameChoice(LabelledEnum):

@@ -15,6 +15,7 @@ from yoc.http import (
     current_user,
     error_page,
     flash,
+    forget_shared_pages,
     form_data,
     member_required,
     redirect,
@@ -306,7 +307,7 @@ async def guardian_consent(request: Request) -> Response:
     values = await form_data(request)
     try:
         data = parse(forms.GuardianConsentForm, values)
-        await consent.guardian_decides(
+        answered = await consent.guardian_decides(
             token,
             participation=data.participation == "agree",
             photo_release=data.photo_release,
@@ -319,8 +320,12 @@ async def guardian_consent(request: Request) -> Response:
         return render_form(
             request, "members/consent_form.html", values=values, error=error, context=context
         )
+    # A photo or a name may have come into force for public pages.
+    forget_shared_pages(request)
     return render(
-        request, "members/consent_done.html", {**context, "agreed": data.participation == "agree"}
+        request,
+        "members/consent_done.html",
+        {**context, "agreed": data.participation == "agree", "answered": answered},
     )
 
 
