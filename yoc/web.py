@@ -33,6 +33,7 @@ from yoc.db import tortoise_config
 from yoc.errors import DomainError, NotFound, PermissionDenied, TooManyRequests
 from yoc.events import routes as event_routes
 from yoc.events import staff_routes as event_staff_routes
+from yoc.family import routes as family_routes
 from yoc.http import (
     api_domain_error,
     api_error,
@@ -245,6 +246,7 @@ def create_app(
         *member_routes.routes,
         *member_staff_routes.routes,
         *member_consent_routes.routes,
+        *family_routes.routes,
         *curriculum_routes.routes,
         *curriculum_staff_routes.routes,
         *soapbox_routes.routes,

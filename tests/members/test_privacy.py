@@ -156,6 +156,7 @@ async def test_member_downloads_their_data_with_only_the_notes_shared_with_them(
             "email": guardian.email,
             "phone": "",
             "language": "es",
+            "confirmed_at": guardian.confirmed_at.isoformat(),
         }
     ]
     assert sorted(c["purpose"] for c in data["consents"]) == sorted(p.value for p in ConsentPurpose)

@@ -218,6 +218,21 @@ async def grant_consent(request: Request) -> Response:
     return redirect("/me/profile")
 
 
+@member_required
+async def guardian_view(request: Request) -> Response:
+    """From 16, a member chooses whether the family page shows their learning progress."""
+    values = await form_data(request)
+    hidden = values.get("hide_progress") == "1"
+    await profiles.set_progress_hidden(current_user(request), hidden)
+    flash(
+        request,
+        gettext("Your family page no longer shows your learning progress.")
+        if hidden
+        else gettext("Your family page shows your learning progress again."),
+    )
+    return redirect("/me/profile#guardians")
+
+
 @active_member_required
 async def my_group(request: Request) -> Response:
     user = current_user(request)
@@ -338,6 +353,7 @@ routes = [
     Route("/members/{id:int}/photo", photo, name="members:photo"),
     Route("/me/guardians", add_guardian, methods=["POST"], name="members:add_guardian"),
     Route("/me/consent/resend", resend_consent, methods=["POST"], name="members:resend"),
+    Route("/me/guardian-view", guardian_view, methods=["POST"], name="members:guardian_view"),
     Route("/me/consent/{purpose}/revoke", revoke_consent, methods=["POST"], name="members:revoke"),
     Route("/me/consent/{purpose}/grant", grant_consent, methods=["POST"], name="members:grant"),
     Route("/me/group", my_group, name="members:my_group"),

@@ -16,6 +16,7 @@ from yoc.mail import OutboxMessage
 from yoc.members.enums import DeletionState, NoteVisibility
 from yoc.members.models import (
     Cohort,
+    ConsentConflict,
     ConsentRecord,
     DeletionRequest,
     Guardian,
@@ -23,6 +24,7 @@ from yoc.members.models import (
     MemberProfile,
     MentorNote,
 )
+from yoc.members.services import guardian_access
 from yoc.soapbox.models import Release, SpeakerCalendar, Speech
 from yoc.timeutil import utcnow
 
@@ -58,6 +60,7 @@ async def export_data(member: User) -> dict[str, Any]:
             "status": profile.status.value,
             "public_name_choice": profile.public_name_choice.value,
             "nickname": profile.nickname,
+            "hide_progress_from_guardians": profile.hide_progress_from_guardians,
         },
         "has_photo": await MemberPhoto.filter(user=member).exists(),
         "guardians": [
@@ -67,6 +70,7 @@ async def export_data(member: User) -> dict[str, Any]:
                 "email": g.email,
                 "phone": g.phone,
                 "language": g.language,
+                "confirmed_at": _iso(g.confirmed_at),
             }
             for g in await Guardian.filter(member=member)
         ],
@@ -80,6 +84,7 @@ async def export_data(member: User) -> dict[str, Any]:
                 "text_version": c.text_version,
                 "text_language": c.text_language,
                 "revoked_at": _iso(c.revoked_at),
+                "waits_for_guardian_confirmation": c.awaits_confirmation,
             }
             for c in await ConsentRecord.filter(member=member)
         ],
@@ -167,8 +172,11 @@ async def complete_deletion(*, actor: User, request_id: int) -> None:
         await OutboxMessage.filter(to_email__in=addresses).delete()
         for model in (MemberPhoto, MemberProfile):
             await model.filter(user=member).delete()
-        for model in (Guardian, ConsentRecord, MentorNote):
+        for model in (ConsentConflict, Guardian, ConsentRecord, MentorNote):
             await model.filter(member=member).delete()
+        # A guardian of no other member keeps no sign-in link or session either.
+        for address in set(addresses[1:]):
+            await guardian_access.forget_address(address)
         for model in (UserSession, ApiToken, OneTimeToken):
             await model.filter(user=member).delete()
         for cohort in await Cohort.filter(members=member):
