@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ConsentRecord',
             name='awaits_confirmation',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.AddField(
             model_name='ConsentRecord',
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ConsentRecord',
             name='recorded_by_name',
-            field=fields.CharField(default='', max_length=160),
+            field=fields.CharField(default='', db_default='', max_length=160),
         ),
         ops.AddField(
             model_name='ConsentRequest',
@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Guardian',
             name='confirmation_note',
-            field=fields.TextField(default='', unique=False),
+            field=fields.TextField(default='', db_default='', unique=False),
         ),
         ops.AddField(
             model_name='Guardian',
@@ -101,12 +101,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Guardian',
             name='confirmed_by_name',
-            field=fields.CharField(default='', max_length=160),
+            field=fields.CharField(default='', db_default='', max_length=160),
         ),
         ops.AddField(
             model_name='MemberProfile',
             name='hide_progress_from_guardians',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         # Guardians whose signed paper form staff recorded were checked by staff: they
         # count as confirmed by that paper form, as recording one does from now on.
@@ -117,6 +117,16 @@ class Migration(migrations.Migration):
             "WHERE c.guardian_id = guardians.id AND c.source = 'staff') "
             "WHERE confirmed_at IS NULL AND EXISTS (SELECT 1 FROM consent_records c "
             "WHERE c.guardian_id = guardians.id AND c.source = 'staff')",
+            reverse_sql=ops.RunSQL.noop,
+        ),
+        # A yes to photos or a public name that came through an emailed link, from a
+        # guardian nobody has confirmed, is no longer in force: it waits for staff.
+        ops.RunSQL(
+            "UPDATE consent_records SET awaits_confirmation = TRUE "
+            "WHERE source = 'guardian' AND granted = TRUE AND revoked_at IS NULL "
+            "AND purpose IN ('photo_release', 'public_name') "
+            "AND (guardian_id IS NULL OR guardian_id IN "
+            "(SELECT id FROM guardians WHERE confirmed_at IS NULL))",
             reverse_sql=ops.RunSQL.noop,
         ),
     ]

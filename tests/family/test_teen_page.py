@@ -15,7 +15,7 @@ from tests.curriculum.factories import give, make_activity, make_module, make_tr
 from tests.factories import PASSWORD
 from tests.family.conftest import add_guardian, guardian_browser, teen_with_guardian
 from tests.members.conftest import browser, spanish
-from tests.members.factories import make_member
+from tests.members.factories import make_member, registrar
 from tests.soapbox.factories import (
     LA,
     agree_to_public_name,
@@ -32,9 +32,9 @@ from yoc.audit import AuditAction, AuditEntry
 from yoc.curriculum.services import progress
 from yoc.i18n import ngettext, use_language
 from yoc.members import consent_texts
-from yoc.members.enums import ConsentPurpose, MemberStatus, PublicNameChoice
+from yoc.members.enums import ConsentPurpose, ContactMethod, MemberStatus, PublicNameChoice
 from yoc.members.models import ConsentConflict, ConsentRecord, MemberProfile
-from yoc.members.services import standing
+from yoc.members.services import consent, guardianship, standing
 from yoc.members.services.profiles import public_name
 from yoc.settings import Settings
 from yoc.soapbox.enums import SpeechState
@@ -310,8 +310,12 @@ async def test_a_teen_of_16_hides_her_progress_but_not_her_schedule(app, setting
 
     assert "Itzel Ramírez chose to keep their learning progress private." in page.text
     assert "Agua limpia para Mecca" in page.text
-    for purpose in ConsentPurpose:
+    # The words agreed to, as they were read (the paper form, in Spanish); the words of
+    # what was not agreed to, in the guardian's language now.
+    for purpose in (ConsentPurpose.PARTICIPATION, ConsentPurpose.PUBLIC_NAME):
         assert str(escape(consent_texts.text(purpose, "es"))) in page.text
+    for purpose in (ConsentPurpose.PHOTO_RELEASE, ConsentPurpose.TEXT_MESSAGES):
+        assert str(escape(consent_texts.text(purpose, "en"))) in page.text
 
 
 async def test_a_teen_of_15_cannot_hide_her_progress(app) -> None:
@@ -327,3 +331,30 @@ async def test_a_teen_of_15_cannot_hide_her_progress(app) -> None:
     assert 'action="/me/guardian-view"' not in profile.text
     assert response.status_code == 403
     assert not (await MemberProfile.get(user=teen)).hide_progress_from_guardians
+
+
+async def test_a_guardians_no_ends_another_guardians_yes_that_waits_for_staff(app) -> None:
+    teen, _ = await teen_with_guardian(email="maria@example.org", language="en", consented=False)
+    someone = await add_guardian(teen, "someone@example.org", name="Someone")
+    await consent.guardian_answers(someone, ConsentPurpose.PHOTO_RELEASE, True, language="en")
+
+    async with guardian_browser(app, "maria@example.org") as phone:
+        page = await phone.get(f"/family/teens/{teen.id}")
+        card = page.text.split('id="photo_release"', 1)[1].split("</article>", 1)[0]
+        assert "I do not agree" in card
+        refused = await phone.post(
+            f"/family/teens/{teen.id}/consent/photo_release",
+            data={"decision": "withdraw", "csrf_token": csrf_from(page.text)},
+        )
+    await guardianship.confirm_guardian(
+        actor=await registrar(),
+        member=teen,
+        guardian_id=someone.id,
+        method=ContactMethod.PHONE,
+        note="",
+    )
+
+    assert refused.status_code == 303
+    waiting = await ConsentRecord.get(member=teen, awaits_confirmation=True)
+    assert (waiting.revoked_at is not None, waiting.revoked_by_name) == (True, "María Ramírez")
+    assert not await standing.has_consent(teen, ConsentPurpose.PHOTO_RELEASE)

@@ -606,3 +606,25 @@ async def test_a_withdrawal_with_nothing_to_withdraw_is_refused(app) -> None:
     assert response.status_code == 303
     assert "There is no consent to withdraw." in after.text
     assert await ConsentRecord.filter(member=member).count() == records_before
+
+
+async def test_the_applications_page_lists_guardians_to_confirm_and_conflicts(app, client) -> None:
+    member = await applied_minor(client)
+    await answer(app, await link_for("rosa@example.org"), participation="decline")
+    await post_form(
+        client,
+        "/me/profile",
+        {"name": "Jorge Ramírez", "relationship": "father", "email": "jorge@example.org"},
+        action="/me/guardians",
+    )
+    await answer(app, await link_for("jorge@example.org"), participation="agree")
+    settled = await make_member(name="Beto Cruz")  # his guardian signed on paper
+
+    async with staff_browser(app) as staff:
+        page = await staff.get("/staff/applications")
+
+    queue = page.text.split('id="consent-work"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/members/{member.id}#consent"' in queue
+    assert "Not confirmed yet: Jorge Ramírez, Rosa Ramírez" in queue
+    assert "Conflict to resolve" in queue
+    assert settled.name not in queue

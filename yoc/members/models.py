@@ -44,8 +44,9 @@ class MemberProfile(Model):
         PublicNameChoice, max_length=16, default=PublicNameChoice.FIRST_NAME_LAST_INITIAL
     )
     nickname = fields.CharField(max_length=40, default="")
-    # From 16, a member may keep their learning progress off the family page.
-    hide_progress_from_guardians = fields.BooleanField(default=False)
+    # From 16, a member may keep their learning progress off the family page. (A default in
+    # the database as well, so the column can be added to a table that has rows.)
+    hide_progress_from_guardians = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -84,9 +85,9 @@ class Guardian(Model):
     # Staff confirm that this really is the member's parent or guardian (a call, a signed
     # form, a visit). Until then their yes to photos or a public name is not in force.
     confirmed_at = fields.DatetimeField(null=True)
-    confirmed_by_name = fields.CharField(max_length=160, default="")
+    confirmed_by_name = fields.CharField(max_length=160, default="", db_default="")
     confirmation_method = fields.CharEnumField(ContactMethod, max_length=10, null=True)
-    confirmation_note = fields.TextField(default="")
+    confirmation_note = fields.TextField(default="", db_default="")
 
     class Meta:
         table = "guardians"
@@ -121,12 +122,12 @@ class ConsentRecord(Model):
     revoked_by_name = fields.CharField(max_length=160, default="")
     # A yes from a guardian whom staff have not confirmed yet, to a purpose that needs a
     # confirmed guardian: recorded, shown to staff, and in force once they confirm.
-    awaits_confirmation = fields.BooleanField(default=False)
+    awaits_confirmation = fields.BooleanField(default=False, db_default=False)
     # Recorded by staff (source "staff"): how the guardian told us, on which day, and who
     # wrote it down.
     method = fields.CharEnumField(ContactMethod, max_length=10, null=True)
     decided_on = fields.DateField(null=True)
-    recorded_by_name = fields.CharField(max_length=160, default="")
+    recorded_by_name = fields.CharField(max_length=160, default="", db_default="")
 
     class Meta:
         table = "consent_records"

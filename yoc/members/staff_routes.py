@@ -25,7 +25,7 @@ from yoc.http import (
 from yoc.i18n import LANGUAGES, gettext
 from yoc.members import forms
 from yoc.members.enums import Community, MemberStatus
-from yoc.members.services import cohorts, directory, notes, privacy, profiles
+from yoc.members.services import cohorts, directory, guardianship, notes, privacy, profiles
 from yoc.members.services.access import visible_member
 from yoc.permissions import Action
 
@@ -203,7 +203,11 @@ async def applications(request: Request) -> Response:
         status: await directory.list_members(actor, directory.MemberFilters(status=status))
         for status in (MemberStatus.PENDING_APPROVAL, MemberStatus.PENDING_CONSENT)
     }
-    return render(request, "members/applications.html", {"waiting": waiting})
+    return render(
+        request,
+        "members/applications.html",
+        {"waiting": waiting, "consent_work": await guardianship.consent_work_queue()},
+    )
 
 
 @requires(Action.VIEW_MEMBERS)

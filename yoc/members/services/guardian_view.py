@@ -31,9 +31,9 @@ class ConsentLine:
         return bool(self.in_force and self.in_force.granted)
 
     def text(self, language: str) -> str:
-        """The words of the decision in force (in the language it was given in), or those
-        the guardian would agree to now."""
-        if self.in_force is not None:
+        """The words agreed to (in the language they were read in), or, without a yes in
+        force, those the guardian would agree to now."""
+        if self.granted:
             return consent_texts.text(self.purpose, self.in_force.text_language)
         return consent_texts.text(self.purpose, language)
 

@@ -202,6 +202,46 @@ async def record_revocation(
     return record
 
 
+@dataclass
+class ConsentWork:
+    """A member whose consent needs staff: guardians to confirm, conflicts to resolve."""
+
+    member: User
+    unconfirmed: list[str]  # names of guardians who answered but are not confirmed
+    conflicts: int
+
+
+async def consent_work_queue() -> list[ConsentWork]:
+    """Every member with a guardian who answered but whom staff have not confirmed, or with
+    two guardians' answers in conflict; a fixed number of queries."""
+    answered = await (
+        ConsentRecord.filter(
+            source=ConsentSource.GUARDIAN,
+            revoked_at__isnull=True,
+            guardian__confirmed_at__isnull=True,
+        )
+        .distinct()
+        .values_list("member_id", "guardian__name")
+    )
+    open_conflicts = await ConsentConflict.filter(resolved_at__isnull=True).values_list(
+        "member_id", flat=True
+    )
+    unconfirmed: dict[int, list[str]] = {}
+    for member_id, name in answered:
+        if name and name not in unconfirmed.setdefault(member_id, []):
+            unconfirmed[member_id].append(name)
+    ids = set(unconfirmed) | set(open_conflicts)
+    members = await User.filter(id__in=list(ids), is_active=True).order_by("name", "id")
+    return [
+        ConsentWork(
+            member=m,
+            unconfirmed=sorted(unconfirmed.get(m.id, [])),
+            conflicts=sum(1 for i in open_conflicts if i == m.id),
+        )
+        for m in members
+    ]
+
+
 async def awaiting_confirmation(member: User) -> list[ConsentRecord]:
     """Yes answers that wait for staff to confirm the guardian who gave them."""
     return await ConsentRecord.filter(
