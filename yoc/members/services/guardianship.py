@@ -214,15 +214,11 @@ class ConsentWork:
 async def consent_work_queue() -> list[ConsentWork]:
     """Every member with a guardian who answered but whom staff have not confirmed, or with
     two guardians' answers in conflict; a fixed number of queries."""
-    answered = await (
-        ConsentRecord.filter(
-            source=ConsentSource.GUARDIAN,
-            revoked_at__isnull=True,
-            guardian__confirmed_at__isnull=True,
-        )
-        .distinct()
-        .values_list("member_id", "guardian__name")
-    )
+    answered = await ConsentRecord.filter(
+        source=ConsentSource.GUARDIAN,
+        revoked_at__isnull=True,
+        guardian__confirmed_at__isnull=True,
+    ).values_list("member_id", "guardian__name")
     open_conflicts = await ConsentConflict.filter(resolved_at__isnull=True).values_list(
         "member_id", flat=True
     )
