@@ -24,7 +24,7 @@ CORE = {
 }
 DOMAINS = {
     f"yoc.{name}"
-    for name in "accounts members curriculum soapbox events tickets payments api".split()
+    for name in "accounts members curriculum soapbox events tickets payments api family".split()
 }
 
 # Why an import may wait inside a function; the list in pyproject.toml, next to ruff's

@@ -114,6 +114,7 @@ async def test_a_line_break_in_a_name_never_reaches_the_subject(app) -> None:
             "guardian_name": "Rosa",
             "member_name": "Eve\r\nBcc: everyone@example.org",
             "link": "http://testserver/consent/abc",
+            "family_link": "http://testserver/family/sign-in",
             "days": 7,
         },
     )

@@ -39,7 +39,7 @@ def test_forms_may_lead_to_card_checkout_only_when_stripe_is_set_up(settings: Se
 
 
 async def test_pages_carry_no_inline_script(client) -> None:
-    for path in ("/", "/login", "/signup", "/password-reset"):
+    for path in ("/", "/login", "/signup", "/password-reset", "/family/sign-in"):
         html = (await client.get(path)).text
         assert "<script>" not in html and "onclick=" not in html, path
 

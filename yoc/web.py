@@ -34,6 +34,7 @@ from yoc.db import tortoise_config
 from yoc.errors import DomainError, NotFound, PermissionDenied, TooManyRequests
 from yoc.events import routes as event_routes
 from yoc.events import staff_routes as event_staff_routes
+from yoc.family import routes as family_routes
 from yoc.http import (
     api_domain_error,
     api_error,
@@ -44,6 +45,7 @@ from yoc.http import (
 )
 from yoc.i18n import DEFAULT_LANGUAGE, gettext, use_language
 from yoc.members import api as member_api
+from yoc.members import consent_routes as member_consent_routes
 from yoc.members import routes as member_routes
 from yoc.members import staff_routes as member_staff_routes
 from yoc.middleware import (
@@ -263,6 +265,8 @@ def create_app(
         *admin_routes.routes,
         *member_routes.routes,
         *member_staff_routes.routes,
+        *member_consent_routes.routes,
+        *family_routes.routes,
         *curriculum_routes.routes,
         *curriculum_staff_routes.routes,
         *soapbox_routes.routes,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from tests.conftest import csrf_from, log_in, post_form
+from tests.conftest import confirm_signup, csrf_from, log_in, post_form
 from tests.curriculum.factories import give, make_activity, make_module, make_track
 from tests.factories import PASSWORD, make_user
 from tests.members.conftest import browser, png_bytes
@@ -30,7 +30,8 @@ from yoc.accounts.models import ApiToken, User
 from yoc.curriculum.enums import Completion
 from yoc.curriculum.services import progress
 from yoc.mail import OutboxMessage
-from yoc.members.enums import NoteVisibility
+from yoc.members.enums import ConsentPurpose, NoteVisibility
+from yoc.members.models import ConsentConflict, Guardian
 from yoc.members.services import notes, privacy, profiles
 from yoc.settings import Settings
 from yoc.soapbox.enums import SpeechState
@@ -107,7 +108,8 @@ async def _apply(app, client: httpx.AsyncClient) -> User:
             "guardian_language": "es",
         },
     )
-    assert applied.status_code == 303, applied.text
+    assert applied.status_code == 200, applied.text
+    assert (await confirm_signup(client, EMAIL)).status_code == 303
     (mail,) = await OutboxMessage.filter(template="guardian_consent")
     link = re.search(r"http://testserver(/consent/\S+)", mail.body_text).group(1)
     async with browser(app) as guardian:
@@ -257,7 +259,17 @@ async def member_who_did_everything(app, client: httpx.AsyncClient) -> Footprint
         minor=True,
         about=f"Paired with {NAME} for the canal walk",
     )
-    await accounts.request_password_reset(EMAIL, settings=settings)
+    # A second answer from her guardian, contradicting the one in force, waits for staff.
+    await ConsentConflict.create(
+        member=member,
+        purpose=ConsentPurpose.PHOTO_RELEASE,
+        guardian=await Guardian.get(member=member),
+        by_name=GUARDIAN,
+        granted=False,
+        text_version="1",
+        text_language="es",
+    )
+    await accounts.request_password_reset(EMAIL, settings=settings, language="es")
     async with browser(app) as someone:
         refused = await post_form(someone, "/login", {"email": EMAIL, "password": "wrong guess"})
         assert refused.status_code == 400

@@ -40,7 +40,7 @@ from yoc.accounts.models import (
 )
 from yoc.accounts.services import set_language
 from yoc.curriculum.models import CohortAssignment
-from yoc.members.models import ConsentRequest
+from yoc.members.models import ConsentRequest, GuardianLink, GuardianSession
 from yoc.members.services import privacy
 from yoc.soapbox.models import SpeakerCalendar
 from yoc.tickets.models import OrderRetryKey
@@ -60,6 +60,10 @@ NOT_EXPORTED: dict[type[Model], str] = {
     # The second factor: an encrypted key and the hashes of one-time recovery codes.
     TwoFactor: "the two-factor key",
     RecoveryCode: "recovery code hashes",
+    # A guardian's emailed sign-in links and family-page sessions (hashes, with the
+    # address they were sent to); the guardians themselves are under "guardians".
+    GuardianLink: "guardian sign-in link hashes",
+    GuardianSession: "guardian session key hashes",
     # The hash of the link emailed to a guardian; what the guardian decided is under
     # "consents".
     ConsentRequest: "consent link hashes",

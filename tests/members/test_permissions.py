@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import quote
 
 import httpx
@@ -29,9 +30,15 @@ from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
 from yoc.audit import AuditAction, AuditEntry
-from yoc.members.enums import ApplicationDecision, ConsentPurpose, NoteVisibility
+from yoc.members.enums import (
+    ApplicationDecision,
+    ConsentPurpose,
+    NoteVisibility,
+    Relationship,
+)
 from yoc.members.models import (
     Cohort,
+    ConsentConflict,
     ConsentRecord,
     ConsentRequest,
     DeletionRequest,
@@ -53,6 +60,10 @@ class World:
     cohort: Cohort
     other_cohort: Cohort
     guardian: Guardian
+    # A second guardian Itzel added, whom staff have not confirmed, and whose yes to
+    # photos waits as a conflict with the first guardian's no.
+    unconfirmed: Guardian
+    conflict: ConsentConflict
     deletion: DeletionRequest
 
     @property
@@ -69,6 +80,8 @@ class World:
             "cohort": self.cohort.id,
             "other_cohort": self.other_cohort.id,
             "guardian": self.guardian.id,
+            "unconfirmed": self.unconfirmed.id,
+            "conflict": self.conflict.id,
             "deletion": self.deletion.id,
         }
 
@@ -94,6 +107,14 @@ async def world(app) -> World:
     admin = await make_user(role=Role.ADMIN, name="Ada Admin", email="ada@example.org")
     await profiles.set_photo(actor=member, member=member, data=png())
     deletion = await DeletionRequest.create(member=other_member, reason="Moving away")
+    guardian = await Guardian.get(member=member)
+    unconfirmed = await Guardian.create(
+        member=member,
+        name="Tío Ramírez",
+        relationship=Relationship.OTHER_RELATIVE,
+        email="tio@example.org",
+    )
+    await consent.guardian_answers(unconfirmed, ConsentPurpose.PHOTO_RELEASE, True, language="es")
     return World(
         people={
             "member": member,
@@ -105,7 +126,9 @@ async def world(app) -> World:
         },
         cohort=cohort,
         other_cohort=other_cohort,
-        guardian=await Guardian.get(member=member),
+        guardian=guardian,
+        unconfirmed=unconfirmed,
+        conflict=await ConsentConflict.get(member=member),
         deletion=deletion,
     )
 
@@ -484,6 +507,19 @@ async def _consent_mail(world: World) -> tuple[int, int]:
     return requests, await mail.OutboxMessage.filter(to_email=world.guardian.email).count()
 
 
+async def _unconfirmed(world: World) -> bool:
+    return (await Guardian.get(id=world.unconfirmed.id)).confirmed
+
+
+async def _conflict(world: World) -> str | None:
+    conflict = await ConsentConflict.get(id=world.conflict.id)
+    return conflict.outcome.value if conflict.outcome else None
+
+
+async def _participation(world: World) -> bool:
+    return await standing.has_consent(world.member, ConsentPurpose.PARTICIPATION)
+
+
 async def _deletion(world: World) -> tuple[str, str]:
     request = await DeletionRequest.get(id=world.deletion.id)
     return request.state.value, (await User.get(id=world.other_member.id)).name
@@ -537,6 +573,32 @@ POSTS = {
     "resend consent": Post(
         "/members/{member}/consent/resend", {}, _consent_mail, (1, 1), "/members/{member}"
     ),
+    "confirm guardian": Post(
+        "/members/{member}/guardians/{unconfirmed}/confirm",
+        {"method": "phone", "note": "Called him."},
+        _unconfirmed,
+        True,
+        "/members/{member}",
+    ),
+    "resolve conflict": Post(
+        "/members/{member}/conflicts/{conflict}/resolve",
+        {"outcome": "keep"},
+        _conflict,
+        "kept",
+        "/members/{member}",
+    ),
+    "record withdrawal": Post(
+        "/members/{member}/consent/revoke",
+        {
+            "purpose": "participation",
+            "guardian_id": "{guardian}",
+            "method": "phone",
+            "decided_on": str(date.today()),
+        },
+        _participation,
+        False,
+        "/members/{member}",
+    ),
     "complete deletion": Post(
         "/staff/deletions/{deletion}/complete",
         {},
@@ -571,6 +633,9 @@ POST_STATUS = {
     "decision":          (303, 403,   403,    403,   403,    303,  303),
     "paper consent":     (303, 403,   403,    403,   403,    303,  303),
     "resend consent":    (303, 403,   403,    403,   403,    303,  303),
+    "confirm guardian":  (303, 403,   403,    403,   403,    303,  303),
+    "resolve conflict":  (303, 403,   403,    403,   403,    303,  303),
+    "record withdrawal": (303, 403,   403,    403,   403,    303,  303),
     "complete deletion": (303, 403,   403,    403,   403,    403,  303),
     "create group":      (303, 403,   403,    403,   403,    303,  303),
     "add to group":      (303, 403,   403,    403,   403,    303,  303),
@@ -632,12 +697,12 @@ SELF_SERVICE = {
     "/me/guardians": (
         {"name": "Rosa Ramírez", "relationship": "grandparent", "phone": "760-555-0100"},
         _guardians,
-        2,
+        3,
     ),
     "/me/delete": ({"password": PASSWORD}, _deletion_requests, 2),
     "/me/consent/text_messages/revoke": ({}, _revoked_consents, 1),
     "/me/photo/remove": ({}, _photos, 0),
-    "/me/consent/resend": ({}, _consent_requests, 1),
+    "/me/consent/resend": ({}, _consent_requests, 2),
 }
 SELF_SERVICE_ACTORS = ("anonymous", "member", "mentor", "staff", "admin")
 # fmt: off

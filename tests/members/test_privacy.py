@@ -139,6 +139,7 @@ async def test_member_downloads_their_data_with_only_the_notes_shared_with_them(
         "photo",
         "guardians",
         "consents",
+        "consent_conflicts",
         "groups",
         "notes_from_mentors",
         "assignments",
@@ -170,6 +171,7 @@ async def test_member_downloads_their_data_with_only_the_notes_shared_with_them(
             "phone": "",
             "language": "es",
             "added_at": guardian.created_at.isoformat(),
+            "confirmed_at": guardian.confirmed_at.isoformat(),
         }
     ]
     assert sorted(c["purpose"] for c in data["consents"]) == sorted(p.value for p in ConsentPurpose)

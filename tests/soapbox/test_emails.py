@@ -22,7 +22,7 @@ from tests.soapbox.factories import (
 from yoc import i18n
 from yoc.accounts.enums import Role
 from yoc.mail import OutboxMessage
-from yoc.members.enums import Relationship
+from yoc.members.enums import ContactMethod, Relationship
 from yoc.members.models import Guardian
 from yoc.soapbox.enums import SpeechState
 from yoc.soapbox.models import Slot
@@ -133,20 +133,28 @@ async def test_the_speaker_hears_the_reviewers_comments_and_rubric(people, setti
     assert f"{settings.base_url}/speeches/{speech.id}" in mail.body_text
 
 
-async def test_confirming_a_minors_slot_tells_each_guardian_with_an_email(
+async def test_confirming_a_minors_slot_tells_each_confirmed_guardian_with_an_email(
     app, event, settings
 ) -> None:
     speaker = await make_member(name="Ana Torres", age=15, language="en")  # guardian: "es"
-    first = await Guardian.get(member=speaker)
+    first = await Guardian.get(member=speaker)  # signed the factory's paper form
     second = await Guardian.create(
         member=speaker,
         name="Second Guardian",
         relationship=Relationship.FATHER,
         email="dad@example.org",
         language="en",
+        confirmed_at=utcnow(),
+        confirmed_by_name="Sam Staff",
+        confirmation_method=ContactMethod.PHONE,
     )
     await Guardian.create(
         member=speaker, name="No Email", relationship=Relationship.GRANDPARENT, email=""
+    )
+    # An address staff have not confirmed (a teen may have typed it) learns nothing of
+    # where and when she will be.
+    await Guardian.create(
+        member=speaker, name="Unconfirmed", relationship=Relationship.OTHER, email="x@example.org"
     )
     speech = await make_placed(speaker, await slot_at(event, 18), state=S.SCHEDULED)
 
@@ -166,6 +174,7 @@ async def test_confirming_a_minors_slot_tells_each_guardian_with_an_email(
     guardian_mail = await OutboxMessage.get(to_email=second.email)
     assert "Second Guardian" in guardian_mail.body_text
     assert event.venue in guardian_mail.body_text
+    assert f"{settings.base_url}/family/sign-in" in guardian_mail.body_text
 
 
 async def test_confirming_an_adults_slot_tells_no_guardian(app, event, settings) -> None:
@@ -175,6 +184,7 @@ async def test_confirming_an_adults_slot_tells_no_guardian(app, event, settings)
         name="Still Listed",
         relationship=Relationship.MOTHER,
         email="mom@example.org",
+        confirmed_at=utcnow(),
     )
     speech = await make_placed(speaker, await slot_at(event, 18), state=S.SCHEDULED)
 
@@ -185,17 +195,64 @@ async def test_confirming_an_adults_slot_tells_no_guardian(app, event, settings)
     ]
 
 
-async def test_scheduling_a_minor_does_not_yet_tell_the_guardians(app, event, settings) -> None:
-    speaker = await make_member(age=15)
+GUARDIAN_NEWS = {
+    # step -> (from, to, the subject's message id)
+    "schedule": (S.ACCEPTED, S.SCHEDULED, "%(member)s is on the Soapbox schedule"),
+    "move": (S.SCHEDULED, S.SCHEDULED, "The time of %(member)s’s Soapbox Speech has changed"),
+    "move confirmed": (
+        S.CONFIRMED,
+        S.SCHEDULED,
+        "The time of %(member)s’s Soapbox Speech has changed",
+    ),
+    "unschedule": (
+        S.CONFIRMED,
+        S.ACCEPTED,
+        "%(member)s’s Soapbox Speech is no longer on the schedule",
+    ),
+    "withdraw": (
+        S.SCHEDULED,
+        S.WITHDRAWN,
+        "%(member)s’s Soapbox Speech is no longer on the schedule",
+    ),
+}
+
+
+@pytest.mark.parametrize("step", list(GUARDIAN_NEWS))
+async def test_a_minors_guardian_hears_when_she_is_scheduled_moved_or_removed(
+    app, event, settings, step
+) -> None:
+    source, to, subject = GUARDIAN_NEWS[step]
+    speaker = await make_member(name="Ana Torres", age=15, language="en")
+    guardian = await Guardian.get(member=speaker)  # Spanish, confirmed by the paper form
     staff = await make_user(role=Role.STAFF)
-    speech = await make_speech(
-        speaker, state=S.ACCEPTED, available=[(event.starts_at, event.ends_at)]
-    )
+    first_slot = await slot_at(event, 18)
+    if source == S.ACCEPTED:
+        speech = await make_speech(
+            speaker, state=source, available=[(event.starts_at, event.ends_at)]
+        )
+    else:
+        speech = await make_placed(speaker, first_slot, state=source)
+    new_slot = await slot_at(event, 19) if to == S.SCHEDULED else None
+    if step == "schedule":
+        new_slot = first_slot
 
-    await transitions.move(
-        speech.id, S.SCHEDULED, actor=staff, settings=settings, slot=await slot_at(event, 18)
-    )
+    await transitions.move(speech.id, to, actor=staff, settings=settings, slot=new_slot)
 
-    assert [(to, template) for to, template, _, _ in await mails()] == [
-        (speaker.email, "speech_update")
-    ]
+    (mail,) = await OutboxMessage.filter(template="speech_guardian")
+    assert (mail.to_email, mail.language) == (guardian.email, "es")
+    assert mail.subject == subject_in("es", subject, member="Ana Torres")
+    assert mail.subject != subject_in("en", subject, member="Ana Torres")
+    with i18n.use_language("es"):
+        first_time = i18n.format_when(first_slot.starts_at)
+        second_time = i18n.format_when(new_slot.starts_at) if new_slot else None
+    if step == "schedule":
+        assert first_time in mail.body_text
+    elif step.startswith("move"):
+        assert second_time in mail.body_text and first_time in mail.body_text
+    else:
+        assert first_time in mail.body_text  # when it would have been
+    # Guardians are addressed with "usted" ("Puede ver ...").
+    family = "You can see the schedule and the permissions of %(member)s on the family page:"
+    assert subject_in("es", family, member="Ana Torres").startswith("Puede ver")
+    assert subject_in("es", family, member="Ana Torres") in mail.body_text
+    assert f"{settings.base_url}/family/sign-in" in mail.body_text

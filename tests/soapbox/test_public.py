@@ -27,9 +27,9 @@ from tests.soapbox.factories import (
 )
 from yoc.accounts.models import User
 from yoc.events.models import Event
-from yoc.members.enums import ConsentPurpose, PublicNameChoice
-from yoc.members.models import MemberPhoto
-from yoc.members.services import consent
+from yoc.members.enums import ConsentPurpose, ContactMethod, PublicNameChoice
+from yoc.members.models import Guardian, MemberPhoto
+from yoc.members.services import consent, guardianship
 from yoc.settings import Settings
 from yoc.soapbox.enums import SpeechState
 from yoc.soapbox.models import Slot, Speech, Stage
@@ -276,6 +276,41 @@ async def test_a_public_photo_link_is_unguessable_and_ends_with_the_release(
         actor=await registrar(), member=speaker, purpose=ConsentPurpose.PHOTO_RELEASE
     )
     assert (await client.get(link)).status_code == 404
+
+
+async def test_an_unconfirmed_guardians_yes_shows_nothing_until_staff_confirm_them(
+    client, settings, event, stage
+) -> None:
+    # A 15-year-old whose only "guardian" answered by email: nobody has checked who that is.
+    speaker = await make_member(name="Ana Torres", age=15, consented=False)
+    guardian = await Guardian.get(member=speaker)
+    for purpose, more in (
+        (ConsentPurpose.PARTICIPATION, {}),
+        (ConsentPurpose.PHOTO_RELEASE, {}),
+        (ConsentPurpose.PUBLIC_NAME, {"public_name_choice": PublicNameChoice.FULL_NAME}),
+    ):
+        await consent.guardian_answers(guardian, purpose, True, language="es", **more)
+    await give_photo(speaker)
+    await make_placed(speaker, await slot_at(stage, event, 18), title="Agua limpia")
+    await publish(event, settings)
+
+    before = await public_views(client, event)
+    await guardianship.confirm_guardian(
+        actor=await registrar(),
+        member=speaker,
+        guardian_id=guardian.id,
+        method=ContactMethod.PHONE,
+        note="",
+    )
+    after = await public_views(client, event)
+
+    photo = f'src="/members/{speaker.id}/photo"'
+    assert photo not in before.page and "Ana Torres" not in before.page
+    assert before.api["speeches"][0]["speaker"] is None
+    assert before.feed_summaries == [f"Soapbox: Agua limpia ({WITHHELD})"]
+    assert photo in after.page and "Ana Torres" in after.page
+    assert after.api["speeches"][0]["speaker"] == "Ana Torres"
+    assert after.feed_summaries == ["Soapbox: Agua limpia (Ana Torres)"]
 
 
 async def test_an_unpublished_event_has_no_public_lineup(client, settings) -> None:

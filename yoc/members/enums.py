@@ -49,10 +49,32 @@ class ConsentPurpose(LabelledEnum):
 
 
 class ConsentSource(LabelledEnum):
-    GUARDIAN = "guardian", N_("by a guardian, through the emailed link")
+    # through the emailed link, or signed in on the family page
+    GUARDIAN = "guardian", N_("by a guardian, by email or on the family page")
     # an adult member, for themselves
     MEMBER = "member", N_("by the member, in their account")
-    STAFF = "staff", N_("on a paper form, recorded by staff")
+    # staff recording what a guardian signed or said (see ContactMethod)
+    STAFF = "staff", N_("recorded by staff: a guardian on paper, by phone or in person")
+
+
+# A guardian's yes to these is in force only once staff have confirmed the guardian: a
+# teen can invent a "guardian" email, but not a phone call with the YO-C team.
+NEEDS_CONFIRMED_GUARDIAN = frozenset({ConsentPurpose.PHOTO_RELEASE, ConsentPurpose.PUBLIC_NAME})
+
+
+class ContactMethod(LabelledEnum):
+    """How staff heard from a guardian: to confirm them, or to record their decision."""
+
+    PHONE = "phone", N_("Phone call")
+    PAPER = "paper", N_("Paper form")
+    IN_PERSON = "in_person", N_("In person")
+
+
+class ConflictOutcome(LabelledEnum):
+    """What staff decided about a guardian's answer that contradicted another's."""
+
+    KEPT = "kept", N_("The answer in force stays")
+    APPLIED = "applied", N_("The new answer applies")
 
 
 class PublicNameChoice(LabelledEnum):

@@ -9,7 +9,14 @@ from pydantic import AfterValidator, BeforeValidator, StringConstraints, model_v
 from yoc.accounts.forms import Email, Language, Name, Password
 from yoc.forms import FieldError, Form, Id, OneLine, clean_email
 from yoc.i18n import N_
-from yoc.members.enums import Community, NoteVisibility, PublicNameChoice, Relationship
+from yoc.members.enums import (
+    Community,
+    ConsentPurpose,
+    ContactMethod,
+    NoteVisibility,
+    PublicNameChoice,
+    Relationship,
+)
 
 
 def _blank_to_none(value: object) -> object:
@@ -45,7 +52,14 @@ def _past_date(value: date) -> date:
     return value
 
 
+def _not_in_the_future(value: date) -> date:
+    if value > date.today() or value.year < 2000:
+        raise ValueError(N_("Enter the day it happened: today or earlier."))
+    return value
+
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120), OneLine]
+StaffNote = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 OptionalEmail = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_optional_email)
 ]
@@ -131,6 +145,29 @@ class GuardianConsentForm(Form):
 class PaperConsentForm(GuardianConsentForm):
     participation: str = "agree"
     guardian_id: Id
+
+
+class ConfirmGuardianForm(Form):
+    """Staff confirm a guardian: how they checked, and anything worth keeping."""
+
+    method: ContactMethod
+    note: StaffNote = ""
+
+
+class ResolveConflictForm(Form):
+    outcome: Annotated[str, StringConstraints(pattern="^(apply|keep)$")]
+    note: StaffNote = ""
+
+
+class StaffRevocationForm(Form):
+    """A withdrawal a guardian (or the member: no guardian) made by phone, on paper or in
+    person, as staff write it down."""
+
+    purpose: ConsentPurpose
+    guardian_id: Annotated[int | None, BeforeValidator(_blank_to_none)] = None
+    method: ContactMethod
+    decided_on: Annotated[date, AfterValidator(_not_in_the_future)]
+    note: StaffNote = ""
 
 
 class NoteForm(Form):

@@ -4,8 +4,10 @@ from tortoise.models import Model
 from yoc.members.enums import (
     ApplicationDecision,
     Community,
+    ConflictOutcome,
     ConsentPurpose,
     ConsentSource,
+    ContactMethod,
     DeletionState,
     MemberStatus,
     NoteVisibility,
@@ -42,6 +44,9 @@ class MemberProfile(Model):
         PublicNameChoice, max_length=16, default=PublicNameChoice.FIRST_NAME_LAST_INITIAL
     )
     nickname = fields.CharField(max_length=40, default="")
+    # From 16, a member may keep their learning progress off the family page. (A default in
+    # the database as well, so the column can be added to a table that has rows.)
+    hide_progress_from_guardians = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -80,10 +85,20 @@ class Guardian(Model):
     phone = fields.CharField(max_length=30, default="")
     language = fields.CharField(max_length=5, default="es")
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Staff confirm that this really is the member's parent or guardian (a call, a signed
+    # form, a visit). Until then their yes to photos or a public name is not in force.
+    confirmed_at = fields.DatetimeField(null=True)
+    confirmed_by_name = fields.CharField(max_length=160, default="", db_default="")
+    confirmation_method = fields.CharEnumField(ContactMethod, max_length=10, null=True)
+    confirmation_note = fields.TextField(default="", db_default="")
 
     class Meta:
         table = "guardians"
         ordering = ["id"]
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class ConsentRecord(Model):
@@ -108,6 +123,14 @@ class ConsentRecord(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     revoked_at = fields.DatetimeField(null=True)
     revoked_by_name = fields.CharField(max_length=160, default="")
+    # A yes from a guardian whom staff have not confirmed yet, to a purpose that needs a
+    # confirmed guardian: recorded, shown to staff, and in force once they confirm.
+    awaits_confirmation = fields.BooleanField(default=False, db_default=False)
+    # Recorded by staff (source "staff"): how the guardian told us, on which day, and who
+    # wrote it down.
+    method = fields.CharEnumField(ContactMethod, max_length=10, null=True)
+    decided_on = fields.DateField(null=True)
+    recorded_by_name = fields.CharField(max_length=160, default="", db_default="")
 
     class Meta:
         table = "consent_records"
@@ -125,9 +148,83 @@ class ConsentRequest(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
+    # Another guardian answered (or staff recorded a paper form) first.
+    cancelled_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "consent_requests"
+
+
+class ConsentConflict(Model):
+    """A guardian's answer that would overrule another guardian's, held for staff.
+
+    It is not a decision in force: staff talk to the family, then apply it or keep the
+    answer that stands.
+    """
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "yoc.User", related_name="consent_conflicts", on_delete=fields.CASCADE, db_index=True
+    )
+    purpose = fields.CharEnumField(ConsentPurpose, max_length=16)
+    guardian: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "yoc.Guardian",
+        related_name="conflicts",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+    by_name = fields.CharField(max_length=160)
+    granted = fields.BooleanField()
+    public_name_choice = fields.CharEnumField(PublicNameChoice, max_length=16, null=True)
+    nickname = fields.CharField(max_length=40, default="")
+    text_version = fields.CharField(max_length=20)
+    text_language = fields.CharField(max_length=5)
+    # The decision in force that this answer contradicts.
+    standing: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "yoc.ConsentRecord",
+        related_name="conflicts",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    resolved_at = fields.DatetimeField(null=True)
+    resolved_by_name = fields.CharField(max_length=160, default="")
+    outcome = fields.CharEnumField(ConflictOutcome, max_length=10, null=True)
+    note = fields.TextField(default="")
+
+    class Meta:
+        table = "consent_conflicts"
+        ordering = ["created_at", "id"]
+
+
+class GuardianLink(Model):
+    """A sign-in link emailed to a guardian's address: single-use, short-lived, hashed."""
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, db_index=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "guardian_links"
+
+
+class GuardianSession(Model):
+    """A guardian signed in on one browser, by their email address (not a user account).
+    Deleting the row ends it."""
+
+    id = fields.IntField(primary_key=True)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    email = fields.CharField(max_length=254, db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "guardian_sessions"
 
 
 class MentorNote(Model):

@@ -14,6 +14,7 @@ from yoc.http import (
     current_user,
     error_page,
     flash,
+    forget_shared_pages,
     form_data,
     limit_mail,
     member_required,
@@ -227,6 +228,21 @@ async def grant_consent(request: Request) -> Response:
     return redirect("/me/profile")
 
 
+@member_required
+async def guardian_view(request: Request) -> Response:
+    """From 16, a member chooses whether the family page shows their learning progress."""
+    values = await form_data(request)
+    hidden = values.get("hide_progress") == "1"
+    await profiles.set_progress_hidden(current_user(request), hidden)
+    flash(
+        request,
+        gettext("Your family page no longer shows your learning progress.")
+        if hidden
+        else gettext("Your family page shows your learning progress again."),
+    )
+    return redirect("/me/profile#guardians")
+
+
 @active_member_required
 async def my_group(request: Request) -> Response:
     user = current_user(request)
@@ -330,7 +346,7 @@ async def guardian_consent(request: Request) -> Response:
     values = await form_data(request)
     try:
         data = parse(forms.GuardianConsentForm, values)
-        await consent.guardian_decides(
+        answered = await consent.guardian_decides(
             token,
             participation=data.participation == "agree",
             photo_release=data.photo_release,
@@ -343,8 +359,12 @@ async def guardian_consent(request: Request) -> Response:
         return render_form(
             request, "members/consent_form.html", values=values, error=error, context=context
         )
+    # A photo or a name may have come into force for public pages.
+    forget_shared_pages(request)
     return render(
-        request, "members/consent_done.html", {**context, "agreed": data.participation == "agree"}
+        request,
+        "members/consent_done.html",
+        {**context, "agreed": data.participation == "agree", "answered": answered},
     )
 
 
@@ -358,6 +378,7 @@ routes = [
     Route("/photos/{key}", public_photo, name="members:public_photo"),
     Route("/me/guardians", add_guardian, methods=["POST"], name="members:add_guardian"),
     Route("/me/consent/resend", resend_consent, methods=["POST"], name="members:resend"),
+    Route("/me/guardian-view", guardian_view, methods=["POST"], name="members:guardian_view"),
     Route("/me/consent/{purpose}/revoke", revoke_consent, methods=["POST"], name="members:revoke"),
     Route("/me/consent/{purpose}/grant", grant_consent, methods=["POST"], name="members:grant"),
     Route("/me/group", my_group, name="members:my_group"),

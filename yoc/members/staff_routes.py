@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from yoc import audit
 from yoc.accounts.guards import recent_sign_in_required
-from yoc.errors import DomainError, NotFound
+from yoc.errors import DomainError
 from yoc.forms import parse, whole_number
 from yoc.http import (
     current_user,
@@ -26,7 +26,7 @@ from yoc.http import (
 from yoc.i18n import LANGUAGES, gettext
 from yoc.members import forms
 from yoc.members.enums import Community, MemberStatus
-from yoc.members.services import cohorts, consent, directory, notes, privacy, profiles
+from yoc.members.services import cohorts, directory, guardianship, notes, privacy, profiles
 from yoc.members.services.access import audit_list_read, visible_member
 from yoc.permissions import Action
 
@@ -118,16 +118,24 @@ async def cohort_remove_person(request: Request) -> Response:
     return redirect(f"/cohorts/{cohort.id}")
 
 
-async def _member_context(request: Request, viewer: User, member: User) -> dict:
+async def member_context(
+    request: Request, viewer: User, member: User, *, open_form: str = ""
+) -> dict:
     overview = await profiles.member_overview(member)
-    return {**overview, "notes": await notes.notes_for(viewer, member)}
+    return {
+        **overview,
+        **await profiles.consent_work(member),
+        "notes": await notes.notes_for(viewer, member),
+        # Which of the page's forms a failed post came from (it shows what was typed).
+        "open_form": open_form,
+    }
 
 
 @requires(Action.VIEW_MEMBERS)
 async def member_detail(request: Request) -> Response:
     viewer = current_user(request)
     member = await visible_member(viewer, request.path_params["id"])
-    context = await _member_context(request, viewer, member)
+    context = await member_context(request, viewer, member)
     await audit.record(
         actor=viewer, action=audit.AuditAction.VIEW, subject=member, minor=context["minor"]
     )
@@ -150,7 +158,7 @@ async def member_add_note(request: Request) -> Response:
             "members/member_detail.html",
             values=values,
             error=error,
-            context=await _member_context(request, viewer, member),
+            context=await member_context(request, viewer, member),
         )
     flash(request, gettext("Your note is saved."))
     return redirect(f"/members/{member.id}")
@@ -187,54 +195,6 @@ async def member_decision(request: Request) -> Response:
 
 
 @requires(Action.MANAGE_MEMBERS)
-async def member_paper_consent(request: Request) -> Response:
-    actor = current_user(request)
-    member = await visible_member(actor, request.path_params["id"])
-    values = await form_data(request)
-    try:
-        data = parse(forms.PaperConsentForm, values)
-        guardian = await consent.guardian_of(member, data.guardian_id)
-        await consent.record_paper_consent(
-            actor=actor,
-            member=member,
-            guardian=guardian,
-            photo_release=data.photo_release,
-            text_messages=data.text_messages,
-            public_name_choice=data.public_name_choice,
-            nickname=data.nickname,
-        )
-    except NotFound:
-        raise  # another member's guardian, or none: the 404 page
-    except DomainError as error:
-        return render_form(
-            request,
-            "members/member_detail.html",
-            values=values,
-            error=error,
-            context=await _member_context(request, actor, member),
-        )
-    flash(request, gettext("The signed paper form is recorded."))
-    return redirect(f"/members/{member.id}")
-
-
-@requires(Action.MANAGE_MEMBERS)
-async def member_resend_consent(request: Request) -> Response:
-    actor = current_user(request)
-    member = await visible_member(actor, request.path_params["id"])
-    sent = await profiles.resend_consent_request(
-        actor=actor, member=member, settings=request.app.state.settings
-    )
-    flash(
-        request,
-        gettext("The consent form has been sent again.")
-        if sent
-        else gettext("No guardian has an email. Record a signed paper form instead."),
-        "success" if sent else "error",
-    )
-    return redirect(f"/members/{member.id}")
-
-
-@requires(Action.MANAGE_MEMBERS)
 async def applications(request: Request) -> Response:
     actor = current_user(request)
     waiting = {
@@ -242,7 +202,11 @@ async def applications(request: Request) -> Response:
         for status in (MemberStatus.PENDING_APPROVAL, MemberStatus.PENDING_CONSENT)
     }
     await audit_list_read(actor, [m for found in waiting.values() for m in found], via="web")
-    return render(request, "members/applications.html", {"waiting": waiting})
+    return render(
+        request,
+        "members/applications.html",
+        {"waiting": waiting, "consent_work": await guardianship.consent_work_queue()},
+    )
 
 
 @requires(Action.VIEW_MEMBERS)
@@ -332,18 +296,6 @@ routes = [
     Route("/members/{id:id}", member_detail, name="members:detail"),
     Route("/members/{id:id}/notes", member_add_note, methods=["POST"], name="members:note"),
     Route("/members/{id:id}/decision", member_decision, methods=["POST"], name="members:decision"),
-    Route(
-        "/members/{id:id}/consent/paper",
-        member_paper_consent,
-        methods=["POST"],
-        name="members:paper_consent",
-    ),
-    Route(
-        "/members/{id:id}/consent/resend",
-        member_resend_consent,
-        methods=["POST"],
-        name="members:staff_resend",
-    ),
     Route("/staff/applications", applications, name="members:applications"),
     Route("/staff/audit", audit_log, name="members:audit"),
     Route("/staff/deletions", deletions, name="members:deletions"),

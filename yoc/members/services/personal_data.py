@@ -10,6 +10,7 @@ from yoc.accounts.models import User
 from yoc.members.enums import NoteVisibility
 from yoc.members.models import (
     Cohort,
+    ConsentConflict,
     ConsentRecord,
     ConsentRequest,
     DeletionRequest,
@@ -18,6 +19,7 @@ from yoc.members.models import (
     MemberProfile,
     MentorNote,
 )
+from yoc.members.services import guardian_access
 
 # Each section of the download, and the tables it is read from.
 SECTIONS: dict[str, tuple[type, ...]] = {
@@ -25,6 +27,7 @@ SECTIONS: dict[str, tuple[type, ...]] = {
     "photo": (MemberPhoto,),
     "guardians": (Guardian,),
     "consents": (ConsentRecord,),
+    "consent_conflicts": (ConsentConflict,),
     "groups": (Cohort,),
     "notes_from_mentors": (MentorNote,),
     "deletion_requests": (DeletionRequest,),
@@ -52,6 +55,7 @@ async def export(member: User) -> dict[str, Any]:
             "status": profile.status,
             "public_name_choice": profile.public_name_choice,
             "nickname": profile.nickname,
+            "hide_progress_from_guardians": profile.hide_progress_from_guardians,
             "created_at": profile.created_at,
             "updated_at": profile.updated_at,
         },
@@ -70,6 +74,7 @@ async def export(member: User) -> dict[str, Any]:
                 "phone": g.phone,
                 "language": g.language,
                 "added_at": g.created_at,
+                "confirmed_at": g.confirmed_at,
             }
             for g in await Guardian.filter(member=member)
         ],
@@ -86,8 +91,20 @@ async def export(member: User) -> dict[str, Any]:
                 "text_language": c.text_language,
                 "revoked_at": c.revoked_at,
                 "revoked_by": c.revoked_by_name,
+                "waits_for_guardian_confirmation": c.awaits_confirmation,
             }
             for c in await ConsentRecord.filter(member=member)
+        ],
+        # Answers from a second guardian that contradicted the one in force, for staff.
+        "consent_conflicts": [
+            {
+                "purpose": c.purpose,
+                "granted": c.granted,
+                "by": c.by_name,
+                "public_name_choice": c.public_name_choice,
+                "nickname": c.nickname,
+            }
+            for c in await ConsentConflict.filter(member=member)
         ],
         "groups": [c.name for c in await Cohort.filter(members=member)],
         "notes_from_mentors": [
@@ -123,9 +140,14 @@ async def erase(member: User, *, label: str) -> None:
     requests, without the reasons they gave; where they wrote about someone else,
     ``label`` stands for their name."""
     guardians = await Guardian.filter(member=member).values_list("id", flat=True)
+    addresses = await guardian_addresses(member)
     await ConsentRequest.filter(guardian_id__in=guardians).delete()
+    await ConsentConflict.filter(member=member).delete()
     await ConsentRecord.filter(member=member).delete()
     await Guardian.filter(id__in=guardians).delete()
+    # A guardian of no other member keeps no sign-in link or session either.
+    for address in set(addresses):
+        await guardian_access.forget_address(address)
     for model in (MemberPhoto, MemberProfile):
         await model.filter(user=member).delete()
     await MentorNote.filter(member=member).delete()

@@ -25,12 +25,13 @@ from yoc.members.enums import (
     Relationship,
 )
 from yoc.members.models import Cohort, ConsentRecord, Guardian, MemberPhoto, MemberProfile
-from yoc.members.services import consent
+from yoc.members.services import consent, guardianship
 from yoc.members.services.access import can_see, is_staff
 from yoc.members.services.standing import (
     ADULT_AGE,
     age_on,
     consents_in_force,
+    effective_records,
     has_consent,
     is_minor,
     today,
@@ -97,6 +98,13 @@ async def apply(
             missing["guardian_name"] = N_("Tell us who your parent or guardian is.")
         if not guardian or not (guardian.get("email") or guardian.get("phone")):
             missing["guardian_email"] = N_("Give your guardian’s email or phone number.")
+        else:
+            try:
+                await guardianship.check_guardian_email(
+                    guardian.get("email", ""), member_email=email, field="guardian_email"
+                )
+            except ValidationFailed as error:
+                missing.update(error.fields)
         if missing:
             raise ValidationFailed(missing)
     try:
@@ -316,9 +324,8 @@ async def public_identities(user_ids: list[int]) -> dict[int, PublicIdentity]:
     ids = list(set(user_ids))
     names = dict(await User.filter(id__in=ids).values_list("id", "name"))
     in_force: dict[tuple[int, ConsentPurpose], ConsentRecord] = {}
-    for record in await ConsentRecord.filter(
+    for record in await effective_records().filter(
         member_id__in=ids,
-        revoked_at__isnull=True,
         purpose__in=[ConsentPurpose.PUBLIC_NAME, ConsentPurpose.PHOTO_RELEASE],
     ):
         in_force.setdefault((record.member_id, record.purpose), record)  # newest first
@@ -353,6 +360,7 @@ async def add_guardian(
 ) -> Guardian:
     if actor.id != member.id and not is_staff(actor):
         raise PermissionDenied(N_("You cannot change this member’s guardians."), "forbidden")
+    await guardianship.check_guardian_email(email, member_email=member.email)
     async with in_transaction():
         guardian = await Guardian.create(
             member=member,
@@ -402,6 +410,17 @@ async def member_overview(member: User) -> dict[str, Any]:
         "has_photo": await MemberPhoto.filter(user=member).exists(),
         "cohorts": await Cohort.filter(members=member).prefetch_related("mentors"),
         "public_name": await public_name(member),
+        "can_hide_progress": profile is not None
+        and guardianship.HIDE_PROGRESS_AGE <= age_on(profile.birth_date, today()) < ADULT_AGE,
+    }
+
+
+async def consent_work(member: User) -> dict[str, Any]:
+    """What staff see besides the profile: answers waiting for a guardian's confirmation
+    and answers held because two guardians disagree."""
+    return {
+        "awaiting": await guardianship.awaiting_confirmation(member),
+        "conflicts": await guardianship.open_conflicts(member),
     }
 
 
@@ -434,6 +453,27 @@ async def _groups(member: User) -> list[GroupCard]:
     ):
         mentors.setdefault(cohort_id, []).append(name)
     return [GroupCard(name, mentors.get(cohort_id, [])) for cohort_id, name in groups]
+
+
+async def set_progress_hidden(member: User, hidden: bool) -> None:
+    """From 16, a member decides whether the family page shows their learning progress."""
+    profile = await MemberProfile.get(user=member)
+    if age_on(profile.birth_date, today()) < guardianship.HIDE_PROGRESS_AGE:
+        raise PermissionDenied(
+            N_("From 16, you can choose this yourself. Until then, your family sees it."),
+            "too_young_to_hide",
+        )
+    if profile.hide_progress_from_guardians != hidden:
+        profile.hide_progress_from_guardians = hidden
+        async with in_transaction():
+            await profile.save(update_fields=["hide_progress_from_guardians"])
+            await audit.record(
+                actor=member,
+                action=audit.AuditAction.UPDATE,
+                subject=member,
+                minor=True,
+                fields=["hide_progress_from_guardians"],
+            )
 
 
 def require_member(user: User) -> None:

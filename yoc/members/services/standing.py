@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from tortoise.queryset import QuerySet
+
 from yoc import audit
 from yoc.accounts.models import User
 from yoc.members.enums import ApplicationDecision, ConsentPurpose, MemberStatus
@@ -52,10 +54,17 @@ async def minors_among(user_ids: list[int]) -> set[int]:
     )
 
 
+def effective_records() -> QuerySet[ConsentRecord]:
+    """Decisions that count: not revoked, and not a yes waiting for staff to confirm the
+    guardian who gave it. Every reader of consent (status, public names and photos,
+    badges, the lineup and calendars) starts here."""
+    return ConsentRecord.filter(revoked_at__isnull=True, awaits_confirmation=False)
+
+
 async def consents_in_force(member: User) -> dict[ConsentPurpose, ConsentRecord]:
-    """The decision in force per purpose: the latest one that was not revoked."""
+    """The decision in force per purpose: the latest one that counts."""
     decisions: dict[ConsentPurpose, ConsentRecord] = {}
-    for record in await ConsentRecord.filter(member=member, revoked_at__isnull=True):
+    for record in await effective_records().filter(member=member):
         decisions.setdefault(record.purpose, record)  # newest first, by the model's ordering
     return decisions
 

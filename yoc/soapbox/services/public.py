@@ -19,6 +19,7 @@ from yoc.security import new_token
 from yoc.soapbox.enums import PLACED_STATES, PUBLIC_STATES, ReleaseChange, SpeechLanguage
 from yoc.soapbox.models import Release, SpeakerCalendar, Speech
 from yoc.soapbox.services import releases
+from yoc.timeutil import utcnow
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -225,6 +226,13 @@ async def my_slots(member: User) -> list[Speech]:
         speaker=member, state__in=[*PLACED_STATES, *PUBLIC_STATES]
     ).select_related("slot__stage__event")
     return sorted((s for s in speeches if s.slot_id), key=lambda s: s.slot.starts_at)
+
+
+async def upcoming_slots(member: User) -> list[Speech]:
+    """The speaker's slots still to come (scheduled or confirmed), soonest first, with
+    their stage and event: where and when to be."""
+    now = utcnow()
+    return [s for s in await my_slots(member) if s.state in PLACED_STATES and s.slot.ends_at > now]
 
 
 async def speaker_private_feed(private_key: str, language: str) -> bytes:

@@ -13,9 +13,10 @@ from yoc import mail
 from yoc.accounts.models import User
 from yoc.errors import Conflict, PermissionDenied, ValidationFailed
 from yoc.i18n import N_
-from yoc.members.models import Guardian, MemberProfile
+from yoc.members.models import MemberProfile
+from yoc.members.services import guardianship
 from yoc.settings import Settings
-from yoc.soapbox.enums import Decision, SpeechState
+from yoc.soapbox.enums import PLACED_STATES, Decision, SpeechState
 from yoc.soapbox.models import Availability, Review, Slot, Speech, SpeechEvent
 from yoc.soapbox.services import conflicts
 from yoc.soapbox.services.access import Capacity, visible_speech
@@ -180,8 +181,8 @@ async def _tell(
     previous_slot: Slot | None,
     settings: Settings,
 ) -> None:
-    """The email a step implies: always to the speaker; to the guardians of a minor when
-    a slot is confirmed."""
+    """The email a step implies: always to the speaker; to the confirmed guardians of a
+    minor when a slot is given, moved, confirmed or taken away."""
     to = speech.state
     if to == S.DRAFT:
         return
@@ -191,6 +192,8 @@ async def _tell(
         if speech.slot_id
         else None
     )
+    if previous_slot is not None:
+        await previous_slot.fetch_related("stage__event")
     link = f"{settings.base_url}/speeches/{speech.id}"
     context = {
         "name": speaker.name,
@@ -208,15 +211,24 @@ async def _tell(
     await mail.queue_mail(
         to=speaker.email, template="speech_update", language=speaker.language, context=context
     )
-    if to != S.CONFIRMED or slot is None:
+    removed = source in PLACED_STATES and to in (S.ACCEPTED, S.WITHDRAWN)
+    if to not in (S.SCHEDULED, S.CONFIRMED) and not removed:
         return
+    when = slot or previous_slot
     profile = await MemberProfile.get_or_none(user=speaker)
-    if not conflicts.is_minor_on(profile, slot.starts_at):
+    if when is None or not conflicts.is_minor_on(profile, when.starts_at):
         return
-    for guardian in await Guardian.filter(member=speaker).exclude(email=""):
+    for guardian in await guardianship.guardians_to_tell(speaker):
         await mail.queue_mail(
             to=guardian.email,
             template="speech_guardian",
             language=guardian.language,
-            context={**context, "guardian": guardian.name, "member": speaker.name},
+            context={
+                **context,
+                "moved": to == S.SCHEDULED and previous_slot is not None,
+                "removed": removed,
+                "guardian": guardian.name,
+                "member": speaker.name,
+                "family_link": f"{settings.base_url}/family/sign-in",
+            },
         )
