@@ -117,5 +117,7 @@ async def test_the_refusal_says_how_long_to_wait(app) -> None:
             )
 
     assert answer.status_code == 429
-    assert 1 <= int(answer.headers["retry-after"]) <= app.state.settings.login_window
+    # The limit's estimate lets the last window's failures slide out evenly: up to two
+    # windows after a burst.
+    assert 1 <= int(answer.headers["retry-after"]) <= 2 * app.state.settings.login_window
     assert "Too many sign-in attempts" in answer.text

@@ -272,7 +272,7 @@ async def test_eleventh_login_attempt_in_five_minutes_gets_429(client) -> None:
         statuses.append(response.status_code)
 
     assert statuses == [400] * 10 + [429]
-    assert 1 <= int(response.headers["retry-after"]) <= 300
+    assert 1 <= int(response.headers["retry-after"]) <= 2 * 300  # up to two windows
     assert "Too many sign-in attempts" in response.text
     # Even the right password waits until the window has passed.
     right = await client.post(
