@@ -99,7 +99,6 @@ async def test_a_mother_withdraws_the_photo_release_and_the_photo_leaves_the_lin
     ana_person = next(p for p in demo.PEOPLE if p.email == ANA)
     assert ana_person.guardian is not None and ana_person.guardian[2] == "es"
     ana_id = demo_ids.user(ANA)
-    photo_src = f"/members/{ana_id}/photo"
     with use_language("es"):
         photo_label = ConsentPurpose.PHOTO_RELEASE.label
     text = {
@@ -135,6 +134,11 @@ async def test_a_mother_withdraws_the_photo_release_and_the_photo_leaves_the_lin
     await upload.locator('button[type="submit"]').click()
     await expect(ana).to_have_url(path_is("/me/profile"))
     await expect(ana.locator("main .flash-success")).to_have_text(text["photo_saved"])
+
+    # Public pages link the photo by its random key, never by her id.
+    with sqlite3.connect(e2e_database) as db:
+        [(key,)] = db.execute("SELECT public_key FROM member_photos WHERE user_id = ?", (ana_id,))
+    photo_src = f"/photos/{key}"
 
     # 2. The public lineup of the Soapbox night shows it: her mother allowed photos.
     visitor = await phones["visitor"].new_page()

@@ -191,7 +191,7 @@ async def test_mentor_opens_her_group_and_a_members_profile(
 
     # She is a minor: her parent or guardian, and how to reach them.
     await expect(permissions.locator("h3")).to_have_text(es("Parent or guardian"))
-    guardian = permissions.locator("h3 ~ p").first
+    guardian = permissions.locator("h3 ~ .guardian p").first
     await expect(guardian.locator("strong")).to_have_text(guardian_name)
     await expect(guardian).to_contain_text(es_label(relationship))
     await expect(guardian).to_contain_text(LANGUAGE_NAMES[guardian_language])

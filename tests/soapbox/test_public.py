@@ -304,7 +304,7 @@ async def test_an_unconfirmed_guardians_yes_shows_nothing_until_staff_confirm_th
     )
     after = await public_views(client, event)
 
-    photo = f'src="/members/{speaker.id}/photo"'
+    photo = f'src="/photos/{(await MemberPhoto.get(user=speaker)).public_key}"'
     assert photo not in before.page and "Ana Torres" not in before.page
     assert before.api["speeches"][0]["speaker"] is None
     assert before.feed_summaries == [f"Soapbox: Agua limpia ({WITHHELD})"]
