@@ -201,5 +201,12 @@ async def test_a_mother_withdraws_the_photo_release_and_the_photo_leaves_the_lin
     assert gone.status == 404
     await visitor.screenshot(path=artifacts_dir / "guardian-lineup-after-es-375.png")
 
+    # 7. She changes her mind: with her yes again, the photo is back on the lineup.
+    await card.locator('button[name="decision"][value="grant"]').click()
+    await expect(maria).to_have_url(path_is(f"/family/teens/{ana_id}"))
+    await expect(card.locator(".badge")).to_have_text(text["yes"])
+    await visitor.goto(f"/events/{NIGHT}/lineup")
+    await expect(visitor.locator(f'main img[src="{photo_src}"]')).to_have_count(1)
+
     # Phone-sized: nothing scrolls sideways.
     assert overflow == dict.fromkeys(overflow, 0), overflow
