@@ -16,14 +16,13 @@ from yoc.http import (
     forget_shared_pages,
     form_data,
     redirect,
-    render_form,
     requires,
 )
 from yoc.i18n import gettext
 from yoc.members import forms
 from yoc.members.services import consent, guardianship, profiles
 from yoc.members.services.access import visible_member
-from yoc.members.staff_routes import member_context
+from yoc.members.staff_routes import member_page_again
 from yoc.permissions import Action
 
 
@@ -47,13 +46,7 @@ async def member_paper_consent(request: Request) -> Response:
     except NotFound:
         raise  # another member's guardian, or none: the 404 page
     except DomainError as error:
-        return render_form(
-            request,
-            "members/member_detail.html",
-            values=values,
-            error=error,
-            context=await member_context(request, actor, member),
-        )
+        return await member_page_again(request, actor, member, values, error)
     forget_shared_pages(request)
     flash(request, gettext("The signed paper form is recorded."))
     return redirect(f"/members/{member.id}")
@@ -76,14 +69,13 @@ async def guardian_confirm(request: Request) -> Response:
     except NotFound:
         raise  # another member's guardian: the 404 page
     except DomainError as error:
-        return render_form(
+        return await member_page_again(
             request,
-            "members/member_detail.html",
-            values=values,
-            error=error,
-            context=await member_context(
-                request, actor, member, open_form=f"confirm-{request.path_params['guardian_id']}"
-            ),
+            actor,
+            member,
+            values,
+            error,
+            open_form=f"confirm-{request.path_params['guardian_id']}",
         )
     # What public pages show may have changed (a photo, a name).
     forget_shared_pages(request)
@@ -108,14 +100,13 @@ async def conflict_resolve(request: Request) -> Response:
     except NotFound:
         raise
     except DomainError as error:
-        return render_form(
+        return await member_page_again(
             request,
-            "members/member_detail.html",
-            values=values,
-            error=error,
-            context=await member_context(
-                request, actor, member, open_form=f"conflict-{request.path_params['conflict_id']}"
-            ),
+            actor,
+            member,
+            values,
+            error,
+            open_form=f"conflict-{request.path_params['conflict_id']}",
         )
     forget_shared_pages(request)
     flash(request, gettext("The conflict is resolved."))
@@ -134,13 +125,7 @@ async def consent_revoke(request: Request) -> Response:
     except NotFound:
         raise
     except ValidationFailed as error:
-        return render_form(
-            request,
-            "members/member_detail.html",
-            values=values,
-            error=error,
-            context=await member_context(request, actor, member, open_form="revoke"),
-        )
+        return await member_page_again(request, actor, member, values, error, open_form="revoke")
     except DomainError as error:
         flash(request, error.translated(), "error")
         return redirect(f"/members/{member.id}")

@@ -131,6 +131,22 @@ async def member_context(
     }
 
 
+async def member_page_again(
+    request: Request,
+    viewer: User,
+    member: User,
+    values: dict,
+    error: DomainError,
+    *,
+    open_form: str = "",
+) -> Response:
+    """The member's page once more after a failed post, with what was typed and why."""
+    context = await member_context(request, viewer, member, open_form=open_form)
+    return render_form(
+        request, "members/member_detail.html", values=values, error=error, context=context
+    )
+
+
 @requires(Action.VIEW_MEMBERS)
 async def member_detail(request: Request) -> Response:
     viewer = current_user(request)
@@ -153,13 +169,7 @@ async def member_add_note(request: Request) -> Response:
             author=viewer, member=member, body=data.body, visibility=data.visibility
         )
     except DomainError as error:
-        return render_form(
-            request,
-            "members/member_detail.html",
-            values=values,
-            error=error,
-            context=await member_context(request, viewer, member),
-        )
+        return await member_page_again(request, viewer, member, values, error)
     flash(request, gettext("Your note is saved."))
     return redirect(f"/members/{member.id}")
 
