@@ -92,6 +92,24 @@ async def test_a_flood_of_attempts_adds_no_rows(app) -> None:
     assert await RateLimitCount.filter(key="test:flood").count() <= 2
 
 
+async def test_attempts_now_and_then_forget_the_windows_that_no_longer_count(
+    app, monkeypatch
+) -> None:
+    from yoc import ratelimit
+    from yoc.ratelimit import RateLimitCount
+
+    await RateLimitCount.create(key="test:old", starts=0, expires=60, hits=9)
+    limiter = DatabaseRateLimiter()
+    monkeypatch.setattr(ratelimit, "sweep_due", lambda: False)
+    await limiter.hit("test:now", limit=3, window=60)
+    assert await RateLimitCount.filter(key="test:old").exists()
+
+    monkeypatch.setattr(ratelimit, "sweep_due", lambda: True)
+    await limiter.hit("test:now", limit=3, window=60)
+    assert not await RateLimitCount.filter(key="test:old").exists()
+    assert await RateLimitCount.filter(key="test:now").exists()
+
+
 async def test_database_limiter(app) -> None:
     await _exercise(DatabaseRateLimiter())
     await _exercise_peek(DatabaseRateLimiter())

@@ -29,6 +29,11 @@ from yoc.settings import Settings
 SWEEP_EVERY = 64
 
 
+def sweep_due() -> bool:
+    """Whether this attempt also deletes the expired windows (one more statement)."""
+    return secrets.randbelow(SWEEP_EVERY) == 0
+
+
 class RateLimitCount(Model):
     """Attempts for one key in one fixed window."""
 
@@ -112,7 +117,7 @@ class DatabaseRateLimiter:
         sql = _COUNT if conn.capabilities.dialect != "postgres" else _numbered(_COUNT)
         [row] = await conn.execute_query_dict(sql, [key, at.starts, at.expires, key, at.previous])
         current, previous = row["current"], row["previous"] or 0
-        if secrets.randbelow(SWEEP_EVERY) == 0:
+        if sweep_due():
             await RateLimitCount.filter(expires__lt=int(at.now)).delete()
         return _verdict(at, previous, current, limit)
 
