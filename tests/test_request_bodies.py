@@ -4,15 +4,20 @@ checks its credential before it reads the body at all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import asyncio
+import socket
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tests.conftest import csrf_from
 from tests.factories import make_user
+from tests.servers import running_server
 from tests.tickets.factories import bearer_for, make_event
 from yoc.accounts.enums import Role
 from yoc.events.models import Event
 from yoc.i18n import gettext, use_language
 from yoc.settings import Settings
+from yoc.web import create_app
 
 MIB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -216,3 +221,94 @@ async def test_checkin_with_a_token_of_someone_not_staff_is_refused_before_its_b
     )
 
     assert answer.status == 403
+
+
+async def test_a_form_field_too_large_for_the_form_is_too_large_not_expired(client) -> None:
+    """Under the photo's cap, but one text field larger than a form's field may be: the
+    visitor is told it is too large, not that the form expired."""
+    page = await client.get("/login")  # any page: a session and its CSRF token
+    token = csrf_from(page.text)
+
+    response = await client.post(
+        "/me/photo",
+        data={"csrf_token": token, "note": "x" * (2 * MIB)},
+        files={"photo": ("me.png", b"\x89PNG", "image/png")},
+        headers={"accept-language": "es"},
+    )
+
+    assert response.status_code == 413
+    with use_language("es"):
+        assert gettext("What you sent is too large. Please go back and send less.") in (
+            response.text
+        )
+
+
+async def test_a_body_that_stops_arriving_is_answered_and_let_go(settings) -> None:
+    """A client that sends part of a body and then nothing (a stalled phone, or someone
+    holding connections open) gets 408 once no byte came for the idle time."""
+    app = create_app(replace(settings, body_idle_seconds=0.2))
+    exchange = Exchange()
+    first = True
+
+    async def receive() -> dict[str, Any]:
+        nonlocal first
+        if first:
+            first = False
+            return {"type": "http.request", "body": b"email=ana%40", "more_body": True}
+        await asyncio.Event().wait()  # never more
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            exchange.status = message["status"]
+            exchange.headers = {k.decode(): v.decode() for k, v in message["headers"]}
+        elif message["type"] == "http.response.body":
+            exchange.body += message.get("body", b"")
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/login",
+        "raw_path": b"/login",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", b"1000"),
+            (b"accept-language", b"es"),
+        ],
+        "client": ("203.0.113.9", 50000),
+        "server": ("testserver", 80),
+    }
+    await asyncio.wait_for(app(scope, receive, send), timeout=30)
+
+    assert exchange.status == 408
+    assert exchange.headers.get("connection") == "close"
+    with use_language("es"):
+        message = gettext("What you were sending stopped arriving. Please try again.")
+    assert message != "What you were sending stopped arriving. Please try again."
+    assert message in exchange.body.decode()
+
+
+def test_the_idle_time_is_a_setting() -> None:
+    assert Settings.from_env({}).body_idle_seconds == 20
+    assert Settings.from_env({"YOC_BODY_IDLE_SECONDS": "5"}).body_idle_seconds == 5
+
+
+def test_a_real_server_lets_go_of_a_stalled_upload(database_url) -> None:
+    with running_server(database_url, YOC_BODY_IDLE_SECONDS="1") as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as conn:
+            conn.sendall(
+                b"POST /login HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n"
+                b"Content-Length: 1000\r\n\r\nemail=ana"
+            )
+            answer = b""
+            while chunk := conn.recv(65536):  # the server closes the connection
+                answer += chunk
+
+    assert answer.startswith(b"HTTP/1.1 408 ")

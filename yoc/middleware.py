@@ -6,6 +6,7 @@ as the language, reach the endpoint, and nothing buffers a response.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -333,13 +334,20 @@ class BodyTooLarge(Exception):
     """The request's body grew past the limit while it was being read."""
 
 
+class BodyStalled(Exception):
+    """No byte of the request's body arrived for the idle time."""
+
+
 class BodyLimitMiddleware:
     """Refuse a request body over ``limit`` bytes (``larger[path]`` for the few paths
-    that take a file) with ``on_too_large`` (a 413).
+    that take a file) with ``on_too_large`` (a 413), and one that stops arriving for
+    ``idle`` seconds with ``on_stalled`` (a 408, closing the connection).
 
     A declared Content-Length over the limit is refused before a byte of the body is
     read; a body sent in chunks is counted as it is read, and reading stops as soon as it
-    passes the limit, whoever is reading it (the CSRF check, a form, a JSON parser).
+    passes the limit, whoever is reading it (the CSRF check, a form, a JSON parser). The
+    idle time applies between pieces of the body, so a slow phone sending a photo is let
+    finish while a client that sends nothing more is let go.
     """
 
     def __init__(
@@ -348,12 +356,16 @@ class BodyLimitMiddleware:
         *,
         limit: int,
         larger: Mapping[str, int] | None = None,
+        idle: float,
         on_too_large: ASGIApp,
+        on_stalled: ASGIApp,
     ) -> None:
         self.app = app
         self.limit = limit
         self.larger = dict(larger or {})
+        self.idle = idle
         self.on_too_large = on_too_large
+        self.on_stalled = on_stalled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -365,13 +377,20 @@ class BodyLimitMiddleware:
             await self.on_too_large(scope, receive, send)
             return
         received = 0
+        complete = False
         started = False
 
         async def counted() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete
+            if complete:  # only the disconnect is left to wait for, however long
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.idle)
+            except TimeoutError:
+                raise BodyStalled from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                complete = not message.get("more_body", False)
                 if received > limit:
                     raise BodyTooLarge
             return message
@@ -383,10 +402,11 @@ class BodyLimitMiddleware:
 
         try:
             await self.app(scope, counted, watched)
-        except BodyTooLarge:
+        except (BodyTooLarge, BodyStalled) as refused:
             if started:
                 raise
-            await self.on_too_large(scope, receive, send)
+            answer = self.on_too_large if isinstance(refused, BodyTooLarge) else self.on_stalled
+            await answer(scope, receive, send)
 
 
 class CSRFMiddleware:
@@ -439,6 +459,11 @@ class CSRFMiddleware:
         await self.app(scope, replay, send)
 
 
+# Starlette's multipart parser's words for a form past its limits on a field's size or
+# the number of fields or files.
+_OVER_FORM_LIMITS = re.compile(r"(Part|Field) exceeded maximum size|Too many (fields|files)")
+
+
 async def _submitted_token(scope: Scope, body: bytes) -> str | None:
     headers = Headers(scope=scope)
     if token := headers.get("x-csrf-token"):
@@ -459,7 +484,11 @@ async def _submitted_token(scope: Scope, body: bytes) -> str | None:
 
         try:
             form = await Request(scope, once).form()
-        except (HTTPException, MultiPartException):
+        except (HTTPException, MultiPartException) as error:
+            # Inside the app Starlette turns the parser's error into a 400 with its words.
+            words = error.detail if isinstance(error, HTTPException) else str(error)
+            if _OVER_FORM_LIMITS.match(str(words)):
+                raise BodyTooLarge from error  # a field too large, or too many of them
             return None  # a body that is not the multipart it says: no token in it
         try:
             value = form.get(CSRF_FIELD)

@@ -81,6 +81,8 @@ class Settings:
     # Request bodies: forms and JSON, and the few paths that take a file (a photo).
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 6 * 1024 * 1024
+    # A request whose body stops arriving for this long is answered 408 and let go.
+    body_idle_seconds: float = 20.0
     static_max_age: int = 3600
     # Public pages (the festival page) are shared by anonymous visitors for this long:
     # what they show of availability may be this many seconds old. Orders always check
@@ -134,6 +136,7 @@ class Settings:
             reauth_seconds=int(get("YOC_REAUTH_SECONDS", str(cls.reauth_seconds))),
             max_body_bytes=int(get("YOC_MAX_BODY_BYTES", str(cls.max_body_bytes))),
             max_upload_bytes=int(get("YOC_MAX_UPLOAD_BYTES", str(cls.max_upload_bytes))),
+            body_idle_seconds=float(get("YOC_BODY_IDLE_SECONDS", str(cls.body_idle_seconds))),
             run_jobs_in_process=_bool(get("YOC_RUN_JOBS_IN_PROCESS", "0" if production else "1")),
             trusted_proxies=tuple(
                 p.strip() for p in get("YOC_TRUSTED_PROXIES", "").split(",") if p.strip()

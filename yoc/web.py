@@ -211,6 +211,17 @@ async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
+async def _stalled(scope: Scope, receive: Receive, send: Send) -> None:
+    request = Request(scope, receive)
+    message = gettext("What you were sending stopped arriving. Please try again.")
+    if _is_api(request):
+        response = api_error(408, "body_stalled", message)
+    else:
+        response = error_page(request, 408, message)
+    response.headers["connection"] = "close"
+    await response(scope, receive, send)
+
+
 # The paths that take a file, and so a body larger than a form's.
 UPLOAD_PATHS = ("/me/photo",)
 
@@ -310,7 +321,9 @@ def create_app(
             BodyLimitMiddleware,
             limit=settings.max_body_bytes,
             larger=dict.fromkeys(UPLOAD_PATHS, settings.max_upload_bytes),
+            idle=settings.body_idle_seconds,
             on_too_large=_too_large,
+            on_stalled=_stalled,
         ),
         Middleware(CSRFMiddleware, settings=settings, on_failure=_csrf_failed),
     ]
