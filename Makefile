@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-sqlite test-postgres lint i18n bench clean
+.PHONY: run test test-sqlite test-postgres lint i18n bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m tests.benchmarks.run
+
+# Not part of `make test` either: ten minutes (SOAK_SECONDS) of mixed traffic against two
+# workers on the PostgreSQL database in YOC_DATABASE_URL (emptied first, as for bench);
+# fails on any server error or a worker whose memory grows by more than 20%.
+soak: $(VENV)/.installed-test
+	$(BIN)/python -m tests.benchmarks.soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache yoc.sqlite3
