@@ -25,9 +25,6 @@ run: export YOC_ENV ?= development
 run: $(VENV)/.installed-run
 	$(BIN)/yoc migrate
 	$(BIN)/yoc seed-demo
-	@echo ""
-	@echo "  YO-C is running at http://$(HOST):$(PORT)  (stop with Ctrl+C)"
-	@echo ""
 	$(BIN)/yoc serve --host $(HOST) --port $(PORT)
 
 # SQLite always; PostgreSQL as well when YOC_TEST_DATABASE_URL names one (CI does).

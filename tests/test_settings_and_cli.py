@@ -197,3 +197,44 @@ async def test_demo_data_is_loaded_once(app, settings) -> None:
     cohorts = await Cohort.all().prefetch_related("members", "mentors")
     assert sorted(len(c.members) for c in cohorts) == [3, 3]
     assert all(len(c.mentors) == 1 for c in cohorts)
+
+
+def test_development_links_follow_the_port_the_app_is_served_on(tmp_path) -> None:
+    """`make run PORT=8303` serves on 8303: the links in mail (consent, orders,
+    invitations) and the API's server address must say 8303 too, not the default 8000."""
+    import os
+    import tempfile
+
+    import httpx
+
+    from tests.servers import free_port, running_process
+
+    port = free_port()
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("YOC_") or k == "YOC_TEST_DATABASE_URL"
+    }
+    env.update(YOC_ENV="development", YOC_DATABASE_URL=f"sqlite://{tmp_path / 'dev.sqlite3'}")
+    subprocess.run([sys.executable, "-m", "yoc.cli", "migrate"], env=env, check=True)
+    with (
+        tempfile.TemporaryFile() as log,
+        running_process(
+            [sys.executable, "-m", "yoc.cli", "serve", "--port", str(port)],
+            env=env,
+            health=f"http://127.0.0.1:{port}/healthz",
+            log=log,
+        ),
+    ):
+        document = httpx.get(f"http://127.0.0.1:{port}/api/v1/openapi.json").json()
+
+    assert document["servers"] == [{"url": f"http://127.0.0.1:{port}"}]
+
+
+def test_a_chosen_base_url_is_kept_and_any_address_becomes_one_a_phone_can_reach() -> None:
+    from yoc.cli import development_base_url
+
+    dev = {"YOC_ENV": "development"}
+    assert development_base_url("127.0.0.1", 8303, dev) == "http://127.0.0.1:8303"
+    assert development_base_url("127.0.0.1", 8303, {**dev, "YOC_BASE_URL": "https://x.org"}) is None
+    assert development_base_url("127.0.0.1", 8303, {}) is None  # production
+    lan = development_base_url("0.0.0.0", 8303, {"YOC_ENV": "development"})
+    assert lan is not None and lan.endswith(":8303") and "0.0.0.0" not in lan

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import socket
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from tortoise.context import TortoiseContext
 
@@ -27,8 +29,34 @@ async def _with_db(settings: Settings, work: Callable[[], Awaitable[None]]) -> N
         await work()
 
 
+def development_base_url(host: str, port: int, environ: Mapping[str, str]) -> str | None:
+    """In development without YOC_BASE_URL, the address the app is served on, so the links
+    it writes (in mail above all) work; for any address (0.0.0.0), this machine's address
+    on the network, which a phone on the same network can open. None otherwise."""
+    if environ.get("YOC_ENV") != "development" or environ.get("YOC_BASE_URL"):
+        return None
+    if host in ("0.0.0.0", "::", ""):
+        host = _network_address()
+    return f"http://{host}:{port}"
+
+
+def _network_address() -> str:
+    """The address this machine uses to reach the network (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn  # noqa: PLC0415 -- command only
+
+    if base_url := development_base_url(args.host, args.port, os.environ):
+        # The app (in each worker) reads its settings from the environment.
+        os.environ["YOC_BASE_URL"] = base_url
+        print(f"\n  YO-C is running at {base_url}  (stop with Ctrl+C)\n", flush=True)
 
     uvicorn.run(
         "yoc.web:create_app",
