@@ -35,7 +35,7 @@ def development_base_url(host: str, port: int, environ: Mapping[str, str]) -> st
     on the network, which a phone on the same network can open. None otherwise."""
     if environ.get("YOC_ENV") != "development" or environ.get("YOC_BASE_URL"):
         return None
-    if host in ("0.0.0.0", "::", ""):
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 -- names the address, binds nothing
         host = _network_address()
     return f"http://{host}:{port}"
 
