@@ -12,7 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
+from tests.conftest import Mailbox
 from tests.ops_databases import fresh_database, is_postgres, operator_env, query, run_yoc
 from tests.servers import free_port
 from yoc.checks import known_migrations
@@ -247,3 +250,45 @@ def test_warnings_alone_exit_0_and_a_setting_that_is_not_a_number_fails(
         "FAIL  database  Not checked: the settings above cannot be read.",
         "2 problem(s) to fix, 0 warning(s).",
     ]
+
+
+def test_smtp_that_refuses_the_password_fails_with_what_to_do(
+    database_url: str, tmp_path: Path
+) -> None:
+    def only_the_right_password(server, session, envelope, mechanism, auth_data) -> AuthResult:
+        # handled=False: the server answers a failure with 535, as real ones do
+        return AuthResult(success=auth_data.password == b"right", handled=False)
+
+    port = free_port()
+    controller = Controller(
+        Mailbox(),
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=only_the_right_password,
+        auth_require_tls=False,  # a test server on 127.0.0.1; real ones use STARTTLS
+    )
+    controller.start()
+    try:
+        wrong = run_yoc(
+            "check",
+            "--json",
+            env=operator_env(database_url, YOC_SMTP_URL=f"smtp://mailer:wrong@127.0.0.1:{port}"),
+            cwd=tmp_path,
+        )
+        right = run_yoc(
+            "check",
+            "--json",
+            env=operator_env(database_url, YOC_SMTP_URL=f"smtp://mailer:right@127.0.0.1:{port}"),
+            cwd=tmp_path,
+        )
+    finally:
+        controller.stop()
+
+    assert wrong.returncode == 1
+    assert statuses(wrong)["SMTP"] == ["FAIL"]
+    assert message(wrong, "SMTP").startswith(
+        f"The SMTP server at 127.0.0.1:{port} refused the user and password in YOC_SMTP_URL ("
+    )
+    assert message(wrong, "SMTP").endswith("): correct them.")
+    assert right.returncode == 0, right.stdout
+    assert message(right, "SMTP") == f"The server at 127.0.0.1:{port} answers, signed in as mailer."
