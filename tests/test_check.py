@@ -18,7 +18,7 @@ from aiosmtpd.smtp import AuthResult
 from tests.conftest import Mailbox
 from tests.ops_databases import fresh_database, is_postgres, operator_env, query, run_yoc
 from tests.servers import free_port
-from yoc.checks import known_migrations
+from yoc.checks.database import known_migrations
 
 REDIS_URL = os.environ.get("YOC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 STRONG_KEY = "k" * 40

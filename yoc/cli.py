@@ -118,14 +118,14 @@ async def _worker(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from yoc import checks  # noqa: PLC0415 -- command only
+    from yoc.checks import report  # noqa: PLC0415 -- command only
 
-    findings = checks.run(os.environ)
+    findings = report.run(os.environ)
     if args.json:
-        print(json.dumps(checks.as_json(findings), indent=2))
+        print(json.dumps(report.as_json(findings), indent=2))
     else:
-        print(checks.as_text(findings))
-    return checks.exit_status(findings)
+        print(report.as_text(findings))
+    return report.exit_status(findings)
 
 
 def _backup(settings: Settings, args: argparse.Namespace) -> None:
@@ -140,7 +140,9 @@ def _backup(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _restore(settings: Settings, args: argparse.Namespace) -> None:
-    from yoc import backup, checks  # noqa: PLC0415 -- command only
+    from yoc import backup  # noqa: PLC0415 -- command only
+    from yoc.checks.database import check_database  # noqa: PLC0415 -- command only
+    from yoc.checks.findings import Status  # noqa: PLC0415 -- command only
 
     try:
         counts = backup.restore(settings.database_url, Path(args.file), force=args.force)
@@ -148,8 +150,8 @@ def _restore(settings: Settings, args: argparse.Namespace) -> None:
         raise CommandError(str(exc)) from exc
     rows = ", ".join(f"{count} {table}" for table, count in counts.items())
     print(f"Restored {args.file}: {rows}.")
-    (database,) = [f for f in asyncio.run(checks.check_database(settings)) if f.name == "database"]
-    if database.status != checks.Status.OK:
+    (database,) = [f for f in asyncio.run(check_database(settings)) if f.name == "database"]
+    if database.status != Status.OK:
         print(database.message)
 
 
