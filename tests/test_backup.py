@@ -203,3 +203,40 @@ def test_restore_says_plainly_when_the_file_is_no_backup(server_url: str, tmp_pa
             assert table_names(target) == []
         else:
             assert not Path(target.removeprefix("sqlite://")).exists()
+
+
+def test_a_pg_dump_older_than_the_server_is_refused_plainly(
+    demo_backup, server_url: str, tmp_path: Path
+) -> None:
+    """pg_dump refuses a server newer than itself; the operator hears which package to
+    install, from `yoc backup` and beforehand from `yoc check`."""
+    if not is_postgres(server_url):
+        pytest.skip("pg_dump backs up PostgreSQL: give one with --database-url")
+    source, _ = demo_backup
+    old_tools = tmp_path / "bin"
+    old_tools.mkdir()
+    pg_dump = old_tools / "pg_dump"
+    pg_dump.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n")
+    pg_dump.chmod(0o755)
+    env = operator_env(source)
+    env["PATH"] = f"{old_tools}:{env['PATH']}"
+    server = query(source, "SHOW server_version_num")[0][0][:-4]
+
+    backup = run_yoc("backup", f"--output={tmp_path}", env=env, cwd=tmp_path)
+    check = run_yoc("check", "--json", env=env, cwd=tmp_path)
+
+    assert backup.returncode == 1
+    assert backup.stderr == (
+        f"yoc: pg_dump 9 cannot back up a PostgreSQL {server} server: install "
+        f"postgresql-client-{server}.\n"
+    )
+    assert list(tmp_path.glob("yoc-*")) == []
+    backups = [c for c in json.loads(check.stdout)["checks"] if c["name"] == "backups"]
+    assert backups == [
+        {
+            "name": "backups",
+            "status": "WARN",
+            "message": f"pg_dump 9.6 is older than the server ({server}) and will refuse to "
+            f"back it up: install postgresql-client-{server} (or newer).",
+        }
+    ]
