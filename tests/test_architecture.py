@@ -26,6 +26,12 @@ DOMAINS = {
     f"yoc.{name}"
     for name in "accounts members curriculum soapbox events tickets payments api family".split()
 }
+# The operator's commands (`yoc check`, `yoc backup`, `yoc restore`) know no domain either:
+# a backup is the whole database, and a check reads only the settings and the services.
+CORE |= {
+    "yoc.backup",
+    *(f"yoc.checks.{m}" for m in "findings config database services report".split()),
+}
 
 # Why an import may wait inside a function; the list in pyproject.toml, next to ruff's
 # settings, says what each means.

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import sys
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 
 from tortoise.context import TortoiseContext
 
@@ -142,6 +144,44 @@ async def _worker(settings: Settings, args: argparse.Namespace) -> None:
     await _with_db(settings, work)
 
 
+def _check(args: argparse.Namespace) -> int:
+    from yoc.checks import report  # noqa: PLC0415 -- command only
+
+    findings = report.run(os.environ)
+    if args.json:
+        print(json.dumps(report.as_json(findings), indent=2))
+    else:
+        print(report.as_text(findings))
+    return report.exit_status(findings)
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> None:
+    from yoc import backup  # noqa: PLC0415 -- command only
+
+    try:
+        written = backup.backup(settings.database_url, Path(args.output))
+    except backup.BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    size = written.stat().st_size
+    print(f"Wrote {written} ({size:,} bytes, readable by its owner only).")
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> None:
+    from yoc import backup  # noqa: PLC0415 -- command only
+    from yoc.checks.database import check_database  # noqa: PLC0415 -- command only
+    from yoc.checks.findings import Status  # noqa: PLC0415 -- command only
+
+    try:
+        counts = backup.restore(settings.database_url, Path(args.file), force=args.force)
+    except backup.BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    rows = ", ".join(f"{count} {table}" for table, count in counts.items())
+    print(f"Restored {args.file}: {rows}.")
+    (database,) = [f for f in asyncio.run(check_database(settings)) if f.name == "database"]
+    if database.status != Status.OK:
+        print(database.message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yoc", description="The YO-C platform.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -181,11 +221,41 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("worker", help="run background jobs (mail outbox)")
     p.add_argument("--once", action="store_true", help="run one round and exit")
     p.set_defaults(handler=_worker)
+
+    p = sub.add_parser(
+        "check",
+        help="say what is wrong with the settings and the services they name",
+        description="Check the settings, the database and its migrations, SMTP, Stripe's "
+        "keys, the base URL and Redis. Exits 1 when anything fails.",
+    )
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.set_defaults(handler=_check, standalone=True)
+
+    p = sub.add_parser("backup", help="write a backup of the database to a file (mode 0600)")
+    p.add_argument(
+        "--output",
+        default=".",
+        help="the file to write, or a folder to write yoc-<date>-<time>.dump (or .sqlite3) "
+        "in (default: the current folder)",
+    )
+    p.set_defaults(handler=_backup, sync=True)
+
+    p = sub.add_parser("restore", help="replace the database's contents with a backup")
+    p.add_argument("file", help="a file written by `yoc backup`")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a database that is not empty (everything in it is lost)",
+    )
+    p.set_defaults(handler=_restore, sync=True)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "standalone", False):
+        # `yoc check` reads the settings itself: it reports what the others refuse.
+        return args.handler(args)
     try:
         settings = Settings.from_env()
         settings.check()

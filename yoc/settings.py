@@ -159,24 +159,43 @@ class Settings:
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)
 
+    @classmethod
+    def env_names(cls) -> frozenset[str]:
+        """Every ``YOC_*`` variable that ``from_env`` reads."""
+        names: set[str] = set()
+
+        class Recorder(dict):
+            def get(self, key: str, default: str | None = None) -> str | None:
+                names.add(key)
+                return default
+
+        cls.from_env(Recorder())
+        return frozenset(names)
+
     def check(self) -> None:
         """Refuse settings that are unsafe for the environment they run in."""
+        if problems := self.problems():
+            raise ConfigError(problems[0])
+
+    def problems(self) -> list[str]:
+        """What is unsafe for the environment these settings run in, one sentence each."""
+        found: list[str] = []
         if self.env not in {"development", "production", "test"}:
-            raise ConfigError(f"YOC_ENV must be development, production or test, not {self.env!r}")
+            found.append(f"YOC_ENV must be development, production or test, not {self.env!r}")
         if not self.database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
-            raise ConfigError("YOC_DATABASE_URL must start with sqlite:// or postgres://")
+            found.append("YOC_DATABASE_URL must start with sqlite:// or postgres://")
         if unknown := set(self.require_two_factor_for) - set(ROLES):
-            raise ConfigError(
+            found.append(
                 f"YOC_REQUIRE_2FA_FOR takes roles ({', '.join(ROLES)}), "
                 f"not {', '.join(sorted(unknown))}"
             )
         if self.env != "development" and (
             self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32
         ):
-            raise ConfigError(
+            found.append(
                 "YOC_SECRET_KEY must be set to a random value of at least 32 characters "
                 f"(YOC_ENV is {self.env}; only YOC_ENV=development uses the built-in key)"
             )
-        if self.production:
-            if not self.https:
-                raise ConfigError("YOC_BASE_URL must start with https:// in production")
+        if self.production and not self.https:
+            found.append("YOC_BASE_URL must start with https:// in production")
+        return found
