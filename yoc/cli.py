@@ -106,10 +106,10 @@ async def _worker(settings: Settings, args: argparse.Namespace) -> None:
 
     async def work() -> None:
         if args.once:
-            await jobs.run_once(settings)
+            await jobs.run_round(settings)
         else:
             print("Worker running (mail outbox). Stop with Ctrl+C.", flush=True)
-            await jobs.run_forever(settings)
+            await jobs.run_forever(settings, interval=args.interval)
 
     await _with_db(settings, work)
 
@@ -152,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="run background jobs (mail outbox)")
     p.add_argument("--once", action="store_true", help="run one round and exit")
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=5.0,
+        help="seconds between two rounds (default 5)",
+    )
     p.set_defaults(handler=_worker)
     return parser
 

@@ -86,6 +86,8 @@ class Settings:
     # what they show of availability may be this many seconds old. Orders always check
     # capacity in the database.
     public_page_seconds: float = 2.0
+    # The bearer token a Prometheus scraper sends to /metrics; unset, /metrics is a 404.
+    metrics_token: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -123,6 +125,7 @@ class Settings:
             mail_client_limit=int(get("YOC_MAIL_CLIENT_LIMIT", str(cls.mail_client_limit))),
             mail_window=int(get("YOC_MAIL_WINDOW", str(cls.mail_window))),
             public_page_seconds=float(get("YOC_PUBLIC_PAGE_SECONDS", "2")),
+            metrics_token=get("YOC_METRICS_TOKEN", "").strip(),
             require_two_factor_for=tuple(
                 r.strip()
                 for r in get("YOC_REQUIRE_2FA_FOR", "staff,admin" if production else "").split(",")

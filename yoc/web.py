@@ -48,6 +48,8 @@ from yoc.members import api as member_api
 from yoc.members import consent_routes as member_consent_routes
 from yoc.members import routes as member_routes
 from yoc.members import staff_routes as member_staff_routes
+from yoc.metrics import Metrics, MetricsMiddleware, mail_and_worker_figures
+from yoc.metrics import routes as metrics_routes
 from yoc.middleware import (
     CSRF_FIELD,
     BodyLimitMiddleware,
@@ -74,6 +76,7 @@ from yoc.tickets import api as ticket_api
 from yoc.tickets import door_routes
 from yoc.tickets import routes as ticket_routes
 from yoc.tickets import staff_routes as ticket_staff_routes
+from yoc.tickets.services import reports as ticket_reports
 
 log = logging.getLogger("yoc")
 
@@ -283,8 +286,13 @@ def create_app(
         *curriculum_api.routes,
         *ticket_api.routes,
         *soapbox_api.routes,
+        *metrics_routes,
         Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
     ]
+    metrics = Metrics(
+        token=settings.metrics_token,
+        sources=[ticket_reports.site_figures, mail_and_worker_figures],
+    )
     middleware = [
         # Outermost, so that every answer carries the headers, the 500 page too.
         Middleware(
@@ -292,6 +300,8 @@ def create_app(
             https=settings.https,
             form_targets=_checkout_origins(settings),
         ),
+        # Outside the request context, so that it times and counts the 500 page too.
+        Middleware(MetricsMiddleware, metrics=metrics),
         Middleware(RequestContextMiddleware, on_error=_server_error),
         Middleware(
             SessionMiddleware,
@@ -328,6 +338,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.rate_limiter = rate_limiter
+    app.state.metrics = metrics
     app.state.public_pages = TTLCache(settings.public_page_seconds)
     # Fragments kept under the stamp of their data (yoc.cache): a change anywhere makes a
     # new key, so the time limit only lets unused copies go. A group's grid is about a
