@@ -26,7 +26,7 @@ from yoc.accounts import admin_routes, session_routes, sessions, twofactor_route
 from yoc.accounts import routes as account_routes
 from yoc.accounts import services as accounts
 from yoc.api import routes as api_routes
-from yoc.cache import TTLCache
+from yoc.cache import LocalGeneration, PageGeneration, RedisGeneration, TTLCache
 from yoc.curriculum import api as curriculum_api
 from yoc.curriculum import routes as curriculum_routes
 from yoc.curriculum import staff_routes as curriculum_staff_routes
@@ -36,6 +36,7 @@ from yoc.events import routes as event_routes
 from yoc.events import staff_routes as event_staff_routes
 from yoc.family import routes as family_routes
 from yoc.http import (
+    PAGES_CHANGED,
     api_domain_error,
     api_error,
     current_user,
@@ -52,6 +53,7 @@ from yoc.metrics import Metrics, MetricsMiddleware, mail_and_worker_figures
 from yoc.metrics import routes as metrics_routes
 from yoc.middleware import (
     CSRF_FIELD,
+    AnnounceChanges,
     BodyLimitMiddleware,
     CSRFMiddleware,
     DetourMiddleware,
@@ -243,6 +245,9 @@ def create_app(
         rate_limiter = (
             RedisRateLimiter(settings.redis_url) if settings.redis_url else DatabaseRateLimiter()
         )
+    page_generation: PageGeneration = (
+        RedisGeneration(settings.redis_url) if settings.redis_url else LocalGeneration()
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -259,6 +264,7 @@ def create_app(
                         await worker
                 if isinstance(rate_limiter, RedisRateLimiter):
                     await rate_limiter.close()
+                await page_generation.close()
 
     routes = [
         *page_routes,
@@ -323,6 +329,8 @@ def create_app(
             on_too_large=_too_large,
         ),
         Middleware(CSRFMiddleware, settings=settings, on_failure=_csrf_failed),
+        # A change to public pages reaches every process before its answer leaves.
+        Middleware(AnnounceChanges, flag=PAGES_CHANGED, announce=page_generation.advance),
     ]
     app = Starlette(
         debug=False,
@@ -340,6 +348,7 @@ def create_app(
     app.state.rate_limiter = rate_limiter
     app.state.metrics = metrics
     app.state.public_pages = TTLCache(settings.public_page_seconds)
+    app.state.page_generation = page_generation
     # Fragments kept under the stamp of their data (yoc.cache): a change anywhere makes a
     # new key, so the time limit only lets unused copies go. A group's grid is about a
     # quarter of a megabyte, hence the small number of them.
