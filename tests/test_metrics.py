@@ -5,6 +5,8 @@ status, check-ins, the outbox's oldest queued message and the worker's rounds.""
 
 from __future__ import annotations
 
+import sys
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -14,9 +16,11 @@ from asgi_lifespan import LifespanManager
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import _empty_tables
+from tests.servers import free_port, running_process, server_env
 from tests.tickets.factories import make_event, make_order, make_ticket_type
 from yoc import jobs
 from yoc.mail import OutboxMessage
+from yoc.metrics import MULTIPROCESS_DIR
 from yoc.settings import Settings
 from yoc.tickets.services import checkin
 from yoc.timeutil import utcnow
@@ -158,3 +162,43 @@ async def test_requests_are_counted_by_route_template_without_secrets(scraper, s
     )
     for secret in (ticket.secret, order.key, order.code, event.slug, "abc123secret", TOKEN):
         assert secret not in text
+
+
+def test_several_processes_of_one_server_answer_for_all(database_url: str) -> None:
+    """`yoc serve --workers 2`: whichever process answers the scrape counts the requests
+    that both answered."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = server_env(database_url, port, YOC_METRICS_TOKEN=TOKEN)
+    env.pop(MULTIPROCESS_DIR, None)
+    with (
+        tempfile.TemporaryFile() as log,
+        running_process(
+            [sys.executable, "-m", "yoc.cli", "serve", "--port", str(port), "--workers", "2"],
+            env=env,
+            health=f"{base}/healthz",
+            log=log,
+            timeout=60,
+        ),
+    ):
+        # Each on a connection of its own, so that both processes take some.
+        answered = [httpx.get(f"{base}/privacy", timeout=30).status_code for _ in range(20)]
+        scrapes = []
+        for _ in range(4):
+            response = httpx.get(
+                f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
+            )
+            assert response.status_code == 200, response.text
+            samples = {
+                (s.name, frozenset(s.labels.items())): s.value
+                for family in text_string_to_metric_families(response.text)
+                for s in family.samples
+            }
+            scrapes.append(
+                value(
+                    samples, "yoc_http_requests_total", method="GET", route="/privacy", status="200"
+                )
+            )
+
+    assert answered == [200] * 20
+    assert scrapes == [20] * 4

@@ -9,7 +9,7 @@ jobs.
 - Of two workers, one runs a round of jobs while the other skips it.
 
 Production runs on PostgreSQL (--database-url) with Redis; both are needed here. The
-servers get a schema of their own in the test database; one pair serves the module."""
+servers use the test run's database; one pair serves the module."""
 
 from __future__ import annotations
 
@@ -36,12 +36,11 @@ from aiosmtpd.controller import Controller
 
 from tests.conftest import csrf_from
 from tests.servers import free_port, running_server, server_env
-from yoc.db import migrate, normalise_url
+from yoc.db import normalise_url
 from yoc.settings import PROJECT_DIR, Settings
 
 REDIS_URL = os.environ.get("YOC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-SCHEMA = "yoc_two_servers"
-STAFF_EMAIL = "staff@two-servers.example.org"
+STAFF_EMAIL = f"staff-{secrets.token_hex(4)}@two-servers.example.org"
 STAFF_PASSWORD = secrets.token_urlsafe(16)
 METRICS_TOKEN = secrets.token_urlsafe(32)
 LOGIN_LIMIT = 3
@@ -62,12 +61,9 @@ def _admin_url(url: str) -> str:
 
 
 def sql(url: str, statement: str, *args: object) -> list[asyncpg.Record]:
-    """Run ``statement`` in the servers' schema of the database at ``url``."""
-
     async def run() -> list[asyncpg.Record]:
-        conn = await asyncpg.connect(_admin_url(url.split("?")[0]))
+        conn = await asyncpg.connect(_admin_url(url))
         try:
-            await conn.execute(f"SET search_path TO {SCHEMA}")
             return await conn.fetch(statement, *args)
         finally:
             await conn.close()
@@ -91,16 +87,15 @@ def yoc(url: str, *args: str) -> str:
 
 @dataclass
 class Site:
-    url: str  # the database, in its own schema
+    url: str  # the database
     a: str
     b: str
     slug: str
 
 
 @pytest.fixture(scope="module")
-def site(request: pytest.FixtureRequest) -> Iterator[Site]:
-    database = request.config.getoption("--database-url")
-    if not normalise_url(database).startswith("asyncpg://"):
+def site(database_url: str) -> Iterator[Site]:
+    if not normalise_url(database_url).startswith("asyncpg://"):
         pytest.skip("two servers share PostgreSQL: give one with --database-url")
     redis_ok = subprocess.run(
         [sys.executable, "-c", f"import redis; redis.Redis.from_url({REDIS_URL!r}).ping()"],
@@ -109,38 +104,33 @@ def site(request: pytest.FixtureRequest) -> Iterator[Site]:
     )
     if redis_ok.returncode != 0:
         pytest.skip(f"two servers share Redis: none answers at {REDIS_URL}")
-    admin = _admin_url(database)
-
-    async def schema(statement: str) -> None:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(statement)
-        finally:
-            await conn.close()
-
-    asyncio.run(schema(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}"))
-    url = f"{database}{'&' if '?' in database else '?'}schema={SCHEMA}"
-    try:
-        asyncio.run(migrate(Settings(database_url=url)))
-        yoc(
-            url,
-            "create-user",
-            f"--email={STAFF_EMAIL}",
-            f"--password={STAFF_PASSWORD}",
-            "--role=staff",
-        )
-        shared = {
-            "YOC_REDIS_URL": REDIS_URL,
-            "YOC_PUBLIC_PAGE_SECONDS": "60",
-            "YOC_LOGIN_LIMIT": str(LOGIN_LIMIT),
-            "YOC_METRICS_TOKEN": METRICS_TOKEN,
-        }
-        with running_server(url, **shared) as a, running_server(url, **shared) as b:
-            slug = f"hue-{secrets.token_hex(3)}"
-            _create_event(url, a, slug)
-            yield Site(url, a, b, slug)
-    finally:
-        asyncio.run(schema(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+    # The test run's database, as the tests before left it: emptied, as each test does.
+    [names] = sql(
+        database_url,
+        "SELECT string_agg(format('%I', tablename), ', ') FROM pg_tables"
+        " WHERE schemaname = 'public' AND tablename <> 'tortoise_migrations'",
+    )
+    sql(database_url, f"TRUNCATE {names[0]} RESTART IDENTITY CASCADE")
+    yoc(
+        database_url,
+        "create-user",
+        f"--email={STAFF_EMAIL}",
+        f"--password={STAFF_PASSWORD}",
+        "--role=staff",
+    )
+    shared = {
+        "YOC_REDIS_URL": REDIS_URL,
+        "YOC_PUBLIC_PAGE_SECONDS": "60",
+        "YOC_LOGIN_LIMIT": str(LOGIN_LIMIT),
+        "YOC_METRICS_TOKEN": METRICS_TOKEN,
+    }
+    with (
+        running_server(database_url, **shared) as a,
+        running_server(database_url, **shared) as b,
+    ):
+        slug = f"hue-{secrets.token_hex(3)}"
+        _create_event(database_url, a, slug)
+        yield Site(database_url, a, b, slug)
 
 
 STARTS = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=60)
