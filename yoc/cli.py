@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 
 from tortoise.context import TortoiseContext
@@ -15,6 +18,10 @@ from yoc.errors import DomainError, ValidationFailed
 from yoc.permissions import TokenScope
 from yoc.roles import Role
 from yoc.settings import ConfigError, Settings
+
+# Where prometheus-client's multiprocess mode keeps counts (read by yoc.metrics); spelled
+# out, so that serving loads no metrics library before the setting is made.
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class CommandError(Exception):
@@ -30,17 +37,27 @@ async def _with_db(settings: Settings, work: Callable[[], Awaitable[None]]) -> N
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn  # noqa: PLC0415 -- command only
 
-    uvicorn.run(
-        "yoc.web:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        proxy_headers=True,
-        forwarded_allow_ips=",".join(settings.trusted_proxies) or "127.0.0.1",
-        access_log=False,  # the app logs each request once, with its request id
-        log_level="info",
-    )
+    scratch = None
+    if args.workers > 1 and not os.environ.get(MULTIPROCESS_DIR):
+        # The processes count their requests in files there, and any of them answers
+        # /metrics for all (yoc.metrics); a fresh folder, since old counts would add up.
+        scratch = tempfile.mkdtemp(prefix="yoc-metrics-")
+        os.environ[MULTIPROCESS_DIR] = scratch
+    try:
+        uvicorn.run(
+            "yoc.web:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            proxy_headers=True,
+            forwarded_allow_ips=",".join(settings.trusted_proxies) or "127.0.0.1",
+            access_log=False,  # the app logs each request once, with its request id
+            log_level="info",
+        )
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 async def _migrate(settings: Settings, args: argparse.Namespace) -> None:
