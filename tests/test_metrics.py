@@ -21,7 +21,7 @@ from tests.tickets.factories import make_event, make_order, make_ticket_type
 from yoc import jobs
 from yoc.mail import OutboxMessage
 from yoc.metrics import MULTIPROCESS_DIR
-from yoc.settings import Settings
+from yoc.settings import ConfigError, Settings
 from yoc.tickets.services import checkin
 from yoc.timeutil import utcnow
 from yoc.web import create_app
@@ -202,3 +202,17 @@ def test_several_processes_of_one_server_answer_for_all(database_url: str) -> No
 
     assert answered == [200] * 20
     assert scrapes == [20] * 4
+
+
+def test_a_short_metrics_token_is_refused_outside_development() -> None:
+    settings = Settings.from_env(
+        {
+            "YOC_ENV": "test",
+            "YOC_SECRET_KEY": "k" * 40,
+            "YOC_METRICS_TOKEN": "prometheus",
+        }
+    )
+
+    with pytest.raises(ConfigError, match="YOC_METRICS_TOKEN"):
+        settings.check()
+    settings.with_(metrics_token="t" * 32).check()

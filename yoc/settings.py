@@ -177,6 +177,10 @@ class Settings:
                 "YOC_SECRET_KEY must be set to a random value of at least 32 characters "
                 f"(YOC_ENV is {self.env}; only YOC_ENV=development uses the built-in key)"
             )
+        if self.env != "development" and 0 < len(self.metrics_token) < 32:
+            raise ConfigError(
+                "YOC_METRICS_TOKEN must be a random value of at least 32 characters, or unset"
+            )
         if self.production:
             if not self.https:
                 raise ConfigError("YOC_BASE_URL must start with https:// in production")
