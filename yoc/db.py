@@ -124,7 +124,8 @@ async def only_one(name: str) -> AsyncIterator[bool]:
     On PostgreSQL it is an advisory lock held by a transaction of its own, on a pooled
     connection that does nothing else: it ends with that transaction, whatever happens
     to the block (an error, a cancellation) or to the process (the connection closes).
-    The block's own queries use other connections. SQLite serves one process, which
+    The block's own queries use other connections (the pool holds five unless the URL
+    says ``maxsize``; one would leave the block none). SQLite serves one process, which
     always holds it.
     """
     conn = connections.get("default")
