@@ -7,8 +7,10 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
@@ -19,6 +21,10 @@ from yoc.errors import DomainError, ValidationFailed
 from yoc.permissions import TokenScope
 from yoc.roles import Role
 from yoc.settings import ConfigError, Settings
+
+# Where prometheus-client's multiprocess mode keeps counts (read by yoc.metrics); spelled
+# out, so that serving loads no metrics library before the setting is made.
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class CommandError(Exception):
@@ -59,18 +65,27 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         # The app (in each worker) reads its settings from the environment.
         os.environ["YOC_BASE_URL"] = base_url
         print(f"\n  YO-C is running at {base_url}  (stop with Ctrl+C)\n", flush=True)
-
-    uvicorn.run(
-        "yoc.web:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        proxy_headers=True,
-        forwarded_allow_ips=",".join(settings.trusted_proxies) or "127.0.0.1",
-        access_log=False,  # the app logs each request once, with its request id
-        log_level="info",
-    )
+    scratch = None
+    if args.workers > 1 and not os.environ.get(MULTIPROCESS_DIR):
+        # The processes count their requests in files there, and any of them answers
+        # /metrics for all (yoc.metrics); a fresh folder, since old counts would add up.
+        scratch = tempfile.mkdtemp(prefix="yoc-metrics-")
+        os.environ[MULTIPROCESS_DIR] = scratch
+    try:
+        uvicorn.run(
+            "yoc.web:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            proxy_headers=True,
+            forwarded_allow_ips=",".join(settings.trusted_proxies) or "127.0.0.1",
+            access_log=False,  # the app logs each request once, with its request id
+            log_level="info",
+        )
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 async def _migrate(settings: Settings, args: argparse.Namespace) -> None:
@@ -136,10 +151,10 @@ async def _worker(settings: Settings, args: argparse.Namespace) -> None:
 
     async def work() -> None:
         if args.once:
-            await jobs.run_once(settings)
+            await jobs.run_round(settings)
         else:
             print("Worker running (mail outbox). Stop with Ctrl+C.", flush=True)
-            await jobs.run_forever(settings)
+            await jobs.run_forever(settings, interval=args.interval)
 
     await _with_db(settings, work)
 
@@ -220,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="run background jobs (mail outbox)")
     p.add_argument("--once", action="store_true", help="run one round and exit")
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=5.0,
+        help="seconds between two rounds (default 5)",
+    )
     p.set_defaults(handler=_worker)
 
     p = sub.add_parser(

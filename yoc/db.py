@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from tortoise import connections
@@ -54,9 +57,9 @@ async def _keep_session(connection: Any) -> None:
     By default asyncpg sends ``SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
     RESET ALL`` each time a connection goes back to the pool, and Tortoise takes one from
     the pool for each query outside a transaction: a second round trip for every query.
-    This app takes no advisory locks, keeps no cursors, listens to nothing and sets no
-    session settings, so there is nothing to undo. asyncpg still rolls back a transaction
-    left open before it calls this.
+    This app keeps no cursors, listens to nothing and sets no session settings, and its
+    only advisory locks (``only_one``) end with their transaction, so there is nothing to
+    undo. asyncpg still rolls back a transaction left open before it calls this.
     """
 
 
@@ -106,3 +109,28 @@ async def database_answers() -> bool:
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         return False
     return True
+
+
+def _lock_key(name: str) -> int:
+    """A stable 64-bit advisory lock key for ``name``."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+@asynccontextmanager
+async def only_one(name: str) -> AsyncIterator[bool]:
+    """Whether this process, of all those sharing the database, holds the lock ``name``
+    while the block runs; it never waits for it.
+
+    On PostgreSQL it is an advisory lock held by a transaction of its own, on a pooled
+    connection that does nothing else: it ends with that transaction, whatever happens
+    to the block (an error, a cancellation) or to the process (the connection closes).
+    The block's own queries use other connections (the pool holds five unless the URL
+    says ``maxsize``; one would leave the block none). SQLite serves one process, which
+    always holds it.
+    """
+    conn = connections.get("default")
+    if conn.capabilities.dialect != "postgres":
+        yield True
+        return
+    async with conn.acquire_connection() as raw, raw.transaction():
+        yield await raw.fetchval("SELECT pg_try_advisory_xact_lock($1)", _lock_key(name))

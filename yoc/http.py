@@ -145,8 +145,11 @@ async def render_shared(
     Signed-in visitors, and anyone with a message waiting, get a page of their own."""
     if not shared_page_allowed(request):
         return await build()
+    generation = await request.app.state.page_generation.current()
+    if generation is None:
+        return await build()
     pages = request.app.state.public_pages
-    key = (*key, request.scope["language"])
+    key = (*key, request.scope["language"], generation)
     token = csrf_token(request.app.state.settings.secret_key, session(request).ensure_key())
     shared = pages.get(key)
     if shared is None:
@@ -201,10 +204,17 @@ async def cached_fragment(
     return html
 
 
+# Set on a request whose change shows on public pages; ``AnnounceChanges`` (yoc.middleware)
+# tells every process before the answer leaves.
+PAGES_CHANGED = "yoc.pages_changed"
+
+
 def forget_shared_pages(request: Request) -> None:
-    """After staff change what public pages show, this worker stops serving old copies
-    at once (other workers within ``settings.public_page_seconds``)."""
+    """After staff change what public pages show, this process stops serving old copies
+    at once; so do all others once the answer leaves, with Redis (yoc.cache.RedisGeneration),
+    or within ``settings.public_page_seconds`` without it."""
     request.app.state.public_pages.clear()
+    request.scope[PAGES_CHANGED] = True
 
 
 def login_redirect(request: Request) -> RedirectResponse:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from yoc import mail
+from yoc import cache, mail
+from yoc.db import only_one
+from yoc.metrics import WORKER_ROUNDS
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
 from yoc.tickets.services import door
@@ -31,10 +33,22 @@ async def run_once(settings: Settings) -> None:
         log.info("sent %d message(s)", sent)
 
 
+async def run_round(settings: Settings) -> bool:
+    """One round, unless another worker is running one (then this one is skipped: every
+    round does all the work that is due). Whether it ran."""
+    async with only_one("yoc.jobs.round") as mine:
+        if not mine:
+            log.info("another worker is running a round of jobs; skipped this one")
+            return False
+        await run_once(settings)
+        await cache.bump(WORKER_ROUNDS)
+        return True
+
+
 async def run_forever(settings: Settings, *, interval: float = INTERVAL_SECONDS) -> None:
     while True:
         try:
-            await run_once(settings)
+            await run_round(settings)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -496,3 +496,26 @@ async def _submitted_token(scope: Scope, body: bytes) -> str | None:
         finally:
             await form.close()
     return None
+
+
+class AnnounceChanges:
+    """When the endpoint marked the request with ``flag`` (a change that other processes
+    must hear of), run ``announce`` before the response starts: whoever gets the answer,
+    and whatever they do next, finds every process told."""
+
+    def __init__(self, app: ASGIApp, *, flag: str, announce: Callable[[], Awaitable[None]]) -> None:
+        self.app = app
+        self.flag = flag
+        self.announce = announce
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def announced(message: Message) -> None:
+            if message["type"] == "http.response.start" and scope.pop(self.flag, False):
+                await self.announce()
+            await send(message)
+
+        await self.app(scope, receive, announced)

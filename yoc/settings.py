@@ -88,6 +88,8 @@ class Settings:
     # what they show of availability may be this many seconds old. Orders always check
     # capacity in the database.
     public_page_seconds: float = 2.0
+    # The bearer token a Prometheus scraper sends to /metrics; unset, /metrics is a 404.
+    metrics_token: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -125,6 +127,7 @@ class Settings:
             mail_client_limit=int(get("YOC_MAIL_CLIENT_LIMIT", str(cls.mail_client_limit))),
             mail_window=int(get("YOC_MAIL_WINDOW", str(cls.mail_window))),
             public_page_seconds=float(get("YOC_PUBLIC_PAGE_SECONDS", "2")),
+            metrics_token=get("YOC_METRICS_TOKEN", "").strip(),
             require_two_factor_for=tuple(
                 r.strip()
                 for r in get("YOC_REQUIRE_2FA_FOR", "staff,admin" if production else "").split(",")
@@ -195,6 +198,10 @@ class Settings:
             found.append(
                 "YOC_SECRET_KEY must be set to a random value of at least 32 characters "
                 f"(YOC_ENV is {self.env}; only YOC_ENV=development uses the built-in key)"
+            )
+        if self.env != "development" and 0 < len(self.metrics_token) < 32:
+            found.append(
+                "YOC_METRICS_TOKEN must be a random value of at least 32 characters, or unset"
             )
         if self.production and not self.https:
             found.append("YOC_BASE_URL must start with https:// in production")

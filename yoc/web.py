@@ -26,7 +26,7 @@ from yoc.accounts import admin_routes, session_routes, sessions, twofactor_route
 from yoc.accounts import routes as account_routes
 from yoc.accounts import services as accounts
 from yoc.api import routes as api_routes
-from yoc.cache import TTLCache
+from yoc.cache import LocalGeneration, PageGeneration, RedisGeneration, TTLCache
 from yoc.curriculum import api as curriculum_api
 from yoc.curriculum import routes as curriculum_routes
 from yoc.curriculum import staff_routes as curriculum_staff_routes
@@ -36,6 +36,7 @@ from yoc.events import routes as event_routes
 from yoc.events import staff_routes as event_staff_routes
 from yoc.family import routes as family_routes
 from yoc.http import (
+    PAGES_CHANGED,
     api_domain_error,
     api_error,
     current_user,
@@ -48,8 +49,11 @@ from yoc.members import api as member_api
 from yoc.members import consent_routes as member_consent_routes
 from yoc.members import routes as member_routes
 from yoc.members import staff_routes as member_staff_routes
+from yoc.metrics import Metrics, MetricsMiddleware, mail_and_worker_figures
+from yoc.metrics import routes as metrics_routes
 from yoc.middleware import (
     CSRF_FIELD,
+    AnnounceChanges,
     BodyLimitMiddleware,
     CSRFMiddleware,
     DetourMiddleware,
@@ -74,6 +78,7 @@ from yoc.tickets import api as ticket_api
 from yoc.tickets import door_routes
 from yoc.tickets import routes as ticket_routes
 from yoc.tickets import staff_routes as ticket_staff_routes
+from yoc.tickets.services import reports as ticket_reports
 
 log = logging.getLogger("yoc")
 
@@ -251,6 +256,9 @@ def create_app(
         rate_limiter = (
             RedisRateLimiter(settings.redis_url) if settings.redis_url else DatabaseRateLimiter()
         )
+    page_generation: PageGeneration = (
+        RedisGeneration(settings.redis_url) if settings.redis_url else LocalGeneration()
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -267,6 +275,7 @@ def create_app(
                         await worker
                 if isinstance(rate_limiter, RedisRateLimiter):
                     await rate_limiter.close()
+                await page_generation.close()
 
     routes = [
         *page_routes,
@@ -294,8 +303,13 @@ def create_app(
         *curriculum_api.routes,
         *ticket_api.routes,
         *soapbox_api.routes,
+        *metrics_routes,
         Mount("/static", StaticFiles(directory=PROJECT_DIR / "static"), name="static"),
     ]
+    metrics = Metrics(
+        token=settings.metrics_token,
+        sources=[ticket_reports.site_figures, mail_and_worker_figures],
+    )
     middleware = [
         # Outermost, so that every answer carries the headers, the 500 page too.
         Middleware(
@@ -303,6 +317,8 @@ def create_app(
             https=settings.https,
             form_targets=_checkout_origins(settings),
         ),
+        # Outside the request context, so that it times and counts the 500 page too.
+        Middleware(MetricsMiddleware, metrics=metrics),
         Middleware(RequestContextMiddleware, on_error=_server_error),
         Middleware(
             SessionMiddleware,
@@ -326,6 +342,8 @@ def create_app(
             on_stalled=_stalled,
         ),
         Middleware(CSRFMiddleware, settings=settings, on_failure=_csrf_failed),
+        # A change to public pages reaches every process before its answer leaves.
+        Middleware(AnnounceChanges, flag=PAGES_CHANGED, announce=page_generation.advance),
     ]
     app = Starlette(
         debug=False,
@@ -341,7 +359,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.rate_limiter = rate_limiter
+    app.state.metrics = metrics
     app.state.public_pages = TTLCache(settings.public_page_seconds)
+    app.state.page_generation = page_generation
     # Fragments kept under the stamp of their data (yoc.cache): a change anywhere makes a
     # new key, so the time limit only lets unused copies go. A group's grid is about a
     # quarter of a megabyte, hence the small number of them.

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tortoise.expressions import Q
+from tortoise.functions import Count
 
 from yoc.events.models import Event
+from yoc.metrics import Figure
 from yoc.tickets.enums import OrderStatus, TicketStatus
 from yoc.tickets.models import Order, Refund, Ticket, TicketType
 from yoc.tickets.services.availability import available
@@ -63,3 +65,23 @@ async def search_orders(event: Event, *, q: str = "", status: str = "") -> list[
     if status in set(OrderStatus):
         query = query.filter(status=status)
     return await query.limit(500)
+
+
+async def site_figures() -> list[Figure]:
+    """Orders by status and tickets checked in, over every event, for /metrics."""
+    by_status = dict(
+        await Order.annotate(n=Count("id")).group_by("status").values_list("status", "n")
+    )
+    checked_in = await Ticket.filter(checked_in_at__isnull=False).count()
+    return [
+        *(
+            Figure(
+                "yoc_orders",
+                "Orders, by status.",
+                by_status.get(status, 0),
+                labels={"status": status.value},
+            )
+            for status in OrderStatus
+        ),
+        Figure("yoc_tickets_checked_in", "Tickets checked in at the door.", checked_in),
+    ]
