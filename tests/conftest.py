@@ -4,6 +4,7 @@ with its lifespan, an HTTP client, and a real SMTP server."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -186,6 +187,29 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@dataclass
+class SlowMailbox(Mailbox):
+    """A mail server that takes ``seconds`` to accept each message, as a busy one does."""
+
+    seconds: float = 0.2
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
+        await asyncio.sleep(self.seconds)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@contextlib.contextmanager
+def serving_mail(mailbox: Mailbox) -> Iterator[str]:
+    """Serve ``mailbox`` over SMTP (aiosmtpd) on a free port; yield the server's URL."""
+    port = _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}"
+    finally:
+        controller.stop()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "yoc.payments.models",
     "yoc.soapbox.models",
     "yoc.mail",
+    "yoc.health",
     "yoc.ratelimit",
     "yoc.audit",
     "yoc.cache",
