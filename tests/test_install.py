@@ -170,7 +170,7 @@ def test_a_plain_install_serves_production_and_takes_a_card_order(
             running_process(
                 [yoc, "serve", "--port", str(port)],
                 env=env,
-                health=f"{base}/healthz",
+                health=f"{base}/livez",
                 log=log,
                 cwd=tmp_path,
                 timeout=30,

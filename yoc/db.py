@@ -99,11 +99,3 @@ async def migrate(settings: Settings) -> None:
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)
         await migrate_api(config=config)
-
-
-async def database_answers() -> bool:
-    try:
-        await connections.get("default").execute_query("SELECT 1")
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
-        return False
-    return True

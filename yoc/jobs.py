@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from yoc import mail
+from yoc import health, mail
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
 from yoc.tickets.services import door
@@ -29,6 +29,8 @@ async def run_once(settings: Settings) -> None:
     sent = await mail.deliver_due(settings)
     if sent:
         log.info("sent %d message(s)", sent)
+    # A finished round, for /healthz: a worker that stopped or fails every round shows.
+    await health.beat()
 
 
 async def run_forever(settings: Settings, *, interval: float = INTERVAL_SECONDS) -> None:
