@@ -101,6 +101,20 @@ async def app(settings: Settings) -> AsyncIterator:
         yield application
 
 
+@contextlib.asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with ``settings`` (another database, say), its lifespan running, and a
+    client for it; for a test that uses neither ``app`` nor ``client``."""
+    application = create_app(settings)
+    async with (
+        LifespanManager(application),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://testserver"
+        ) as c,
+    ):
+        yield c
+
+
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(

@@ -3,16 +3,13 @@ outbox that does not empty and a worker that stopped; /livez only that the proce
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import asyncpg
-import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from tests.conftest import _empty_tables
+from tests.conftest import _empty_tables, serving
 from tests.servers import free_port
 from tests.test_mail import queue_for
 from yoc import health, jobs
@@ -21,7 +18,6 @@ from yoc.health import Heartbeat
 from yoc.mail import OutboxMessage
 from yoc.settings import Settings
 from yoc.timeutil import utcnow
-from yoc.web import create_app
 
 ALL_WELL = {
     "status": "ok",
@@ -30,17 +26,6 @@ ALL_WELL = {
     "outbox": "not sent: no mail server (YOC_SMTP_URL)",
     "worker": "ok",
 }
-
-
-@contextlib.asynccontextmanager
-async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with ``settings``, its lifespan running, and a client for it."""
-    app = create_app(settings)
-    async with (
-        LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
-    ):
-        yield client
 
 
 async def test_healthz_is_ok_once_a_worker_has_run(client, settings) -> None:
