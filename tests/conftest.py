@@ -123,6 +123,16 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
+async def until(condition, *, within: float) -> None:
+    """Wait until ``condition()`` (awaitable or not) is true; fail after ``within`` s."""
+    async with asyncio.timeout(within):
+        while True:
+            result = condition()
+            if await result if asyncio.iscoroutine(result) else result:
+                return
+            await asyncio.sleep(0.02)
+
+
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -19,7 +19,8 @@ CORE = {
     f"yoc.{name}"
     for name in (
         "settings db http mail i18n templating security errors middleware cache ratelimit "
-        "timeutil forms audit permissions enums roles qrcodes apidoc redaction privacy_notice"
+        "timeutil forms audit permissions enums roles qrcodes apidoc redaction privacy_notice "
+        "health"
     ).split()
 }
 DOMAINS = {

@@ -6,7 +6,7 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
-from tests.conftest import SlowMailbox, _free_port, serving_mail
+from tests.conftest import SlowMailbox, _free_port, serving_mail, until
 from yoc import mail
 from yoc.mail import MailStatus, OutboxMessage
 from yoc.timeutil import utcnow
@@ -142,16 +142,6 @@ async def test_a_message_that_cannot_be_sent_fails_with_its_reason_and_the_rest_
     assert [m["Subject"] for m in mailbox.messages] == ["Choose a new YO-C password"]
     # The failed one is not tried again on the next round.
     assert await mail.deliver_due(settings.with_(smtp_url=smtp_url)) == 0
-
-
-async def until(condition, *, within: float) -> None:
-    """Wait until ``condition()`` (awaitable or not) is true; fail after ``within`` s."""
-    async with asyncio.timeout(within):
-        while True:
-            result = condition()
-            if await result if asyncio.iscoroutine(result) else result:
-                return
-            await asyncio.sleep(0.02)
 
 
 async def nothing_queued() -> bool:

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import SlowMailbox, serving_mail
+from tests.conftest import SlowMailbox, serving_mail, until
 from tests.servers import free_port, server_env
-from tests.test_mail import nothing_queued, queue_for, until
+from tests.test_mail import nothing_queued, queue_for
 from yoc.db import normalise_url
 from yoc.mail import MailStatus, OutboxMessage
 

@@ -13,10 +13,9 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from tests.conftest import _empty_tables, log_in, serving
+from tests.conftest import _empty_tables, log_in, serving, until
 from tests.factories import PASSWORD, make_user
 from tests.servers import free_port
-from tests.test_mail import until
 from yoc.db import normalise_url
 from yoc.settings import Settings
 
