@@ -128,6 +128,10 @@ def unavailable(error: BaseException) -> bool:
             return True
         if isinstance(found, asyncpg.InterfaceError) and "closed" in str(found):
             return True
+        # A pooled connection that PostgreSQL ended while it was idle (a restart) fails its
+        # next query so ("cannot switch to state ..."), then the pool replaces it.
+        if type(found) is asyncpg.InternalClientError:
+            return True
         # Refused, reset, unreachable or timed out: the network's errors, when it was
         # the database driver that met them (a file or another service is not the
         # database).

@@ -232,7 +232,7 @@ async def deliver_due(settings: Settings, *, limit: int = 50) -> int:
     # A send ends (or fails) well within the claim renewed just before it, so the message
     # is recorded as sent before another worker could take it.
     send_within = settings.mail_lease_seconds / 2
-    options = {**smtp_options(settings.smtp_url)}
+    options = smtp_options(settings.smtp_url)
     options["timeout"] = min(options["timeout"], send_within)
     owner = secrets.token_hex(8)
     sent = handled = 0
