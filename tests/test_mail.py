@@ -6,6 +6,8 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
+import pytest
+
 from tests.conftest import SlowMailbox, _free_port, serving_mail, until
 from yoc import mail
 from yoc.mail import MailStatus, OutboxMessage
@@ -189,3 +191,14 @@ async def test_a_slow_mail_server_and_a_second_worker_still_send_each_message_on
     received = Counter(message["To"] for message in mailbox.messages)
     assert received == Counter(buyers)
     assert await OutboxMessage.filter(status=MailStatus.SENT).count() == 20
+
+
+def test_the_mail_lease_and_batch_are_settings_and_must_make_sense() -> None:
+    from yoc.settings import ConfigError, Settings
+
+    settings = Settings.from_env({"YOC_MAIL_LEASE_SECONDS": "30", "YOC_MAIL_BATCH": "3"})
+
+    assert (settings.mail_lease_seconds, settings.mail_batch) == (30.0, 3)
+    for changes in ({"mail_lease_seconds": 0.0}, {"mail_batch": 0}):
+        with pytest.raises(ConfigError, match="YOC_MAIL_LEASE_SECONDS"):
+            settings.with_(env="development", **changes).check()
