@@ -4,6 +4,7 @@ with its lifespan, an HTTP client, and a real SMTP server."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -100,12 +101,36 @@ async def app(settings: Settings) -> AsyncIterator:
         yield application
 
 
+@contextlib.asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with ``settings`` (another database, say), its lifespan running, and a
+    client for it; for a test that uses neither ``app`` nor ``client``."""
+    application = create_app(settings)
+    async with (
+        LifespanManager(application),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://testserver"
+        ) as c,
+    ):
+        yield c
+
+
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver"
     ) as c:
         yield c
+
+
+async def until(condition, *, within: float) -> None:
+    """Wait until ``condition()`` (awaitable or not) is true; fail after ``within`` s."""
+    async with asyncio.timeout(within):
+        while True:
+            result = condition()
+            if await result if asyncio.iscoroutine(result) else result:
+                return
+            await asyncio.sleep(0.02)
 
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -186,6 +211,29 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@dataclass
+class SlowMailbox(Mailbox):
+    """A mail server that takes ``seconds`` to accept each message, as a busy one does."""
+
+    seconds: float = 0.2
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
+        await asyncio.sleep(self.seconds)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@contextlib.contextmanager
+def serving_mail(mailbox: Mailbox) -> Iterator[str]:
+    """Serve ``mailbox`` over SMTP (aiosmtpd) on a free port; yield the server's URL."""
+    port = _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}"
+    finally:
+        controller.stop()
 
 
 @pytest.fixture

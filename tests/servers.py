@@ -84,7 +84,7 @@ def running_server(database_url: str, **extra_env: str) -> Iterator[str]:
         running_process(
             [sys.executable, "-m", "yoc.cli", "serve", "--port", str(port)],
             env=server_env(database_url, port, **extra_env),
-            health=f"{base}/healthz",
+            health=f"{base}/livez",
             log=log,
         ),
     ):

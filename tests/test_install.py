@@ -170,13 +170,21 @@ def test_a_plain_install_serves_production_and_takes_a_card_order(
             running_process(
                 [yoc, "serve", "--port", str(port)],
                 env=env,
-                health=f"{base}/healthz",
+                health=f"{base}/livez",
                 log=log,
                 cwd=tmp_path,
                 timeout=30,
             ),
             httpx.Client(base_url=base, timeout=30) as client,
         ):
+            # Healthy once a worker has run: the installed app knows its migrations.
+            before_worker = client.get("/healthz")
+            run_yoc("worker", "--once")
+            health = client.get("/healthz")
+            assert before_worker.status_code == 503, before_worker.text
+            assert before_worker.json()["worker"] == "never ran (start `yoc worker`)"
+            assert (health.status_code, health.json()["migrations"]) == (200, "ok"), health.text
+
             starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=60)
             event = client.post(
                 "/api/v1/events",

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from datetime import timedelta
 
-from tests.conftest import _free_port
+import pytest
+
+from tests.conftest import SlowMailbox, _free_port, serving_mail, until
 from yoc import mail
 from yoc.mail import MailStatus, OutboxMessage
 from yoc.timeutil import utcnow
@@ -64,8 +68,6 @@ async def test_smtp_down_keeps_the_message_and_retries_later(app, settings, smtp
 
 
 async def test_a_message_is_sent_once_even_with_two_workers(app, settings, smtp_server) -> None:
-    import asyncio
-
     mailbox, smtp_url = smtp_server
     for _ in range(5):
         await queue_reset_mail()
@@ -142,3 +144,61 @@ async def test_a_message_that_cannot_be_sent_fails_with_its_reason_and_the_rest_
     assert [m["Subject"] for m in mailbox.messages] == ["Choose a new YO-C password"]
     # The failed one is not tried again on the next round.
     assert await mail.deliver_due(settings.with_(smtp_url=smtp_url)) == 0
+
+
+async def nothing_queued() -> bool:
+    return not await OutboxMessage.filter(status=MailStatus.QUEUED).exists()
+
+
+async def queue_for(buyers: list[str]) -> None:
+    for buyer in buyers:
+        await mail.queue_mail(
+            to=buyer,
+            template="password_reset",
+            language="en",
+            context={"name": "Ana", "link": "http://testserver/password-reset/abc", "minutes": 60},
+        )
+
+
+async def test_a_slow_mail_server_and_a_second_worker_still_send_each_message_once(
+    app, settings
+) -> None:
+    """Sending what one worker claimed takes longer than a claim lasts, and a second
+    worker comes along meanwhile: it never sends a message the first one is sending."""
+    mailbox = SlowMailbox(seconds=0.2)
+    buyers = [f"buyer{n}@example.org" for n in range(20)]
+    await queue_for(buyers)
+
+    async def worker(smtp_settings) -> None:
+        # What `yoc worker` does with mail, with a short pause between rounds.
+        while True:
+            await mail.deliver_due(smtp_settings)
+            await asyncio.sleep(0.05)
+
+    with serving_mail(mailbox) as smtp_url:
+        # 20 messages at 0.2 s each take 4 s to send; a claim lasts 1.5.
+        smtp_settings = settings.with_(smtp_url=smtp_url, mail_lease_seconds=1.5, mail_batch=4)
+        workers = [asyncio.create_task(worker(smtp_settings))]
+        try:
+            await until(lambda: mailbox.messages, within=30)
+            workers.append(asyncio.create_task(worker(smtp_settings)))
+            await until(nothing_queued, within=60)
+        finally:
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    received = Counter(message["To"] for message in mailbox.messages)
+    assert received == Counter(buyers)
+    assert await OutboxMessage.filter(status=MailStatus.SENT).count() == 20
+
+
+def test_the_mail_lease_and_batch_are_settings_and_must_make_sense() -> None:
+    from yoc.settings import ConfigError, Settings
+
+    settings = Settings.from_env({"YOC_MAIL_LEASE_SECONDS": "30", "YOC_MAIL_BATCH": "3"})
+
+    assert (settings.mail_lease_seconds, settings.mail_batch) == (30.0, 3)
+    for changes in ({"mail_lease_seconds": 0.0}, {"mail_batch": 0}):
+        with pytest.raises(ConfigError, match="YOC_MAIL_LEASE_SECONDS"):
+            settings.with_(env="development", **changes).check()

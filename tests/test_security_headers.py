@@ -45,7 +45,7 @@ async def every_kind_of_answer(app, base: str) -> dict[str, httpx.Response | obj
     answers: dict[str, object] = {}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base) as web:
         answers["html page"] = await web.get("/login")
-        answers["json"] = await web.get("/healthz")
+        answers["json"] = await web.get("/livez")
         answers["json api error"] = await web.get("/api/v1/me")
         answers["redirect"] = await web.get("/dashboard")
         answers["404"] = await web.get("/no-such-page")

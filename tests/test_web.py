@@ -71,32 +71,6 @@ async def test_https_adds_hsts_and_secure_cookies(settings) -> None:
     assert "; Secure" in response.headers["set-cookie"]
 
 
-async def test_healthz_reports_the_database(client) -> None:
-    response = await client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
-async def test_healthz_is_503_when_the_database_is_gone(app, client) -> None:
-    from tortoise import connections
-
-    conn = connections.get("default")
-    original = conn.execute_query
-
-    async def broken(*args, **kwargs):
-        raise ConnectionError("database went away")
-
-    conn.execute_query = broken
-    try:
-        response = await client.get("/healthz")
-    finally:
-        conn.execute_query = original
-
-    assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "unavailable"}
-
-
 async def test_unexpected_error_shows_friendly_page_with_request_id(app, client, caplog) -> None:
     async def boom(request):
         raise RuntimeError("kaboom")

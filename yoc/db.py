@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 from tortoise import connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
+from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api import migrate as migrate_api
 from tortoise.models import Model
 
@@ -25,6 +28,7 @@ MODEL_MODULES = [
     "yoc.payments.models",
     "yoc.soapbox.models",
     "yoc.mail",
+    "yoc.health",
     "yoc.ratelimit",
     "yoc.audit",
     "yoc.cache",
@@ -103,14 +107,6 @@ async def migrate(settings: Settings) -> None:
         await migrate_api(config=config)
 
 
-async def database_answers() -> bool:
-    try:
-        await connections.get("default").execute_query("SELECT 1")
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
-        return False
-    return True
-
-
 def _lock_key(name: str) -> int:
     """A stable 64-bit advisory lock key for ``name``."""
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
@@ -134,3 +130,72 @@ async def only_one(name: str) -> AsyncIterator[bool]:
         return
     async with conn.acquire_connection() as raw, raw.transaction():
         yield await raw.fetchval("SELECT pg_try_advisory_xact_lock($1)", _lock_key(name))
+
+
+# What PostgreSQL and its driver say while the server cannot be reached, is restarting,
+# or has ended the connection: the database is away for now, nothing is wrong with the
+# request. (Not QueryCanceledError, a sibling: that is a statement that ran too long.)
+_AWAY = (
+    DBConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+)
+_DRIVERS = ("asyncpg", "tortoise.backends")
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot be reached right now (refused, cut
+    off, restarting) rather than that a query or the code was wrong."""
+    seen = 0
+    found: BaseException | None = error
+    while found is not None and seen < 5:
+        if isinstance(found, _AWAY):
+            return True
+        if isinstance(found, asyncpg.InterfaceError) and "closed" in str(found):
+            return True
+        # A pooled connection that PostgreSQL ended while it was idle (a restart) fails its
+        # next query so ("cannot switch to state ..."), then the pool replaces it.
+        if type(found) is asyncpg.InternalClientError:
+            return True
+        # Refused, reset, unreachable or timed out: the network's errors, when it was
+        # the database driver that met them (a file or another service is not the
+        # database).
+        if isinstance(found, OSError) and _raised_in(found, _DRIVERS):
+            return True
+        found, seen = found.__cause__ or found.__context__, seen + 1
+    return False
+
+
+def _raised_in(error: BaseException, modules: tuple[str, ...]) -> bool:
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith(modules):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+class WhileAway(logging.Filter):
+    """The database driver's own log lines about a database that is away (its pool
+    failing to reconnect in the background) become one line each, without a traceback,
+    like the app's "database unavailable"."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] and unavailable(record.exc_info[1]):
+            error = record.exc_info[1]
+            record.msg = f"database unavailable: {record.getMessage()} ({type(error).__name__})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_while_away() -> None:
+    """Install ``WhileAway`` on the driver's loggers (once)."""
+    for name in ("asyncpg", "asyncpg.pool"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, WhileAway) for f in logger.filters):
+            logger.addFilter(WhileAway())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from yoc import cache, mail
+from yoc import cache, health, mail
 from yoc.db import only_one
 from yoc.metrics import WORKER_ROUNDS
 from yoc.payments.providers import Payments
@@ -31,6 +31,8 @@ async def run_once(settings: Settings) -> None:
     sent = await mail.deliver_due(settings)
     if sent:
         log.info("sent %d message(s)", sent)
+    # A finished round, for /healthz: a worker that stopped or fails every round shows.
+    await health.beat()
 
 
 async def run_round(settings: Settings) -> bool:

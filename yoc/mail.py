@@ -6,6 +6,7 @@ growing pauses, and nothing is lost.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import re
@@ -35,7 +36,6 @@ log = logging.getLogger("yoc.mail")
 MAX_ATTEMPTS = 8
 # The shortest secret in a link (a ticket's is 26 characters; tokens are 32 and more).
 SECRET_MIN_LENGTH = 16
-LEASE = timedelta(minutes=2)
 
 
 class MailStatus(LabelledEnum):
@@ -52,11 +52,15 @@ class OutboxMessage(Model):
     body_html = fields.TextField(null=True)
     template = fields.CharField(max_length=80)
     language = fields.CharField(max_length=5)
-    status = fields.CharEnumField(MailStatus, max_length=10, default=MailStatus.QUEUED)
+    status = fields.CharEnumField(
+        MailStatus, max_length=10, default=MailStatus.QUEUED, db_index=True
+    )
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField(db_index=True)
     # A worker that claimed the message owns it until then; a crashed worker's claim lapses.
     lease_until = fields.DatetimeField(null=True)
+    # Which claim it is (one per round of a worker), so a worker sends only what it still owns.
+    lease_owner = fields.CharField(max_length=16, default="", db_default="")
     last_error = fields.TextField(default="")
     # Inline images of the HTML part: [{"cid", "content_type", "data" (base64)}], or
     # [{"cid", "qr"}]: a QR code drawn when the message is sent.
@@ -191,7 +195,7 @@ def _email_message(msg: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
-async def _claim(now: datetime, limit: int) -> list[OutboxMessage]:
+async def _claim(now: datetime, limit: int, lease: timedelta, owner: str) -> list[int]:
     due = Q(status=MailStatus.QUEUED, next_attempt_at__lte=now) & (
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     )
@@ -201,63 +205,99 @@ async def _claim(now: datetime, limit: int) -> list[OutboxMessage]:
     claimed = []
     for message_id in candidates:
         # A conditional update is the claim: of several workers, exactly one matches.
-        if await OutboxMessage.filter(due, id=message_id).update(lease_until=now + LEASE):
-            claimed.append(await OutboxMessage.get(id=message_id))
+        if await OutboxMessage.filter(due, id=message_id).update(
+            lease_until=now + lease, lease_owner=owner
+        ):
+            claimed.append(message_id)
     return claimed
 
 
+async def _renew(message_id: int, owner: str, lease: timedelta) -> OutboxMessage | None:
+    """The message, with a fresh claim for sending it now; None when it is no longer this
+    worker's: its claim lapsed while earlier messages were sent, and another worker took it
+    (or it was sent). A lapsed claim nobody took is still this worker's to renew."""
+    if not await OutboxMessage.filter(
+        id=message_id, status=MailStatus.QUEUED, lease_owner=owner
+    ).update(lease_until=utcnow() + lease):
+        return None
+    return await OutboxMessage.get(id=message_id)
+
+
 async def deliver_due(settings: Settings, *, limit: int = 50) -> int:
-    """Send the messages that are due; return how many were sent."""
+    """Send up to ``limit`` messages that are due, claimed a few at a time; return how
+    many were sent."""
     if not settings.smtp_url:
         return 0
+    lease = timedelta(seconds=settings.mail_lease_seconds)
+    # A send ends (or fails) well within the claim renewed just before it, so the message
+    # is recorded as sent before another worker could take it.
+    send_within = settings.mail_lease_seconds / 2
     options = smtp_options(settings.smtp_url)
-    now = utcnow()
-    sent = 0
-    for msg in await _claim(now, limit):
-        try:
-            email = _email_message(msg, settings.mail_from)
-        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
-            # It would fail the same way every time: give up on it, say why, go on.
-            msg.status = MailStatus.FAILED
-            msg.attempts += 1
-            msg.lease_until = None
-            msg.last_error = f"cannot be sent: {type(exc).__name__}: {exc}"[:2000]
-            await msg.save()
-            log.error("mail %s to %s cannot be sent: %s", msg.id, msg.to_email, exc)
-            continue
-        try:
-            await aiosmtplib.send(email, **options)
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            msg.attempts += 1
-            msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            msg.lease_until = None
-            if msg.attempts >= MAX_ATTEMPTS:
-                msg.status = MailStatus.FAILED
-                log.error("mail %s to %s failed for good: %s", msg.id, msg.to_email, exc)
-            else:
-                # 1, 2, 4 ... minutes, with a little jitter so retries do not stampede.
-                pause = timedelta(minutes=2 ** (msg.attempts - 1), seconds=secrets.randbelow(30))
-                msg.next_attempt_at = now + pause
-                log.warning("mail %s to %s will be retried: %s", msg.id, msg.to_email, exc)
-            await msg.save()
-            continue
-        msg.status = MailStatus.SENT
-        msg.sent_at = utcnow()
-        msg.attempts += 1
-        msg.lease_until = None
-        # Sent: what stays is who got what and when, not links that still work.
-        msg.body_text = without_live_links(msg.body_text, settings.base_url)
-        msg.body_html = without_live_links(msg.body_html or "", settings.base_url)
-        msg.attachments = [image for image in msg.attachments if "qr" not in image]
-        await msg.save()
-        sent += 1
+    options["timeout"] = min(options["timeout"], send_within)
+    owner = secrets.token_hex(8)
+    sent = handled = 0
+    while handled < limit:
+        batch = await _claim(utcnow(), min(settings.mail_batch, limit - handled), lease, owner)
+        if not batch:
+            break
+        for message_id in batch:
+            handled += 1
+            msg = await _renew(message_id, owner, lease)
+            if msg is not None and await _send(msg, settings, options, within=send_within):
+                sent += 1
     return sent
 
 
+async def _send(
+    msg: OutboxMessage, settings: Settings, options: dict[str, Any], *, within: float
+) -> bool:
+    """Send one claimed message and record the outcome; whether it went out."""
+    msg.lease_until = None
+    msg.lease_owner = ""
+    try:
+        email = _email_message(msg, settings.mail_from)
+    except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
+        # It would fail the same way every time: give up on it, say why, go on.
+        msg.status = MailStatus.FAILED
+        msg.attempts += 1
+        msg.last_error = f"cannot be sent: {type(exc).__name__}: {exc}"[:2000]
+        await msg.save()
+        log.error("mail %s to %s cannot be sent: %s", msg.id, msg.to_email, exc)
+        return False
+    try:
+        async with asyncio.timeout(within):
+            await aiosmtplib.send(email, **options)
+    except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+        msg.attempts += 1
+        msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if msg.attempts >= MAX_ATTEMPTS:
+            msg.status = MailStatus.FAILED
+            log.error("mail %s to %s failed for good: %s", msg.id, msg.to_email, exc)
+        else:
+            # 1, 2, 4 ... minutes, with a little jitter so retries do not stampede.
+            pause = timedelta(minutes=2 ** (msg.attempts - 1), seconds=secrets.randbelow(30))
+            msg.next_attempt_at = utcnow() + pause
+            log.warning("mail %s to %s will be retried: %s", msg.id, msg.to_email, exc)
+        await msg.save()
+        return False
+    msg.status = MailStatus.SENT
+    msg.sent_at = utcnow()
+    msg.attempts += 1
+    # Sent: what stays is who got what and when, not links that still work.
+    msg.body_text = without_live_links(msg.body_text, settings.base_url)
+    msg.body_html = without_live_links(msg.body_html or "", settings.base_url)
+    msg.attachments = [image for image in msg.attachments if "qr" not in image]
+    await msg.save()
+    return True
+
+
 async def retry_now(message_id: int) -> None:
-    """Put a message back at the front of the queue (an admin's "send again")."""
-    await OutboxMessage.filter(id=message_id).update(
-        status=MailStatus.QUEUED, next_attempt_at=utcnow(), lease_until=None
+    """Put a message back at the front of the queue (an admin's "send again"); one that a
+    worker is sending right now keeps its claim."""
+    now = utcnow()
+    being_sent = Q(status=MailStatus.QUEUED, lease_until__gte=now)
+    await OutboxMessage.filter(Q(id=message_id) & ~being_sent).update(
+        status=MailStatus.QUEUED, next_attempt_at=now, lease_until=None
     )
 
 

@@ -22,7 +22,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from yoc import i18n
@@ -42,11 +42,24 @@ class RequestContextMiddleware:
 
     An unexpected error is logged here with its traceback and answered by ``on_error``
     (a friendly page), and not raised further, so the server does not log it twice.
+    An error that says the database is away (``unavailable(error)``) is logged as that,
+    in one line, and answered by ``on_unavailable`` (a 503). A client that went away
+    before it was answered is logged as that too (status 499, as nginx calls it): it is
+    not a server error.
     """
 
-    def __init__(self, app: ASGIApp, *, on_error: ASGIApp) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        on_error: ASGIApp,
+        on_unavailable: ASGIApp | None = None,
+        unavailable: Callable[[BaseException], bool] = lambda error: False,
+    ) -> None:
         self.app = app
         self.on_error = on_error
+        self.on_unavailable = on_unavailable or on_error
+        self.unavailable = unavailable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -69,10 +82,25 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
+        except ClientDisconnect:
+            log.info("client disconnected", extra=_request_fields(scope, request_id, 499, started))
+            return
+        except Exception as error:
+            if self.unavailable(error):
+                fields = _request_fields(scope, request_id, 503, started)
+                fields["error"] = f"{type(error).__name__}: {error}"[:300]
+                log.warning("database unavailable", extra=fields)
+                if not started_response:
+                    await self.on_unavailable(scope, receive, send_with_id)
+                return
             log.exception("request failed", extra=_request_fields(scope, request_id, 500, started))
             if not started_response:
                 await self.on_error(scope, receive, send_with_id)
+            return
+        if not started_response:
+            # Nobody answered and nothing failed: the request stopped because its client
+            # went away before its body arrived (a form's CSRF check stops so).
+            log.info("client disconnected", extra=_request_fields(scope, request_id, 499, started))
             return
         log.info("request", extra=_request_fields(scope, request_id, status, started))
 
@@ -102,7 +130,7 @@ def _request_fields(scope: Scope, request_id: str, status: int, started: float) 
 
 
 class JsonLogFormatter(logging.Formatter):
-    FIELDS = ("request_id", "method", "path", "status", "duration_ms")
+    FIELDS = ("request_id", "method", "path", "status", "duration_ms", "error")
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from yoc import db, privacy_notice
+from yoc import health, privacy_notice
 from yoc.accounts import forms
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
@@ -96,9 +96,16 @@ async def privacy(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    if await db.database_answers():
-        return JSONResponse({"status": "ok", "database": "ok"})
-    return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
+    """Whether this deployment can do its work (yoc.health): 503 says what is wrong."""
+    checks = await health.report(request.app.state.settings)
+    if health.healthy(checks):
+        return JSONResponse({"status": "ok", **checks})
+    return JSONResponse({"status": "error", **checks}, status_code=503)
+
+
+async def livez(request: Request) -> Response:
+    """The process is up and answers; nothing else is asked (not even the database)."""
+    return JSONResponse({"status": "ok"})
 
 
 routes = [
@@ -107,4 +114,5 @@ routes = [
     Route("/language", set_language, methods=["POST"], name="pages:language"),
     Route("/privacy", privacy, name="pages:privacy"),
     Route("/healthz", healthz, name="pages:healthz"),
+    Route("/livez", livez, name="pages:livez"),
 ]

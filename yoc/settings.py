@@ -33,6 +33,15 @@ class Settings:
     timezone: str = "America/Los_Angeles"
     smtp_url: str = ""
     mail_from: str = "YO-C <no-reply@yoc.example.org>"
+    # A mail worker owns the messages it claims for this long; it claims this many at a
+    # time. Each message's claim is renewed just before it is sent, and the send must end
+    # well within the claim, so a second worker never takes a message still being sent.
+    mail_lease_seconds: float = 120.0
+    mail_batch: int = 10
+    # /healthz answers 503 when the oldest unsent message has waited longer than this, or
+    # when no worker has finished a round for this long (seconds).
+    health_outbox_seconds: int = 900
+    health_worker_seconds: int = 600
     redis_url: str = ""
     stripe_secret_key: str = ""
     stripe_webhook_secret: str = ""
@@ -106,6 +115,14 @@ class Settings:
             timezone=get("YOC_TIMEZONE", cls.timezone),
             smtp_url=get("YOC_SMTP_URL", ""),
             mail_from=get("YOC_MAIL_FROM", cls.mail_from),
+            mail_lease_seconds=float(get("YOC_MAIL_LEASE_SECONDS", str(cls.mail_lease_seconds))),
+            mail_batch=int(get("YOC_MAIL_BATCH", str(cls.mail_batch))),
+            health_outbox_seconds=int(
+                get("YOC_HEALTH_OUTBOX_SECONDS", str(cls.health_outbox_seconds))
+            ),
+            health_worker_seconds=int(
+                get("YOC_HEALTH_WORKER_SECONDS", str(cls.health_worker_seconds))
+            ),
             redis_url=get("YOC_REDIS_URL", ""),
             stripe_secret_key=get("YOC_STRIPE_SECRET_KEY", ""),
             stripe_webhook_secret=get("YOC_STRIPE_WEBHOOK_SECRET", ""),
@@ -187,6 +204,8 @@ class Settings:
             found.append(f"YOC_ENV must be development, production or test, not {self.env!r}")
         if not self.database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
             found.append("YOC_DATABASE_URL must start with sqlite:// or postgres://")
+        if self.mail_lease_seconds <= 0 or self.mail_batch < 1:
+            found.append("YOC_MAIL_LEASE_SECONDS must be more than 0 and YOC_MAIL_BATCH at least 1")
         if unknown := set(self.require_two_factor_for) - set(ROLES):
             found.append(
                 f"YOC_REQUIRE_2FA_FOR takes roles ({', '.join(ROLES)}), "

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -30,7 +30,8 @@ from yoc.cache import LocalGeneration, PageGeneration, RedisGeneration, TTLCache
 from yoc.curriculum import api as curriculum_api
 from yoc.curriculum import routes as curriculum_routes
 from yoc.curriculum import staff_routes as curriculum_staff_routes
-from yoc.db import tortoise_config
+from yoc.db import quiet_while_away, tortoise_config
+from yoc.db import unavailable as db_unavailable
 from yoc.errors import DomainError, NotFound, PermissionDenied, TooManyRequests
 from yoc.events import routes as event_routes
 from yoc.events import staff_routes as event_staff_routes
@@ -44,7 +45,7 @@ from yoc.http import (
     login_redirect,
     session,
 )
-from yoc.i18n import DEFAULT_LANGUAGE, gettext, use_language
+from yoc.i18n import DEFAULT_LANGUAGE, gettext, negotiate, use_language
 from yoc.members import api as member_api
 from yoc.members import consent_routes as member_consent_routes
 from yoc.members import routes as member_routes
@@ -53,6 +54,7 @@ from yoc.metrics import Metrics, MetricsMiddleware, mail_and_worker_figures
 from yoc.metrics import routes as metrics_routes
 from yoc.middleware import (
     CSRF_FIELD,
+    LANG_COOKIE,
     AnnounceChanges,
     BodyLimitMiddleware,
     CSRFMiddleware,
@@ -84,6 +86,7 @@ log = logging.getLogger("yoc")
 
 
 def configure_logging(settings: Settings) -> None:
+    quiet_while_away()
     root = logging.getLogger("yoc")
     if getattr(root, "_yoc_configured", False):
         return
@@ -189,6 +192,37 @@ async def _server_error_page(scope: Scope, receive: Receive, send: Send) -> None
         )
     else:
         response = error_page(request, 500)
+    await response(scope, receive, send)
+
+
+# How long a visitor is asked to wait while the database is away (a restart takes
+# seconds; a browser or a client library may retry after this).
+RETRY_AFTER_SECONDS = 30
+
+
+async def _database_unavailable(scope: Scope, receive: Receive, send: Send) -> None:
+    """503 while the database is away: a calm page (or JSON) in the visitor's language,
+    made without the database or the session, since either may be what failed."""
+    request = Request(scope, receive)
+    language = scope.get("language") or negotiate(
+        user_language=None,
+        cookie_language=request.cookies.get(LANG_COOKIE),
+        accept_language=request.headers.get("accept-language"),
+    )
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    with use_language(language):
+        if _is_api(request):
+            response: Response = api_error(
+                503,
+                "database_unavailable",
+                gettext("The service is briefly unavailable. Please try again in a moment."),
+                headers=headers,
+                request_id=request.state.request_id,
+            )
+        else:
+            page = environment().get_template("errors/unavailable.html")
+            html = page.render(language=language, current_path=request.url.path)
+            response = HTMLResponse(html, status_code=503, headers=headers)
     await response(scope, receive, send)
 
 
@@ -319,7 +353,12 @@ def create_app(
         ),
         # Outside the request context, so that it times and counts the 500 page too.
         Middleware(MetricsMiddleware, metrics=metrics),
-        Middleware(RequestContextMiddleware, on_error=_server_error),
+        Middleware(
+            RequestContextMiddleware,
+            on_error=_server_error,
+            on_unavailable=_database_unavailable,
+            unavailable=db_unavailable,
+        ),
         Middleware(
             SessionMiddleware,
             settings=settings,

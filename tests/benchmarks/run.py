@@ -645,7 +645,7 @@ async def main() -> int:
             "--workers",
             str(WORKERS),
         ]
-        with serve(serve_cmd, app_env(url), f"{bench.base}/healthz", work / "app.log") as app:
+        with serve(serve_cmd, app_env(url), f"{bench.base}/livez", work / "app.log") as app:
             for scenario in SCENARIOS:
                 if ONLY and not any(word in scenario.name.lower() for word in ONLY):
                     continue
@@ -727,7 +727,7 @@ async def _festival_page_size(url: str, data: dataset.DataSet, work: Path) -> by
     with serve(
         [str(Path(sys.executable).with_name("yoc")), "serve", "--port", str(APP_PORT)],
         app_env(url),
-        f"http://127.0.0.1:{APP_PORT}/healthz",
+        f"http://127.0.0.1:{APP_PORT}/livez",
         work / "size.log",
     ):
         page = f"http://127.0.0.1:{APP_PORT}/events/{data.gate.slug}"

@@ -104,7 +104,7 @@ def serving_app(
             running_process(
                 command,
                 env=env,
-                health=f"{base_url}/healthz",
+                health=f"{base_url}/livez",
                 log=log,
                 timeout=STARTUP_TIMEOUT,
             ),
