@@ -176,7 +176,7 @@ def test_several_processes_of_one_server_answer_for_all(database_url: str) -> No
         running_process(
             [sys.executable, "-m", "yoc.cli", "serve", "--port", str(port), "--workers", "2"],
             env=env,
-            health=f"{base}/healthz",
+            health=f"{base}/livez",
             log=log,
             timeout=60,
         ),

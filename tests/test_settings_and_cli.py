@@ -218,7 +218,7 @@ def test_development_links_follow_the_port_the_app_is_served_on(tmp_path) -> Non
         running_process(
             [sys.executable, "-m", "yoc.cli", "serve", "--port", str(port)],
             env=env,
-            health=f"http://127.0.0.1:{port}/healthz",
+            health=f"http://127.0.0.1:{port}/livez",
             log=log,
         ),
     ):

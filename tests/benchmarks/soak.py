@@ -195,7 +195,7 @@ async def main() -> int:
         str(WORKERS),
     ]
     traffic = Traffic(base, data, codes)
-    with serve(command, env, f"{base}/healthz", work / "app.log") as app:
+    with serve(command, env, f"{base}/livez", work / "app.log") as app:
         started = time.monotonic()
         until = started + SECONDS
         clients = [
