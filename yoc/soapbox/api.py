@@ -10,7 +10,7 @@ from yoc.api.schemas import PublicSchedule, SpeechList, TransitionIn, Transition
 from yoc.apidoc import documented
 from yoc.errors import Conflict
 from yoc.events import services as events
-from yoc.forms import parse
+from yoc.forms import json_object, parse
 from yoc.http import api_auth, api_public, current_user, forget_shared_pages
 from yoc.i18n import N_
 from yoc.soapbox import forms
@@ -113,11 +113,7 @@ async def speeches(request: Request) -> Response:
 async def transition(request: Request) -> Response:
     """Body: {"to": "<state>", "note": "...", "slot": <id, to schedule>,
     "rubric": {"clarity": 1-4, "voice": 1-4, "call_to_action": 1-4}}."""
-    try:
-        payload = await request.json()
-    except ValueError:
-        payload = None
-    data = parse(forms.TransitionIn, payload if isinstance(payload, dict) else {})
+    data = parse(forms.TransitionIn, await json_object(request))
     try:
         to = SpeechState(data.to)
     except ValueError:
