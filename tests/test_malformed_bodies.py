@@ -282,3 +282,18 @@ async def test_an_idempotency_key_with_a_nul_byte_is_refused(client) -> None:
 
     assert response.status_code == 400
     assert await Order.all().count() == 0
+
+
+@pytest.mark.parametrize("scan_id", [0, False, "", None, []])
+async def test_api_checkin_without_a_scan_id_of_its_own_gets_a_fresh_one(client, scan_id) -> None:
+    await make_event(slug="the-hue")
+    staff = await bearer_for(await make_user(role=Role.STAFF))
+
+    response = await client.post(
+        "/api/v1/checkin",
+        json={"event": "the-hue", "secret": "x", "scan_id": scan_id},
+        headers=staff,
+    )
+
+    assert response.json() == {"result": "invalid", "reason": "unknown"}
+    assert len((await CheckIn.get()).scan_id) == 32

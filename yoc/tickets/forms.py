@@ -128,6 +128,13 @@ def _offline_time(value: object) -> datetime | None:
     return parsed
 
 
+# A scan's own id, chosen by the phone; none (or an empty one) gets a fresh one.
+ScanId = Annotated[
+    Annotated[str, StringConstraints(max_length=64)] | None,
+    BeforeValidator(lambda v: str(v) if v else None),
+]
+
+
 class ScanIn(Form):
     """One scan at the door: from the scanner page (form or JSON), an offline scan
     synced later, or the check-in API (which calls the code ``secret``)."""
@@ -138,11 +145,7 @@ class ScanIn(Form):
         None
     )
     gate: Annotated[str, BeforeValidator(lambda v: str(v or "")[:40])] = ""
-    scan_id: Annotated[
-        str | None,
-        BeforeValidator(lambda v: str(v) if v else None),
-        StringConstraints(max_length=64),
-    ] = None
+    scan_id: ScanId = None
     scanned_at: Annotated[datetime | None, BeforeValidator(_offline_time)] = None
 
 
@@ -158,11 +161,7 @@ class CheckinIn(Form):
     event: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
     secret: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] = ""
     gate: Annotated[str, BeforeValidator(lambda v: str(v or "")[:40])] = ""
-    scan_id: Annotated[
-        str | None,
-        BeforeValidator(lambda v: str(v) if v else None),
-        StringConstraints(max_length=64),
-    ] = None
+    scan_id: ScanId = None
     scanned_at: Annotated[datetime | None, BeforeValidator(_offline_time)] = None
 
 
