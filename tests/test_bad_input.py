@@ -409,3 +409,21 @@ async def test_a_value_only_the_database_field_refuses_is_invalid_input(
 
     assert response.status_code == 422
     assert response.headers["content-type"].startswith(kind)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/members/2147483648"),
+        ("GET", "/api/v1/members/2147483648/progress"),
+        ("GET", "/api/v1/cohorts/99999999999999999999/members"),
+        ("POST", "/api/v1/speeches/2147483648/transition"),
+    ],
+)
+async def test_an_api_id_beyond_32_bits_is_not_found(client, method: str, path: str) -> None:
+    staff = await bearer_for(await make_user(role=Role.STAFF))
+
+    response = await client.request(method, path, headers=staff, json={"to": "accepted"})
+
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"

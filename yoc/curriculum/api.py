@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from yoc.accounts.enums import Role
-from yoc.api.schemas import AssignmentIn, AssignmentOut, MemberProgress, TrackList
+from yoc.api.schemas import AssignmentOut, MemberProgress, TrackList
 from yoc.apidoc import documented
 from yoc.curriculum import forms
 from yoc.curriculum.services import assignments, catalog, dashboards
@@ -89,7 +89,7 @@ async def member_progress(request: Request) -> Response:
     "Assign a module or track to a member or a group (target 'cohort:ID' or 'member:ID', what "
     "'module:ID' or 'track:ID')",
     AssignmentOut,
-    body=AssignmentIn,
+    body=forms.AssignForm,
     errors=(403, 404, 422),
 )
 @api_auth
