@@ -39,8 +39,10 @@ test: $(VENV)/.installed-test
 	fi
 
 # The JSON API fuzzed harder than `make test` does: many more examples per operation
-# (FUZZ_EXAMPLES), on SQLite, and again on PostgreSQL when YOC_TEST_DATABASE_URL names one.
+# (FUZZ_EXAMPLES), new ones each run, on SQLite, and again on PostgreSQL when
+# YOC_TEST_DATABASE_URL names one.
 FUZZ_EXAMPLES ?= 300
+fuzz: export YOC_FUZZ_RANDOM ?= 1
 fuzz: $(VENV)/.installed-test
 	YOC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_api_fuzz.py
 	@if [ -n "$$YOC_TEST_DATABASE_URL" ]; then \
