@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-sqlite test-postgres lint i18n bench soak clean
+.PHONY: run test test-sqlite test-postgres fuzz lint i18n bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,18 @@ test: $(VENV)/.installed-test
 	@if [ -n "$$YOC_TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$YOC_TEST_DATABASE_URL) =="; \
 		$(BIN)/pytest -m "not e2e" --database-url="$$YOC_TEST_DATABASE_URL"; \
+	fi
+
+# The JSON API fuzzed harder than `make test` does: many more examples per operation
+# (FUZZ_EXAMPLES), new ones each run, on SQLite, and again on PostgreSQL when
+# YOC_TEST_DATABASE_URL names one.
+FUZZ_EXAMPLES ?= 300
+fuzz: export YOC_FUZZ_RANDOM ?= 1
+fuzz: $(VENV)/.installed-test
+	YOC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_api_fuzz.py
+	@if [ -n "$$YOC_TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$YOC_TEST_DATABASE_URL) =="; \
+		YOC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_api_fuzz.py --database-url="$$YOC_TEST_DATABASE_URL"; \
 	fi
 
 lint: $(VENV)/.installed-test

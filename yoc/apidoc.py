@@ -41,6 +41,7 @@ class Doc:
     status: str = ""  # the success status, when not the usual one for the method
     query: tuple[str, ...] = ()
     headers: tuple[str, ...] = ()  # request headers it reads, all of them required
+    also: tuple[tuple[int, str], ...] = ()  # other success statuses (same body): (code, why)
 
 
 def documented(
@@ -53,12 +54,13 @@ def documented(
     status: str = "",
     query: tuple[str, ...] = (),
     headers: tuple[str, ...] = (),
+    also: tuple[tuple[int, str], ...] = (),
 ) -> Callable[[F], F]:
     """Describe a JSON endpoint for the OpenAPI document. Put it outermost: the guards'
     wrappers copy the attribute (functools.wraps), but only from what they wrap."""
 
     def mark(endpoint: F) -> F:
-        endpoint.api_doc = Doc(summary, response, body, auth, errors, status, query, headers)  # type: ignore[attr-defined]
+        endpoint.api_doc = Doc(summary, response, body, auth, errors, status, query, headers, also)  # type: ignore[attr-defined]
         return endpoint
 
     return mark
@@ -103,6 +105,8 @@ def _operation(doc: Doc, method: str, path: str, schemas: dict[str, Any]) -> dic
             "content": {"application/json": {"schema": _schema(doc.response, schemas)}},
         }
     }
+    for code, why in doc.also:
+        responses[str(code)] = {"description": why, "content": responses[ok]["content"]}
     operation: dict[str, Any] = {"summary": doc.summary, "responses": responses}
     if doc.auth:
         operation["security"] = [{"bearerAuth": []}]
@@ -110,7 +114,9 @@ def _operation(doc: Doc, method: str, path: str, schemas: dict[str, Any]) -> dic
             "description": "No valid API token",
             "content": {"application/json": {"schema": error_ref}},
         }
-    for code in sorted(set(doc.errors)):
+    # A NUL byte in a query string or a header is refused before the endpoint runs.
+    errors = {*doc.errors, *((400,) if doc.query or doc.headers else ())}
+    for code in sorted(errors):
         responses[str(code)] = {
             "description": ERROR_TEXT[code],
             "content": {"application/json": {"schema": error_ref}},

@@ -38,10 +38,11 @@ APP_LABEL = "yoc"
 
 def fits(model: type[Model], **values: str) -> bool:
     """Whether each value fits its CharField. A longer one was never stored, so a lookup
-    by it finds nothing (and Tortoise refuses to run one: a 500 for a long address)."""
+    by it finds nothing (and Tortoise refuses to run one: a 500 for a long address); nor
+    was one with a NUL byte (which PostgreSQL refuses even to compare)."""
     for name, value in values.items():
         limit = getattr(model._meta.fields_map[name], "max_length", None)
-        if limit is not None and len(value) > limit:
+        if (limit is not None and len(value) > limit) or "\x00" in value:
             return False
     return True
 

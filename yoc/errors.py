@@ -43,8 +43,13 @@ class ValidationFailed(DomainError):
 
     status_code = 422
 
-    def __init__(self, fields: dict[str, str], code: str = "invalid") -> None:
-        super().__init__(N_("Please check the highlighted fields."), code)
+    def __init__(
+        self,
+        fields: dict[str, str],
+        code: str = "invalid",
+        message: str = N_("Please check the highlighted fields."),
+    ) -> None:
+        super().__init__(message, code)
         self.fields = fields
 
     def translated_fields(self) -> dict[str, str]:

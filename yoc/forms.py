@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 from starlette.requests import Request
 
 from yoc.errors import ValidationFailed
@@ -18,6 +26,10 @@ from yoc.i18n import N_
 M = TypeVar("M", bound=BaseModel)
 
 REQUIRED = N_("This field is required.")
+# PostgreSQL cannot keep a NUL byte in text, and no one types one: it comes from a broken
+# client or someone probing, and is refused wherever input comes in.
+NO_NUL = N_("This contains a character that cannot be stored (a NUL byte).")
+
 ONE_LINE = N_("Write this on one line, without line breaks or special characters.")
 BAD_AMOUNT = N_("Enter an amount like 15 or 15.50.")
 _MESSAGES = {
@@ -58,6 +70,23 @@ MAX_ID = 2_147_483_647
 Id = Annotated[int, Field(ge=0, le=MAX_ID)]
 _WHOLE = re.compile(r"[0-9]{1,10}")
 
+# The years a date typed into the app may fall in: wide enough for any event, due date or
+# group, and far from the ends of the calendar, where date arithmetic and time zones
+# overflow (9999-12-31 in another time zone is an OverflowError).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+OUT_OF_RANGE = N_("Enter a date between 2000 and 2100.")
+
+
+def within_years(value: date | None) -> date | None:
+    """Refuse a date or a time outside FIRST_YEAR..LAST_YEAR (None passes)."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(OUT_OF_RANGE)
+    return value
+
+
+# For every date or time a person or a client types (birth dates have their own rule).
+InYears = AfterValidator(within_years)
+
 
 def whole_number(text: object) -> int | None:
     """A count or an id as typed in a form or a query string: plain digits that fit a
@@ -76,8 +105,39 @@ class FieldError(ValueError):
         self.field = field
 
 
+def nul_fields(data: object, name: str = "__all__") -> list[str]:
+    """The names of the fields (top level) of ``data`` whose names or values, at any
+    depth, hold a NUL byte."""
+    if isinstance(data, str):
+        return [name] if "\x00" in data else []
+    if isinstance(data, dict):
+        top = name == "__all__"
+        return [
+            found
+            for key, value in data.items()
+            for found in nul_fields(str(key), "__all__" if top else name)
+            + nul_fields(value, str(key) if top else name)
+        ]
+    if isinstance(data, list | tuple):
+        return [found for value in data for found in nul_fields(value, name)]
+    return []
+
+
+def refuse_nul(data: object) -> None:
+    """Raise ValidationFailed, naming the fields, when ``data`` holds a NUL byte."""
+    if found := nul_fields(data):
+        raise ValidationFailed(dict.fromkeys(found, NO_NUL), message=NO_NUL)
+
+
 class Form(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: object) -> object:
+        if found := nul_fields(data):
+            raise FieldError(found[0], NO_NUL)
+        return data
 
 
 def parse(model: type[M], data: dict[str, Any]) -> M:
@@ -161,11 +221,12 @@ def clean_email(value: str) -> str:
 
 
 async def json_object(request: Request) -> dict[str, Any]:
-    """The request's JSON body, which must be an object."""
+    """The request's JSON body, which must be an object, without NUL bytes."""
     try:
         body = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands of levels deep
         body = None
     if not isinstance(body, dict):
         raise ValidationFailed({"__all__": N_("Send a JSON object.")})
+    refuse_nul(body)
     return body

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from yoc import ratelimit
 from yoc.cache import TTLCache
 from yoc.errors import DomainError, TooManyRequests, ValidationFailed
+from yoc.forms import refuse_nul
 from yoc.i18n import N_, gettext
 from yoc.middleware import Session
 from yoc.permissions import Action, TokenScope, can
@@ -57,8 +58,11 @@ def client_ip(request: Request) -> str:
 
 
 async def form_data(request: Request) -> dict[str, str]:
+    """The posted form's text fields (files left out); a NUL byte in any is refused."""
     form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    refuse_nul(values)
+    return values
 
 
 def flash(request: Request, message: str, category: str = "success") -> None:

@@ -354,6 +354,36 @@ class DetourMiddleware:
         await send({"type": "http.response.body", "body": b""})
 
 
+class NulGuardMiddleware:
+    """Refuse a request with a NUL byte in its address, its query string or a header
+    before any route sees it: nothing stored holds one, and PostgreSQL refuses even to
+    compare text that does. ``on_refused`` answers, told where by ``scope["yoc.nul_in"]``
+    ("path", "query" or "header"). NUL bytes in a body are refused where forms and JSON
+    bodies are read (yoc.forms.refuse_nul)."""
+
+    def __init__(self, app: ASGIApp, *, on_refused: ASGIApp) -> None:
+        self.app = app
+        self.on_refused = on_refused
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (where := nul_in(scope)):
+            scope["yoc.nul_in"] = where
+            await self.on_refused(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def nul_in(scope: Scope) -> str | None:
+    """Where the request carries a NUL byte, if anywhere."""
+    if "\x00" in scope["path"]:
+        return "path"
+    if b"%00" in scope.get("query_string", b"") or b"\x00" in scope.get("query_string", b""):
+        return "query"
+    if any(b"\x00" in name or b"\x00" in value for name, value in scope.get("headers", ())):
+        return "header"
+    return None
+
+
 # A Content-Length: plain digits (a longer number is too large whatever it says).
 _LENGTH = re.compile(r"[0-9]{1,15}")
 

@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
+from tortoise.exceptions import ValidationError as OrmValidationError
 
 from yoc import jobs
 from yoc.accounts import admin_routes, session_routes, sessions, twofactor_routes
@@ -32,7 +33,7 @@ from yoc.curriculum import routes as curriculum_routes
 from yoc.curriculum import staff_routes as curriculum_staff_routes
 from yoc.db import quiet_while_away, tortoise_config
 from yoc.db import unavailable as db_unavailable
-from yoc.errors import DomainError, NotFound, PermissionDenied, TooManyRequests
+from yoc.errors import DomainError, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
 from yoc.events import routes as event_routes
 from yoc.events import staff_routes as event_staff_routes
 from yoc.family import routes as family_routes
@@ -45,7 +46,7 @@ from yoc.http import (
     login_redirect,
     session,
 )
-from yoc.i18n import DEFAULT_LANGUAGE, gettext, negotiate, use_language
+from yoc.i18n import DEFAULT_LANGUAGE, N_, gettext, negotiate, use_language
 from yoc.members import api as member_api
 from yoc.members import consent_routes as member_consent_routes
 from yoc.members import routes as member_routes
@@ -60,6 +61,7 @@ from yoc.middleware import (
     CSRFMiddleware,
     DetourMiddleware,
     JsonLogFormatter,
+    NulGuardMiddleware,
     RequestContextMiddleware,
     SessionMiddleware,
     TextLogFormatter,
@@ -169,6 +171,16 @@ async def _domain_error(request: Request, exc: DomainError) -> Response:
     return response
 
 
+async def _orm_refused(request: Request, exc: OrmValidationError) -> Response:
+    """The last resort for a value that the input rules let through and a model field
+    refuses (too long for its column, say): the caller's mistake, so a 422, not a 500.
+    Logged, as the input rule that should have caught it is missing."""
+    log.warning("a value reached the database that its field refuses: %s", exc)
+    return await _domain_error(
+        request, ValidationFailed({"__all__": N_("This value is not valid.")})
+    )
+
+
 async def _server_error(scope: Scope, receive: Receive, send: Send) -> None:
     # The session middleware has already put the language back: set it again, so the
     # page is in the visitor's language like every other.
@@ -258,6 +270,22 @@ async def _stalled(scope: Scope, receive: Receive, send: Send) -> None:
     else:
         response = error_page(request, 408, message)
     response.headers["connection"] = "close"
+    await response(scope, receive, send)
+
+
+async def _nul_refused(scope: Scope, receive: Receive, send: Send) -> None:
+    """A NUL byte in the address names nothing (404); in the query string or a header it
+    makes a request nobody could mean (400)."""
+    request = Request(scope, receive)
+    status = 404 if scope["yoc.nul_in"] == "path" else 400
+    if _is_api(request):
+        response = api_error(
+            status,
+            "not_found" if status == 404 else "bad_request",
+            gettext("Not found.") if status == 404 else gettext("That request did not work."),
+        )
+    else:
+        response = error_page(request, status)
     await response(scope, receive, send)
 
 
@@ -365,6 +393,7 @@ def create_app(
             session_for_key=functools.partial(sessions.active_session, settings=settings),
             user_for_api_token=accounts.user_for_api_token,
         ),
+        Middleware(NulGuardMiddleware, on_refused=_nul_refused),
         # Where two-factor sign-in is required, a session without it sets it up first.
         Middleware(
             DetourMiddleware,
@@ -394,6 +423,7 @@ def create_app(
             NotFound: _not_found,
             PermissionDenied: _permission_denied,
             DomainError: _domain_error,
+            OrmValidationError: _orm_refused,
         },
     )
     app.state.settings = settings

@@ -415,6 +415,69 @@ async def test_checkin_a_replayed_scan_keeps_its_first_answer(client, settings) 
     assert await CheckIn.all().count() == 1
 
 
+async def test_checkin_a_scan_id_reused_for_another_ticket_is_not_answered_with_the_first(
+    client, settings
+) -> None:
+    """A scan id names one scan of one ticket: sent again with another ticket (a phone
+    that repeats its ids), it neither replays the first ticket's answer nor marks the
+    second ticket."""
+    event = await make_event()
+    first, second = await free_tickets(event, settings, await make_ticket_type(event), 2)
+    headers = await staff_headers()
+    await checkin(client, headers, event, first.secret, scan_id="phone-1-scan-0003")
+
+    again = await checkin(client, headers, event, second.secret, scan_id="phone-1-scan-0003")
+
+    assert (again.status_code, again.json()) == (
+        200,
+        {"result": "invalid", "reason": "scan_id_reused"},
+    )
+    await second.refresh_from_db()
+    assert second.checked_in_at is None
+    assert await CheckIn.all().count() == 1
+
+
+async def test_checkin_a_scan_id_reused_at_another_event_is_not_answered_with_the_first(
+    client, settings
+) -> None:
+    event, other = await make_event(), await make_event()
+    ticket = (await free_tickets(event, settings, await make_ticket_type(event)))[0]
+    elsewhere = (await free_tickets(other, settings, await make_ticket_type(other)))[0]
+    headers = await staff_headers()
+    await checkin(client, headers, event, ticket.secret, scan_id="phone-1-scan-0004")
+
+    again = await checkin(client, headers, other, elsewhere.secret, scan_id="phone-1-scan-0004")
+
+    assert again.json() == {"result": "invalid", "reason": "scan_id_reused"}
+    await elsewhere.refresh_from_db()
+    assert elsewhere.checked_in_at is None
+
+
+async def test_sync_a_scan_id_reused_for_another_ticket_is_reported_per_scan(
+    client, settings
+) -> None:
+    event = await make_event()
+    first, second = await free_tickets(event, settings, await make_ticket_type(event), 2)
+    await make_user(email="door@example.org", role=Role.STAFF)
+    await log_in(client, "door@example.org", PASSWORD)
+    token = csrf_from((await client.get(f"/door/{event.slug}")).text)
+    scans = [
+        {"scan_id": "offline-1", "code": first.secret, "gate": "Gate A"},
+        {"scan_id": "offline-1", "code": second.secret, "gate": "Gate A"},
+    ]
+
+    response = await client.post(
+        f"/door/{event.slug}/sync", json={"scans": scans}, headers={"X-CSRF-Token": token}
+    )
+
+    assert response.json()["results"] == [
+        {"scan_id": "offline-1", "result": "ok", **await about(first)},
+        {"scan_id": "offline-1", "result": "invalid", "reason": "scan_id_reused"},
+    ]
+    await second.refresh_from_db()
+    assert second.checked_in_at is None
+
+
 # Signed codes --------------------------------------------------------------------
 
 

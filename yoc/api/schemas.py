@@ -72,13 +72,6 @@ class MemberProgress(BaseModel):
     modules: list[ModuleProgress]
 
 
-class AssignmentIn(BaseModel):
-    target: str
-    what: str
-    due_on: date | None = None
-    note: str = ""
-
-
 class AssignmentOut(BaseModel):
     target: str
     what: str
@@ -137,13 +130,6 @@ class SpeechOut(BaseModel):
 
 class SpeechList(BaseModel):
     speeches: list[SpeechOut]
-
-
-class TransitionIn(BaseModel):
-    to: str
-    note: str = ""
-    slot: int | None = None
-    rubric: dict[str, int] | None = None
 
 
 class TransitionOut(SpeechOut):

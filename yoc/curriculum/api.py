@@ -7,12 +7,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from yoc.accounts.enums import Role
-from yoc.api.schemas import AssignmentIn, AssignmentOut, MemberProgress, TrackList
+from yoc.api.schemas import AssignmentOut, MemberProgress, TrackList
 from yoc.apidoc import documented
 from yoc.curriculum import forms
 from yoc.curriculum.services import assignments, catalog, dashboards
 from yoc.errors import PermissionDenied
-from yoc.forms import parse
+from yoc.forms import json_object, parse
 from yoc.http import api_auth, current_user
 from yoc.i18n import N_
 from yoc.members.services.access import visible_member
@@ -89,7 +89,7 @@ async def member_progress(request: Request) -> Response:
     "Assign a module or track to a member or a group (target 'cohort:ID' or 'member:ID', what "
     "'module:ID' or 'track:ID')",
     AssignmentOut,
-    body=AssignmentIn,
+    body=forms.AssignForm,
     errors=(403, 404, 422),
 )
 @api_auth
@@ -99,11 +99,7 @@ async def create_assignment(request: Request) -> Response:
     actor = current_user(request)
     if actor.role == Role.MEMBER:
         raise PermissionDenied(N_("Only mentors and staff can assign."), "forbidden")
-    try:
-        payload = await request.json()
-    except ValueError:
-        payload = None
-    data = parse(forms.AssignForm, payload if isinstance(payload, dict) else {})
+    data = parse(forms.AssignForm, await json_object(request))
     kind, target_id, what, what_id = data.parts()
     ids = {"module_id": what_id} if what == "module" else {"track_id": what_id}
     if kind == "cohort":

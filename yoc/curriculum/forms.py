@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, StringConstraints, model_validator
 
 from yoc.curriculum.enums import ActivityKind, Completion
-from yoc.forms import FieldError, Form, OneLine
+from yoc.forms import FieldError, Form, Id, InYears, OneLine
 from yoc.i18n import N_
 from yoc.members.services.standing import today
 
@@ -15,7 +15,7 @@ Title = Annotated[
 ]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Checkbox = Annotated[bool, BeforeValidator(lambda v: v in ("1", "on", "yes", True))]
-OptionalDate = Annotated[date | None, BeforeValidator(lambda v: None if v == "" else v)]
+OptionalDate = Annotated[date | None, BeforeValidator(lambda v: None if v == "" else v), InYears]
 
 
 class TrackForm(Form):
@@ -27,7 +27,7 @@ class TrackForm(Form):
 
 class ModuleForm(TrackForm):
     milestone: Checkbox = False
-    prerequisite_ids: list[int] = []
+    prerequisite_ids: list[Id] = []
 
 
 class ActivityForm(Form):

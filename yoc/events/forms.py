@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
-from yoc.forms import FieldError, Form, OneLine, parse_dollars
+from yoc.forms import FieldError, Form, InYears, OneLine, parse_dollars
 from yoc.i18n import N_
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -38,9 +38,11 @@ def local_input(value: datetime | None) -> str:
     return value.astimezone(LA).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
-When = Annotated[datetime, BeforeValidator(_local_datetime)]
-MaybeWhen = Annotated[datetime | None, BeforeValidator(_local_datetime)]
+When = Annotated[datetime, BeforeValidator(_local_datetime), InYears]
+MaybeWhen = Annotated[datetime | None, BeforeValidator(_local_datetime), InYears]
 Cents = Annotated[int, Field(ge=0, le=10_000_00)]
+# The most people an event (and so any of its ticket types) may be for.
+MAX_CAPACITY = 100_000
 
 
 def bilingual(*names: str):
@@ -87,7 +89,7 @@ class EventForm(Form):
     cost_note_es: Text = ""
     starts_at: When
     ends_at: When
-    capacity: Annotated[int, Field(ge=1, le=100_000)]
+    capacity: Annotated[int, Field(ge=1, le=MAX_CAPACITY)]
     published: Annotated[bool, BeforeValidator(lambda v: v in ("1", "on", True, "true"))] = False
     sales_start: MaybeWhen = None
     sales_end: MaybeWhen = None
@@ -95,7 +97,7 @@ class EventForm(Form):
     # Pay-at-the-door reservations: seats that may be held unpaid (blank: a quarter of the
     # capacity) and when the unpaid ones lapse (blank: an hour after doors open).
     unpaid_limit: Annotated[
-        Annotated[int, Field(ge=0, le=100_000)] | None,
+        Annotated[int, Field(ge=0, le=MAX_CAPACITY)] | None,
         BeforeValidator(lambda v: None if v == "" else v),
     ] = None
     unpaid_until: MaybeWhen = None

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, model_validator
 
 from yoc.accounts.forms import Email, Language, Name, Password
-from yoc.forms import FieldError, Form, Id, OneLine, clean_email
+from yoc.forms import FieldError, Form, Id, InYears, OneLine, clean_email
 from yoc.i18n import N_
 from yoc.members.enums import (
     Community,
@@ -164,7 +164,7 @@ class StaffRevocationForm(Form):
     person, as staff write it down."""
 
     purpose: ConsentPurpose
-    guardian_id: Annotated[int | None, BeforeValidator(_blank_to_none)] = None
+    guardian_id: Annotated[Id | None, BeforeValidator(_blank_to_none)] = None
     method: ContactMethod
     decided_on: Annotated[date, AfterValidator(_not_in_the_future)]
     note: StaffNote = ""
@@ -178,8 +178,8 @@ class NoteForm(Form):
 class CohortForm(Form):
     name: Name
     community: Annotated[Community | None, BeforeValidator(_blank_to_none)] = None
-    starts_on: Annotated[date | None, BeforeValidator(_blank_to_none)] = None
-    ends_on: Annotated[date | None, BeforeValidator(_blank_to_none)] = None
+    starts_on: Annotated[date | None, BeforeValidator(_blank_to_none), InYears] = None
+    ends_on: Annotated[date | None, BeforeValidator(_blank_to_none), InYears] = None
 
 
 class AddPersonForm(Form):

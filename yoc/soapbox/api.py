@@ -6,11 +6,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from yoc.api.schemas import PublicSchedule, SpeechList, TransitionIn, TransitionOut
+from yoc.api.schemas import PublicSchedule, SpeechList, TransitionOut
 from yoc.apidoc import documented
 from yoc.errors import Conflict
 from yoc.events import services as events
-from yoc.forms import parse
+from yoc.forms import json_object, parse
 from yoc.http import api_auth, api_public, current_user, forget_shared_pages
 from yoc.i18n import N_
 from yoc.soapbox import forms
@@ -79,7 +79,9 @@ def _speech_out(speech, moves) -> dict:
 
 
 @documented(
-    "Soapbox Speeches: a member's own, a mentor's groups', or all for staff (?state=)", SpeechList
+    "Soapbox Speeches: a member's own, a mentor's groups', or all for staff (?state=)",
+    SpeechList,
+    query=("state",),
 )
 @api_auth
 async def speeches(request: Request) -> Response:
@@ -105,7 +107,7 @@ async def speeches(request: Request) -> Response:
     "call_to_action: 1-4}}; 409 transition_not_allowed or a scheduling conflict code (slot_taken, "
     "speaker_busy, too_long, outside_availability, past_curfew, no_consent); 403 role_not_allowed",
     TransitionOut,
-    body=TransitionIn,
+    body=forms.TransitionIn,
     errors=(403, 404, 409, 422),
     status="200",
 )
@@ -113,11 +115,7 @@ async def speeches(request: Request) -> Response:
 async def transition(request: Request) -> Response:
     """Body: {"to": "<state>", "note": "...", "slot": <id, to schedule>,
     "rubric": {"clarity": 1-4, "voice": 1-4, "call_to_action": 1-4}}."""
-    try:
-        payload = await request.json()
-    except ValueError:
-        payload = None
-    data = parse(forms.TransitionIn, payload if isinstance(payload, dict) else {})
+    data = parse(forms.TransitionIn, await json_object(request))
     try:
         to = SpeechState(data.to)
     except ValueError:

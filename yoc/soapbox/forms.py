@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
 from yoc.events.forms import LA, When
-from yoc.forms import FieldError, Form, Id, OneLine
+from yoc.forms import FieldError, Form, Id, InYears, OneLine
 from yoc.i18n import N_
 from yoc.soapbox.enums import AccessNeed, Decision, SpeechLanguage
 
@@ -32,8 +32,8 @@ def _parse_time(value: str) -> time | None:
 
 
 class Window(Form):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Annotated[datetime, InYears]
+    ends_at: Annotated[datetime, InYears]
 
 
 def read_windows(values: dict[str, Any]) -> tuple[list[Window], dict[str, str]]:
@@ -153,5 +153,5 @@ class PlaceForm(Form):
 class TransitionIn(Form):
     to: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
     note: LongText = ""
-    slot: int | None = None
+    slot: Id | None = None
     rubric: dict[str, Score] | None = None

@@ -99,6 +99,7 @@ async def type_create(request: Request) -> Response:
     body=OrderIn,
     auth=False,
     errors=(404, 409, 422, 429, 503),
+    also=((200, "A retry with the same Idempotency-Key: the order placed the first time"),),
 )
 @api_public
 async def order_create(request: Request) -> Response:
@@ -177,6 +178,7 @@ async def order_detail(request: Request) -> Response:
     OrderOut,
     body=RefundIn,
     errors=(403, 404, 409, 422, 429),
+    status="200",
     headers=("X-Confirm-Code",),
 )
 @api_requires(Action.MANAGE_EVENTS)

@@ -231,6 +231,7 @@ async def door_code(request: Request) -> Response:
     CheckinOut,
     body=CheckinIn,
     errors=(403, 404, 422, 429),
+    status="200",
 )
 async def api_checkin(request: Request) -> Response:
     """POST /api/v1/checkin {"secret", "event", "gate", "scan_id"?, "scanned_at"?}."""

@@ -16,8 +16,19 @@ from pydantic import (
 from yoc.accounts.forms import Email, Language
 from yoc.accounts.forms import Name as PersonName
 from yoc.errors import ValidationFailed
-from yoc.events.forms import Cents, MaybeWhen, Name, Text, bilingual
-from yoc.forms import BAD_AMOUNT, MAX_ID, FieldError, Form, Id, cents, parse, parse_dollars
+from yoc.events.forms import MAX_CAPACITY, Cents, MaybeWhen, Name, Text, bilingual
+from yoc.forms import (
+    BAD_AMOUNT,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_ID,
+    FieldError,
+    Form,
+    Id,
+    cents,
+    parse,
+    parse_dollars,
+)
 from yoc.i18n import N_
 from yoc.members.forms import Phone
 from yoc.tickets.enums import PaymentMethod, Pricing
@@ -38,7 +49,7 @@ class BuyerIn(Form):
 class ItemIn(BaseModel):
     ticket_type: Id
     quantity: Annotated[int, Field(ge=0, le=50)]
-    price_cents: int | None = None  # on a sliding scale: the price the buyer chose
+    price_cents: Cents | None = None  # on a sliding scale: the price the buyer chose
 
 
 # More lines than an event has ticket types is no order anybody means to place.
@@ -104,14 +115,24 @@ class RefundIn(Form):
 
 
 def _offline_time(value: object) -> datetime | None:
-    """When a scan made without signal happened: ISO 8601 with an offset, else unknown."""
+    """When a scan made without signal happened: ISO 8601 with an offset, else unknown
+    (and unknown too from a phone whose clock says a year no festival falls in)."""
     if not isinstance(value, str):
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else None
+    if not parsed.tzinfo or not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        return None
+    return parsed
+
+
+# A scan's own id, chosen by the phone; none (or an empty one) gets a fresh one.
+ScanId = Annotated[
+    Annotated[str, StringConstraints(max_length=64)] | None,
+    BeforeValidator(lambda v: str(v) if v else None),
+]
 
 
 class ScanIn(Form):
@@ -124,11 +145,7 @@ class ScanIn(Form):
         None
     )
     gate: Annotated[str, BeforeValidator(lambda v: str(v or "")[:40])] = ""
-    scan_id: Annotated[
-        str | None,
-        BeforeValidator(lambda v: str(v) if v else None),
-        StringConstraints(max_length=64),
-    ] = None
+    scan_id: ScanId = None
     scanned_at: Annotated[datetime | None, BeforeValidator(_offline_time)] = None
 
 
@@ -144,11 +161,7 @@ class CheckinIn(Form):
     event: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
     secret: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] = ""
     gate: Annotated[str, BeforeValidator(lambda v: str(v or "")[:40])] = ""
-    scan_id: Annotated[
-        str | None,
-        BeforeValidator(lambda v: str(v) if v else None),
-        StringConstraints(max_length=64),
-    ] = None
+    scan_id: ScanId = None
     scanned_at: Annotated[datetime | None, BeforeValidator(_offline_time)] = None
 
 
@@ -229,7 +242,8 @@ class TicketTypeForm(Form):
     max_cents: Cents = 0
     # Empty: only the event's capacity limits the type.
     quota: Annotated[
-        Annotated[int, Field(ge=0)] | None, BeforeValidator(lambda v: None if v == "" else v)
+        Annotated[int, Field(ge=0, le=MAX_CAPACITY)] | None,
+        BeforeValidator(lambda v: None if v == "" else v),
     ] = None
     max_per_order: Annotated[int, Field(ge=1, le=50)] = 10
     sales_start: MaybeWhen = None

@@ -25,7 +25,7 @@ class TicketTypeOut(BaseModel):
     min_cents: int
     suggested_cents: int
     max_cents: int
-    quota: int | None
+    quota: int | None = None  # left out: only the event's capacity limits the type
     max_per_order: int
     available: int
     requires_access_code: bool
@@ -135,7 +135,9 @@ class OrderList(BaseModel):
 
 class CheckinOut(BaseModel):
     """``result`` is ok, already_checked_in, invalid, wrong_event or not_paid; the other
-    fields say what the volunteer needs (ticket, type, first scan's time and gate …)."""
+    fields say what the volunteer needs (ticket, type, first scan's time and gate …).
+    An invalid one says why in ``reason``: forged, unknown, a state of its order, or
+    scan_id_reused (the scan id named a scan of another ticket; nothing was marked)."""
 
     result: str
     model_config = {"extra": "allow"}

@@ -12,6 +12,7 @@ from yoc.accounts.models import User
 from yoc.cache import changing
 from yoc.curriculum.enums import STAMP
 from yoc.curriculum.models import Activity, Badge, Module, ModuleCompletion, Track
+from yoc.db import fits
 from yoc.errors import NotFound
 from yoc.i18n import N_
 
@@ -81,8 +82,10 @@ async def set_public(member: User, badge_id: int, public: bool) -> Badge:
 
 
 async def public_badge(uid: str) -> Badge:
-    badge = await Badge.get_or_none(uid=uid, public=True).select_related(
-        "member", "track", "module"
+    badge = (
+        await Badge.get_or_none(uid=uid, public=True).select_related("member", "track", "module")
+        if fits(Badge, uid=uid)
+        else None
     )
     if badge is None:
         raise NotFound(N_("We could not find that badge."), "not_found")

@@ -23,6 +23,8 @@ ALREADY = "already_checked_in"
 INVALID = "invalid"
 WRONG_EVENT = "wrong_event"
 NOT_PAID = "not_paid"
+# The reason given when a scan id already named a scan of another ticket.
+REUSED = "scan_id_reused"
 
 
 @dataclass
@@ -99,7 +101,7 @@ async def _settle(
             )
             await CheckIn.create(**record, ticket_id=ticket["id"], **_stored(outcome))
     except IntegrityError:
-        return await _stored_answer(event, scan_id)
+        return await _stored_answer(event, scan_id, ticket["id"] if ticket else None)
     return outcome
 
 
@@ -107,11 +109,14 @@ def _stored(outcome: Result) -> dict[str, Any]:
     return {"result": outcome.result, "detail": outcome.detail}
 
 
-async def _stored_answer(event: Event, scan_id: str) -> Result:
+async def _stored_answer(event: Event, scan_id: str, ticket_id: int | None) -> Result:
+    """The answer recorded for ``scan_id``, if it was a scan of this ticket at this event.
+    An id a phone used before for another ticket (or event) says nothing of this one: the
+    scan is refused, and the ticket left as it is."""
     # Called once the first copy of the scan has committed: its record holds the answer.
-    previous = await CheckIn.get_or_none(scan_id=scan_id, event_id=event.id)
-    if previous is None:
-        return Result(INVALID, {"reason": "unknown"})
+    previous = await CheckIn.get_or_none(scan_id=scan_id)
+    if previous is None or (previous.event_id, previous.ticket_id) != (event.id, ticket_id):
+        return Result(INVALID, {"reason": REUSED})
     return Result(previous.result, {**previous.detail, "replayed": True})
 
 

@@ -33,7 +33,7 @@ async def new_code(slug: str) -> str:
     """Give the event a new door code; the old one stops working, and so does every
     volunteer's access granted with it."""
     code = random_code(8)
-    event = await Event.get_or_none(slug=slug)
+    event = await Event.get_or_none(slug=slug) if fits(Event, slug=slug) else None
     if event is None or not await Event.filter(id=event.id).update(door_code=code):
         raise NotFound(N_("We could not find that event."), "not_found")
     await DoorGrant.filter(event=event).delete()
