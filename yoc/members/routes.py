@@ -154,6 +154,10 @@ async def add_guardian(request: Request) -> Response:
     values = await form_data(request)
     try:
         data = parse(forms.GuardianForm, values)
+        if data.email:
+            # The consent form goes to whatever address was typed: limited like any
+            # page that sends mail, per address and per client.
+            await limit_mail(request, "consent", data.email)
         await profiles.add_guardian(
             actor=user, member=user, settings=request.app.state.settings, **data.model_dump()
         )
@@ -178,7 +182,8 @@ async def add_guardian(request: Request) -> Response:
 @member_required
 async def resend_consent(request: Request) -> Response:
     user = current_user(request)
-    await limit_mail(request, "consent", user.email)
+    for address in await profiles.guardian_addresses(user):
+        await limit_mail(request, "consent", address)
     sent = await profiles.resend_consent_request(
         actor=user, member=user, settings=request.app.state.settings
     )
