@@ -1,7 +1,7 @@
 """Sensitive actions (role changes, invitations, turning an account off, completing a
-deletion, refunds, new door codes) need
-the password or a code from the app entered in the last ten minutes; the JSON API's
-refunds need a code from the app on the request itself."""
+deletion, refunds, new door codes) need the password or a code from the app entered in
+the last ten minutes; the JSON API's refunds need a code from the app on the request
+itself."""
 
 from __future__ import annotations
 
