@@ -405,6 +405,7 @@ async def test_the_shift_summary_sums_each_persons_sales_per_gate(app, settings)
         )
 
         rosas = await rosa.get(f"/door/{event.slug}/summary")
+        rosas_scanner = await rosa.get(f"/door/{event.slug}")
         betos = await beto.get(f"/door/{event.slug}/summary")
         staff_page = await sam.get(f"/staff/events/{event.slug}/box-office")
 
@@ -432,6 +433,11 @@ async def test_the_shift_summary_sums_each_persons_sales_per_gate(app, settings)
         ["North", "4", money(4500), money(2000)],
         ["South", "2", money(1000), money(0)],
     ]
+    # The scanner says it too, for the whole shift: every gate of this volunteer's.
+    mine = re.search(r'<p class="card my-shift">(.*?)</p>', rosas_scanner.text, re.S).group(1)
+    assert html.unescape(re.sub(r"<[^>]+>", "", mine)) == (
+        f"My shift: 6 tickets sold · Cash to count {money(5500)} · Card at the door {money(2000)}"
+    )
     assert rows(betos) == [["North", "3", money(6000, "es"), money(0, "es")]]
     assert translated("Cash to count", "es") in page_text(betos)
     assert staff_page.status_code == 200

@@ -123,6 +123,8 @@ async def scanner(request: Request) -> Response:
         return error_page(request, 404)
     q = request.query_params.get("q", "").strip()[:80]
     settings = request.app.state.settings
+    seller = await _seller(request, event.slug)
+    shift = await box_office.shift_summary(event, seller=seller[1].key) if seller else []
     typed_order = request.query_params.get("order", "")[:40]
     code = box_office.order_code_in(typed_order) if typed_order else None
     context = {
@@ -133,6 +135,7 @@ async def scanner(request: Request) -> Response:
         "public_key": await signing.public_key(event),
         "token": csrf_token(settings.secret_key, session(request).ensure_key()),
         "result": None,
+        "shift": shift,
         **await _order_lookup(event, code),
     }
     return render(request, "tickets/scanner.html", context)
