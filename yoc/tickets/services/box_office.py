@@ -85,12 +85,10 @@ async def sell(
             event, request, retry, settings=settings, payments=payments, walk_up=walk_up
         )
     else:
-        order, new = (
-            await placing.place_order(
-                event, request, settings=settings, payments=payments, walk_up=walk_up
-            ),
-            True,
+        order = await placing.place_order(
+            event, request, settings=settings, payments=payments, walk_up=walk_up
         )
+        new = True
     if new and sale.then == Then.ADMIT:
         for ticket in order.tickets:
             await checkin.check_in_ticket(event=event, ticket_id=ticket.id, gate=walk_up.gate)
