@@ -49,4 +49,9 @@ class Migration(migrations.Migration):
             name='holder_name',
             field=fields.CharField(default='', db_default='', max_length=120),
         ),
+        ops.AddField(
+            model_name='TicketType',
+            name='waiting',
+            field=fields.IntField(default=0, db_default=0),
+        ),
     ]

@@ -27,6 +27,7 @@ from yoc.payments.providers import Payments
 from yoc.tickets.enums import OrderChange, OrderStatus, Pricing, TicketStatus, WaitState
 from yoc.tickets.models import Order, OrderLog, Ticket, TicketType, WaitlistEntry
 from yoc.tickets.services import refunds, waitlist
+from yoc.tickets.services.holds import SoldOut
 from yoc.timeutil import utcnow
 
 ENDED = (
@@ -179,6 +180,26 @@ async def test_a_refunded_seat_is_offered_to_the_first_in_line_and_held_for_them
     assert f"http://testserver/waitlist/{first.key}" in offer_mail.body_text
     # A second round offers nothing more: nothing else came back.
     assert await waitlist.offer_round(settings) == 0
+
+
+async def test_a_seat_that_comes_back_is_not_sold_to_others_while_people_wait(
+    client, settings
+) -> None:
+    event, general, order = await sold_out_event(settings)
+    await join(client, event, general, email="bea@example.org")
+    await refund_one(settings, order)
+
+    # Before the worker's next round, someone else tries to buy the seat that came back.
+    with pytest.raises(SoldOut):
+        await make_order(event, settings, {general: 1}, buyer_email="cy@example.org")
+    page = page_text(await client.get(f"/events/{event.slug}"))
+    assert "Sold out" in page
+
+    assert await waitlist.offer_round(settings) == 1
+    assert (await entry_of("bea@example.org")).state == WaitState.OFFERED
+    # Nobody waits any more: a seat that comes back is on sale to all again.
+    await refund_one(settings, await Order.get(id=order.id))
+    assert (await make_order(event, settings, {general: 1}, buyer_email="cy@example.org")).id
 
 
 async def test_a_lapsed_reservation_is_offered_by_the_worker(client, settings) -> None:

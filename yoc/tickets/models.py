@@ -20,6 +20,9 @@ class TicketType(Model):
     max_cents = fields.IntField(default=0)
     quota = fields.IntField(null=True)  # besides the event's capacity
     sold = fields.IntField(default=0)  # held + sold, like Event.sold
+    # People on its waiting list who have not been offered seats yet: while there are
+    # any, seats that come back are theirs, and the type is sold out to everyone else.
+    waiting = fields.IntField(default=0, db_default=0)
     max_per_order = fields.IntField(default=10)
     sales_start = fields.DatetimeField(null=True)
     sales_end = fields.DatetimeField(null=True)

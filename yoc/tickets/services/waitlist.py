@@ -7,6 +7,10 @@ the person orders them through the link in their email, paying as anyone does. A
 not used in time ends, its seats go back, and the next round offers them to the next
 person.
 
+While anyone waits for a type, the type sells nothing to anyone else (``TicketType.waiting``
+counts them; the seats' conditional updates refuse a type whose count is not 0): seats
+that come back are offered in turn, never bought first by whoever reloads the page.
+
 Fair under concurrency, on SQLite or PostgreSQL with several workers: a place moves from
 waiting to offered by one conditional update (of two workers, one wins; the other takes
 nothing), and its seats are taken by conditional updates in the same transaction, so a
@@ -143,6 +147,7 @@ async def join(
                 quantity=quantity,
                 key=random_code(32),
             )
+            await TicketType.filter(id=ticket_type.id).update(waiting=F("waiting") + 1)
             await _mail(entry, "waitlist_joined", settings)
     except IntegrityError:
         return None  # already on the list (or joining twice at once)
@@ -186,6 +191,10 @@ async def leave(entry: WaitlistEntry, *, actor: str) -> bool:
             ):
                 if state == W.OFFERED:
                     await _give_back(entry)
+                else:
+                    await TicketType.filter(id=entry.ticket_type_id).update(
+                        waiting=F("waiting") - 1
+                    )
                 entry.state = W.WITHDRAWN
                 return True
     return False
@@ -243,7 +252,7 @@ async def _offer_next(ticket_type_id: int, settings: Settings, now: datetime) ->
             taken = (
                 await TicketType.filter(id=ticket_type_id, active=True)
                 .filter(Q(quota__isnull=True) | Q(sold__lte=F("quota") - n))
-                .update(sold=F("sold") + n)
+                .update(sold=F("sold") + n, waiting=F("waiting") - 1)
             )
             if not taken or not await Event.filter(
                 id=entry.event_id, sold__lte=F("capacity") - n
