@@ -129,7 +129,7 @@ async def join(
             }
         )
     await event.refresh_from_db(fields=["sold", "capacity"])
-    await ticket_type.refresh_from_db(fields=["sold", "quota"])
+    await ticket_type.refresh_from_db(fields=["sold", "quota", "waiting"])
     if not sold_out(event, ticket_type):
         raise NotSoldOut()
     email = email.strip().lower()
