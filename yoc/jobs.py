@@ -1,5 +1,5 @@
-"""Background jobs: expiring ticket holds, refunds still due, ended door grants, and the
-mail outbox."""
+"""Background jobs: expiring ticket holds, waiting list offers, refunds still due, ended
+door grants, and the mail outbox."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from yoc.db import only_one
 from yoc.metrics import WORKER_ROUNDS
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
-from yoc.tickets.services import door
+from yoc.tickets.services import door, waitlist
 from yoc.tickets.services.checkout import settle_refunds_due
 from yoc.tickets.services.states import sweep_expired
 
@@ -24,6 +24,10 @@ async def run_once(settings: Settings) -> None:
     expired = await sweep_expired(payments=payments, settings=settings)
     if expired:
         log.info("released %d expired hold(s)", expired)
+    # After the sweep: seats of holds that just ended go to the waiting lists first.
+    offered = await waitlist.offer_round(settings)
+    if offered:
+        log.info("made %d waiting list offer(s)", offered)
     refunded = await settle_refunds_due(settings=settings, payments=payments)
     if refunded:
         log.info("made %d refund(s) that were due", refunded)

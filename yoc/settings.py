@@ -55,6 +55,11 @@ class Settings:
     password_reset_max_age: int = 3600
     invite_max_age: int = 7 * 24 * 3600
     hold_minutes: int = 15
+    # How long a waiting list's offer holds its seats for the person offered them.
+    waitlist_offer_hours: float = 24.0
+    # Named on receipts, where part of what was paid is a gift.
+    org_name: str = "Youth Organizing Council (YO-C)"
+    org_tax_id: str = ""
     api_token_days: int = 90
     # Failed sign-ins: per account from one client, per client whatever the account
     # (a school shares one address), and per account from anywhere, counted over longer.
@@ -129,6 +134,11 @@ class Settings:
             stripe_api_base=get("YOC_STRIPE_API_BASE", ""),
             stripe_timeout_seconds=float(get("YOC_STRIPE_TIMEOUT_SECONDS", "5")),
             hold_minutes=int(get("YOC_HOLD_MINUTES", "15")),
+            waitlist_offer_hours=float(
+                get("YOC_WAITLIST_OFFER_HOURS", str(cls.waitlist_offer_hours))
+            ),
+            org_name=get("YOC_ORG_NAME", cls.org_name).strip() or cls.org_name,
+            org_tax_id=get("YOC_ORG_TAX_ID", "").strip(),
             api_token_days=int(get("YOC_API_TOKEN_DAYS", str(cls.api_token_days))),
             login_limit=int(get("YOC_LOGIN_LIMIT", str(cls.login_limit))),
             login_client_limit=int(get("YOC_LOGIN_CLIENT_LIMIT", str(cls.login_client_limit))),

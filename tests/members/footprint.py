@@ -38,7 +38,7 @@ from yoc.soapbox.enums import SpeechState
 from yoc.soapbox.services import public, transitions
 from yoc.tickets.enums import Pricing
 from yoc.tickets.models import Order, Ticket
-from yoc.tickets.services import checkin, signing, states
+from yoc.tickets.services import checkin, manage, signing, states, waitlist
 
 PASSWORD_OF_ITZEL = "desert wind at night"
 NAME = "Itzel Ramírez"
@@ -208,6 +208,15 @@ async def _buy(app, settings: Settings, staff: User) -> Order:
     ticket = await Ticket.filter(order=order).order_by("id").first()
     code = await signing.code_for(ticket, event)
     assert (await checkin.check_in(event=event, code=code, gate="North gate")).result == "ok"
+    # She put her own name on the second ticket, and waits for a sold-out type.
+    second = await Ticket.filter(order=order).order_by("-id").first()
+    await manage.rename_ticket(order, second.id, f"{NAME} (2)", actor="buyer")
+    vip = await make_ticket_type(
+        event, name_en="Front row", name_es="Primera fila", pricing=Pricing.FREE, quota=0
+    )
+    await waitlist.join(
+        event, vip, name=NAME, email=EMAIL, language="es", quantity=2, settings=settings
+    )
     return await Order.get(id=order.id)
 
 

@@ -210,10 +210,19 @@ async def test_download_holds_orders_with_tickets_and_check_in(app, client) -> N
     assert first["checked_in_at"] is not None
     assert (second["checked_in_at"], second["scans"]) == (None, [])
     assert "secret" not in json.dumps(order)
-    assert [(h["from"], h["to"]) for h in order["history"]] == [
-        ("", "pending"),
-        ("pending", "paid"),
+    assert [(h["from"], h["to"], h["change"]) for h in order["history"]] == [
+        ("", "pending", ""),
+        ("pending", "paid", ""),
+        ("paid", "paid", "ticket_renamed"),
     ]
+    assert second["holder_name"] == f"{NAME} (2)"
+    (place,) = data["waiting_lists"]
+    assert (place["ticket_type"]["en"], place["name"], place["quantity"], place["state"]) == (
+        "Front row",
+        NAME,
+        2,
+        "waiting",
+    )
 
 
 async def test_download_says_who_looked_at_or_changed_the_record_and_when(app, client) -> None:

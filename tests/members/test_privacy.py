@@ -149,6 +149,7 @@ async def test_member_downloads_their_data_with_only_the_notes_shared_with_them(
         "attendance",
         "speeches",
         "orders",
+        "waiting_lists",
         "messages",
         "record_history",
         "deletion_requests",

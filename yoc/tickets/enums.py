@@ -35,3 +35,21 @@ class TicketStatus(LabelledEnum):
     VALID = "valid", N_("valid")
     # refunded or cancelled
     VOID = "void", N_("no longer valid")
+
+
+class WaitState(LabelledEnum):
+    """A place on a ticket type's waiting list."""
+
+    WAITING = "waiting", N_("waiting")
+    OFFERED = "offered", N_("offered")
+    BOUGHT = "bought", N_("bought")
+    EXPIRED = "expired", N_("offer expired")
+    WITHDRAWN = "withdrawn", N_("withdrawn")
+
+
+class OrderChange(LabelledEnum):
+    """Changes to an order that do not change its state, as its log names them."""
+
+    TICKET_RENAMED = "ticket_renamed", N_("name on a ticket changed")
+    ORDER_MOVED = "order_moved", N_("order moved to another buyer")
+    FROM_WAITING_LIST = "waitlist", N_("bought from the waiting list")

@@ -108,6 +108,30 @@ class OrderIn(Form):
         )
 
 
+class TicketNameIn(Form):
+    """The name of who uses a ticket, as its buyer changes it."""
+
+    holder_name: PersonName
+
+
+class OrderMoveIn(Form):
+    """Staff give an order to another buyer."""
+
+    buyer_name: PersonName
+    buyer_email: Email
+    language: Language = "en"
+
+
+class WaitlistJoinIn(Form):
+    """A place on a sold-out ticket type's waiting list; how many is bounded by the
+    type's limit per order (checked by the service, which knows the type)."""
+
+    name: PersonName
+    email: Email
+    language: Language = "en"
+    quantity: Annotated[int, Field(ge=1, le=50)] = 1
+
+
 class RefundIn(Form):
     """A refund: of the whole order, or of the tickets named; the reason goes in the
     order's log, so it is required."""

@@ -1,7 +1,7 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus
+from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus, WaitState
 
 
 class TicketType(Model):
@@ -20,6 +20,9 @@ class TicketType(Model):
     max_cents = fields.IntField(default=0)
     quota = fields.IntField(null=True)  # besides the event's capacity
     sold = fields.IntField(default=0)  # held + sold, like Event.sold
+    # People on its waiting list who have not been offered seats yet: while there are
+    # any, seats that come back are theirs, and the type is sold out to everyone else.
+    waiting = fields.IntField(default=0, db_default=0)
     max_per_order = fields.IntField(default=10)
     sales_start = fields.DatetimeField(null=True)
     sales_end = fields.DatetimeField(null=True)
@@ -114,6 +117,8 @@ class Ticket(Model):
     secret = fields.CharField(max_length=40, unique=True)
     status = fields.CharEnumField(TicketStatus, max_length=8, default=TicketStatus.VALID)
     price_cents = fields.IntField(default=0)
+    # Who uses the ticket, when the buyer named someone else (empty: the buyer).
+    holder_name = fields.CharField(max_length=120, default="", db_default="")
     checked_in_at = fields.DatetimeField(null=True)
     checked_in_gate = fields.CharField(max_length=40, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -132,6 +137,10 @@ class OrderLog(Model):
     to_status = fields.CharField(max_length=10)
     actor_label = fields.CharField(max_length=160)
     note = fields.TextField(default="")
+    # A change that is not a move between states (OrderChange), and what it changed;
+    # stored without words, so the log is shown in the reader's language.
+    change = fields.CharField(max_length=20, default="", db_default="")
+    detail = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -210,3 +219,38 @@ class DoorGrant(Model):
 
     class Meta:
         table = "door_grants"
+
+
+class WaitlistEntry(Model):
+    """A place on a sold-out ticket type's waiting list. Its place in line is its id.
+
+    An offer holds ``quantity`` seats of the type (counted in ``sold``, as a hold) until
+    ``offer_expires_at``: the person may order them through the link with ``key``."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "yoc.Event", related_name="waitlist", on_delete=fields.CASCADE, db_index=True
+    )
+    ticket_type: fields.ForeignKeyRelation[TicketType] = fields.ForeignKeyField(
+        "yoc.TicketType", related_name="waitlist", on_delete=fields.CASCADE, db_index=True
+    )
+    name = fields.CharField(max_length=120)
+    email = fields.CharField(max_length=254)
+    language = fields.CharField(max_length=5, default="en")
+    quantity = fields.IntField()
+    # The secret part of the links in its emails (the offer, leaving the list).
+    key = fields.CharField(max_length=40, unique=True)
+    state = fields.CharEnumField(WaitState, max_length=10, default=WaitState.WAITING, db_index=True)
+    offered_at = fields.DatetimeField(null=True)
+    offer_expires_at = fields.DatetimeField(null=True, db_index=True)
+    order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
+        "yoc.Order", related_name="waitlist_entries", null=True, on_delete=fields.SET_NULL
+    )
+    ended_at = fields.DatetimeField(null=True)
+    ended_by = fields.CharField(max_length=160, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "waitlist_entries"
+        ordering = ["id"]
+        unique_together = (("ticket_type", "email"),)

@@ -8,17 +8,32 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from yoc import qrcodes
-from yoc.errors import DomainError
-from yoc.forms import parse
-from yoc.http import form_data, limit_mail, redirect, render, render_form
+from yoc.errors import DomainError, NotFound
+from yoc.forms import parse, whole_number
+from yoc.http import flash, form_data, limit_mail, redirect, render, render_form
+from yoc.i18n import gettext
 from yoc.settings import PROJECT_DIR
 from yoc.tickets import forms
 from yoc.tickets.services import (
+    calendar,
     checkout,
+    manage,
     notify,
     orders,
+    receipts,
     signing,
 )
+
+
+async def _order_context(request: Request, order) -> dict:
+    return {
+        "order": order,
+        "tickets": [t for t in order.tickets if t.status == "valid"],
+        "receipt": await receipts.receipt(
+            order, request.app.state.settings, items=list(order.items)
+        ),
+        "renaming": None,
+    }
 
 
 async def order_page(request: Request) -> Response:
@@ -28,13 +43,49 @@ async def order_page(request: Request) -> Response:
         order, settings=request.app.state.settings, payments=request.app.state.payments
     ):
         order = await orders.get_order(order.code, order.key)
-    return render(
-        request,
-        "tickets/order.html",
-        {
-            "order": order,
-            "checkout": returned,
-            "tickets": [t for t in order.tickets if t.status == "valid"],
+    context = await _order_context(request, order)
+    return render(request, "tickets/order.html", {**context, "checkout": returned})
+
+
+async def rename_ticket(request: Request) -> Response:
+    """The buyer puts the name of who will use a ticket on it."""
+    order = await orders.get_order(request.path_params["code"], request.path_params["key"])
+    values = await form_data(request)
+    ticket_id = whole_number(request.path_params["ticket"])
+    try:
+        data = parse(forms.TicketNameIn, values)
+        await manage.rename_ticket(order, ticket_id or 0, data.holder_name, actor="buyer")
+    except NotFound:
+        raise
+    except DomainError as error:
+        context = await _order_context(request, order)
+        return render_form(
+            request,
+            "tickets/order.html",
+            values=values,
+            error=error,
+            context={**context, "renaming": ticket_id},
+        )
+    flash(request, gettext("The name on the ticket is changed."))
+    return redirect(f"/orders/{order.code}/{order.key}")
+
+
+async def ticket_calendar(request: Request) -> Response:
+    """The event of a ticket, to add to a calendar."""
+    ticket = await orders.get_ticket(request.path_params["secret"])
+    settings = request.app.state.settings
+    body = calendar.event_ics(
+        ticket.order.event,
+        timezone=settings.timezone,
+        language=request.scope["language"],
+        link=f"{settings.base_url}/tickets/{ticket.secret}",
+    )
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{ticket.order.event.slug}.ics"',
+            "Cache-Control": "private, no-cache",
         },
     )
 
@@ -121,8 +172,15 @@ async def resend(request: Request) -> Response:
 routes = [
     Route("/orders/{code:str}/{key:str}", order_page, name="tickets:order"),
     Route("/orders/{code:str}/{key:str}/pay", pay_again, methods=["POST"], name="tickets:pay"),
+    Route(
+        "/orders/{code:str}/{key:str}/tickets/{ticket:str}/name",
+        rename_ticket,
+        methods=["POST"],
+        name="tickets:rename",
+    ),
     Route("/tickets/resend", resend, methods=["GET", "POST"], name="tickets:resend"),
     Route("/tickets/{secret:str}", ticket_page, name="tickets:ticket"),
+    Route("/tickets/{secret:str}/event.ics", ticket_calendar, name="tickets:calendar"),
     Route("/tickets/{secret:str}/manifest.webmanifest", ticket_manifest, name="tickets:manifest"),
     Route("/orders/{code:str}/{key:str}/print", print_order, name="tickets:print"),
     Route("/sw.js", service_worker, name="tickets:sw"),

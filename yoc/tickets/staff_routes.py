@@ -30,8 +30,14 @@ from yoc.i18n import gettext
 from yoc.members.services.privacy import to_csv
 from yoc.permissions import Action
 from yoc.tickets.enums import OrderStatus
-from yoc.tickets.forms import TYPE_PRICES, RefundIn, TicketTypeForm, type_from_form
-from yoc.tickets.services import orders, refunds, reports, states, types
+from yoc.tickets.forms import (
+    TYPE_PRICES,
+    OrderMoveIn,
+    RefundIn,
+    TicketTypeForm,
+    type_from_form,
+)
+from yoc.tickets.services import manage, orders, refunds, reports, states, types
 
 if TYPE_CHECKING:
     from yoc.events.models import Event
@@ -166,7 +172,34 @@ async def order_csv(request: Request) -> Response:
 @requires(Action.MANAGE_EVENTS)
 async def order_detail(request: Request) -> Response:
     order = await orders.get_order(request.path_params["code"])
-    return render(request, "tickets/staff_order.html", {"order": order})
+    return render(request, "tickets/staff_order.html", {"order": order, "moving": False})
+
+
+@requires(Action.MANAGE_EVENTS)
+async def order_move(request: Request) -> Response:
+    """Give the order to another buyer (a ticket sold on, a name typed wrong)."""
+    order = await orders.get_order(request.path_params["code"])
+    values = await form_data(request)
+    try:
+        data = parse(OrderMoveIn, values)
+        await manage.move_order(
+            order,
+            buyer_name=data.buyer_name,
+            buyer_email=data.buyer_email,
+            language=data.language,
+            actor=_actor(request),
+            settings=request.app.state.settings,
+        )
+    except DomainError as error:
+        return render_form(
+            request,
+            "tickets/staff_order.html",
+            values=values,
+            error=error,
+            context={"order": order, "moving": True},
+        )
+    flash(request, gettext("The order is moved. The new buyer gets the tickets by email."))
+    return redirect(f"/staff/orders/{order.code}")
 
 
 @requires(Action.MANAGE_EVENTS)
@@ -230,6 +263,7 @@ routes = [
     Route("/staff/events/{slug:str}/orders", order_list, name="tickets:orders"),
     Route("/staff/events/{slug:str}/orders.csv", order_csv, name="tickets:orders_csv"),
     Route("/staff/orders/{code:str}", order_detail, name="tickets:staff_order"),
+    Route("/staff/orders/{code:str}/move", order_move, methods=["POST"], name="tickets:order_move"),
     Route(
         "/staff/orders/{code:str}/{action:str}",
         order_action,

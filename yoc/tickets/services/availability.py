@@ -17,6 +17,8 @@ class Offer:
 
 
 def available(event: Event, ticket_type: TicketType) -> int:
+    if ticket_type.waiting:
+        return 0  # seats that come back go to its waiting list first
     left = event.capacity - event.sold
     if ticket_type.quota is not None:
         left = min(left, ticket_type.quota - ticket_type.sold)

@@ -34,6 +34,7 @@ class UnpaidLimit(Conflict):
 
 async def take(quote_: Quote, conn=None) -> None:
     """Hold the seats, or raise SoldOut. Call inside a transaction: a failure rolls back.
+    A type with people on its waiting list sells nothing (its seats are theirs first).
 
     Pass the transaction's connection (``conn``) to take them in one statement on
     PostgreSQL: the rows taken stay locked until the commit, and every further statement
@@ -48,7 +49,7 @@ async def take(quote_: Quote, conn=None) -> None:
     for line in sorted(quote_.lines, key=lambda line: line.ticket_type.id):
         n = line.quantity
         taken = (
-            await TicketType.filter(id=line.ticket_type.id)
+            await TicketType.filter(id=line.ticket_type.id, waiting=0)
             .filter(Q(quota__isnull=True) | Q(sold__lte=F("quota") - n))
             .update(sold=F("sold") + n)
         )
@@ -88,7 +89,7 @@ async def _take_at_once(conn, quote_: Quote) -> None:
         n = param(line.quantity)
         parts.append(
             f"t{i} AS (UPDATE ticket_types SET sold = sold + {n} "  # noqa: S608
-            f"WHERE id = {param(line.ticket_type.id)} "
+            f"WHERE id = {param(line.ticket_type.id)} AND waiting = 0 "
             f"AND (quota IS NULL OR sold <= quota - {n}) RETURNING 1)"
         )
         taken.append(f"t{i}")

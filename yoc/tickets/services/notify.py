@@ -12,7 +12,7 @@ from yoc.events.models import Event
 from yoc.settings import Settings
 from yoc.tickets.enums import OrderStatus, PaymentMethod, TicketStatus
 from yoc.tickets.models import Order, Ticket
-from yoc.tickets.services import personal_data, signing
+from yoc.tickets.services import personal_data, receipts, signing
 from yoc.timeutil import utcnow
 
 
@@ -33,9 +33,14 @@ async def order_mail(
     if tickets is None:
         tickets = await Ticket.filter(order=order, status=TicketStatus.VALID)
     codes = {}
+    extra: dict[str, Any] = {}
     if template == "order_confirmed":
         for ticket in tickets:
             codes[f"ticket-{ticket.id}"] = await signing.code_for(ticket, event)
+        extra["receipt"] = await receipts.receipt(order, settings)
+        extra["calendar_link"] = (
+            f"{settings.base_url}/tickets/{tickets[0].secret}/event.ics" if tickets else None
+        )
     await mail.queue_mail(
         to=order.buyer_email,
         template=template,
@@ -47,6 +52,7 @@ async def order_mail(
             "tickets": tickets,
             "order_link": f"{settings.base_url}/orders/{order.code}/{order.key}",
             "ticket_links": [f"{settings.base_url}/tickets/{t.secret}" for t in tickets],
+            **extra,
         },
     )
 

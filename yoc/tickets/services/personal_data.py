@@ -16,7 +16,9 @@ from yoc.tickets.models import (
     OrderRetryKey,
     Refund,
     Ticket,
+    WaitlistEntry,
 )
+from yoc.tickets.services import waitlist
 
 # What stands for the buyer of an order once their data is deleted.
 ERASED = "deleted"
@@ -24,6 +26,7 @@ ERASED = "deleted"
 # Each section of the download, and the tables it is read from.
 SECTIONS: dict[str, tuple[type, ...]] = {
     "orders": (Order, OrderItem, Ticket, OrderLog, Refund, CheckIn),
+    "waiting_lists": (WaitlistEntry,),
 }
 
 
@@ -74,6 +77,7 @@ async def export(email: str) -> dict[str, Any]:
                 "tickets": [
                     {
                         "type": {"en": t.label_en, "es": t.label_es},
+                        "holder_name": t.holder_name,
                         "status": t.status,
                         "price_cents": t.price_cents,
                         "checked_in_at": t.checked_in_at,
@@ -87,12 +91,36 @@ async def export(email: str) -> dict[str, Any]:
                     for r in sorted(o.refunds, key=lambda r: r.id)
                 ],
                 "history": [
-                    {"from": e.from_status, "to": e.to_status, "note": e.note, "at": e.created_at}
+                    {
+                        "from": e.from_status,
+                        "to": e.to_status,
+                        "note": e.note,
+                        "change": e.change,
+                        "detail": e.detail,
+                        "at": e.created_at,
+                    }
                     for e in sorted(o.log, key=lambda e: (e.created_at, e.id))
                 ],
             }
             for o in orders
-        ]
+        ],
+        "waiting_lists": [
+            {
+                "event": {"en": w.event.name_en, "es": w.event.name_es},
+                "ticket_type": {"en": w.ticket_type.name_en, "es": w.ticket_type.name_es},
+                "name": w.name,
+                "email": w.email,
+                "language": w.language,
+                "quantity": w.quantity,
+                "state": w.state,
+                "joined_at": w.created_at,
+                "offered_at": w.offered_at,
+                "offer_expires_at": w.offer_expires_at,
+            }
+            for w in await WaitlistEntry.filter(email=_key(email))
+            .order_by("id")
+            .select_related("event", "ticket_type")
+        ],
     }
 
 
@@ -118,11 +146,19 @@ async def erase(email: str, *, words: re.Pattern[str] | None) -> None:
             else None,
         )
     await OrderRetryKey.filter(order_id__in=ids).delete()
+    # Names put on the buyer's tickets are of people they chose: they go too.
+    await Ticket.filter(order_id__in=ids).exclude(holder_name="").update(holder_name="")
     for entry in await OrderLog.filter(order_id__in=ids):
         actor = ERASED if entry.actor_label == _key(email) else entry.actor_label
         note = redact(entry.note, words, ERASED)
-        if (actor, note) != (entry.actor_label, entry.note):
-            await OrderLog.filter(id=entry.id).update(actor_label=actor, note=note)
+        # A change's details (names, emails) are the buyer's or those they named.
+        detail = None if entry.change else entry.detail
+        if (actor, note, detail) != (entry.actor_label, entry.note, entry.detail):
+            await OrderLog.filter(id=entry.id).update(actor_label=actor, note=note, detail=detail)
+    # Places on waiting lists: an offer's seats go back first.
+    for place in await WaitlistEntry.filter(email=_key(email)):
+        await waitlist.leave(place, actor=ERASED)
+    await WaitlistEntry.filter(email=_key(email)).delete()
     for refund in await Refund.filter(order_id__in=ids):
         reason = redact(refund.reason, words, ERASED)
         if reason != refund.reason:

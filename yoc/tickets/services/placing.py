@@ -17,9 +17,9 @@ from yoc.events.models import Event
 from yoc.i18n import N_
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
-from yoc.tickets.enums import OrderStatus, PaymentMethod
-from yoc.tickets.models import Order, OrderItem, OrderLog, OrderRetryKey, Ticket
-from yoc.tickets.services import holds, pricing, signing, states
+from yoc.tickets.enums import OrderChange, OrderStatus, PaymentMethod
+from yoc.tickets.models import Order, OrderItem, OrderLog, OrderRetryKey, Ticket, WaitlistEntry
+from yoc.tickets.services import holds, pricing, signing, states, waitlist
 from yoc.tickets.services.notify import order_mail
 from yoc.tickets.services.pricing import OrderRequest, Quote
 from yoc.tickets.services.secrets import order_code, random_code, ticket_secret
@@ -59,9 +59,11 @@ async def place_order(
     payments: Payments,
     retry_key: RetryKey | None = None,
     walk_up: WalkUp | None = None,
+    offer: WaitlistEntry | None = None,
 ) -> Order:
     """Create the order and hold its seats in one transaction; free orders, and walk-up
-    sales at the door (``walk_up``), are paid.
+    sales at the door (``walk_up``), are paid. With ``offer`` (a waiting list's offer),
+    the order takes the seats the offer held.
 
     The order's tickets come with it, already fetched (``async for t in order.tickets``).
     """
@@ -72,14 +74,14 @@ async def place_order(
     # or its update would lock that row ahead of the seats and deadlock with other buyers.
     await signing.private_key(event)
     try:
-        return await _create(event, request, priced, settings, retry_key, walk_up)
+        return await _create(event, request, priced, settings, retry_key, walk_up, offer)
     except (holds.SoldOut, holds.UnpaidLimit):
         # Seats of holds that ended count as sold until they are released (by the jobs
         # worker every few seconds). Release this event's now, and try once more, rather
         # than look for them on every order: they matter only when they stand in the way.
         if not await states.sweep_expired(event_id=event.id, payments=payments, settings=settings):
             raise
-    return await _create(event, request, priced, settings, retry_key, walk_up)
+    return await _create(event, request, priced, settings, retry_key, walk_up, offer)
 
 
 class ReservationExists(Conflict):
@@ -149,12 +151,15 @@ async def _create(
     settings: Settings,
     retry_key: RetryKey | None = None,
     walk_up: WalkUp | None = None,
+    offer: WaitlistEntry | None = None,
 ) -> Order:
     reservation = None
     if priced.payment == PaymentMethod.BOX_OFFICE:
         reservation = f"{event.id}:{request.buyer_email.strip().lower()}"
     try:
-        return await _write(event, request, priced, settings, reservation, retry_key, walk_up)
+        return await _write(
+            event, request, priced, settings, reservation, retry_key, walk_up, offer
+        )
     except IntegrityError:
         # The unique open_reservation: a second reservation for the email, however close
         # behind the first (on PostgreSQL the insert waits for the first to commit).
@@ -171,6 +176,7 @@ async def _write(
     reservation: str | None,
     retry_key: RetryKey | None,
     walk_up: WalkUp | None = None,
+    offer: WaitlistEntry | None = None,
 ) -> Order:
     now = utcnow()
     # A free order is paid the moment it is placed: written as paid at once, with the
@@ -272,6 +278,17 @@ async def _write(
                     note=f"walk-up sale at {walk_up.gate}" if walk_up else "free order",
                 )
             )
+        if offer is not None:
+            entries.append(
+                OrderLog(
+                    order=order,
+                    from_status=S.PENDING.value,
+                    to_status=S.PENDING.value,
+                    actor_label="system",
+                    change=OrderChange.FROM_WAITING_LIST.value,
+                    detail={"entry": offer.id},
+                )
+            )
         await OrderLog.bulk_create(entries)
         if free and order.buyer_email:  # a walk-up buyer may give none: shown at the door
             await order_mail(order, "order_confirmed", settings, event=event, tickets=tickets)
@@ -280,6 +297,9 @@ async def _write(
         # The seats come last: every buyer of the event updates the same rows, and a row
         # stays locked from its update to the commit, so nothing slow may sit between.
         # SoldOut here rolls back the whole order, its log and its mail.
+        if offer is not None:
+            # The offer's seats are let go for this order to take (OfferGone if it ended).
+            await waitlist.consume(offer, order)
         await holds.take(priced, conn)
     # The caller shows the tickets: hand them over as if fetched, saving a query.
     order.tickets._set_result_for_query(tickets)
