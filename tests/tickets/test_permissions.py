@@ -104,6 +104,7 @@ STAFF_PAGES = [
     "/staff/events/{slug}/orders.csv",
     "/staff/orders/{paid}",
     "/staff/events/{slug}/box-office",
+    "/staff/events/{slug}/waitlist",
 ]
 
 EVENT_FIELDS = {
