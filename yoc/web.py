@@ -29,6 +29,7 @@ from yoc.accounts import services as accounts
 from yoc.api import routes as api_routes
 from yoc.cache import LocalGeneration, PageGeneration, RedisGeneration, TTLCache
 from yoc.curriculum import api as curriculum_api
+from yoc.curriculum import assignment_routes as curriculum_assignment_routes
 from yoc.curriculum import routes as curriculum_routes
 from yoc.curriculum import staff_routes as curriculum_staff_routes
 from yoc.db import quiet_while_away, tortoise_config
@@ -351,6 +352,7 @@ def create_app(
         *family_routes.routes,
         *curriculum_routes.routes,
         *curriculum_staff_routes.routes,
+        *curriculum_assignment_routes.routes,
         *soapbox_routes.routes,
         *soapbox_staff_routes.routes,
         *soapbox_public_routes.routes,

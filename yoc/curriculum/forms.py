@@ -39,13 +39,17 @@ class ActivityForm(Form):
     completion: Completion
 
 
+Target = Annotated[str, StringConstraints(pattern=r"^(cohort|member):[0-9]{1,9}$")]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+
+
 class AssignForm(Form):
     """``target`` is "cohort:ID" or "member:ID"; ``what`` is "module:ID" or "track:ID"."""
 
-    target: Annotated[str, StringConstraints(pattern=r"^(cohort|member):[0-9]{1,9}$")]
+    target: Target
     what: Annotated[str, StringConstraints(pattern=r"^(module|track):[0-9]{1,9}$")]
     due_on: OptionalDate = None
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+    note: Note = ""
 
     @model_validator(mode="after")
     def due_in_future(self) -> AssignForm:
@@ -57,6 +61,20 @@ class AssignForm(Form):
         kind, target_id = self.target.split(":")
         what, what_id = self.what.split(":")
         return kind, int(target_id), what, int(what_id)
+
+
+class AssignmentChangeForm(Form):
+    """A correction of an assignment: who it is given to ("cohort:ID" or "member:ID"), its
+    due date (empty or null: none) and its note. A field left out stays as it is."""
+
+    target: Target | None = None
+    due_on: OptionalDate = None
+    note: Note | None = None
+
+    def changes(self) -> dict[str, object]:
+        """The fields given, as ``assignments.change`` takes them."""
+        given = {name: getattr(self, name) for name in self.model_fields_set}
+        return {k: v for k, v in given.items() if v is not None or k == "due_on"}
 
 
 class ReflectionForm(Form):

@@ -1,5 +1,5 @@
-"""Mentors: assign, review, record attendance, see the group's grid. Staff: edit the
-curriculum and export progress."""
+"""Mentors: review, record attendance, see the group's grid. Staff: edit the curriculum
+and export progress. (Assigning is in assignment_routes.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from yoc.curriculum import forms
 from yoc.curriculum.enums import Completion
-from yoc.curriculum.services import assignments, catalog, dashboards, progress
+from yoc.curriculum.services import catalog, dashboards, progress
 from yoc.errors import DomainError, NotFound
 from yoc.forms import parse, whole_number
 from yoc.http import (
@@ -26,57 +26,9 @@ from yoc.http import (
     requires,
 )
 from yoc.i18n import gettext, ngettext
-from yoc.members.services import cohorts, directory, privacy
+from yoc.members.services import cohorts, privacy
 from yoc.members.services.access import audit_list_read
 from yoc.permissions import Action
-
-
-async def _assign_context(request: Request) -> dict:
-    viewer = current_user(request)
-    return {
-        "cohorts": await cohorts.cohorts_for(viewer),
-        "members": await directory.list_members(viewer, directory.MemberFilters(status="active")),
-        "tracks": await catalog.tracks(),
-    }
-
-
-@requires(Action.VIEW_MEMBERS)
-async def assign(request: Request) -> Response:
-    context = await _assign_context(request)
-    if request.method == "GET":
-        preset = {k: v for k, v in request.query_params.items() if k in ("target", "what")}
-        return render(request, "curriculum/assign.html", {**context, "values": preset})
-    values = await form_data(request)
-    try:
-        data = parse(forms.AssignForm, values)
-        kind, target_id, what, what_id = data.parts()
-        ids = {"module_id": what_id} if what == "module" else {"track_id": what_id}
-        if kind == "cohort":
-            await assignments.assign_to_cohort(
-                actor=current_user(request),
-                cohort_id=target_id,
-                due_on=data.due_on,
-                note=data.note,
-                **ids,
-            )
-        else:
-            await assignments.assign_to_member(
-                actor=current_user(request),
-                member_id=target_id,
-                due_on=data.due_on,
-                note=data.note,
-                **ids,
-            )
-    except NotFound:
-        raise  # no such group, member, module or track: the 404 page
-    except DomainError as error:
-        return render_form(
-            request, "curriculum/assign.html", values=values, error=error, context=context
-        )
-    flash(request, gettext("Assigned. Members see it on their dashboard."))
-    return redirect(
-        f"/cohorts/{target_id}/progress" if kind == "cohort" else f"/members/{target_id}"
-    )
 
 
 @requires(Action.VIEW_MEMBERS)
@@ -325,7 +277,6 @@ async def rearrange(request: Request) -> Response:
 
 
 routes = [
-    Route("/assign", assign, methods=["GET", "POST"], name="curriculum:assign"),
     Route("/mentor/reviews", reviews, name="curriculum:reviews"),
     Route("/mentor/reviews/{id:id}", review, methods=["POST"], name="curriculum:review"),
     Route("/cohorts/{id:id}/progress", cohort_progress, name="curriculum:grid"),
