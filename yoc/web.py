@@ -290,8 +290,9 @@ async def _nul_refused(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
-# The paths that take a file, and so a body larger than a form's.
-UPLOAD_PATHS = ("/me/photo",)
+# The paths that take a file, and so a body larger than a form's (regular expressions
+# the whole path matches): a profile photo, an activity's attachment.
+UPLOAD_PATHS = ("/me/photo", r"/staff/curriculum/activities/[0-9]{1,9}/attachment")
 
 
 def _checkout_origins(settings: Settings) -> tuple[str, ...]:

@@ -11,8 +11,8 @@ from starlette.routing import Route
 
 from yoc.curriculum import forms
 from yoc.curriculum.enums import Completion
-from yoc.curriculum.services import catalog, dashboards, progress
-from yoc.errors import DomainError, NotFound
+from yoc.curriculum.services import attachments, catalog, dashboards, progress
+from yoc.errors import DomainError, NotFound, ValidationFailed
 from yoc.forms import parse, whole_number
 from yoc.http import (
     cached_fragment,
@@ -235,15 +235,31 @@ async def module_edit(request: Request) -> Response:
     return redirect(f"/staff/curriculum/modules/{module.id}")
 
 
+ACTIVITY_FIELDS = (
+    "title_en",
+    "title_es",
+    "prompt_en",
+    "prompt_es",
+    "kind",
+    "completion",
+    "body_en",
+    "body_es",
+    "video_url",
+)
+
+
+async def _activity_context(activity_id: int) -> dict:
+    activity = await catalog.get_activity(activity_id)
+    found = await attachments.infos([activity.id])
+    return {"activity": activity, "attachment": found.get(activity.id)}
+
+
 @requires(Action.MANAGE_MEMBERS)
 async def activity_edit(request: Request) -> Response:
-    activity = await catalog.get_activity(request.path_params["id"])
-    context = {"activity": activity}
+    context = await _activity_context(request.path_params["id"])
+    activity = context["activity"]
     if request.method == "GET":
-        values = {
-            k: getattr(activity, k)
-            for k in ("title_en", "title_es", "prompt_en", "prompt_es", "kind", "completion")
-        }
+        values = {k: getattr(activity, k) for k in ACTIVITY_FIELDS}
         return render(request, "curriculum/activity_edit.html", {**context, "values": values})
     values = await form_data(request)
     try:
@@ -254,6 +270,35 @@ async def activity_edit(request: Request) -> Response:
         )
     flash(request, gettext("Saved. Work members already finished stays as it was."))
     return redirect(f"/staff/curriculum/modules/{activity.module_id}")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def attachment_upload(request: Request) -> Response:
+    context = await _activity_context(request.path_params["id"])
+    activity = context["activity"]
+    form = await request.form(max_part_size=attachments.ATTACHMENT_MAX_BYTES + 1024)
+    upload = form.get("attachment")
+    try:
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise ValidationFailed({"attachment": attachments.NO_FILE})
+        await attachments.attach(activity.id, filename=upload.filename, data=await upload.read())
+    except DomainError as error:
+        values = {k: getattr(activity, k) for k in ACTIVITY_FIELDS}
+        return render_form(
+            request, "curriculum/activity_edit.html", values=values, error=error, context=context
+        )
+    finally:
+        await form.close()
+    flash(request, gettext("The file is attached. Members see it with the activity."))
+    return redirect(f"/staff/curriculum/activities/{activity.id}")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def attachment_remove(request: Request) -> Response:
+    activity = await catalog.get_activity(request.path_params["id"])
+    await attachments.detach(activity.id)
+    flash(request, gettext("The file is removed."))
+    return redirect(f"/staff/curriculum/activities/{activity.id}")
 
 
 @requires(Action.MANAGE_MEMBERS)
@@ -308,6 +353,18 @@ routes = [
         activity_edit,
         methods=["GET", "POST"],
         name="curriculum:activity_edit",
+    ),
+    Route(
+        "/staff/curriculum/activities/{id:id}/attachment",
+        attachment_upload,
+        methods=["POST"],
+        name="curriculum:attachment_upload",
+    ),
+    Route(
+        "/staff/curriculum/activities/{id:id}/attachment/remove",
+        attachment_remove,
+        methods=["POST"],
+        name="curriculum:attachment_remove",
     ),
     Route(
         "/staff/curriculum/{kind:str}/{id:id}/arrange",
