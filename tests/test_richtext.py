@@ -65,6 +65,9 @@ def test_links_that_run_code_are_no_links(text: str) -> None:
 
 def test_headings_start_below_the_pages_own() -> None:
     assert to_html("# Why stories\n\n## Your turn") == "<h3>Why stories</h3>\n<h4>Your turn</h4>\n"
+    assert (
+        to_html("### Think about it\n\n#### Alone") == "<h3>Think about it</h3>\n<h4>Alone</h4>\n"
+    )
 
 
 def test_empty_text_is_empty_markup() -> None:

@@ -5,7 +5,8 @@ Two locks, so a slip in one is caught by the other: markdown-it renders the Mark
 sanitiser) cleans the HTML to a short list of tags without attributes that run anything,
 and links to http, https and mailto addresses (or addresses on this site). A little HTML
 typed in the text (``<em>``) is kept when allowed; a script is removed with its content.
-Headings start at level 3: the page and the activity have theirs.
+Headings start at level 3 (the text's highest becomes <h3>): the page and the activity
+have theirs.
 """
 
 from __future__ import annotations
@@ -23,17 +24,20 @@ TAGS = frozenset(
 )
 ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-# The first heading level a text may use; "#" becomes <h3>.
+# The level a text's highest heading is shown at.
 TOP_HEADING = 3
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 def _lower_headings(tokens: list[Token]) -> None:
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = int(token.tag[1]) + TOP_HEADING - 1
-            token.tag = f"h{min(level, 6)}"
+    """The text's highest heading becomes <h3>, and the others keep their distance."""
+    headings = [t for t in tokens if t.type in ("heading_open", "heading_close")]
+    if not headings:
+        return
+    shift = TOP_HEADING - min(int(t.tag[1]) for t in headings)
+    for token in headings:
+        token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
 
 
 @lru_cache(maxsize=512)

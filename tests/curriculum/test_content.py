@@ -16,8 +16,10 @@ from tests.curriculum.conftest import spanish
 from tests.curriculum.factories import give, make_activity, make_module, make_track
 from tests.factories import PASSWORD
 from tests.members.factories import make_member
+from yoc.curriculum import starter
 from yoc.curriculum.models import Activity, ActivityAttachment, Module
 from yoc.curriculum.services import attachments
+from yoc.richtext import to_html
 
 PDF = b"%PDF-1.4\n% a one-page guide\n%%EOF\n"
 ACTIVITY = {"title_en": "Read the guide", "title_es": "Lee la guía", "kind": "read"}
@@ -267,3 +269,22 @@ async def test_only_staff_attach_files(client, group, course, who) -> None:
 
     assert response.status_code == 403
     assert await ActivityAttachment.all().count() == 0
+
+
+async def test_every_read_activity_of_the_starter_curriculum_has_something_to_read(app) -> None:
+    await starter.load()
+
+    readings = await Activity.filter(kind="read").values_list("title_en", "body_en", "body_es")
+    lcap = await Activity.get(title_en="What is the LCAP?")
+    sheet = await ActivityAttachment.get(activity=lcap)
+
+    assert len(readings) == 4
+    for title, body_en, body_es in readings:
+        assert len(body_en) > 500 and len(body_es) > 500, title
+        assert "<h3>" in to_html(body_en) and "<h3>" in to_html(body_es), title
+    assert '<a href="https://www.cde.ca.gov/re/lc/"' in to_html(lcap.body_es)
+    assert (sheet.filename, sheet.content_type) == (
+        "lcap-questions.txt",
+        "text/plain; charset=utf-8",
+    )
+    assert "Preguntas para la junta escolar" in sheet.data.decode()
