@@ -17,7 +17,7 @@ from tests.curriculum.conftest import spanish
 from tests.curriculum.factories import give, make_activity, make_module, make_track
 from tests.factories import PASSWORD
 from tests.members.factories import make_member
-from yoc.curriculum.enums import Completion
+from yoc.curriculum.enums import Completion, ModuleState
 from yoc.curriculum.models import ActivityProgress
 from yoc.curriculum.services import assignments, catalog, progress
 from yoc.i18n import format_date, use_language
@@ -168,7 +168,12 @@ async def test_my_path_in_spanish(client, group, course) -> None:
 
     assert f"<h1>{spanish('My path')}</h1>" in page.text
     assert "Alza la voz" in page.text and "Lo básico" in page.text
-    assert spanish("not assigned yet") in _item(page.text, "Organizar")
+    with use_language("es"):
+        labels = {state: state.label for state in ModuleState}
+    assert all(labels[state] != state.label for state in ModuleState)  # translated
+    assert labels[ModuleState.NOT_ASSIGNED] in _item(page.text, "Organizar")
+    assert labels[ModuleState.DONE] in _item(page.text, "Lo básico")
+    assert labels[ModuleState.RETURNED] in _item(page.text, "Tu historia")
     with use_language("es"):
         assert (
             f"{spanish('due %(date)s') % {'date': format_date(today() + timedelta(days=4))}}"

@@ -10,7 +10,7 @@ from tortoise.expressions import Subquery
 from yoc import cache
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
-from yoc.curriculum.enums import FINISHED, STAMP, Completion, ProgressState
+from yoc.curriculum.enums import FINISHED, STAMP, Completion, ModuleState, ProgressState
 from yoc.curriculum.models import (
     Activity,
     ActivityProgress,
@@ -42,17 +42,17 @@ class ModuleStatus:
     returned: int = 0
 
     @property
-    def state(self) -> ProgressState:
-        """Where the member is in the module, as one word: what waits on them first."""
+    def state(self) -> ModuleState:
+        """Where the member is in the module: what waits on them first."""
         if self.completed:
-            return ProgressState.DONE
+            return ModuleState.DONE
         if self.returned:
-            return ProgressState.RETURNED
+            return ModuleState.RETURNED
         if self.waiting_review:
-            return ProgressState.SUBMITTED
+            return ModuleState.SUBMITTED
         if self.started:
-            return ProgressState.IN_PROGRESS
-        return ProgressState.NOT_STARTED
+            return ModuleState.IN_PROGRESS
+        return ModuleState.NOT_STARTED
 
     @property
     def overdue(self) -> bool:

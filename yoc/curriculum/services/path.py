@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from yoc.accounts.models import User
-from yoc.curriculum.enums import ProgressState
+from yoc.curriculum.enums import ModuleState
 from yoc.curriculum.models import Module, ModuleCompletion, Track
 from yoc.curriculum.services import dashboards
 from yoc.curriculum.services.dashboards import ModuleStatus
@@ -26,11 +26,10 @@ class PathModule:
         return self.status is not None
 
     @property
-    def state(self) -> ProgressState | None:
-        """not started, in progress, submitted, returned or done; None: not assigned."""
+    def state(self) -> ModuleState:
         if self.completed_at is not None:
-            return ProgressState.DONE
-        return self.status.state if self.status else None
+            return ModuleState.DONE
+        return self.status.state if self.status else ModuleState.NOT_ASSIGNED
 
 
 @dataclass
@@ -45,7 +44,7 @@ class PathTrack:
 
     @property
     def done(self) -> int:
-        return sum(m.state == ProgressState.DONE for m in self.modules)
+        return sum(m.state == ModuleState.DONE for m in self.modules)
 
 
 @dataclass
