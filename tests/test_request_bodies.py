@@ -9,6 +9,8 @@ import socket
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import pytest
+
 from tests.conftest import csrf_from
 from tests.factories import make_user
 from tests.servers import running_server
@@ -161,7 +163,10 @@ def test_the_caps_are_settings() -> None:
     assert (chosen.max_body_bytes, chosen.max_upload_bytes) == (2048, 4096)
 
 
-async def test_a_photo_may_be_larger_than_other_bodies_but_is_capped_too(app) -> None:
+@pytest.mark.parametrize(
+    "path", ["/me/photo", "/staff/curriculum/activities/7/attachment"], ids=["photo", "attachment"]
+)
+async def test_a_file_upload_may_be_larger_than_other_bodies_but_is_capped_too(app, path) -> None:
     settings = app.state.settings
     within = settings.max_body_bytes + MIB
     assert within < settings.max_upload_bytes
@@ -169,7 +174,7 @@ async def test_a_photo_may_be_larger_than_other_bodies_but_is_capped_too(app) ->
     declared_big = await call(
         app,
         "POST",
-        "/me/photo",
+        path,
         headers={
             "content-type": "multipart/form-data; boundary=x",
             "content-length": str(settings.max_upload_bytes + 1),
@@ -178,7 +183,7 @@ async def test_a_photo_may_be_larger_than_other_bodies_but_is_capped_too(app) ->
     sent_in_chunks = await call(
         app,
         "POST",
-        "/me/photo",
+        path,
         headers={"content-type": "multipart/form-data; boundary=x"},
         chunks=within // CHUNK,
     )

@@ -17,7 +17,7 @@ from babel.dates import format_datetime as _format_datetime
 from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("en", "es")
@@ -142,8 +142,18 @@ def negotiate(
 
 
 def tr(obj: object, field: str) -> str:
-    """The text of a bilingual field (``title_en``/``title_es``) in the current language."""
-    return getattr(obj, f"{field}_{get_language()}", "") or getattr(obj, f"{field}_en", "")
+    """The text of a bilingual field (``title_en``/``title_es``) in the current language,
+    or in the other when it is empty in this one."""
+    return tr_language(obj, field)[0]
+
+
+def tr_language(obj: object, field: str) -> tuple[str, str]:
+    """(text, its language) of a bilingual field, as ``tr`` chooses it: a page marks text
+    in the other language with its ``lang``."""
+    for language in (get_language(), *LANGUAGES):
+        if text := getattr(obj, f"{field}_{language}", ""):
+            return text, language
+    return "", get_language()
 
 
 # Formats as read in California: "$5.00" and "3:00 p.m." in Spanish too, not "5,00 US$".
@@ -195,3 +205,10 @@ def format_date(value: date | datetime | None, format: str = "medium") -> str:  
 
 def format_money(cents: int, currency: str = "USD") -> str:
     return format_currency(cents / 100, currency, locale=_locale())
+
+
+def format_file_size(size: int) -> str:
+    """A file's size as people read it: "850 KB", "1.2 MB"."""
+    if size < 1024 * 1024:
+        return f"{format_decimal(max(1, round(size / 1024)), locale=_locale())} KB"
+    return f"{format_decimal(round(size / 1024 / 1024, 1), locale=_locale())} MB"

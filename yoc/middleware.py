@@ -397,9 +397,10 @@ class BodyStalled(Exception):
 
 
 class BodyLimitMiddleware:
-    """Refuse a request body over ``limit`` bytes (``larger[path]`` for the few paths
-    that take a file) with ``on_too_large`` (a 413), and one that stops arriving for
-    ``idle`` seconds with ``on_stalled`` (a 408, closing the connection).
+    """Refuse a request body over ``limit`` bytes (``larger[pattern]`` for the few paths
+    that take a file: a regular expression the whole path matches) with ``on_too_large``
+    (a 413), and one that stops arriving for ``idle`` seconds with ``on_stalled`` (a 408,
+    closing the connection).
 
     A declared Content-Length over the limit is refused before a byte of the body is
     read; a body sent in chunks is counted as it is read, and reading stops as soon as it
@@ -420,7 +421,7 @@ class BodyLimitMiddleware:
     ) -> None:
         self.app = app
         self.limit = limit
-        self.larger = dict(larger or {})
+        self.larger = [(re.compile(pattern), size) for pattern, size in (larger or {}).items()]
         self.idle = idle
         self.on_too_large = on_too_large
         self.on_stalled = on_stalled
@@ -429,7 +430,8 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.larger.get(scope["path"], self.limit)
+        path = scope["path"]
+        limit = next((size for p, size in self.larger if p.fullmatch(path)), self.limit)
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and not (_LENGTH.fullmatch(declared) and int(declared) <= limit):
             await self.on_too_large(scope, receive, send)

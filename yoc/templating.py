@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from yoc import enums, i18n
+from yoc import enums, i18n, richtext
 from yoc.settings import PROJECT_DIR
 
 TEMPLATE_DIR = PROJECT_DIR / "templates"
@@ -86,6 +86,9 @@ def _environment(**options: Any) -> Environment:
         i18n.format_datetime(datetime.fromisoformat(text), "short") if text else ""
     )
     env.filters["tr"] = i18n.tr
+    env.filters["tr_language"] = i18n.tr_language
+    env.filters["markdown"] = richtext.to_html
+    env.filters["filesize"] = i18n.format_file_size
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     env.globals["current_language"] = i18n.get_language

@@ -29,6 +29,7 @@ from yoc.accounts import services as accounts
 from yoc.api import routes as api_routes
 from yoc.cache import LocalGeneration, PageGeneration, RedisGeneration, TTLCache
 from yoc.curriculum import api as curriculum_api
+from yoc.curriculum import assignment_routes as curriculum_assignment_routes
 from yoc.curriculum import routes as curriculum_routes
 from yoc.curriculum import staff_routes as curriculum_staff_routes
 from yoc.db import quiet_while_away, tortoise_config
@@ -289,8 +290,9 @@ async def _nul_refused(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
-# The paths that take a file, and so a body larger than a form's.
-UPLOAD_PATHS = ("/me/photo",)
+# The paths that take a file, and so a body larger than a form's (regular expressions
+# the whole path matches): a profile photo, an activity's attachment.
+UPLOAD_PATHS = ("/me/photo", r"/staff/curriculum/activities/[0-9]{1,9}/attachment")
 
 
 def _checkout_origins(settings: Settings) -> tuple[str, ...]:
@@ -351,6 +353,7 @@ def create_app(
         *family_routes.routes,
         *curriculum_routes.routes,
         *curriculum_staff_routes.routes,
+        *curriculum_assignment_routes.routes,
         *soapbox_routes.routes,
         *soapbox_staff_routes.routes,
         *soapbox_public_routes.routes,

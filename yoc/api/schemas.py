@@ -76,7 +76,33 @@ class AssignmentOut(BaseModel):
     target: str
     what: str
     cohort_assignment: int | None = None
-    created: int | None = None
+    # Member assignments made, and already there and updated (due date and note).
+    created: int
+    updated: int
+
+
+class AssignmentItem(BaseModel):
+    """Something given: ``kind`` "cohort" (a module or track given to a group) or "member"
+    (a module given to one member); change or take it back at /api/v1/assignments/{kind}/{id}."""
+
+    kind: str
+    id: int
+    target: str
+    what: str
+    due_on: date | None
+    note: str
+    members: int
+
+
+class AssignmentList(BaseModel):
+    assignments: list[AssignmentItem]
+
+
+class AssignmentRemoved(BaseModel):
+    # Member assignments removed, and how many of those members still have the module
+    # through another of their groups. Their progress and reflections are kept.
+    removed: int
+    still_given: int
 
 
 class Bilingual(BaseModel):

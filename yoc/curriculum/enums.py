@@ -1,5 +1,5 @@
 from yoc.enums import LabelledEnum
-from yoc.i18n import N_
+from yoc.i18n import N_, NC_
 
 # The stamp (yoc.cache) every change to the curriculum, its assignments or anyone's progress
 # moves forward: the cohort grid and the member dashboard are cached under it.
@@ -37,3 +37,14 @@ class ProgressState(LabelledEnum):
 
 
 FINISHED = frozenset({ProgressState.APPROVED, ProgressState.DONE})
+
+
+class ModuleState(LabelledEnum):
+    """Where a member is in a module, as their path shows it: what waits on them first."""
+
+    NOT_ASSIGNED = "not_assigned", NC_("module", "not assigned yet")
+    NOT_STARTED = "not_started", NC_("module", "not started")
+    IN_PROGRESS = "in_progress", NC_("module", "in progress")
+    SUBMITTED = "submitted", NC_("module", "waiting for review")
+    RETURNED = "returned", NC_("module", "returned for changes")
+    DONE = "done", NC_("module", "done")

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import BeforeValidator, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, model_validator
 
 from yoc.curriculum.enums import ActivityKind, Completion
 from yoc.forms import FieldError, Form, Id, InYears, OneLine
@@ -30,6 +31,28 @@ class ModuleForm(TrackForm):
     prerequisite_ids: list[Id] = []
 
 
+def web_address(value: str) -> str:
+    """An address a browser opens as a page: http or https, with a host (never
+    ``javascript:`` or ``data:``, which run in the page that links them)."""
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None  # "https://trusted.example@elsewhere.example"
+        or any(c.isspace() or not c.isprintable() for c in value)
+    ):
+        raise ValueError(N_("Enter the video's web address, starting with https:// (or http://)."))
+    return value
+
+
+Reading = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
+WebAddress = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(web_address)
+]
+
+
 class ActivityForm(Form):
     title_en: Title
     title_es: Title
@@ -37,15 +60,23 @@ class ActivityForm(Form):
     prompt_es: LongText = ""
     kind: ActivityKind
     completion: Completion
+    # What there is to read (Markdown), and a video to watch.
+    body_en: Reading = ""
+    body_es: Reading = ""
+    video_url: WebAddress = ""
+
+
+Target = Annotated[str, StringConstraints(pattern=r"^(cohort|member):[0-9]{1,9}$")]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 
 
 class AssignForm(Form):
     """``target`` is "cohort:ID" or "member:ID"; ``what`` is "module:ID" or "track:ID"."""
 
-    target: Annotated[str, StringConstraints(pattern=r"^(cohort|member):[0-9]{1,9}$")]
+    target: Target
     what: Annotated[str, StringConstraints(pattern=r"^(module|track):[0-9]{1,9}$")]
     due_on: OptionalDate = None
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+    note: Note = ""
 
     @model_validator(mode="after")
     def due_in_future(self) -> AssignForm:
@@ -57,6 +88,20 @@ class AssignForm(Form):
         kind, target_id = self.target.split(":")
         what, what_id = self.what.split(":")
         return kind, int(target_id), what, int(what_id)
+
+
+class AssignmentChangeForm(Form):
+    """A correction of an assignment: who it is given to ("cohort:ID" or "member:ID"), its
+    due date (empty or null: none) and its note. A field left out stays as it is."""
+
+    target: Target | None = None
+    due_on: OptionalDate = None
+    note: Note | None = None
+
+    def changes(self) -> dict[str, object]:
+        """The fields given, as ``assignments.change`` takes them."""
+        given = {name: getattr(self, name) for name in self.model_fields_set}
+        return {k: v for k, v in given.items() if v is not None or k == "due_on"}
 
 
 class ReflectionForm(Form):

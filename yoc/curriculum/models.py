@@ -58,12 +58,34 @@ class Activity(Model):
     title_es = fields.CharField(max_length=160)
     prompt_en = fields.TextField(default="")
     prompt_es = fields.TextField(default="")
+    # What there is to read, written by staff in Markdown (yoc.richtext shows it), and a
+    # video to watch (an http or https address).
+    body_en = fields.TextField(default="", db_default="")
+    body_es = fields.TextField(default="", db_default="")
+    video_url = fields.CharField(max_length=500, default="", db_default="")
     position = fields.IntField(default=0)
     retired_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "activities"
         ordering = ["position", "id"]
+
+
+class ActivityAttachment(Model):
+    """A file staff attach to an activity, in a table apart so lists never read it."""
+
+    id = fields.IntField(primary_key=True)
+    activity: fields.OneToOneRelation[Activity] = fields.OneToOneField(
+        "yoc.Activity", related_name="attachment", on_delete=fields.CASCADE
+    )
+    filename = fields.CharField(max_length=120)
+    content_type = fields.CharField(max_length=100)
+    size = fields.IntField()
+    data = fields.BinaryField()
+    uploaded_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "activity_attachments"
 
 
 class CohortAssignment(Model):

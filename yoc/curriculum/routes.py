@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from yoc.curriculum import forms
-from yoc.curriculum.services import badges, dashboards, progress
+from yoc.curriculum.services import attachments, badges, dashboards, path, progress
 from yoc.errors import DomainError, NotFound
 from yoc.forms import parse, whole_number
 from yoc.http import current_user, flash, form_data, member_required, redirect, render, render_form
@@ -24,6 +26,13 @@ async def _module_context(request: Request, module_id: int) -> dict:
         "locked_by": page.locked_by,
         "items": page.items,
     }
+
+
+@active_member_required
+async def my_path(request: Request) -> Response:
+    """Every track and module, and where the member is in each."""
+    found = await path.my_path(current_user(request))
+    return render(request, "curriculum/path.html", {"path": found})
 
 
 @active_member_required
@@ -82,6 +91,28 @@ async def reflect(request: Request) -> Response:
     return await _act(request, act)
 
 
+async def attachment(request: Request) -> Response:
+    """An activity's file, for whoever may see the activity; 404 for anyone else, signed
+    in or not."""
+    found = await attachments.download(current_user(request), request.path_params["id"])
+    return Response(
+        found.data,
+        media_type=found.content_type,
+        headers={
+            "Content-Disposition": content_disposition(found.filename),
+            # Only for the people who may see it, and never run as a page of this site.
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+        },
+    )
+
+
+def content_disposition(filename: str) -> str:
+    """Download it under its name, in any language (RFC 6266), with a plain fallback."""
+    plain = filename.encode("ascii", "replace").decode().replace("?", "_")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 @member_required
 async def my_badges(request: Request) -> Response:
     return render(
@@ -128,6 +159,7 @@ async def badge_page(request: Request) -> Response:
 
 
 routes = [
+    Route("/learn", my_path, name="curriculum:path"),
     Route("/learn/modules/{id:id}", module_page, name="curriculum:module"),
     Route("/learn/activities/{id:id}/start", start, methods=["POST"], name="curriculum:start"),
     Route("/learn/activities/{id:id}/done", done, methods=["POST"], name="curriculum:done"),
@@ -136,6 +168,11 @@ routes = [
         reflect,
         methods=["POST"],
         name="curriculum:reflect",
+    ),
+    Route(
+        "/learn/activities/{id:id}/attachment",
+        attachment,
+        name="curriculum:attachment",
     ),
     Route("/badges", my_badges, name="curriculum:badges"),
     Route("/badges/{id:id}/share", share_badge, methods=["POST"], name="curriculum:share"),

@@ -1,5 +1,5 @@
-"""Mentors: assign, review, record attendance, see the group's grid. Staff: edit the
-curriculum and export progress."""
+"""Mentors: review, record attendance, see the group's grid. Staff: edit the curriculum
+and export progress. (Assigning is in assignment_routes.)"""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from starlette.routing import Route
 
 from yoc.curriculum import forms
 from yoc.curriculum.enums import Completion
-from yoc.curriculum.services import assignments, catalog, dashboards, progress
-from yoc.errors import DomainError, NotFound
+from yoc.curriculum.services import attachments, catalog, dashboards, progress
+from yoc.errors import DomainError, NotFound, ValidationFailed
 from yoc.forms import parse, whole_number
 from yoc.http import (
     cached_fragment,
@@ -26,60 +26,9 @@ from yoc.http import (
     requires,
 )
 from yoc.i18n import gettext, ngettext
-from yoc.members.services import cohorts, directory, privacy
+from yoc.members.services import cohorts, privacy
 from yoc.members.services.access import audit_list_read
 from yoc.permissions import Action
-
-
-async def _assign_context(request: Request) -> dict:
-    viewer = current_user(request)
-    members = await directory.list_members(viewer, directory.MemberFilters(status="active"))
-    # The form lists members by name to choose from: a list read like the member list's.
-    await audit_list_read(viewer, members, via="web")
-    return {
-        "cohorts": await cohorts.cohorts_for(viewer),
-        "members": members,
-        "tracks": await catalog.tracks(),
-    }
-
-
-@requires(Action.VIEW_MEMBERS)
-async def assign(request: Request) -> Response:
-    context = await _assign_context(request)
-    if request.method == "GET":
-        preset = {k: v for k, v in request.query_params.items() if k in ("target", "what")}
-        return render(request, "curriculum/assign.html", {**context, "values": preset})
-    values = await form_data(request)
-    try:
-        data = parse(forms.AssignForm, values)
-        kind, target_id, what, what_id = data.parts()
-        ids = {"module_id": what_id} if what == "module" else {"track_id": what_id}
-        if kind == "cohort":
-            await assignments.assign_to_cohort(
-                actor=current_user(request),
-                cohort_id=target_id,
-                due_on=data.due_on,
-                note=data.note,
-                **ids,
-            )
-        else:
-            await assignments.assign_to_member(
-                actor=current_user(request),
-                member_id=target_id,
-                due_on=data.due_on,
-                note=data.note,
-                **ids,
-            )
-    except NotFound:
-        raise  # no such group, member, module or track: the 404 page
-    except DomainError as error:
-        return render_form(
-            request, "curriculum/assign.html", values=values, error=error, context=context
-        )
-    flash(request, gettext("Assigned. Members see it on their dashboard."))
-    return redirect(
-        f"/cohorts/{target_id}/progress" if kind == "cohort" else f"/members/{target_id}"
-    )
 
 
 @requires(Action.VIEW_MEMBERS)
@@ -286,15 +235,31 @@ async def module_edit(request: Request) -> Response:
     return redirect(f"/staff/curriculum/modules/{module.id}")
 
 
+ACTIVITY_FIELDS = (
+    "title_en",
+    "title_es",
+    "prompt_en",
+    "prompt_es",
+    "kind",
+    "completion",
+    "body_en",
+    "body_es",
+    "video_url",
+)
+
+
+async def _activity_context(activity_id: int) -> dict:
+    activity = await catalog.get_activity(activity_id)
+    found = await attachments.infos([activity.id])
+    return {"activity": activity, "attachment": found.get(activity.id)}
+
+
 @requires(Action.MANAGE_MEMBERS)
 async def activity_edit(request: Request) -> Response:
-    activity = await catalog.get_activity(request.path_params["id"])
-    context = {"activity": activity}
+    context = await _activity_context(request.path_params["id"])
+    activity = context["activity"]
     if request.method == "GET":
-        values = {
-            k: getattr(activity, k)
-            for k in ("title_en", "title_es", "prompt_en", "prompt_es", "kind", "completion")
-        }
+        values = {k: getattr(activity, k) for k in ACTIVITY_FIELDS}
         return render(request, "curriculum/activity_edit.html", {**context, "values": values})
     values = await form_data(request)
     try:
@@ -305,6 +270,35 @@ async def activity_edit(request: Request) -> Response:
         )
     flash(request, gettext("Saved. Work members already finished stays as it was."))
     return redirect(f"/staff/curriculum/modules/{activity.module_id}")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def attachment_upload(request: Request) -> Response:
+    context = await _activity_context(request.path_params["id"])
+    activity = context["activity"]
+    form = await request.form(max_part_size=attachments.ATTACHMENT_MAX_BYTES + 1024)
+    upload = form.get("attachment")
+    try:
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise ValidationFailed({"attachment": attachments.NO_FILE})
+        await attachments.attach(activity.id, filename=upload.filename, data=await upload.read())
+    except DomainError as error:
+        values = {k: getattr(activity, k) for k in ACTIVITY_FIELDS}
+        return render_form(
+            request, "curriculum/activity_edit.html", values=values, error=error, context=context
+        )
+    finally:
+        await form.close()
+    flash(request, gettext("The file is attached. Members see it with the activity."))
+    return redirect(f"/staff/curriculum/activities/{activity.id}")
+
+
+@requires(Action.MANAGE_MEMBERS)
+async def attachment_remove(request: Request) -> Response:
+    activity = await catalog.get_activity(request.path_params["id"])
+    await attachments.detach(activity.id)
+    flash(request, gettext("The file is removed."))
+    return redirect(f"/staff/curriculum/activities/{activity.id}")
 
 
 @requires(Action.MANAGE_MEMBERS)
@@ -328,7 +322,6 @@ async def rearrange(request: Request) -> Response:
 
 
 routes = [
-    Route("/assign", assign, methods=["GET", "POST"], name="curriculum:assign"),
     Route("/mentor/reviews", reviews, name="curriculum:reviews"),
     Route("/mentor/reviews/{id:id}", review, methods=["POST"], name="curriculum:review"),
     Route("/cohorts/{id:id}/progress", cohort_progress, name="curriculum:grid"),
@@ -360,6 +353,18 @@ routes = [
         activity_edit,
         methods=["GET", "POST"],
         name="curriculum:activity_edit",
+    ),
+    Route(
+        "/staff/curriculum/activities/{id:id}/attachment",
+        attachment_upload,
+        methods=["POST"],
+        name="curriculum:attachment_upload",
+    ),
+    Route(
+        "/staff/curriculum/activities/{id:id}/attachment/remove",
+        attachment_remove,
+        methods=["POST"],
+        name="curriculum:attachment_remove",
     ),
     Route(
         "/staff/curriculum/{kind:str}/{id:id}/arrange",

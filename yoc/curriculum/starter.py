@@ -1,11 +1,13 @@
-"""A starter curriculum, in English and Spanish, drawn from what YO-C does."""
+"""A starter curriculum, in English and Spanish, drawn from what YO-C does. The readings
+of its "Read" activities are in starter_readings."""
 
 from __future__ import annotations
 
 from yoc.curriculum.enums import ActivityKind as K
 from yoc.curriculum.enums import Completion as C
 from yoc.curriculum.models import Module, Track
-from yoc.curriculum.services import catalog
+from yoc.curriculum.services import attachments, catalog
+from yoc.curriculum.starter_readings import LCAP_SHEET, READINGS
 
 # (title_en, title_es, summary_en, summary_es, milestone, prerequisite indexes, activities)
 # activity: (kind, completion, title_en, title_es, prompt_en, prompt_es)
@@ -29,8 +31,8 @@ TRACKS = [
                         C.SELF,
                         "Why our stories matter",
                         "Por qué importan nuestras historias",
-                        "Read the short text your mentor shares about personal stories as a tool for change.",
-                        "Lee el texto corto que comparte tu mentor(a) sobre las historias personales como herramienta de cambio.",
+                        "Read the short text below about personal stories as a tool for change.",
+                        "Lee el texto corto de abajo sobre las historias personales como herramienta de cambio.",
                     ),
                     (
                         K.REFLECT,
@@ -89,8 +91,8 @@ TRACKS = [
                         C.SELF,
                         "How North Shore won its bus route",
                         "Cómo North Shore ganó su ruta de autobús",
-                        "Read how residents organized for the first public bus route serving North Shore.",
-                        "Lee cómo la comunidad se organizó para lograr la primera ruta de autobús público en North Shore.",
+                        "Read below how residents organized for the first public bus route serving North Shore.",
+                        "Lee abajo cómo la comunidad se organizó para lograr la primera ruta de autobús público en North Shore.",
                     ),
                     (
                         K.PRACTICE,
@@ -165,8 +167,8 @@ TRACKS = [
                         C.SELF,
                         "What is the LCAP?",
                         "¿Qué es el LCAP?",
-                        "Read the one-page guide to the Local Control and Accountability Plan.",
-                        "Lee la guía de una página sobre el Plan de Control Local y Rendición de Cuentas.",
+                        "Read the short guide below to the Local Control and Accountability Plan, and download the questions to bring to the meeting.",
+                        "Lee la guía corta de abajo sobre el Plan de Control Local y Rendición de Cuentas, y descarga las preguntas para llevar a la junta.",
                     ),
                     (
                         K.ATTEND,
@@ -235,8 +237,8 @@ TRACKS = [
                         C.SELF,
                         "The shrinking sea",
                         "El mar que se seca",
-                        "Read about the Salton Sea and the air our communities breathe.",
-                        "Lee sobre el Mar de Salton y el aire que respiran nuestras comunidades.",
+                        "Read below about the Salton Sea and the air our communities breathe.",
+                        "Lee abajo sobre el Mar de Salton y el aire que respiran nuestras comunidades.",
                     ),
                     (
                         K.REFLECT,
@@ -273,7 +275,8 @@ async def load() -> list[Track]:
             )
             created.append(module)
             for kind, completion, a_en, a_es, p_en, p_es in activities:
-                await catalog.create_activity(
+                body_en, body_es = READINGS.get(a_en, ("", ""))
+                activity = await catalog.create_activity(
                     module_id=module.id,
                     kind=kind,
                     completion=completion,
@@ -281,6 +284,11 @@ async def load() -> list[Track]:
                     title_es=a_es,
                     prompt_en=p_en,
                     prompt_es=p_es,
+                    body_en=body_en,
+                    body_es=body_es,
                 )
+                if a_en == "What is the LCAP?":
+                    name, text = LCAP_SHEET
+                    await attachments.attach(activity.id, filename=name, data=text.encode())
         tracks.append(track)
     return tracks

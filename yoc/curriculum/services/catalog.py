@@ -162,6 +162,9 @@ async def create_activity(
     title_es: str,
     prompt_en: str = "",
     prompt_es: str = "",
+    body_en: str = "",
+    body_es: str = "",
+    video_url: str = "",
 ) -> Activity:
     module = await get_module(module_id)
     async with changing(STAMP):
@@ -173,6 +176,9 @@ async def create_activity(
             title_es=title_es,
             prompt_en=prompt_en,
             prompt_es=prompt_es,
+            body_en=body_en,
+            body_es=body_es,
+            video_url=video_url,
             position=await _next_position(Activity, module=module),
         )
 

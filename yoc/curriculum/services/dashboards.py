@@ -10,7 +10,7 @@ from tortoise.expressions import Subquery
 from yoc import cache
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
-from yoc.curriculum.enums import FINISHED, STAMP, Completion, ProgressState
+from yoc.curriculum.enums import FINISHED, STAMP, Completion, ModuleState, ProgressState
 from yoc.curriculum.models import (
     Activity,
     ActivityProgress,
@@ -20,7 +20,7 @@ from yoc.curriculum.models import (
     ProgressEvent,
     Track,
 )
-from yoc.curriculum.services import badges, catalog, progress
+from yoc.curriculum.services import attachments, badges, catalog, progress
 from yoc.curriculum.services.catalog import live
 from yoc.errors import NotFound
 from yoc.i18n import N_
@@ -39,6 +39,20 @@ class ModuleStatus:
     completed: bool
     locked_by: list[Module]
     started: bool = False
+    returned: int = 0
+
+    @property
+    def state(self) -> ModuleState:
+        """Where the member is in the module: what waits on them first."""
+        if self.completed:
+            return ModuleState.DONE
+        if self.returned:
+            return ModuleState.RETURNED
+        if self.waiting_review:
+            return ModuleState.SUBMITTED
+        if self.started:
+            return ModuleState.IN_PROGRESS
+        return ModuleState.NOT_STARTED
 
     @property
     def overdue(self) -> bool:
@@ -84,6 +98,7 @@ async def module_statuses(member: User) -> list[ModuleStatus]:
                     if p.id not in completed and p.retired_at is None
                 ],
                 started=any(x.id in states for x in activities),
+                returned=sum(states.get(x.id) == ProgressState.RETURNED for x in activities),
             )
         )
     out.sort(key=lambda s: (s.completed, s.assignment.due_on or date.max, s.module.position))
@@ -128,6 +143,7 @@ class ModuleItem:
     activity: Activity
     progress: ActivityProgress | None
     history: list[ProgressEvent]
+    attachment: attachments.AttachmentInfo | None = None
 
 
 @dataclass
@@ -151,6 +167,7 @@ async def module_page(member: User, module_id: int) -> ModulePage:
             member=member, activity_id__in=[a.id for a in activities]
         )
     }
+    files = await attachments.infos([a.id for a in activities])
     return ModulePage(
         module=module,
         assignment=assignment,
@@ -160,6 +177,7 @@ async def module_page(member: User, module_id: int) -> ModulePage:
                 activity=a,
                 progress=rows.get(a.id),
                 history=await progress.history(member, a) if a.id in rows else [],
+                attachment=files.get(a.id),
             )
             for a in activities
         ],
