@@ -85,7 +85,10 @@ async def assign(request: Request) -> Response:
 
 @requires(Action.VIEW_MEMBERS)
 async def given_list(request: Request) -> Response:
-    given = await assignments.given_by_viewer(current_user(request))
+    viewer = current_user(request)
+    given = await assignments.given_by_viewer(viewer)
+    singles = {g.audience.id: g.audience for g in given if g.kind == "member"}
+    await audit_list_read(viewer, singles.values(), via="web")
     return render(
         request,
         "curriculum/assignments.html",
