@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from yoc import paging
 from yoc.errors import DomainError, NotFound
 from yoc.events import services as events
 from yoc.forms import parse, whole_number
@@ -177,13 +178,15 @@ async def release(request: Request) -> Response:
 async def all_speeches(request: Request) -> Response:
     state = request.query_params.get("state", "")
     chosen = SpeechState(state) if state in {s.value for s in STATE_FILTERS} else None
+    page = await proposals.submitted_page(paging.requested(request), chosen)
     return render(
         request,
         "soapbox/staff_speeches.html",
         {
-            "speeches": await proposals.all_submitted(chosen),
+            "speeches": page.items,
             "state": state,
             "states": STATE_FILTERS,
+            "pager_links": paging.links(request, page),
         },
     )
 
