@@ -14,6 +14,7 @@ from yoc.events import services as events
 from yoc.forms import json_object, parse
 from yoc.http import api_auth, api_public, current_user, forget_shared_pages
 from yoc.i18n import N_
+from yoc.members.services.access import audit_list_read
 from yoc.soapbox import forms
 from yoc.soapbox.enums import SpeechState
 from yoc.soapbox.services import proposals, public, transitions
@@ -96,6 +97,8 @@ async def speeches(request: Request) -> Response:
     window = paging.requested(request)
     state = parse(forms.SpeechQuery, dict(request.query_params)).state
     page = await proposals.listed_page(user, window, state=state)
+    found = page.items
+    await audit_list_read(user, {s.speaker_id: s.speaker for s in found}.values(), via="api")
     return JSONResponse(
         {
             "speeches": [

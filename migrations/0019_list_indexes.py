@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     """Indexes for lists read a page at a time: an event's orders newest first (with or
     without a status), and members by name."""
 
-    dependencies = [('yoc', '0017_outbox_leases_heartbeats')]
+    dependencies = [('yoc', '0018_walk_up_sales')]
 
     initial = False
 
