@@ -23,12 +23,17 @@ class QueryLog(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)
         self.statements: list[str] = []
+        # The values sent with each statement (None when it was sent without), to run
+        # one again, under EXPLAIN say.
+        self.values: list[list | None] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.msg == "%s: %s" and record.args:
             self.statements.append(str(record.args[0]))  # type: ignore[index]
+            self.values.append(list(record.args[1] or []))  # type: ignore[index]
         elif isinstance(record.msg, str) and not record.msg.startswith(_NOT_STATEMENTS):
             self.statements.append(record.msg)
+            self.values.append(None)
 
     def __len__(self) -> int:
         return len(self.statements)

@@ -20,7 +20,7 @@ CORE = {
     for name in (
         "settings db http mail i18n templating security errors middleware cache ratelimit "
         "timeutil forms audit permissions enums roles qrcodes apidoc redaction privacy_notice "
-        "metrics health richtext"
+        "metrics health richtext paging"
     ).split()
 }
 DOMAINS = {

@@ -2,22 +2,30 @@
 N+1 shows up here as a count that grows with the rows, long before it shows up as time.
 
 Each test renders a page for a small and a large set of rows and asserts the same,
-known count for both.
+known count for both. Lists that come a page at a time (orders, with 20 or 20,000 of them)
+are held to the same.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
+from tortoise import connections
 
 from tests.conftest import log_in
 from tests.curriculum.factories import make_activity, make_module, make_track
 from tests.factories import PASSWORD, make_user
 from tests.members.factories import make_cohort, make_member
 from tests.querycount import count_queries
-from tests.tickets.factories import make_event, make_order, make_ticket_type
+from tests.tickets.factories import (
+    bearer_for,
+    bulk_orders,
+    make_event,
+    make_order,
+    make_ticket_type,
+)
 from yoc import ratelimit
 from yoc.accounts.enums import Role
 from yoc.curriculum.enums import Completion, ProgressState
@@ -247,3 +255,67 @@ async def test_free_order_api_query_count_does_not_grow_with_tickets(
     # in one statement)
     seats = 1 if is_postgres() else 2
     assert counts == [9 + seats] * 2, queries.text()
+
+
+# Lists a page at a time -----------------------------------------------------------
+
+
+async def test_a_page_of_orders_makes_the_same_queries_with_20_or_20000_orders(
+    app, client: httpx.AsyncClient
+) -> None:
+    staff = await make_user(role=Role.STAFF)
+    headers = await bearer_for(staff)
+    measured = []
+    for n in (20, 20_000):
+        event = await make_event(capacity=100_000)
+        await bulk_orders(event, n, ties=3, start=datetime(2027, 5, 1, 12, tzinfo=UTC))
+        url = f"/api/v1/events/{event.slug}/orders"
+        # (the first request also notes when the token was last used)
+        link = (await client.get(f"{url}?limit=10", headers=headers)).json()["next"]
+        first = await _queries(client, f"{url}?limit=10", headers=headers)
+        deeper = await _queries(client, link, headers=headers)
+        filtered = await _queries(
+            client, f"{url}?status=paid&from=2027-05-01&to=2027-05-31&limit=5", headers=headers
+        )
+        by_email = await _queries(client, f"{url}?email=buyer7@example.org", headers=headers)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as browser:
+            await log_in(browser, staff.email, PASSWORD)
+            page = await _queries(browser, f"/staff/events/{event.slug}/orders")
+        measured.append((first, deeper, filtered, by_email, page))
+
+    counts = [[count for count, _ in pages] for pages in measured]
+    # The API: the token, the event, one page of orders. The staff page: the session,
+    # the event, one page of orders.
+    assert counts == [[3, 3, 3, 3, 3]] * 2, measured[1][1][1]
+
+
+async def _plan(statement: str, values: list) -> str:
+    """How the database would run ``statement``, as text."""
+    connection = connections.get("default")
+    if is_postgres():
+        await connection.execute_script("ANALYZE orders")
+        rows = await connection.execute_query_dict(f"EXPLAIN {statement}", values)
+        return "\n".join(row["QUERY PLAN"] for row in rows)
+    rows = await connection.execute_query_dict(f"EXPLAIN QUERY PLAN {statement}", values)
+    return "\n".join(row["detail"] for row in rows)
+
+
+@pytest.mark.parametrize("query", ["", "status=paid&", "from=2027-05-01&"])
+async def test_a_page_of_orders_is_read_in_order_from_an_index(client, query) -> None:
+    headers = await bearer_for(await make_user(role=Role.STAFF))
+    event = await make_event(capacity=100_000)
+    await bulk_orders(event, 20_000, start=datetime(2027, 5, 1, 12, tzinfo=UTC))
+    await bulk_orders(await make_event(), 2_000)
+    url = f"/api/v1/events/{event.slug}/orders?{query}limit=10"
+    link = (await client.get(url, headers=headers)).json()["next"]
+
+    with count_queries() as queries:
+        response = await client.get(link, headers=headers)
+    assert len(response.json()["orders"]) == 10
+    plan = await _plan(queries.statements[-1], queries.values[-1])
+
+    # An index on the event and the order of the list: no sort of the event's orders.
+    assert "idx_orders_event_i" in plan, plan
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan

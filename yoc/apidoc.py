@@ -25,6 +25,15 @@ ERROR_TEXT = {
 }
 
 
+@dataclass(frozen=True)
+class Param:
+    """A query parameter with its JSON schema (bounds, choices) and what it means."""
+
+    name: str
+    schema: dict[str, Any]
+    description: str = ""
+
+
 class Error(BaseModel):
     error: str
     message: str
@@ -39,7 +48,7 @@ class Doc:
     auth: bool = True
     errors: tuple[int, ...] = ()
     status: str = ""  # the success status, when not the usual one for the method
-    query: tuple[str, ...] = ()
+    query: tuple[str | Param, ...] = ()  # a plain name: any text
     headers: tuple[str, ...] = ()  # request headers it reads, all of them required
     also: tuple[tuple[int, str], ...] = ()  # other success statuses (same body): (code, why)
 
@@ -52,7 +61,7 @@ def documented(
     auth: bool = True,
     errors: tuple[int, ...] = (),
     status: str = "",
-    query: tuple[str, ...] = (),
+    query: tuple[str | Param, ...] = (),
     headers: tuple[str, ...] = (),
     also: tuple[tuple[int, str], ...] = (),
 ) -> Callable[[F], F]:
@@ -96,6 +105,20 @@ def _schema(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
 _PARAM = re.compile(r"{(\w+)(?::(\w+))?}")
 
 
+def _query_param(param: str | Param) -> dict[str, Any]:
+    if isinstance(param, str):
+        param = Param(param, {"type": "string"})
+    found: dict[str, Any] = {
+        "name": param.name,
+        "in": "query",
+        "required": False,
+        "schema": param.schema,
+    }
+    if param.description:
+        found["description"] = param.description
+    return found
+
+
 def _operation(doc: Doc, method: str, path: str, schemas: dict[str, Any]) -> dict[str, Any]:
     error_ref = _schema(Error, schemas)
     ok = doc.status or ("201" if method == "post" else "200")
@@ -136,10 +159,7 @@ def _operation(doc: Doc, method: str, path: str, schemas: dict[str, Any]) -> dic
             }
             for name, kind in _PARAM.findall(path)
         ]
-        + [
-            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
-            for name in doc.query
-        ]
+        + [_query_param(param) for param in doc.query]
         + [
             {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
             for name in doc.headers

@@ -6,7 +6,7 @@ import contextvars
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -169,6 +169,12 @@ def _locale() -> Locale:
 
 def local_time(value: datetime) -> datetime:
     return value.astimezone(ZoneInfo(_timezone.get()))
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of ``day`` where the app is (``YOC_TIMEZONE``), in UTC as
+    the database keeps times (SQLite compares them as text: the offsets must agree)."""
+    return datetime.combine(day, time(), ZoneInfo(_timezone.get())).astimezone(UTC)
 
 
 def format_datetime(value: datetime | None, format: str = "medium") -> str:  # noqa: A002

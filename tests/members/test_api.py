@@ -124,8 +124,9 @@ async def test_member_list_holds_member_answers_in_name_order(client, staff_head
 
     assert response.status_code == 200
     body = response.json()
-    assert list(body) == ["members"]
+    assert list(body) == ["members", "next"]
     assert [m["id"] for m in body["members"]] == [beto.id, itzel.id]
+    assert body["next"] is None
     assert all(set(m) == MEMBER_FIELDS for m in body["members"])
     assert (
         body["members"][1]
@@ -194,7 +195,8 @@ async def test_group_without_dates_or_community_answers_with_nulls(client, staff
                 "members": 0,
                 "mentors": [],
             }
-        ]
+        ],
+        "next": None,
     }
 
 
@@ -240,6 +242,14 @@ MEMBER_ENDPOINTS = {
 }
 
 
+MEMBER_QUERIES = {
+    "/api/v1/members": ["limit", "cursor", "q", "group", "state"],
+    "/api/v1/members/{id}": [],
+    "/api/v1/cohorts": ["limit", "cursor"],
+    "/api/v1/cohorts/{id}/members": ["limit", "cursor"],
+}
+
+
 @pytest.fixture
 async def openapi(client) -> dict:
     response = await client.get("/api/v1/openapi.json")
@@ -260,11 +270,14 @@ async def test_openapi_documents_each_member_endpoint(openapi, path, schema) -> 
     }
     has_id = "{id}" in path
     assert ("404" in operation["responses"]) is has_id
-    assert operation.get("parameters", []) == (
+    parameters = operation.get("parameters", [])
+    assert [p for p in parameters if p["in"] == "path"] == (
         [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
         if has_id
         else []
     )
+    # Lists come a page at a time (tests/test_list_pages.py checks the details).
+    assert [p["name"] for p in parameters if p["in"] == "query"] == MEMBER_QUERIES[path]
 
 
 def resolve(document: dict, ref: str) -> dict:

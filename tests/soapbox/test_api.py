@@ -99,7 +99,15 @@ async def test_staff_list_every_speech_but_drafts(client, world) -> None:
 
 async def test_the_list_filters_by_state(client, world) -> None:
     assert list(await listed(client, world["staff"], "?state=scheduled")) == ["Beto's speech"]
-    assert await listed(client, world["staff"], "?state=nonsense") == {}
+
+
+async def test_a_state_that_does_not_exist_is_refused(client, world) -> None:
+    response = await client.get(
+        "/api/v1/speeches?state=nonsense", headers=await bearer_for(world["staff"])
+    )
+
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"state": "Choose one of the options."}
 
 
 async def test_the_list_shows_the_slot(client, world) -> None:

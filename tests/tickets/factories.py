@@ -19,7 +19,7 @@ from yoc.events.models import Event
 from yoc.forms import parse
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
-from yoc.tickets.enums import PaymentMethod, Pricing
+from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing
 from yoc.tickets.forms import TicketTypeForm
 from yoc.tickets.models import Order, TicketType
 from yoc.tickets.services import placing, types
@@ -177,3 +177,39 @@ async def card_order(
     client: httpx.AsyncClient, event: Event, ticket_type: TicketType, quantity: int = 2
 ) -> Order:
     return await order_via_api(client, event, {ticket_type: quantity})
+
+
+async def bulk_orders(
+    event: Event,
+    count: int,
+    *,
+    start: datetime | None = None,
+    step: timedelta = timedelta(seconds=1),
+    ties: int = 1,
+    status: OrderStatus = OrderStatus.PAID,
+    email: str = "buyer{i}@example.org",
+) -> None:
+    """``count`` orders written straight to the table in a few statements, for lists of
+    many thousands: order ``i`` placed at ``start + (i // ties) * step`` (so ``ties``
+    orders share each moment), its buyer's email ``email`` with ``i`` filled in. No
+    tickets, no seats taken: these are rows to list, not orders to use."""
+    start = start or utcnow() - timedelta(days=1)
+    tag = next(_counter)
+    await Order.bulk_create(
+        [
+            Order(
+                code=f"B{tag}-{i}",
+                key=f"bulk-{tag}-{i}",
+                event=event,
+                status=status,
+                payment=PaymentMethod.FREE,
+                buyer_name=f"Buyer {i}",
+                buyer_email=email.format(i=i),
+                total_cents=0,
+                tickets_count=1,
+                created_at=start + (i // ties) * step,
+            )
+            for i in range(count)
+        ],
+        batch_size=2000,
+    )

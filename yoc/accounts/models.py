@@ -1,4 +1,5 @@
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from yoc.accounts.enums import Role, TokenPurpose
@@ -25,6 +26,8 @@ class User(Model):
     class Meta:
         table = "users"
         ordering = ["name"]
+        # Lists of members by name, a page at a time (members.services.directory.MEMBERS).
+        indexes = (Index(fields=("role", "name", "id")),)
 
     def __str__(self) -> str:
         return self.name

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from yoc import paging
 from yoc.accounts.enums import Role
 
 
@@ -33,6 +34,7 @@ class MemberOut(BaseModel):
 
 class MemberList(BaseModel):
     members: list[MemberOut]
+    next: str | None = Field(description=paging.NEXT)
 
 
 class CohortOut(BaseModel):
@@ -48,6 +50,7 @@ class CohortOut(BaseModel):
 
 class CohortList(BaseModel):
     cohorts: list[CohortOut]
+    next: str | None = Field(description=paging.NEXT)
 
 
 class TrackList(BaseModel):
@@ -156,6 +159,7 @@ class SpeechOut(BaseModel):
 
 class SpeechList(BaseModel):
     speeches: list[SpeechOut]
+    next: str | None = Field(description=paging.NEXT)
 
 
 class TransitionOut(SpeechOut):

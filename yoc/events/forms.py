@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field, StringConstraints, model_validator
@@ -130,3 +130,9 @@ def event_from_form(values: dict[str, str]) -> EventForm:
     """The staff form's event (the donated ticket's price in dollars, empty for none) as
     the input the API takes; errors come back named after the form's fields."""
     return parse_dollars(EventForm, values, EVENT_PRICES)
+
+
+class EventQuery(Form):
+    """The filter of the API's list of events: all of them, upcoming or past ones."""
+
+    when: Literal["", "upcoming", "past"] = ""

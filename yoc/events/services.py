@@ -4,6 +4,7 @@ with what each domain offers on them (tickets, the Soapbox lineup)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
@@ -12,6 +13,7 @@ from yoc.errors import NotFound, ValidationFailed
 from yoc.events.forms import EventForm
 from yoc.events.models import Event
 from yoc.i18n import N_
+from yoc.paging import Keyset, Page, Window
 from yoc.soapbox.services import public as soapbox_public
 from yoc.tickets.services import availability, holds, pricing
 from yoc.timeutil import utcnow
@@ -58,13 +60,23 @@ async def update_event(event: Event, data: EventForm) -> Event:
     return event
 
 
+# Soonest first; the past ones too, unless a filter says otherwise.
+EVENTS = Keyset("events", (("starts_at", datetime), ("id", int)))
+
+
+async def published_page(window: Window, *, when: str = "") -> Page[Event]:
+    """A page of the published events: all, ``upcoming`` (not ended) or ``past``."""
+    query = Event.filter(published=True)
+    if when == "upcoming":
+        query = query.filter(ends_at__gte=utcnow())
+    elif when == "past":
+        query = query.filter(ends_at__lt=utcnow())
+    return await EVENTS.page(query, window)
+
+
 async def upcoming() -> list[Event]:
     """Published events that have not ended, soonest first."""
     return await Event.filter(published=True, ends_at__gte=utcnow()).order_by("starts_at")
-
-
-async def published() -> list[Event]:
-    return await Event.filter(published=True).order_by("starts_at")
 
 
 async def all_events(*, newest_first: bool = False) -> list[Event]:

@@ -4,15 +4,16 @@ import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
 from yoc.accounts.forms import Email, Language, Name, Password
-from yoc.forms import FieldError, Form, Id, InYears, OneLine, clean_email
+from yoc.forms import MAX_ID, FieldError, Form, Id, InYears, OneLine, clean_email
 from yoc.i18n import N_
 from yoc.members.enums import (
     Community,
     ConsentPurpose,
     ContactMethod,
+    MemberStatus,
     NoteVisibility,
     PublicNameChoice,
     Relationship,
@@ -189,3 +190,13 @@ class AddPersonForm(Form):
 class DeletionForm(Form):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
     password: Password
+
+
+class MemberQuery(Form):
+    """The filters of the API's lists of members: a group, a status, a search."""
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    group: Annotated[
+        Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(_blank_to_none)
+    ] = None
+    state: Annotated[MemberStatus | None, BeforeValidator(_blank_to_none)] = None

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from yoc import audit
+from yoc import audit, paging
 from yoc.accounts.guards import recent_sign_in_required
 from yoc.errors import DomainError
 from yoc.forms import parse, whole_number
@@ -224,18 +224,19 @@ async def applications(request: Request) -> Response:
 async def member_list(request: Request) -> Response:
     viewer = current_user(request)
     filters = _filters(request)
-    members = await directory.list_members(viewer, filters)
-    await audit_list_read(viewer, members, via="web")
+    page = await directory.members_page(viewer, filters, paging.requested(request))
+    await audit_list_read(viewer, page.items, via="web")
     return render(
         request,
         "members/member_list.html",
         {
-            "members": members,
+            "members": page.items,
             "filters": filters,
             "cohorts": await cohorts.cohorts_for(viewer),
             "communities": list(Community),
             "statuses": list(MemberStatus),
-            "query": request.url.query,
+            "csv_query": paging.filters_only(request),
+            "pager_links": paging.links(request, page),
         },
     )
 
@@ -267,10 +268,16 @@ async def member_csv(request: Request) -> Response:
 @requires(Action.MANAGE_MEMBERS)
 async def audit_log(request: Request) -> Response:
     minors = request.query_params.get("minors") == "1"
-    entries = await privacy.audit_entries(
-        minors_only=minors, member_id=_int(request.query_params.get("member"))
+    page = await privacy.audit_page(
+        paging.requested(request),
+        minors_only=minors,
+        member_id=_int(request.query_params.get("member")),
     )
-    return render(request, "members/audit.html", {"entries": entries, "minors": minors})
+    return render(
+        request,
+        "members/audit.html",
+        {"entries": page.items, "minors": minors, "pager_links": paging.links(request, page)},
+    )
 
 
 @requires(Action.DELETE_MEMBER_DATA)

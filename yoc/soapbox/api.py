@@ -6,8 +6,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from yoc import paging
 from yoc.api.schemas import PublicSchedule, SpeechList, TransitionOut
-from yoc.apidoc import documented
+from yoc.apidoc import Param, documented
 from yoc.errors import Conflict
 from yoc.events import services as events
 from yoc.forms import json_object, parse
@@ -80,26 +81,31 @@ def _speech_out(speech, moves) -> dict:
 
 
 @documented(
-    "Soapbox Speeches: a member's own, a mentor's groups', or all for staff (?state=)",
+    "Soapbox Speeches, by id, a page at a time: a member's own, a mentor's groups', or all "
+    "for staff; state= one state only",
     SpeechList,
-    query=("state",),
+    errors=(422,),
+    query=(
+        *paging.PARAMS,
+        Param("state", {"type": "string", "enum": [s.value for s in SpeechState]}),
+    ),
 )
 @api_auth
 async def speeches(request: Request) -> Response:
     """The caller's own speeches (members), their groups' (mentors), or all (staff)."""
     user = current_user(request)
-    state = request.query_params.get("state")
-    if state and state not in SpeechState._value2member_map_:
-        # No speech is in a state that does not exist (and the enum field refuses it).
-        return JSONResponse({"speeches": []})
-    found = await proposals.listed_speeches(user, state=SpeechState(state) if state else None)
+    window = paging.requested(request)
+    state = parse(forms.SpeechQuery, dict(request.query_params)).state
+    page = await proposals.listed_page(user, window, state=state)
+    found = page.items
     await audit_list_read(user, {s.speaker_id: s.speaker for s in found}.values(), via="api")
     return JSONResponse(
         {
             "speeches": [
                 _speech_out(s, transitions.allowed_moves(s.state, listed_capacities(user, s)))
-                for s in found
-            ]
+                for s in page.items
+            ],
+            "next": paging.next_link(request, page),
         }
     )
 

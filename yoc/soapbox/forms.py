@@ -10,7 +10,7 @@ from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 from yoc.events.forms import LA, When
 from yoc.forms import FieldError, Form, Id, InYears, OneLine
 from yoc.i18n import N_
-from yoc.soapbox.enums import AccessNeed, Decision, SpeechLanguage
+from yoc.soapbox.enums import AccessNeed, Decision, SpeechLanguage, SpeechState
 
 AVAILABILITY_ROWS = 5
 Title = Annotated[
@@ -155,3 +155,13 @@ class TransitionIn(Form):
     note: LongText = ""
     slot: Id | None = None
     rubric: dict[str, Score] | None = None
+
+
+def _blank(value: object) -> object:
+    return None if value == "" else value
+
+
+class SpeechQuery(Form):
+    """The filter of the API's list of speeches: one state, or all."""
+
+    state: Annotated[SpeechState | None, BeforeValidator(_blank)] = None

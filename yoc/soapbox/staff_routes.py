@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from yoc import paging
 from yoc.errors import DomainError, NotFound
 from yoc.events import services as events
 from yoc.forms import parse, whole_number
@@ -185,7 +186,8 @@ async def release(request: Request) -> Response:
 async def all_speeches(request: Request) -> Response:
     state = request.query_params.get("state", "")
     chosen = SpeechState(state) if state in {s.value for s in STATE_FILTERS} else None
-    found = await proposals.all_submitted(chosen)
+    page = await proposals.submitted_page(paging.requested(request), chosen)
+    found = page.items
     await audit_list_read(
         current_user(request), {s.speaker_id: s.speaker for s in found}.values(), via="web"
     )
@@ -196,6 +198,7 @@ async def all_speeches(request: Request) -> Response:
             "speeches": found,
             "state": state,
             "states": STATE_FILTERS,
+            "pager_links": paging.links(request, page),
         },
     )
 

@@ -9,10 +9,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from yoc import paging
 from yoc.accounts.guards import api_confirmation_required
-from yoc.apidoc import documented
+from yoc.apidoc import Param, documented
 from yoc.events import services as events
-from yoc.events.forms import EventForm
+from yoc.events.forms import EventForm, EventQuery
 from yoc.forms import json_object, parse
 from yoc.http import (
     api_error,
@@ -23,7 +24,8 @@ from yoc.http import (
     forget_shared_pages,
 )
 from yoc.permissions import Action, can
-from yoc.tickets.forms import OrderIn, RefundIn, TicketTypeForm
+from yoc.tickets.enums import OrderStatus
+from yoc.tickets.forms import OrderIn, OrderQuery, RefundIn, TicketTypeForm
 from yoc.tickets.schemas import EventList, EventOut, OrderList, OrderOut, TicketTypeOut
 from yoc.tickets.services import (
     checkout,
@@ -48,11 +50,24 @@ async def _event_out(event: Event, *, staff: bool = False) -> EventOut:
     return EventOut.of(event, await types.on_sale(event, with_hidden=staff))
 
 
-@documented("Published events with their ticket types and available counts", EventList, auth=False)
+@documented(
+    "Published events, soonest first, with their ticket types and available counts, a page "
+    "at a time; when=upcoming (not ended yet) or past",
+    EventList,
+    auth=False,
+    errors=(422,),
+    query=(*paging.PARAMS, Param("when", {"type": "string", "enum": ["upcoming", "past"]})),
+)
 @api_public
 async def event_list(request: Request) -> Response:
-    found = await events.published()
-    return _json(EventList(events=[await _event_out(e) for e in found]))
+    window = paging.requested(request)
+    when = parse(EventQuery, dict(request.query_params)).when
+    page = await events.published_page(window, when=when)
+    on_sale = await types.on_sale_at(page.items, with_hidden=False)
+    found = [
+        EventOut.of(e, on_sale[e.id]).model_dump(mode="json", exclude_none=True) for e in page.items
+    ]
+    return JSONResponse({"events": found, "next": paging.next_link(request, page)})
 
 
 @documented("One published event", EventOut, auth=False, errors=(404,))
@@ -135,19 +150,47 @@ async def order_create(request: Request) -> Response:
     return _json(OrderOut.of(order, tickets, checkout_url=url), 201 if new else 200)
 
 
+ORDER_FILTERS = (
+    *paging.PARAMS,
+    Param(
+        "q",
+        {"type": "string", "maxLength": 100},
+        "A part of the buyer's name or email, or of the order's code.",
+    ),
+    Param("status", {"type": "string", "enum": [s.value for s in OrderStatus]}),
+    Param(
+        "email", {"type": "string", "maxLength": 254}, "The buyer's whole email address (any case)."
+    ),
+    Param(
+        "from",
+        {"type": "string", "format": "date"},
+        "Placed on or after this day (in the app's time zone).",
+    ),
+    Param("to", {"type": "string", "format": "date"}, "Placed on or before this day."),
+)
+
+
 @documented(
-    "Orders of an event (staff); q searches name, email and code",
+    "Orders of an event (staff), newest first, a page at a time; filters by status, the "
+    "buyer's email and the day placed, and q searches name, email and code",
     OrderList,
-    errors=(403, 404),
-    query=("q", "status"),
+    errors=(403, 404, 422),
+    query=ORDER_FILTERS,
 )
 @api_requires(Action.MANAGE_EVENTS)
 async def order_list(request: Request) -> Response:
+    window = paging.requested(request)
+    filters = parse(OrderQuery, dict(request.query_params)).filters()
     event = await events.get_event(request.path_params["slug"])
-    found = await reports.search_orders(
-        event, q=request.query_params.get("q", ""), status=request.query_params.get("status", "")
+    page = await reports.orders_page(event, filters, window)
+    return JSONResponse(
+        {
+            "orders": [
+                OrderOut.of(o).model_dump(mode="json", exclude_none=True) for o in page.items
+            ],
+            "next": paging.next_link(request, page),
+        }
     )
-    return _json(OrderList(orders=[OrderOut.of(o) for o in found]))
 
 
 def _log(order: Any) -> list[dict[str, Any]]:

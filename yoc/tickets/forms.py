@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     Field,
@@ -25,14 +26,17 @@ from yoc.forms import (
     FieldError,
     Form,
     Id,
+    InYears,
     OneLine,
     cents,
+    clean_email,
     parse,
     parse_dollars,
 )
 from yoc.i18n import N_
 from yoc.members.forms import Phone
-from yoc.tickets.enums import DOOR_PAYMENTS, PaymentMethod, Pricing
+from yoc.tickets.enums import DOOR_PAYMENTS, OrderStatus, PaymentMethod, Pricing
+from yoc.tickets.services import reports
 from yoc.tickets.services.box_office import Sale, Then
 from yoc.tickets.services.pricing import Line, OrderRequest
 
@@ -130,6 +134,42 @@ class WaitlistJoinIn(Form):
     email: Email
     language: Language = "en"
     quantity: Annotated[int, Field(ge=1, le=50)] = 1
+
+
+def _blank(value: object) -> object:
+    return None if value == "" else value
+
+
+def _email_filter(value: str) -> str:
+    return clean_email(value) if value.strip() else ""
+
+
+class OrderQuery(Form):
+    """The filters of an event's orders, on the staff page and in the API. An empty
+    value is no filter; the dates are days where the app is, both included."""
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    status: Annotated[OrderStatus | None, BeforeValidator(_blank)] = None
+    email: Annotated[str, Field(max_length=254), AfterValidator(_email_filter)] = ""
+    created_from: Annotated[date | None, BeforeValidator(_blank), InYears] = Field(
+        None, alias="from"
+    )
+    created_to: Annotated[date | None, BeforeValidator(_blank), InYears] = Field(None, alias="to")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> OrderQuery:
+        if self.created_from and self.created_to and self.created_to < self.created_from:
+            raise FieldError("to", N_("The end date must be after the start date."))
+        return self
+
+    def filters(self) -> reports.OrderFilters:
+        return reports.OrderFilters(
+            q=self.q,
+            status=self.status,
+            email=self.email,
+            created_from=self.created_from,
+            created_to=self.created_to,
+        )
 
 
 class RefundIn(Form):

@@ -1,4 +1,5 @@
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing, TicketStatus, WaitState
@@ -72,6 +73,12 @@ class Order(Model):
     class Meta:
         table = "orders"
         ordering = ["-created_at", "-id"]
+        # The staff lists of an event's orders, newest first, a page at a time
+        # (tickets.services.reports.ORDERS), with or without a status.
+        indexes = (
+            Index(fields=("event_id", "created_at", "id")),
+            Index(fields=("event_id", "status", "created_at", "id")),
+        )
 
     @property
     def donation_only(self) -> bool:

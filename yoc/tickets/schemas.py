@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from yoc import paging
 from yoc.events.models import Event
 from yoc.tickets.models import Order, Ticket, TicketType
 from yoc.tickets.services import availability
@@ -82,6 +83,7 @@ class EventOut(BaseModel):
 
 class EventList(BaseModel):
     events: list[EventOut]
+    next: str | None = Field(description=paging.NEXT)
 
 
 class BuyerOut(BaseModel):
@@ -131,6 +133,7 @@ class OrderOut(BaseModel):
 
 class OrderList(BaseModel):
     orders: list[OrderOut]
+    next: str | None = Field(description=paging.NEXT)
 
 
 class CheckinOut(BaseModel):

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from yoc import paging
 from yoc.accounts.guards import recent_sign_in_required
 from yoc.errors import DomainError, ValidationFailed
 from yoc.events import services as events
@@ -33,6 +34,7 @@ from yoc.tickets.enums import OrderStatus
 from yoc.tickets.forms import (
     TYPE_PRICES,
     OrderMoveIn,
+    OrderQuery,
     RefundIn,
     TicketTypeForm,
     type_from_form,
@@ -104,19 +106,30 @@ async def type_edit(request: Request) -> Response:
 @requires(Action.MANAGE_EVENTS)
 async def order_list(request: Request) -> Response:
     event = await events.get_event(request.path_params["slug"])
-    q = request.query_params.get("q", "").strip()[:100]
-    status = request.query_params.get("status", "")
-    found = await reports.search_orders(event, q=q, status=status)
+    values = dict(request.query_params)
+    context = {
+        "event": event,
+        "statuses": list(OrderStatus),
+        "csv_query": paging.filters_only(request),
+        "orders": [],
+        "pager_links": {},
+    }
+    try:
+        window = paging.requested(request)
+        filters = parse(OrderQuery, values).filters()
+    except ValidationFailed as error:
+        return render_form(
+            request, "tickets/staff_orders.html", values=values, error=error, context=context
+        )
+    page = await reports.orders_page(event, filters, window)
     return render(
         request,
         "tickets/staff_orders.html",
         {
-            "event": event,
-            "orders": found,
-            "q": q,
-            "status": status,
-            "statuses": list(OrderStatus),
-            "query": request.url.query,
+            **context,
+            "values": values,
+            "orders": page.items,
+            "pager_links": paging.links(request, page),
         },
     )
 
@@ -124,9 +137,8 @@ async def order_list(request: Request) -> Response:
 @requires(Action.MANAGE_EVENTS)
 async def order_csv(request: Request) -> Response:
     event = await events.get_event(request.path_params["slug"])
-    found = await reports.search_orders(
-        event, q=request.query_params.get("q", ""), status=request.query_params.get("status", "")
-    )
+    filters = parse(OrderQuery, dict(request.query_params)).filters()
+    found = await reports.search_orders(event, filters)
     rows = [
         [
             o.code,

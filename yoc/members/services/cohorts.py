@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from yoc import audit
@@ -18,6 +19,8 @@ from yoc.i18n import N_
 from yoc.members.enums import Community
 from yoc.members.models import Cohort
 from yoc.members.services.access import is_staff
+from yoc.members.services.directory import MEMBERS
+from yoc.paging import Keyset, Page, Window
 
 NOT_FOUND = N_("We could not find that group.")
 
@@ -31,15 +34,25 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:70] or "group"
 
 
+COHORTS = Keyset("cohorts", (("name", str), ("id", int)))
+
+
+def _cohorts(viewer: User) -> QuerySet[Cohort]:
+    if is_staff(viewer):
+        return Cohort.all()
+    if viewer.role == Role.MENTOR:
+        return Cohort.filter(mentors=viewer)
+    return Cohort.filter(members=viewer)
+
+
 async def cohorts_for(viewer: User) -> list[Cohort]:
     """Staff see every group; a mentor their own; a member the ones they belong to."""
-    if is_staff(viewer):
-        query = Cohort.all()
-    elif viewer.role == Role.MENTOR:
-        query = Cohort.filter(mentors=viewer)
-    else:
-        query = Cohort.filter(members=viewer)
-    return await query.prefetch_related("members", "mentors")
+    return await _cohorts(viewer).prefetch_related("members", "mentors")
+
+
+async def cohorts_page(viewer: User, window: Window) -> Page[Cohort]:
+    """A page of ``cohorts_for``, by name."""
+    return await COHORTS.page(_cohorts(viewer).prefetch_related("members", "mentors"), window)
 
 
 async def visible_cohort(viewer: User, cohort_id: int, *, with_mentors: bool = True) -> Cohort:
@@ -52,6 +65,11 @@ async def visible_cohort(viewer: User, cohort_id: int, *, with_mentors: bool = T
     if cohort is None:
         raise NotFound(NOT_FOUND, "not_found")
     return cohort
+
+
+async def roster_page(cohort: Cohort, window: Window) -> Page[User]:
+    """A page of the group's members, by name, with their profiles."""
+    return await MEMBERS.page(cohort.members.all().prefetch_related("profile"), window)
 
 
 async def roster(cohort: Cohort, *, q: str = "") -> list[User]:

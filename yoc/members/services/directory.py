@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from yoc.accounts.models import User
 from yoc.members.models import Cohort, MemberProfile
 from yoc.members.services.access import visible_members
 from yoc.members.services.standing import age_on, today
+from yoc.paging import Keyset, Page, Window
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,11 @@ class MemberFilters:
     language: str = ""
 
 
-async def list_members(viewer: User, filters: MemberFilters) -> list[User]:
+# By name; an index on (role, name, id) finds any page of members at once.
+MEMBERS = Keyset("members", (("name", str), ("id", int)))
+
+
+def _members(viewer: User, filters: MemberFilters) -> QuerySet[User]:
     query = visible_members(viewer)
     if filters.q:
         query = query.filter(
@@ -37,7 +43,19 @@ async def list_members(viewer: User, filters: MemberFilters) -> list[User]:
         query = query.filter(profile__status=filters.status)
     if filters.language:
         query = query.filter(language=filters.language)
-    return await query.distinct().order_by("name").prefetch_related("profile", "member_cohorts")
+    return query.distinct()
+
+
+async def list_members(viewer: User, filters: MemberFilters) -> list[User]:
+    """Every member ``viewer`` may see that matches, by name (the CSV export, queues)."""
+    query = _members(viewer, filters).order_by("name", "id")
+    return await query.prefetch_related("profile", "member_cohorts")
+
+
+async def members_page(viewer: User, filters: MemberFilters, window: Window) -> Page[User]:
+    """A page of ``list_members``, with each one's profile and groups."""
+    query = _members(viewer, filters).prefetch_related("profile", "member_cohorts")
+    return await MEMBERS.page(query, window)
 
 
 def profile_of(member: User) -> MemberProfile | None:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from yoc import audit, mail, redaction
@@ -26,6 +27,7 @@ from yoc.mail import OutboxMessage
 from yoc.members.enums import DeletionState
 from yoc.members.models import DeletionRequest
 from yoc.members.services import personal_data as membership
+from yoc.paging import Keyset, Page, Window
 from yoc.soapbox.services import personal_data as soapbox
 from yoc.tickets.services import personal_data as tickets
 from yoc.timeutil import utcnow
@@ -189,16 +191,31 @@ async def complete_deletion(*, actor: User, request_id: int) -> None:
         )
 
 
-async def audit_entries(
-    *, minors_only: bool = False, member_id: int | None = None, limit: int = 200
-) -> list[audit.AuditEntry]:
-    """The latest lines of the audit log, of minors' records or of one member's only."""
+# Newest first, as the log is read.
+AUDIT = Keyset("audit", (("at", datetime), ("id", int)), descending=True)
+
+
+def _audit(*, minors_only: bool, member_id: int | None) -> QuerySet[audit.AuditEntry]:
     query = audit.AuditEntry.all()
     if minors_only:
         query = query.filter(subject_is_minor=True)
     if member_id:
         query = query.filter(subject_id=member_id)
-    return await query.limit(limit)
+    return query
+
+
+async def audit_entries(
+    *, minors_only: bool = False, member_id: int | None = None, limit: int = 200
+) -> list[audit.AuditEntry]:
+    """The latest lines of the audit log, of minors' records or of one member's only."""
+    return await _audit(minors_only=minors_only, member_id=member_id).limit(limit)
+
+
+async def audit_page(
+    window: Window, *, minors_only: bool = False, member_id: int | None = None
+) -> Page[audit.AuditEntry]:
+    """A page of the audit log, newest first."""
+    return await AUDIT.page(_audit(minors_only=minors_only, member_id=member_id), window)
 
 
 def csv_safe(value: Any) -> str:

@@ -12,6 +12,7 @@ from yoc.errors import Conflict, PermissionDenied
 from yoc.i18n import N_
 from yoc.members.enums import MemberStatus
 from yoc.members.models import MemberProfile
+from yoc.paging import Keyset, Page, Window
 from yoc.settings import Settings
 from yoc.soapbox.enums import Decision, SpeechState
 from yoc.soapbox.forms import ProposalForm, ReviewForm
@@ -199,12 +200,21 @@ async def windows_of(speech: Speech) -> list[Availability]:
     return await Availability.filter(speech=speech)
 
 
-async def listed_speeches(user: User, *, state: SpeechState | None = None) -> list[Speech]:
-    """The speeches ``user`` may list, in one state or all, with speaker and slot, by id."""
+# The API's order: by id, oldest first.
+BY_ID = Keyset("speeches", (("id", int),))
+# The staff list's: the latest changed first.
+BY_CHANGE = Keyset("speeches_changed", (("updated_at", datetime), ("id", int)), descending=True)
+
+
+async def listed_page(
+    user: User, window: Window, *, state: SpeechState | None = None
+) -> Page[Speech]:
+    """A page of the speeches ``user`` may list, in one state or all, with speaker and
+    slot, by id."""
     query = visible_speeches(user)
     if state is not None:
         query = query.filter(state=state)
-    return await query.order_by("id").select_related("speaker", "slot__stage__event")
+    return await BY_ID.page(query.select_related("speaker", "slot__stage__event"), window)
 
 
 async def with_speaker_and_slot(speech: Speech) -> Speech:
@@ -213,12 +223,13 @@ async def with_speaker_and_slot(speech: Speech) -> Speech:
     return speech
 
 
-async def all_submitted(state: SpeechState | None = None) -> list[Speech]:
-    """Staff: every speech but drafts, or those in one state."""
+async def submitted_page(window: Window, state: SpeechState | None = None) -> Page[Speech]:
+    """Staff: a page of every speech but drafts, or of those in one state, the latest
+    changed first."""
     query = Speech.exclude(state=SpeechState.DRAFT)
     if state is not None:
         query = query.filter(state=state)
-    return await query.select_related("speaker", "slot__stage__event")
+    return await BY_CHANGE.page(query.select_related("speaker", "slot__stage__event"), window)
 
 
 async def review_queue(reviewer: User) -> list[Speech]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 
 from yoc.events.models import Event
+from yoc.i18n import start_of_day
 from yoc.metrics import Figure
+from yoc.paging import Keyset, Page, Window
 from yoc.tickets.enums import OrderStatus, TicketStatus
 from yoc.tickets.models import Order, Refund, Ticket, TicketType
 from yoc.tickets.services.availability import available
@@ -55,16 +59,46 @@ async def sales(event: Event) -> dict:
     }
 
 
-async def search_orders(event: Event, *, q: str = "", status: str = "") -> list[Order]:
+# Newest first. The indexes on (event, created_at, id) and (event, status, created_at, id)
+# find any page at once.
+ORDERS = Keyset("orders", (("created_at", datetime), ("id", int)), descending=True)
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    q: str = ""  # a part of the buyer's name or email, or of the order's code
+    status: OrderStatus | None = None
+    email: str = ""  # the buyer's whole email, as stored (lower case)
+    created_from: date | None = None  # days where the app is, both included
+    created_to: date | None = None
+
+
+def _orders(event: Event, filters: OrderFilters) -> QuerySet[Order]:
     query = Order.filter(event=event)
-    q = q.replace("\u2011", "-")  # the non-breaking hyphen of codes shown on pages
+    q = filters.q.replace("\u2011", "-")  # the non-breaking hyphen of codes shown on pages
     if q:
         query = query.filter(
             Q(buyer_name__icontains=q) | Q(buyer_email__icontains=q) | Q(code__icontains=q)
         )
-    if status in set(OrderStatus):
-        query = query.filter(status=status)
-    return await query.limit(500)
+    if filters.status:
+        query = query.filter(status=filters.status)
+    if filters.email:
+        query = query.filter(buyer_email=filters.email.strip().lower())
+    if filters.created_from:
+        query = query.filter(created_at__gte=start_of_day(filters.created_from))
+    if filters.created_to:
+        query = query.filter(created_at__lt=start_of_day(filters.created_to + timedelta(days=1)))
+    return query
+
+
+async def orders_page(event: Event, filters: OrderFilters, window: Window) -> Page[Order]:
+    """One page of an event's orders, newest first, in one query."""
+    return await ORDERS.page(_orders(event, filters), window)
+
+
+async def search_orders(event: Event, filters: OrderFilters) -> list[Order]:
+    """Every order of an event that matches, newest first (the CSV export)."""
+    return await _orders(event, filters).order_by("-created_at", "-id")
 
 
 async def site_figures() -> list[Figure]:

@@ -50,6 +50,15 @@ async def ids_of(event: Event) -> list[int]:
     return list(await TicketType.filter(event=event).values_list("id", flat=True))
 
 
+async def on_sale_at(events: list[Event], *, with_hidden: bool) -> dict[int, list[TicketType]]:
+    """``on_sale`` for each of several events (by event id), in one query."""
+    found: dict[int, list[TicketType]] = {event.id: [] for event in events}
+    for t in await TicketType.filter(event_id__in=list(found), active=True):
+        if with_hidden or not t.access_code:
+            found[t.event_id].append(t)
+    return found
+
+
 async def on_sale(event: Event, *, with_hidden: bool) -> list[TicketType]:
     """The event's active ticket types; hidden ones (behind a partner code) only when
     asked for."""
