@@ -5,6 +5,8 @@ typed still in the form (the passwords of sign-up too)."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -17,6 +19,7 @@ from tests.tickets.factories import make_event, make_ticket_type, sliding_event
 from tests.tickets.test_staff_forms import add_type
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
+from yoc.mail import OutboxMessage
 from yoc.tickets.enums import Pricing
 
 CHECK_FIELDS = "Please check the highlighted fields."
@@ -236,3 +239,57 @@ async def test_a_page_without_errors_has_no_summary(client) -> None:
 
     assert parse_page(page.text).by_id("error-summary") is None
     assert csrf_from(page.text)
+
+
+async def reset_link(client: httpx.AsyncClient, email: str) -> str:
+    await post_form(client, "/password-reset", {"email": email})
+    message = await OutboxMessage.filter(template="password_reset", to_email=email).first()
+    assert message is not None
+    match = re.search(r"http://testserver(/password-reset/\S+)", message.body_text)
+    assert match
+    return match.group(1)
+
+
+async def test_a_new_password_refused_keeps_both_passwords(client) -> None:
+    await make_user(email="ana@example.org")
+    link = await reset_link(client, "ana@example.org")
+
+    response = await post_form(
+        client,
+        link,
+        {"password": "a brand new passphrase", "password_confirm": "a brand new passfrase"},
+    )
+
+    assert response.status_code == 422
+    assert error_summary(response.text).items == [
+        ("New password again: The two passwords do not match.", "f-password_confirm")
+    ]
+    assert value_of(response.text, "f-password") == "a brand new passphrase"
+    assert value_of(response.text, "f-password_confirm") == "a brand new passfrase"
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_changing_the_password_reports_the_current_and_the_new_one_at_once(
+    client,
+) -> None:
+    user = await make_user(email="ana@example.org", name="Ana")
+    await log_in(client, user.email, PASSWORD)
+
+    response = await post_form(
+        client,
+        "/account",
+        {
+            "current_password": "not it",
+            "password": "ana@example.org",
+            "password_confirm": "ana@example.org",
+        },
+        action="/account/password",
+    )
+
+    assert response.status_code == 422
+    assert error_summary(response.text).items == [
+        ("Current password: Your current password is not right.", "f-current_password"),
+        ("New password: Your password must not be your name or email.", "f-password"),
+    ]
+    assert len(linked_fields(response.text)) == 2
+    assert value_of(response.text, "f-password_confirm") == "ana@example.org"
