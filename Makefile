@@ -28,11 +28,14 @@ run: $(VENV)/.installed-run
 	$(BIN)/yoc serve --host $(HOST) --port $(PORT)
 
 # SQLite always; PostgreSQL as well when YOC_TEST_DATABASE_URL names one (CI does).
+# TEST_PROCESSES test processes share the work, a test file each at a time (1 to 8).
+TEST_PROCESSES ?= 2
+PYTEST_PARALLEL = -n $(TEST_PROCESSES) --dist loadfile
 test: $(VENV)/.installed-test
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 	@if [ -n "$$YOC_TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$YOC_TEST_DATABASE_URL) =="; \
-		$(BIN)/pytest -m "not e2e" --database-url="$$YOC_TEST_DATABASE_URL"; \
+		$(BIN)/pytest $(PYTEST_PARALLEL) -m "not e2e" --database-url="$$YOC_TEST_DATABASE_URL"; \
 	fi
 
 # The JSON API fuzzed harder than `make test` does: many more examples per operation

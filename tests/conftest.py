@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
 import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -31,6 +33,40 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="",
         help="run against this database instead of a temporary SQLite file",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (``make test`` runs two processes) each process gets its own
+    PostgreSQL database (the given one's name with the worker's id) and its own Redis
+    database, so one process's emptying and counting never meets the other's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return
+    number = int(worker.removeprefix("gw") or 0)
+    if number > 7:
+        raise pytest.UsageError("run the tests in at most 8 processes (-n 8)")
+    os.environ.setdefault("YOC_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - number}")
+    url = config.getoption("--database-url")
+    if url:
+        config.option.database_url = _worker_database(url, worker)
+
+
+def _worker_database(url: str, worker: str) -> str:
+    import asyncpg
+
+    parts = urlsplit(normalise_url(url).replace("asyncpg://", "postgres://", 1))
+    name = f"{parts.path.lstrip('/')}_{worker}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(parts.geturl())
+        try:
+            if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+                await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    return parts._replace(path=f"/{name}").geturl()
 
 
 def _reset_postgres(url: str) -> None:

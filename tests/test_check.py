@@ -18,7 +18,9 @@ from aiosmtpd.smtp import AuthResult
 from tests.conftest import Mailbox
 from tests.ops_databases import fresh_database, is_postgres, operator_env, query, run_yoc
 from tests.servers import free_port
+from yoc.checks.config import read_settings
 from yoc.checks.database import known_migrations
+from yoc.checks.findings import Finding, Status
 
 REDIS_URL = os.environ.get("YOC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 STRONG_KEY = "k" * 40
@@ -294,3 +296,29 @@ def test_smtp_that_refuses_the_password_fails_with_what_to_do(
     assert message(wrong, "SMTP").endswith("): correct them.")
     assert right.returncode == 0, right.stdout
     assert message(right, "SMTP") == f"The server at 127.0.0.1:{port} answers, signed in as mailer."
+
+
+@pytest.mark.parametrize(("required", "left_out"), [("", "staff, admin"), ("admin", "staff")])
+def test_production_without_two_factor_for_staff_and_admins_is_warned(
+    required: str, left_out: str
+) -> None:
+    environ = {
+        "YOC_ENV": "production",
+        "YOC_SECRET_KEY": "k" * 48,
+        "YOC_BASE_URL": "https://yoc.example.org",
+        "YOC_REQUIRE_2FA_FOR": required,
+    }
+
+    _, found = read_settings(environ)
+
+    assert (
+        Finding(
+            "settings",
+            Status.WARN,
+            f"YOC_REQUIRE_2FA_FOR leaves out {left_out}: in production, staff and admins "
+            "should need two-factor sign-in (the default when it is unset).",
+        )
+        in found
+    )
+    _, default = read_settings({k: v for k, v in environ.items() if "2FA" not in k})
+    assert not [f for f in default if "2FA" in f.message]

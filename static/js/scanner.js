@@ -167,7 +167,10 @@
     busy = true;
     var scan = { code: code.trim(), gate: root.dataset.gate, scan_id: scanId(), scanned_at: new Date().toISOString() };
     var request = navigator.onLine === false ? Promise.reject(new Error("offline")) : post(root.dataset.scanUrl, scan);
-    request.then(function (data) { show(data.result, data); })
+    request.then(function (data) {
+      if (data.result === "order" && data.location) { window.location.href = data.location; return; }
+      show(data.result, data);
+    })
       .catch(function (error) {
         if (error && error.status) {
           show("invalid");
@@ -200,7 +203,15 @@
     queueCount.textContent = waiting ? waiting + " " + texts.pending : "";
   }
 
+  // An order's code ("YOC-5CTR9V22", in any case, with or without spaces or the prefix):
+  // the form goes to the server, whose page lists the order's tickets to let in.
+  var ORDER_CODE = /^(YOC)?[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/;
+  function isOrderCode(text) {
+    return ORDER_CODE.test(text.toUpperCase().replace(/[\s\u2010-\u2014-]+/g, ""));
+  }
+
   form.addEventListener("submit", function (event) {
+    if (isOrderCode(codeInput.value) && navigator.onLine !== false) { return; }
     event.preventDefault();
     submitCode(codeInput.value);
   });

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 
-from tests.conftest import client_from, post_form
+from tests.conftest import client_from, csrf_from, post_form
 from tests.factories import PASSWORD, make_user
 from yoc.accounts import services as accounts
 from yoc.accounts.models import OneTimeToken, User
@@ -113,3 +114,39 @@ async def test_a_new_reset_link_cancels_the_older_ones(app, client) -> None:
     ]
     assert (await client.get(links[0])).status_code == 400
     assert (await client.get(links[1])).status_code == 200
+
+
+async def test_a_reset_is_answered_before_the_address_is_looked_up(app, monkeypatch) -> None:
+    """The answer leaves before anything depends on the address (the account's lookup,
+    ending older links, making a new one), so it takes as long either way."""
+    await make_user(email="ana@example.org")
+    sent: list[dict] = []
+
+    async def watched(scope, receive, send):
+        async def recording(message):
+            sent.append(message)
+            await send(message)
+
+        await app(scope, receive, recording)
+
+    answered_when_looked_up: list[bool] = []
+    original = accounts.request_password_reset
+
+    async def looking_up(email: str, **kwargs) -> None:
+        answered_when_looked_up.append(
+            any(m["type"] == "http.response.body" and not m.get("more_body") for m in sent)
+        )
+        await original(email, **kwargs)
+
+    monkeypatch.setattr(accounts, "request_password_reset", looking_up)
+    transport = httpx.ASGITransport(app=watched, client=("198.51.100.1", 123))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as one:
+        for email in ("ana@example.org", "nobody@example.org"):
+            token = csrf_from((await one.get("/password-reset")).text)
+            sent.clear()
+            answer = await one.post("/password-reset", data={"email": email, "csrf_token": token})
+            assert answer.status_code == 200
+
+    assert answered_when_looked_up == [True, True]
+    assert await OutboxMessage.filter(to_email="ana@example.org").count() == 1
+    assert await OutboxMessage.filter(to_email="nobody@example.org").count() == 1

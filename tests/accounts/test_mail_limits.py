@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import client_from, confirm_signup, log_in, post_form
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 from tests.members.factories import make_member
 from yoc.mail import OutboxMessage
 from yoc.settings import Settings
@@ -118,3 +118,49 @@ async def test_a_name_never_becomes_a_link_in_the_text_or_the_html(app, client) 
         assert "evil[.]example" in body
     # The link YO-C sent is still a link.
     assert 'href="http://testserver/signup/confirm/' in message.body_html
+
+
+def guardian(email: str) -> dict[str, str]:
+    return {"name": "Rosa Ramírez", "relationship": "mother", "email": email, "language": "es"}
+
+
+async def test_one_member_cannot_send_consent_forms_to_many_addresses(app) -> None:
+    await make_member(email="itzel@example.org", guardian=False, consented=False)
+    statuses = []
+    async with client_from(app, "203.0.113.7") as teen:
+        await log_in(teen, "itzel@example.org", PASSWORD)
+        for n in range(CLIENT_LIMIT + 2):
+            answer = await post_form(teen, "/me/guardians", guardian(f"g{n}@example.org"))
+            statuses.append(answer.status_code)
+
+    assert statuses == [303] * CLIENT_LIMIT + [429] * 2
+    assert await OutboxMessage.filter(to_email__startswith="g").count() == CLIENT_LIMIT
+
+
+async def test_consent_forms_to_one_guardians_address_are_limited(app) -> None:
+    for n in range(MAIL_LIMIT + 1):
+        await make_member(email=f"teen{n}@example.org", guardian=False, consented=False)
+    statuses = []
+    for n in range(MAIL_LIMIT + 1):
+        async with client_from(app, f"198.51.100.{n}") as teen:
+            await log_in(teen, f"teen{n}@example.org", PASSWORD)
+            answer = await post_form(teen, "/me/guardians", guardian("rosa@example.org"))
+            statuses.append(answer.status_code)
+
+    assert statuses == [303] * MAIL_LIMIT + [429]
+    assert await OutboxMessage.filter(to_email="rosa@example.org").count() == MAIL_LIMIT
+
+
+async def test_sending_the_consent_form_again_is_limited_per_guardians_address(app) -> None:
+    await make_member(email="itzel@example.org", guardian=False, consented=False)
+    statuses = []
+    async with client_from(app, "203.0.113.7") as browser:
+        await log_in(browser, "itzel@example.org", PASSWORD)
+        await post_form(browser, "/me/guardians", guardian("rosa@example.org"))
+        for _ in range(MAIL_LIMIT):
+            answer = await post_form(browser, "/me/consent/resend", {})
+            statuses.append(answer.status_code)
+
+    # The first form and two more reach Rosa; the third resend is refused.
+    assert statuses == [303] * (MAIL_LIMIT - 1) + [429]
+    assert await OutboxMessage.filter(to_email="rosa@example.org").count() == MAIL_LIMIT

@@ -1,6 +1,7 @@
-"""Sensitive actions (role changes, completing a deletion, refunds, new door codes) need
-the password or a code from the app entered in the last ten minutes; the JSON API's
-refunds need a code from the app on the request itself."""
+"""Sensitive actions (role changes, invitations, turning an account off, completing a
+deletion, refunds, new door codes) need the password or a code from the app entered in
+the last ten minutes; the JSON API's refunds need a code from the app on the request
+itself."""
 
 from __future__ import annotations
 
@@ -319,3 +320,43 @@ async def test_the_openapi_document_names_the_confirmation_header(client) -> Non
     assert {"name": "X-Confirm-Code", "in": "header", "required": True} | {
         "schema": {"type": "string"}
     } in refund["parameters"]
+
+
+async def test_inviting_someone_later_asks_who_it_is(client) -> None:
+    admin = await make_user(email="admin@example.org", role=Role.ADMIN)
+    await log_in(client, "admin@example.org", PASSWORD)
+    await signed_in_long_ago(admin)
+    invitation = {"email": "new@example.org", "name": "Rosa", "role": "admin", "language": "es"}
+
+    asked = await post_form(client, "/admin/users/invite", invitation)
+
+    assert asked.status_code == 200
+    assert CONFIRM in asked.text
+    assert ("role", "admin") in hidden_fields(asked.text)
+    assert not await User.filter(email="new@example.org").exists()
+
+    done = await client.post(
+        "/admin/users/invite",
+        data={**invitation, "confirm_password": PASSWORD, "csrf_token": csrf_from(asked.text)},
+    )
+    assert done.status_code == 303
+    assert (await User.get(email="new@example.org")).role == Role.ADMIN
+
+
+async def test_deactivating_someone_later_asks_who_it_is(client) -> None:
+    admin, target = await admin_and_target(client)
+    await signed_in_long_ago(admin)
+    action = f"/admin/users/{target.id}/active"
+
+    asked = await post_form(client, "/admin/users", {"active": "0"}, action=action)
+
+    assert asked.status_code == 200
+    assert CONFIRM in asked.text
+    assert (await User.get(id=target.id)).is_active
+
+    done = await client.post(
+        action,
+        data={"active": "0", "confirm_password": PASSWORD, "csrf_token": csrf_from(asked.text)},
+    )
+    assert done.status_code == 303
+    assert not (await User.get(id=target.id)).is_active

@@ -46,7 +46,7 @@ def _run_cli(command: str, env: dict[str, str]) -> None:
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,  # generous: a busy machine (tests in two processes) starts slowly
         check=False,
     )
     if done.returncode != 0:

@@ -3,20 +3,33 @@ request, and flagged so that the staff's "minors only" filter finds it."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
+from itertools import product
 
 import pytest
+from starlette.routing import Route
 
 from tests.conftest import log_in
 from tests.curriculum.factories import give, make_activity, make_module, make_track
 from tests.factories import PASSWORD, make_user
 from tests.members.factories import make_cohort, make_member
-from tests.soapbox.factories import make_speech
+from tests.soapbox.factories import (
+    give_photo,
+    la_today,
+    local,
+    make_evening_event,
+    make_placed,
+    make_slot,
+    make_speech,
+    make_stage,
+)
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
 from yoc.audit import AuditAction, AuditEntry
 from yoc.curriculum.enums import Completion
 from yoc.curriculum.services import progress
+from yoc.members.models import MemberPhoto
 from yoc.members.services.privacy import audit_entries
 from yoc.members.services.standing import adult_birthday_cutoff
 
@@ -143,3 +156,87 @@ async def test_a_mentor_reading_a_minors_speech_and_reflections_is_audited(
         assert page.status_code == 200, path
 
     assert await views() == [(mentor.id, minor.id, True, "web")] * 3
+
+
+# Every page, not only the ones someone remembered -----------------------------------
+
+# Pages that show a minor's name and are no read of her record, each with its reason.
+NOT_A_READ_OF_HER_RECORD = {
+    # The audit log itself: reading who read her record is not a new read of it.
+    "/staff/audit",
+}
+
+
+async def _her_world(minor, mentor, cohort, settings):
+    """Everything that can put a minor's name on an adult's screen: a reflection under
+    review, notes, a speech on a stage's board, a photo."""
+    module = await make_module(await make_track())
+    story = await make_activity(module, completion=Completion.REFLECTION)
+    await give(minor, module)
+    row = await progress.submit_reflection(minor, story.id, "The clinic closed.")
+    day = la_today() + timedelta(days=10)
+    event = await make_evening_event(day)
+    slot = await make_slot(await make_stage(event), local(day, 18))
+    speech = await make_placed(minor, slot)
+    await give_photo(minor)
+    return {
+        "id": [minor.id, cohort.id, speech.id, row.id, module.id, story.id, event.id],
+        "slug": [event.slug],
+    }
+
+
+def _addresses(app, values: dict[str, list]) -> list[str]:
+    """Every GET address of the app, its parameters filled with each value that names
+    something of hers (routes with other parameters, secrets and tokens, are left out)."""
+    found = []
+    for route in app.routes:
+        if not isinstance(route, Route) or "GET" not in (route.methods or {"GET"}):
+            continue
+        names = list(route.param_convertors)
+        if any(n not in values for n in names):
+            continue
+        fillings = [
+            dict(zip(names, combo, strict=True)) for combo in product(*(values[n] for n in names))
+        ]
+        for filling in fillings or [{}]:
+            found.append(route.path_format.format(**filling))
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("who", ["mentor", "staff"])
+async def test_every_page_that_shows_an_adult_a_minor_audits_the_read(
+    app, client, group, settings, who
+) -> None:
+    """A sweep of every page an adult can open: where the minor's name (or her photo)
+    is in the answer, the same request wrote a line naming her in the audit log."""
+    minor, _, mentor, cohort = group
+    values = await _her_world(minor, mentor, cohort, settings)
+    viewer = mentor
+    if who == "staff":
+        viewer = await make_user(role=Role.STAFF, name="Sam Staff", email="sam@example.org")
+    await log_in(client, viewer.email, PASSWORD)
+    token = await bearer(viewer)
+    photo = (await MemberPhoto.get(user=minor)).data
+
+    shown, missing = [], []
+    for address in _addresses(app, values):
+        if address in NOT_A_READ_OF_HER_RECORD:
+            continue
+        before = await AuditEntry.filter(subject_id=minor.id, action=AuditAction.VIEW).count()
+        answer = await client.get(address, headers=token if address.startswith("/api/") else {})
+        if answer.status_code != 200:
+            continue
+        hers = (
+            "Itzel" in answer.text
+            or answer.content == photo
+            or re.search(rf'"member":\s*{minor.id}[,}}]', answer.text)
+        )
+        if not hers:
+            continue
+        shown.append(address)
+        after = await AuditEntry.filter(subject_id=minor.id, action=AuditAction.VIEW).count()
+        if after != before + 1:
+            missing.append(f"{address}: {after - before} lines")
+
+    assert len(shown) >= 5  # the sweep does reach her pages
+    assert missing == [], "\n".join(missing)

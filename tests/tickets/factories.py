@@ -5,8 +5,9 @@ through the JSON API, as a buyer's app places them."""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -26,6 +27,7 @@ from yoc.tickets.services.pricing import Line, OrderRequest
 from yoc.timeutil import utcnow
 
 _counter = itertools.count(1)
+VALLEY = ZoneInfo("America/Los_Angeles")
 
 
 def days_from_now(days: float) -> datetime:
@@ -33,9 +35,12 @@ def days_from_now(days: float) -> datetime:
 
 
 async def make_event(**overrides: Any) -> Event:
-    """A published event a month away, for 100 people, on sale now, without donations."""
+    """A published event a month away, from 16:00 to 22:00 in the Eastern Coachella
+    Valley (whatever the time the tests run: a minor's curfew, the end of the event's day
+    and the like must not depend on it), for 100 people, on sale now, without donations."""
     n = next(_counter)
-    starts = days_from_now(30)
+    day = (datetime.now(VALLEY) + timedelta(days=30)).date()
+    starts = datetime.combine(day, time(16), VALLEY)
     values: dict[str, Any] = {
         "slug": f"the-hue-{n}",
         "name_en": f"The Hue {n}",

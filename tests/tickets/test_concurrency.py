@@ -5,6 +5,8 @@ staff at several desks refunding one order at the same moment."""
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
@@ -13,6 +15,7 @@ import httpx
 import pytest
 
 from tests.accounts.factories import confirmation_header
+from tests.conftest import csrf_from as csrf_token_in
 from tests.factories import make_user
 from tests.payments.conftest import IGNORE_STRIPE_HTTPX_WARNING, deliver, session_of
 from tests.servers import running_server
@@ -347,3 +350,65 @@ async def test_a_late_payment_told_to_two_servers_at_once_pays_the_order_once(
     assert await Refund.filter(order=order).count() == 0
     await general.refresh_from_db()
     assert general.sold == 2
+
+
+# The box office at the door against the online sale ------------------------------------
+
+LAST_SEAT_ROUNDS = 8
+SOLD_OUT = "Sorry, there are not enough tickets left for this order."
+
+
+async def test_the_door_and_an_online_buyer_never_both_get_the_last_seat(app, servers) -> None:
+    """At each of several events one seat is left. A volunteer at the door sells it to
+    someone who walked up (through one server) while an online buyer orders it (through
+    the other), at the same moment: each time exactly one of them gets it, and the other
+    is told plainly that it is sold out."""
+    outcomes = []
+    async with (
+        httpx.AsyncClient(timeout=60) as volunteer,
+        httpx.AsyncClient(timeout=60) as online,
+    ):
+        for n in range(LAST_SEAT_ROUNDS):
+            door, web = servers[n % 2], servers[(n + 1) % 2]
+            event = await make_event(capacity=1, unpaid_limit=1)
+            general = await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=2000)
+            code = f"DOOR{n:04d}"
+            await Event.filter(id=event.id).update(door_code=code)
+            start = await volunteer.get(f"{door}/door")
+            entered = await volunteer.post(
+                f"{door}/door",
+                data={"door_code": code, "csrf_token": csrf_token_in(start.text)},
+            )
+            assert entered.status_code == 303, entered.text[:300]
+            form = await volunteer.get(f"{door}/door/{event.slug}/sell?gate=North")
+            sale = {
+                "csrf_token": csrf_token_in(form.text),
+                "sale_key": re.search(r'name="sale_key" value="([^"]*)"', form.text).group(1),
+                "gate": "North",
+                "ticket_type": str(general.id),
+                "quantity": "1",
+                "payment": "door_cash",
+            }
+            order = {
+                "buyer": {"name": "Online Buyer", "email": f"online{n}@example.org"},
+                "items": [{"ticket_type": general.id, "quantity": 1}],
+                "payment": "box_office",
+            }
+            at_door, on_line = await asyncio.gather(
+                volunteer.post(f"{door}/door/{event.slug}/sell", data=sale),
+                online.post(f"{web}/api/v1/events/{event.slug}/orders", json=order),
+            )
+            door_won = at_door.status_code == 303 and "/sold/" in at_door.headers["location"]
+            online_won = on_line.status_code == 201
+            outcomes.append((door_won, online_won))
+            if door_won:
+                assert (on_line.status_code, on_line.json()["error"]) == (409, "sold_out")
+            else:
+                assert at_door.status_code == 409, at_door.text[:300]
+                assert SOLD_OUT in html.unescape(at_door.text)
+            await event.refresh_from_db()
+            await general.refresh_from_db()
+            assert (event.sold, general.sold) == (1, 1)
+            assert await Ticket.filter(order__event=event, status=TicketStatus.VALID).count() == 1
+
+    assert [door + web for door, web in outcomes] == [1] * LAST_SEAT_ROUNDS, outcomes

@@ -103,6 +103,7 @@ STAFF_PAGES = [
     "/staff/events/{slug}/orders",
     "/staff/events/{slug}/orders.csv",
     "/staff/orders/{paid}",
+    "/staff/events/{slug}/box-office",
 ]
 
 EVENT_FIELDS = {
@@ -255,6 +256,53 @@ async def test_staff_and_admins_make_every_staff_post(app, world, who) -> None:
         "Adult plus",
         "Grown-up",
     ]
+
+
+# The box office at the door ------------------------------------------------------------
+# Staff, and volunteers let in with the event's door code (tests/tickets/test_box_office.py),
+# sell there. Anybody else: a browser without door access is sent to enter the door code;
+# a signed-in member or mentor gets 403. A refused sale changes nothing.
+
+DOOR_PAGES = ["/door/{slug}/sell", "/door/{slug}/summary"]
+
+
+def door_sale(world: World) -> dict[str, str]:
+    return {"ticket_type": str(world.ticket_type.id), "quantity": "1", "payment": "door_cash"}
+
+
+@pytest.mark.parametrize("who", REFUSED)
+async def test_the_box_office_refuses_everyone_without_door_access(app, world, who) -> None:
+    before = await snapshot()
+    pages = [world.url(p) for p in DOOR_PAGES]
+
+    async with browser(app, who) as client:
+        answers = {p: await client.get(p) for p in pages}
+        sale = await post_with_token(client, world.url("/door/{slug}/sell"), door_sale(world))
+
+    expected = (303, "/door") if who == "anonymous" else (403, None)
+    assert {p: (r.status_code, r.headers.get("location")) for p, r in answers.items()} == (
+        dict.fromkeys(pages, expected)
+    )
+    assert (sale.status_code, sale.headers.get("location")) == expected
+    assert await snapshot() == before
+
+
+@pytest.mark.parametrize("who", ALLOWED)
+async def test_staff_and_admins_sell_at_the_door(app, world, who) -> None:
+    pages = [world.url(p) for p in DOOR_PAGES]
+
+    async with browser(app, who) as client:
+        answers = {p: (await client.get(p)).status_code for p in pages}
+        sale = await post_with_token(client, world.url("/door/{slug}/sell"), door_sale(world))
+        sold = await client.get(sale.headers["location"])
+
+    assert answers == dict.fromkeys(pages, 200)
+    assert sale.status_code == 303
+    assert sale.headers["location"].startswith(world.url("/door/{slug}/sold/YOC-"))
+    assert sold.status_code == 200
+    assert (
+        await Order.filter(event=world.event, sold_by__contains=f"{who}@example.org").count() == 1
+    )
 
 
 # Staff API -----------------------------------------------------------------------------

@@ -63,6 +63,7 @@ async def users(request: Request) -> Response:
 
 
 @requires(Action.MANAGE_USERS)
+@recent_sign_in_required(when=lambda request: request.method == "POST")
 async def invite(request: Request) -> Response:
     context = {"roles": list(Role), "days": request.app.state.settings.invite_max_age // 86400}
     if request.method == "GET":
@@ -107,6 +108,7 @@ async def change_role(request: Request) -> Response:
 
 
 @requires(Action.MANAGE_USERS)
+@recent_sign_in_required
 async def set_active(request: Request) -> Response:
     values = await form_data(request)
     active = values.get("active") == "1"

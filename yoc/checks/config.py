@@ -55,6 +55,15 @@ def read_settings(environ: Mapping[str, str]) -> tuple[Settings | None, list[Fin
                 "call (every page and consent form shows them).",
             )
         )
+    left_out = [r for r in ("staff", "admin") if r not in settings.require_two_factor_for]
+    if settings.production and left_out:
+        findings.append(
+            warn(
+                "settings",
+                f"YOC_REQUIRE_2FA_FOR leaves out {', '.join(left_out)}: in production, staff "
+                "and admins should need two-factor sign-in (the default when it is unset).",
+            )
+        )
     if settings.production and settings.mail_from == DEFAULT_SENDER:
         findings.append(
             warn("settings", "YOC_MAIL_FROM is the example sender: set your own address.")

@@ -15,7 +15,7 @@ from yoc.errors import PermissionDenied
 from yoc.forms import json_object, parse
 from yoc.http import api_auth, current_user
 from yoc.i18n import N_
-from yoc.members.services.access import visible_member
+from yoc.members.services.access import audit_read, visible_member
 
 
 @documented("The curriculum: tracks, modules and activities", TrackList)
@@ -61,7 +61,9 @@ async def tracks(request: Request) -> Response:
 )
 @api_auth
 async def member_progress(request: Request) -> Response:
-    member = await visible_member(current_user(request), request.path_params["id"])
+    viewer = current_user(request)
+    member = await visible_member(viewer, request.path_params["id"])
+    await audit_read(viewer, member, via="api")
     statuses = await dashboards.module_statuses(member)
     return JSONResponse(
         {

@@ -33,9 +33,12 @@ from yoc.permissions import Action
 
 async def _assign_context(request: Request) -> dict:
     viewer = current_user(request)
+    members = await directory.list_members(viewer, directory.MemberFilters(status="active"))
+    # The form lists members by name to choose from: a list read like the member list's.
+    await audit_list_read(viewer, members, via="web")
     return {
         "cohorts": await cohorts.cohorts_for(viewer),
-        "members": await directory.list_members(viewer, directory.MemberFilters(status="active")),
+        "members": members,
         "tracks": await catalog.tracks(),
     }
 

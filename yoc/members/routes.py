@@ -27,6 +27,7 @@ from yoc.members import consent_texts, forms
 from yoc.members.enums import ConsentPurpose
 from yoc.members.guards import active_member_required
 from yoc.members.services import consent, notes, privacy, profiles, standing
+from yoc.members.services.access import audit_read
 from yoc.security import verify_password
 from yoc.timeutil import utcnow
 
@@ -143,7 +144,9 @@ def _photo_response(picture) -> Response:
 
 async def photo(request: Request) -> Response:
     """A member's photo on private pages: for the member, their mentors and staff."""
-    picture = await profiles.photo_for(current_user(request), request.path_params["id"])
+    viewer = current_user(request)
+    picture = await profiles.photo_for(viewer, request.path_params["id"])
+    await audit_read(viewer, await picture.user, via="web")
     return _photo_response(picture)
 
 
@@ -159,6 +162,10 @@ async def add_guardian(request: Request) -> Response:
     values = await form_data(request)
     try:
         data = parse(forms.GuardianForm, values)
+        if data.email:
+            # The consent form goes to whatever address was typed: limited like any
+            # page that sends mail, per address and per client.
+            await limit_mail(request, "consent", data.email)
         await profiles.add_guardian(
             actor=user, member=user, settings=request.app.state.settings, **data.model_dump()
         )
@@ -183,7 +190,8 @@ async def add_guardian(request: Request) -> Response:
 @member_required
 async def resend_consent(request: Request) -> Response:
     user = current_user(request)
-    await limit_mail(request, "consent", user.email)
+    for address in await profiles.guardian_addresses(user):
+        await limit_mail(request, "consent", address)
     sent = await profiles.resend_consent_request(
         actor=user, member=user, settings=request.app.state.settings
     )

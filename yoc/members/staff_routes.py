@@ -78,12 +78,13 @@ async def cohort_create(request: Request) -> Response:
 
 @requires(Action.VIEW_MEMBERS)
 async def cohort_detail(request: Request) -> Response:
-    cohort = await cohorts.visible_cohort(current_user(request), request.path_params["id"])
+    viewer = current_user(request)
+    cohort = await cohorts.visible_cohort(viewer, request.path_params["id"])
     q = request.query_params.get("q", "").strip()[:100]
+    members = await cohorts.roster(cohort, q=q)
+    await audit_list_read(viewer, members, via="web")
     return render(
-        request,
-        "members/cohort_detail.html",
-        {"cohort": cohort, "members": await cohorts.roster(cohort, q=q), "q": q},
+        request, "members/cohort_detail.html", {"cohort": cohort, "members": members, "q": q}
     )
 
 

@@ -21,6 +21,8 @@ from yoc.timeutil import utcnow
 STRIPE_MIN_SESSION = timedelta(minutes=31)
 
 FREE, BOX_OFFICE, STRIPE = "free", "box_office", "stripe"
+# Walk-up sales at the door, paid in cash or by the door's card reader.
+DOOR_CASH, DOOR_CARD = "door_cash", "door_card"
 
 
 class ProviderUnavailable(Exception):
@@ -134,6 +136,13 @@ class BoxOfficeProvider(FreeProvider):
         return "returned at the box office"
 
 
+class DoorSaleProvider(BoxOfficeProvider):
+    """A walk-up sale at the door, paid there in cash or by the door's card reader."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
 class StripeProvider:
     """Stripe Checkout, through the official library's async client."""
 
@@ -241,6 +250,8 @@ class Payments:
         providers: dict[str, PaymentProvider] = {
             FREE: FreeProvider(),
             BOX_OFFICE: BoxOfficeProvider(),
+            DOOR_CASH: DoorSaleProvider(DOOR_CASH),
+            DOOR_CARD: DoorSaleProvider(DOOR_CARD),
         }
         if settings.stripe_enabled:
             providers[STRIPE] = StripeProvider(settings)

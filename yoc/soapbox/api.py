@@ -13,6 +13,7 @@ from yoc.events import services as events
 from yoc.forms import json_object, parse
 from yoc.http import api_auth, api_public, current_user, forget_shared_pages
 from yoc.i18n import N_
+from yoc.members.services.access import audit_list_read
 from yoc.soapbox import forms
 from yoc.soapbox.enums import SpeechState
 from yoc.soapbox.services import proposals, public, transitions
@@ -92,6 +93,7 @@ async def speeches(request: Request) -> Response:
         # No speech is in a state that does not exist (and the enum field refuses it).
         return JSONResponse({"speeches": []})
     found = await proposals.listed_speeches(user, state=SpeechState(state) if state else None)
+    await audit_list_read(user, {s.speaker_id: s.speaker for s in found}.values(), via="api")
     return JSONResponse(
         {
             "speeches": [

@@ -23,6 +23,7 @@ from yoc.http import (
     requires,
 )
 from yoc.i18n import gettext, ngettext
+from yoc.members.services.access import audit_list_read
 from yoc.permissions import Action
 from yoc.soapbox import forms
 from yoc.soapbox.enums import SpeechState
@@ -34,10 +35,13 @@ if TYPE_CHECKING:
 STATE_FILTERS = [s for s in SpeechState if s != SpeechState.DRAFT]
 
 
-async def _board_context(event: Event) -> dict:
+async def _board_context(request: Request, event: Event) -> dict:
+    """The board, and its reading audited: it names every speaker on it."""
     last, changes = await releases.preview(event)
+    shown = await schedule.board(event)
+    await audit_list_read(current_user(request), shown.speakers, via="web")
     return {
-        "board": await schedule.board(event),
+        "board": shown,
         "last_release": last,
         "pending_changes": len(changes),
         "warning_texts": conflicts.WARNINGS,
@@ -48,7 +52,9 @@ async def _board_context(event: Event) -> dict:
 @requires(Action.MANAGE_EVENTS)
 async def board(request: Request) -> Response:
     event = await events.get_event(request.path_params["slug"])
-    return render(request, "soapbox/board.html", {"event": event, **await _board_context(event)})
+    return render(
+        request, "soapbox/board.html", {"event": event, **await _board_context(request, event)}
+    )
 
 
 async def _board_form(request: Request, action) -> Response:
@@ -67,7 +73,7 @@ async def _board_form(request: Request, action) -> Response:
             error=error,
             context={
                 "event": event,
-                **await _board_context(event),
+                **await _board_context(request, event),
                 "failed_form": values.get("form"),
             },
         )
@@ -160,6 +166,8 @@ async def release(request: Request) -> Response:
         flash(request, gettext("Release %(number)d is published.", number=made.number))
         return redirect(f"/staff/events/{event.slug}/schedule")
     last, changes = await releases.preview(event)
+    speakers = await releases.speakers(changes)
+    await audit_list_read(current_user(request), speakers.values(), via="web")
     return render(
         request,
         "soapbox/release.html",
@@ -167,7 +175,7 @@ async def release(request: Request) -> Response:
             "event": event,
             "last_release": last,
             "changes": releases.readable(changes),
-            "speaker_names": await releases.speaker_names(changes),
+            "speaker_names": {speech: person.name for speech, person in speakers.items()},
             "history": await releases.history(event),
         },
     )
@@ -177,11 +185,15 @@ async def release(request: Request) -> Response:
 async def all_speeches(request: Request) -> Response:
     state = request.query_params.get("state", "")
     chosen = SpeechState(state) if state in {s.value for s in STATE_FILTERS} else None
+    found = await proposals.all_submitted(chosen)
+    await audit_list_read(
+        current_user(request), {s.speaker_id: s.speaker for s in found}.values(), via="web"
+    )
     return render(
         request,
         "soapbox/staff_speeches.html",
         {
-            "speeches": await proposals.all_submitted(chosen),
+            "speeches": found,
             "state": state,
             "states": STATE_FILTERS,
         },

@@ -1,9 +1,12 @@
-"""The door: a scanner page for staff and door volunteers (camera, typed code, or a
-search by name), live counts, and the check-in API."""
+"""The door: a scanner page for staff and door volunteers (camera, typed code, an
+order's code, or a search by name), the box office (walk-up sales and each person's
+shift summary), live counts, and the check-in API."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -11,7 +14,7 @@ from starlette.routing import Route
 
 from yoc.accounts.guards import recent_sign_in_required
 from yoc.apidoc import documented
-from yoc.errors import DomainError, NotFound
+from yoc.errors import DomainError, NotFound, ValidationFailed
 from yoc.events import services as events
 from yoc.forms import json_object, parse
 from yoc.http import (
@@ -24,6 +27,7 @@ from yoc.http import (
     login_redirect,
     redirect,
     render,
+    render_form,
     render_part,
     requires,
     scope_refused,
@@ -31,11 +35,24 @@ from yoc.http import (
     token_allows,
 )
 from yoc.i18n import gettext
+from yoc.payments.providers import Payments
 from yoc.permissions import Action, TokenScope, can
+from yoc.qrcodes import svg as qr_svg
 from yoc.security import csrf_token
-from yoc.tickets.forms import CheckinIn, ScanIn, SyncIn
+from yoc.tickets.forms import CheckinIn, ScanIn, SyncIn, walk_up_from_form
 from yoc.tickets.schemas import CheckinOut
-from yoc.tickets.services import checkin, door, guard, orders, signing, states
+from yoc.tickets.services import (
+    availability,
+    box_office,
+    checkin,
+    door,
+    guard,
+    orders,
+    signing,
+    states,
+)
+from yoc.tickets.services.box_office import Seller, Then
+from yoc.tickets.services.secrets import random_code
 
 if TYPE_CHECKING:
     from yoc.events.models import Event
@@ -89,7 +106,8 @@ async def door_home(request: Request) -> Response:
                 },
                 status_code=400,
             )
-        session(request).door_grant = await door.grant(event, timezone=settings.timezone)
+        name = " ".join(values.get("volunteer_name", "").split())[:80]
+        session(request).door_grant = await door.grant(event, timezone=settings.timezone, name=name)
         session(request).dirty = True
         return redirect(f"/door/{event.slug}")
     choices = await events.all_events() if staff else []
@@ -113,6 +131,10 @@ async def scanner(request: Request) -> Response:
         return error_page(request, 404)
     q = request.query_params.get("q", "").strip()[:80]
     settings = request.app.state.settings
+    seller = await _seller(request, event.slug)
+    shift = await box_office.shift_summary(event, seller=seller[1].key) if seller else []
+    typed_order = request.query_params.get("order", "")[:40]
+    code = box_office.order_code_in(typed_order) if typed_order else None
     context = {
         "event": event,
         "gate": _gate(request) or gettext("Main gate"),
@@ -121,8 +143,26 @@ async def scanner(request: Request) -> Response:
         "public_key": await signing.public_key(event),
         "token": csrf_token(settings.secret_key, session(request).ensure_key()),
         "result": None,
+        "shift": shift,
+        **await _order_lookup(event, code),
     }
     return render(request, "tickets/scanner.html", context)
+
+
+async def _order_lookup(event: Event, code: str | None) -> dict:
+    """An order typed by its code at the scanner: its tickets to let in (by id, never
+    their secrets), and what to collect if it is to be paid at the door."""
+    if code is None:
+        return {}
+    order = await box_office.order_at_door(event, code)
+    if order is None:
+        return {"order_code": code, "order_found": None}
+    return {
+        "order_code": code,
+        "order_found": order,
+        "order_tickets": list(order.tickets),
+        "order_collect": box_office.to_collect(order),
+    }
 
 
 async def scan(request: Request) -> Response:
@@ -137,6 +177,13 @@ async def scan(request: Request) -> Response:
         values = await form_data(request)
     data = parse(ScanIn, values)
     gate = data.gate or gettext("Main gate")
+    code = box_office.order_code_in(data.code) if data.ticket_id is None else None
+    if code is not None:
+        # An order's code, typed: list its tickets to let in, on the scanner page.
+        where = f"/door/{event.slug}?{urlencode({'order': code, 'gate': gate})}"
+        if wants_json:
+            return JSONResponse({"result": "order", "order": code, "location": where})
+        return redirect(where)
     if data.ticket_id is not None:
         # A result of the name search: the ticket is named by its id, not its secret.
         outcome = await checkin.check_in_ticket(
@@ -301,6 +348,160 @@ async def api_checkin(request: Request) -> Response:
     return JSONResponse(outcome.as_dict())
 
 
+# The box office -------------------------------------------------------------------------
+
+
+async def _seller(request: Request, slug: str) -> tuple[Event, Seller] | None:
+    """The event and who sells at its door from this browser: staff, or a volunteer
+    whose access (granted with the door code) still holds; None for anybody else."""
+    user = current_user(request)
+    if can(user, Action.MANAGE_EVENTS):
+        try:
+            return await events.get_event(slug), Seller.staff(user)
+        except NotFound:
+            return None
+    grant = await door.current_grant(session(request).door_grant)
+    if grant is None or grant.event.slug != slug:
+        return None
+    return grant.event, Seller.volunteer(grant)
+
+
+async def _not_at_door(request: Request) -> Response:
+    """Refused at the box office: as the scanner refuses (a volunteer whose access ended
+    is asked for the door code again)."""
+    if current_user(request) is not None:
+        return error_page(request, 403)
+    if await door.granted_event(session(request).door_grant) is None:
+        session(request).door_grant = None
+        session(request).dirty = True
+        return redirect("/door")
+    return error_page(request, 404)
+
+
+async def _sale_form(
+    request: Request,
+    event: Event,
+    gate: str,
+    *,
+    values: dict | None = None,
+    error: DomainError | None = None,
+) -> Response:
+    offers = await availability.offers(event)  # active, without a partner code
+    context = {"event": event, "gate": gate, "offers": offers, "sale_key": random_code(24)}
+    if error is not None:
+        return render_form(
+            request, "tickets/walk_up.html", values=values or {}, error=error, context=context
+        )
+    return render(request, "tickets/walk_up.html", {**context, "values": values or {}})
+
+
+async def walk_up(request: Request) -> Response:
+    """Sell tickets at the door: the form, and the sale (paid there in cash or by card)."""
+    found = await _seller(request, request.path_params["slug"])
+    if found is None:
+        return await _not_at_door(request)
+    event, seller = found
+    if request.method == "GET":
+        gate = _gate(request) or gettext("Main gate")
+        return await _sale_form(request, event, gate, values={"language": _language(request)})
+    values = await form_data(request)
+    gate = str(values.get("gate") or "")[:40] or gettext("Main gate")
+    settings = request.app.state.settings
+    try:
+        data = walk_up_from_form(values)
+        order = await box_office.sell(
+            event,
+            data.to_sale(),
+            seller=seller,
+            gate=gate,
+            settings=settings,
+            payments=Payments.from_settings(settings),
+            sale_key=data.sale_key,
+        )
+    except ValidationFailed as error:
+        # The quote names fields after the checkout form's lines: here there is one line.
+        fields = {_door_field(k): v for k, v in error.fields.items()}
+        failed = ValidationFailed(fields, error.code)
+        return await _sale_form(request, event, gate, values=values, error=failed)
+    except DomainError as error:
+        return await _sale_form(request, event, gate, values=values, error=error)
+    query = urlencode({"then": data.then.value, "gate": gate})
+    return redirect(f"/door/{event.slug}/sold/{order.code}?{query}")
+
+
+_LINE_FIELD = re.compile(r"(price|qty)_[0-9]+")
+
+
+def _door_field(name: str) -> str:
+    """A field of the checkout form's lines, as the door's form of one line names it."""
+    found = _LINE_FIELD.fullmatch(name)
+    if found is None:
+        return name
+    return "price" if found.group(1) == "price" else "quantity"
+
+
+def _language(request: Request) -> str:
+    return request.scope.get("language", "en")
+
+
+async def sold(request: Request) -> Response:
+    """A walk-up sale just made: let in, or its QR codes to show, or sent by email. Only
+    the person who sold it sees it."""
+    found = await _seller(request, request.path_params["slug"])
+    if found is None:
+        return await _not_at_door(request)
+    event, seller = found
+    order = await box_office.sold_by(event, request.path_params["code"][:16], seller)
+    if order is None:
+        return error_page(request, 404)
+    then = request.query_params.get("then", Then.ADMIT.value)
+    then = then if then in {t.value for t in Then} else Then.ADMIT.value
+    tickets = list(order.tickets)
+    codes = []
+    if then == Then.SHOW.value:
+        codes = [(t, qr_svg(await signing.code_for(t, event))) for t in tickets]
+    return render(
+        request,
+        "tickets/walk_up_sold.html",
+        {
+            "event": event,
+            "order": order,
+            "tickets": tickets,
+            "codes": codes,
+            "then": then,
+            "gate": request.query_params.get("gate", "")[:40] or order.sold_gate,
+        },
+    )
+
+
+async def my_summary(request: Request) -> Response:
+    """The volunteer's (or staff member's) own walk-up sales at this event, per gate."""
+    found = await _seller(request, request.path_params["slug"])
+    if found is None:
+        return await _not_at_door(request)
+    event, seller = found
+    lines = await box_office.shift_summary(event, seller=seller.key)
+    return render(
+        request,
+        "tickets/shift_summary.html",
+        {"event": event, "lines": lines, "own": True, "gate": _gate(request)},
+    )
+
+
+async def staff_summary(request: Request) -> Response:
+    """Staff: every gate's and every seller's walk-up sales at the event."""
+    user = current_user(request)
+    if user is None:
+        return login_redirect(request)
+    if not can(user, Action.MANAGE_EVENTS):
+        return error_page(request, 403)
+    event = await events.get_event(request.path_params["slug"])
+    lines = await box_office.shift_summary(event)
+    return render(
+        request, "tickets/shift_summary.html", {"event": event, "lines": lines, "own": False}
+    )
+
+
 routes = [
     Route("/door", door_home, methods=["GET", "POST"], name="door:home"),
     Route("/door/{slug:str}", scanner, name="door:scanner"),
@@ -309,6 +510,10 @@ routes = [
     Route("/door/{slug:str}/collect/{code:str}", collect, methods=["POST"], name="door:collect"),
     Route("/door/{slug:str}/counts", live_counts, name="door:counts"),
     Route("/door/{slug:str}/counts/live", live_counts_part, name="door:counts_live"),
+    Route("/door/{slug:str}/sell", walk_up, methods=["GET", "POST"], name="door:sell"),
+    Route("/door/{slug:str}/sold/{code:str}", sold, name="door:sold"),
+    Route("/door/{slug:str}/summary", my_summary, name="door:summary"),
+    Route("/staff/events/{slug:str}/box-office", staff_summary, name="door:box_office"),
     Route("/staff/events/{slug:str}/door-code", door_code, methods=["POST"], name="door:new_code"),
     Route("/api/v1/checkin", api_checkin, methods=["POST"], name="api:checkin"),
 ]

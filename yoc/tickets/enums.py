@@ -22,6 +22,13 @@ class PaymentMethod(LabelledEnum):
     FREE = "free", N_("Free")
     BOX_OFFICE = "box_office", N_("Pay at the door")
     STRIPE = "stripe", N_("Card")
+    # Walk-up sales at the door, paid there and then: no reservation, no online payment.
+    DOOR_CASH = "door_cash", N_("Cash at the door")
+    DOOR_CARD = "door_card", N_("Card at the door")
+
+
+# What a walk-up sale at the door may be paid with.
+DOOR_PAYMENTS = (PaymentMethod.DOOR_CASH, PaymentMethod.DOOR_CARD)
 
 
 class TicketStatus(LabelledEnum):

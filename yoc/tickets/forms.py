@@ -25,13 +25,15 @@ from yoc.forms import (
     FieldError,
     Form,
     Id,
+    OneLine,
     cents,
     parse,
     parse_dollars,
 )
 from yoc.i18n import N_
 from yoc.members.forms import Phone
-from yoc.tickets.enums import PaymentMethod, Pricing
+from yoc.tickets.enums import DOOR_PAYMENTS, PaymentMethod, Pricing
+from yoc.tickets.services.box_office import Sale, Then
 from yoc.tickets.services.pricing import Line, OrderRequest
 
 
@@ -291,3 +293,52 @@ def type_from_form(values: dict[str, str]) -> TicketTypeForm:
         TYPE_PRICES.get(values.get("pricing", ""), {}),
         required=("price", "suggested_price", "max_price"),
     )
+
+
+def _blank_is_none(value: object) -> object:
+    return None if value in ("", None) else value
+
+
+class WalkUpIn(Form):
+    """A walk-up sale at the door: one ticket type, paid there in cash or by card; the
+    buyer's name and email are optional (the email, to send the tickets)."""
+
+    ticket_type: Annotated[Id | None, BeforeValidator(_blank_is_none)] = None
+    quantity: Annotated[int, Field(ge=1, le=50)] = 1
+    price_cents: Cents | None = None  # on a sliding scale: the price the buyer chose
+    payment: Annotated[PaymentMethod | None, BeforeValidator(_blank_is_none)] = None
+    buyer_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=120), OneLine
+    ] = ""
+    buyer_email: Annotated[Email | None, BeforeValidator(_blank_is_none)] = None
+    language: Language = "en"
+    then: Then = Then.ADMIT
+    # The form's own key: the same form sent twice (a double tap) is one sale.
+    sale_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{0,64}$")] = ""
+
+    @model_validator(mode="after")
+    def complete(self) -> WalkUpIn:
+        if self.ticket_type is None:
+            raise FieldError("ticket_type", N_("Choose a ticket type."))
+        if self.payment is not None and self.payment not in DOOR_PAYMENTS:
+            raise FieldError("payment", N_("Choose one of the options."))
+        if self.then == Then.EMAIL and not self.buyer_email:
+            raise FieldError("buyer_email", N_("Type the email address to send the tickets to."))
+        return self
+
+    def to_sale(self) -> Sale:
+        return Sale(
+            ticket_type=self.ticket_type or 0,
+            quantity=self.quantity,
+            price_cents=self.price_cents,
+            payment=self.payment,
+            buyer_name=self.buyer_name,
+            buyer_email=self.buyer_email or "",
+            language=self.language,
+            then=self.then,
+        )
+
+
+def walk_up_from_form(values: dict[str, str]) -> WalkUpIn:
+    """The door's sale form (the price typed in dollars); errors named after its fields."""
+    return parse_dollars(WalkUpIn, values, {"price": "price_cents"})

@@ -60,6 +60,11 @@ class Order(Model):
     open_reservation = fields.CharField(max_length=270, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     paid_at = fields.DatetimeField(null=True)
+    # A walk-up sale at the door: the gate, and who sold it (a name to show, and a key
+    # that stays the same for one person's shift: "user:<id>" or "grant:<id>").
+    sold_gate = fields.CharField(max_length=40, default="", db_default="")
+    sold_by = fields.CharField(max_length=160, default="", db_default="")
+    seller = fields.CharField(max_length=40, default="", db_default="", db_index=True)
 
     class Meta:
         table = "orders"
@@ -198,6 +203,8 @@ class DoorGrant(Model):
     event: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "yoc.Event", related_name="door_grants", on_delete=fields.CASCADE, db_index=True
     )
+    # The name the volunteer gave, for the box office's shift summary (may be empty).
+    name = fields.CharField(max_length=80, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField(db_index=True)
 

@@ -401,6 +401,13 @@ async def add_guardian(
     return guardian
 
 
+async def guardian_addresses(member: User) -> list[str]:
+    """The addresses a new consent request for ``member`` goes to."""
+    return list(
+        await Guardian.filter(member=member).exclude(email="").values_list("email", flat=True)
+    )
+
+
 async def resend_consent_request(*, actor: User, member: User, settings: Settings) -> int:
     """Send the consent link again to every guardian with an email; return how many."""
     guardians = await Guardian.filter(member=member).exclude(email="")

@@ -90,10 +90,10 @@ async def preview(event: Event) -> tuple[Release | None, list[dict]]:
     return last, diff(last.entries if last else [], await current_entries(event))
 
 
-async def speaker_names(changes: list[dict]) -> dict[int, str]:
-    """Speech id -> its speaker's name, for staff reading a preview."""
+async def speakers(changes: list[dict]) -> dict[int, User]:
+    """Speech id -> its speaker, for staff reading a preview."""
     speeches = await Speech.filter(id__in=[c["speech"] for c in changes]).select_related("speaker")
-    return {s.id: s.speaker.name for s in speeches}
+    return {s.id: s.speaker for s in speeches}
 
 
 async def publish(*, actor: User, event: Event, settings: Settings) -> Release:

@@ -132,6 +132,12 @@ class Board:
     placed: int
     warnings: int
 
+    @property
+    def speakers(self) -> list[User]:
+        """Everyone whose speech the board shows, placed or waiting."""
+        shown = [c.speech for r in self.rows for c in r.cells.values() if c.speech] + self.waiting
+        return list({s.speaker_id: s.speaker for s in shown}.values())
+
 
 async def board(event: Event) -> Board:
     """Stages as columns, start times as rows; a fixed number of queries."""

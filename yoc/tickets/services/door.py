@@ -52,12 +52,16 @@ def grant_ends(event: Event, now: datetime, timezone: str) -> datetime:
     return midnight
 
 
-async def grant(event: Event, *, timezone: str) -> str:
-    """Let a volunteer's phone scan at ``event``; return the key its session keeps."""
+async def grant(event: Event, *, timezone: str, name: str = "") -> str:
+    """Let a volunteer's phone scan at ``event``; return the key its session keeps.
+    ``name``, if the volunteer gave one, names their sales in the shift summary."""
     key = new_token()
     now = utcnow()
     await DoorGrant.create(
-        key_hash=hash_token(key), event=event, expires_at=grant_ends(event, now, timezone)
+        key_hash=hash_token(key),
+        event=event,
+        expires_at=grant_ends(event, now, timezone),
+        name=name[:80],
     )
     return key
 
@@ -69,11 +73,16 @@ async def forget_ended() -> int:
 
 async def granted_event(key: str | None) -> Event | None:
     """The event a volunteer's key still lets them scan at, or None."""
+    found = await current_grant(key)
+    return found.event if found else None
+
+
+async def current_grant(key: str | None) -> DoorGrant | None:
+    """A volunteer's access that still holds, with its event; or None."""
     if not key:
         return None
-    found = (
+    return (
         await DoorGrant.filter(key_hash=hash_token(key), expires_at__gt=utcnow())
         .select_related("event")
         .first()
     )
-    return found.event if found else None

@@ -29,6 +29,16 @@ S = OrderStatus
 
 
 @dataclass(frozen=True)
+class WalkUp:
+    """A sale at the door, paid there and then: where, and by whom (``seller`` is the key
+    of one person's shift, ``sold_by`` the name shown)."""
+
+    gate: str
+    seller: str
+    sold_by: str
+
+
+@dataclass(frozen=True)
 class RetryKey:
     """A client's Idempotency-Key, and a fingerprint of the request it came with."""
 
@@ -48,24 +58,28 @@ async def place_order(
     settings: Settings,
     payments: Payments,
     retry_key: RetryKey | None = None,
+    walk_up: WalkUp | None = None,
 ) -> Order:
-    """Create the order and hold its seats in one transaction; free orders are paid.
+    """Create the order and hold its seats in one transaction; free orders, and walk-up
+    sales at the door (``walk_up``), are paid.
 
     The order's tickets come with it, already fetched (``async for t in order.tickets``).
     """
-    priced = await pricing.quote(event, request, stripe_enabled=settings.stripe_enabled)
+    priced = await pricing.quote(
+        event, request, stripe_enabled=settings.stripe_enabled, at_door=walk_up is not None
+    )
     # The ticket signing key is stored on the event's row: make it before the transaction,
     # or its update would lock that row ahead of the seats and deadlock with other buyers.
     await signing.private_key(event)
     try:
-        return await _create(event, request, priced, settings, retry_key)
+        return await _create(event, request, priced, settings, retry_key, walk_up)
     except (holds.SoldOut, holds.UnpaidLimit):
         # Seats of holds that ended count as sold until they are released (by the jobs
         # worker every few seconds). Release this event's now, and try once more, rather
         # than look for them on every order: they matter only when they stand in the way.
         if not await states.sweep_expired(event_id=event.id, payments=payments, settings=settings):
             raise
-    return await _create(event, request, priced, settings, retry_key)
+    return await _create(event, request, priced, settings, retry_key, walk_up)
 
 
 class ReservationExists(Conflict):
@@ -89,6 +103,7 @@ async def place_once(
     *,
     settings: Settings,
     payments: Payments,
+    walk_up: WalkUp | None = None,
 ) -> tuple[Order, bool]:
     """Place the order unless this key already placed one; return the order and whether
     it is new. Raises ``ValidationFailed`` when the key came with another request."""
@@ -97,7 +112,12 @@ async def place_once(
         return placed, False
     try:
         order = await place_order(
-            event, request, settings=settings, payments=payments, retry_key=retry_key
+            event,
+            request,
+            settings=settings,
+            payments=payments,
+            retry_key=retry_key,
+            walk_up=walk_up,
         )
     except (IntegrityError, ReservationExists):
         # A retry racing this one placed it first (the key is unique; a pay-at-the-door
@@ -128,12 +148,13 @@ async def _create(
     priced: Quote,
     settings: Settings,
     retry_key: RetryKey | None = None,
+    walk_up: WalkUp | None = None,
 ) -> Order:
     reservation = None
     if priced.payment == PaymentMethod.BOX_OFFICE:
         reservation = f"{event.id}:{request.buyer_email.strip().lower()}"
     try:
-        return await _write(event, request, priced, settings, reservation, retry_key)
+        return await _write(event, request, priced, settings, reservation, retry_key, walk_up)
     except IntegrityError:
         # The unique open_reservation: a second reservation for the email, however close
         # behind the first (on PostgreSQL the insert waits for the first to commit).
@@ -149,11 +170,16 @@ async def _write(
     settings: Settings,
     reservation: str | None,
     retry_key: RetryKey | None,
+    walk_up: WalkUp | None = None,
 ) -> Order:
     now = utcnow()
     # A free order is paid the moment it is placed: written as paid at once, with the
-    # same two log rows a move from pending would write.
-    free = priced.payment == PaymentMethod.FREE
+    # same two log rows a move from pending would write. So is a sale at the door, where
+    # the money changes hands as the tickets do.
+    free = priced.payment == PaymentMethod.FREE or walk_up is not None
+    door = {}
+    if walk_up is not None:
+        door = {"sold_gate": walk_up.gate, "sold_by": walk_up.sold_by, "seller": walk_up.seller}
     async with in_transaction() as conn:
         order = await Order.create(
             code=order_code(),
@@ -172,6 +198,7 @@ async def _write(
             claimed_count=priced.claim,
             hold_expires_at=_hold_ends(event, priced, settings, now),
             open_reservation=reservation,
+            **door,
         )
         if retry_key is not None:
             await OrderRetryKey.create(
@@ -228,24 +255,25 @@ async def _write(
             OrderLog(
                 order=order,
                 to_status=S.PENDING,
-                actor_label=order.buyer_email,
+                actor_label=walk_up.sold_by if walk_up else order.buyer_email,
                 note=f"{priced.payment.value}, {priced.total_cents} cents",
             )
         ]
         if free:
             # Nothing to add to the donated pool: donated tickets have a price, so a free
-            # order never donates (see move() for paid orders that do).
+            # order never donates (see move() for paid orders that do), and the door
+            # sells no donated tickets.
             entries.append(
                 OrderLog(
                     order=order,
                     from_status=S.PENDING.value,
                     to_status=S.PAID.value,
-                    actor_label="system",
-                    note="free order",
+                    actor_label=walk_up.sold_by if walk_up else "system",
+                    note=f"walk-up sale at {walk_up.gate}" if walk_up else "free order",
                 )
             )
         await OrderLog.bulk_create(entries)
-        if free:
+        if free and order.buyer_email:  # a walk-up buyer may give none: shown at the door
             await order_mail(order, "order_confirmed", settings, event=event, tickets=tickets)
         elif priced.payment == PaymentMethod.BOX_OFFICE:
             await order_mail(order, "order_received", settings, event=event, tickets=tickets)

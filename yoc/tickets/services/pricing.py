@@ -8,7 +8,7 @@ from datetime import datetime
 from yoc.errors import DomainError, ValidationFailed
 from yoc.events.models import Event
 from yoc.i18n import N_
-from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing
+from yoc.tickets.enums import DOOR_PAYMENTS, OrderStatus, PaymentMethod, Pricing
 from yoc.tickets.models import Order, TicketType
 from yoc.timeutil import utcnow
 
@@ -105,12 +105,24 @@ def _unit_cents(ticket_type: TicketType, chosen: int | None) -> int:
 
 
 async def quote(
-    event: Event, request: OrderRequest, *, stripe_enabled: bool, now: datetime | None = None
+    event: Event,
+    request: OrderRequest,
+    *,
+    stripe_enabled: bool,
+    now: datetime | None = None,
+    at_door: bool = False,
 ) -> Quote:
-    """Check a request against every rule and price it; raise with a message per field."""
+    """Check a request against every rule and price it; raise with a message per field.
+
+    ``at_door``: a walk-up sale at the door, paid there in cash or by card. The door sells
+    while the event lasts, whatever the online sales windows say; only it may be paid so.
+    """
     now = now or utcnow()
     errors: dict[str, str] = {}
-    if not in_window(event.sales_start, event.sales_end, now):
+    if at_door:
+        if event.ends_at <= now:
+            raise DomainError(N_("Ticket sales for this event are closed."), "sales_closed")
+    elif not in_window(event.sales_start, event.sales_end, now):
         raise DomainError(N_("Ticket sales for this event are closed."), "sales_closed")
     types = {
         t.id: t for t in visible_types(await TicketType.filter(event=event), request.access_code)
@@ -128,7 +140,7 @@ async def quote(
         if line.quantity < 0:
             errors[key] = N_("Choose how many tickets you want.")
             continue
-        if not in_window(ticket_type.sales_start, ticket_type.sales_end, now):
+        if not at_door and not in_window(ticket_type.sales_start, ticket_type.sales_end, now):
             errors[key] = N_("This ticket type is not on sale now.")
             continue
         if line.quantity > ticket_type.max_per_order:
@@ -166,7 +178,7 @@ async def quote(
     payment = request.payment
     if total == 0:
         payment = PaymentMethod.FREE
-    elif payment in (None, PaymentMethod.FREE):
+    elif payment in (None, PaymentMethod.FREE) or (payment in DOOR_PAYMENTS) != at_door:
         raise ValidationFailed({"payment": N_("Choose how you want to pay.")})
     elif payment == PaymentMethod.STRIPE and not stripe_enabled:
         raise ValidationFailed(
