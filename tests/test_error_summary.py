@@ -20,6 +20,7 @@ from tests.tickets.test_staff_forms import add_type
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
 from yoc.mail import OutboxMessage
+from yoc.settings import PROJECT_DIR
 from yoc.tickets.enums import Pricing
 
 CHECK_FIELDS = "Please check the highlighted fields."
@@ -293,3 +294,16 @@ async def test_changing_the_password_reports_the_current_and_the_new_one_at_once
     ]
     assert len(linked_fields(response.text)) == 2
     assert value_of(response.text, "f-password_confirm") == "ana@example.org"
+
+
+def test_every_field_message_is_drawn_by_the_shared_macros() -> None:
+    """A message written by hand into a template would be missing from the summary: each
+    goes through field_error (templates/_forms.html), which tells the summary its field."""
+    templates = PROJECT_DIR / "templates"
+    by_hand = [
+        str(path.relative_to(templates))
+        for path in sorted(templates.rglob("*.html"))
+        if path.name != "_forms.html" and "field-error" in path.read_text()
+    ]
+
+    assert by_hand == []
