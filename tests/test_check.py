@@ -93,6 +93,8 @@ def test_a_broken_production_installation_fails_line_by_line_and_exits_1(
         YOC_SECRET_KEY="short",
         YOC_BASE_URL="http://yoc.example.org",
         YOC_MAIL_FROM="YO-C <hola@yoc.example.org>",
+        YOC_CONTACT_EMAIL="hola@yoc.example.org",
+        YOC_CONTACT_PHONE="(760) 555-0123",
         YOC_SMTP_URL=f"smtp://mailer:secret@127.0.0.1:{smtp_port}?starttls=1",
         YOC_REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
         YOC_STRIPE_SECRET_KEY="pk_live_abc",

@@ -118,6 +118,10 @@ async def test_a_line_break_in_a_name_never_reaches_the_subject(app) -> None:
             "link": "http://testserver/consent/abc",
             "family_link": "http://testserver/family/sign-in",
             "days": 7,
+            "contact_email": "team@yoc.example.org",
+            "contact_mailto": "mailto:team@yoc.example.org",
+            "contact_phone": "(760) 555-0100",
+            "contact_tel": "tel:7605550100",
         },
     )
 

@@ -140,10 +140,11 @@ class Form(BaseModel):
         return data
 
 
-def parse(model: type[M], data: dict[str, Any]) -> M:
-    """Validate ``data`` or raise ValidationFailed with one message id per field."""
+def parse(model: type[M], data: dict[str, Any], *, context: dict[str, Any] | None = None) -> M:
+    """Validate ``data`` or raise ValidationFailed with one message id per field.
+    ``context`` reaches the model's validators (``info.context``)."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         fields: dict[str, str] = {}
         for error in exc.errors():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlparse
 
@@ -83,13 +83,47 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
+class FormErrors(dict[str, str]):
+    """The message of each field of a form shown again, read by the page's fields
+    (``errors.get(name)``). Each field the page draws tells where it is (``place``), so
+    that the error summary, drawn first in the page but rendered after the fields (see
+    base.html), links every message to its field, in the order of the page."""
+
+    def __init__(self, fields: Mapping[str, str] | None = None) -> None:
+        super().__init__(fields or {})
+        self.places: dict[str, tuple[str, str]] = {}
+
+    def place(self, name: str, element_id: str, label: str) -> str:
+        """Say that the field ``name`` is drawn as ``element_id`` with ``label``."""
+        if name in self and name not in self.places:
+            self.places[name] = (element_id, label)
+        return ""
+
+    def summary(self) -> list[tuple[str, str | None, str | None]]:
+        """(message, element id, label) of every error: the fields drawn, in the order of
+        the page, then any message that no field took."""
+        drawn = [(self[name], at, label) for name, (at, label) in self.places.items()]
+        rest = [(message, None, None) for name, message in self.items() if name not in self.places]
+        return drawn + rest
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> Response:
     templates = request.app.state.templates
     # Every form page starts empty; render_form fills these in after a failed post.
-    full = {"values": {}, "errors": {}, "error": None, **(context or {})}
+    full = {"values": {}, "error": None, **(context or {})}
+    full["errors"] = FormErrors(full.get("errors"))
     return templates.TemplateResponse(request, name, full, status_code=status_code)
+
+
+def render_part(
+    request: Request, name: str, context: dict[str, Any], headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    """A piece of a page (``name`` extends nothing) that a script puts in place. Drawn
+    without the page's context, so a message waiting for the next page stays there."""
+    template = request.app.state.templates.env.get_template(name)
+    return HTMLResponse(template.render(context), headers=headers)
 
 
 def render_form(
@@ -99,18 +133,26 @@ def render_form(
     values: dict[str, Any],
     error: DomainError,
     context: dict[str, Any] | None = None,
+    keep_passwords: bool = False,
 ) -> Response:
-    """Show a form again with what the person typed and a message per field."""
+    """Show a form again with what the person typed and a message per field, summed up
+    first on the page. Passwords are typed again unless ``keep_passwords`` (a form that
+    chooses a new one, which is long to type twice on a phone)."""
     fields = error.translated_fields() if isinstance(error, ValidationFailed) else {}
-    # A summary at the top, so nobody on a small screen misses an error further down.
     general = fields.pop("__all__", None) or error.translated()
-    safe_values = {k: v for k, v in values.items() if "password" not in k and k != "csrf_token"}
+    kept = {
+        k: v
+        for k, v in values.items()
+        if k != "csrf_token" and (keep_passwords or "password" not in k)
+    }
     response = render(
         request,
         name,
-        {**(context or {}), "values": safe_values, "errors": fields, "error": general},
+        {**(context or {}), "values": kept, "errors": fields, "error": general},
         status_code=error.status_code if error.status_code != 404 else 400,
     )
+    if keep_passwords:
+        response.headers["Cache-Control"] = "no-store"
     if isinstance(error, TooManyRequests):
         response.headers["Retry-After"] = str(error.retry_after)
     return response

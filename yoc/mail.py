@@ -119,12 +119,15 @@ async def queue_mail(
 
 
 def _links_in(context: dict[str, Any]) -> list[str]:
-    """The links a caller put in an email's context (``link``, ``ticket_links``...)."""
+    """The links a caller put in an email's context (``link``, ``ticket_links``...), and
+    the addresses of its ``mailto:`` links."""
     found = []
     for value in context.values():
         for item in value if isinstance(value, list | tuple) else [value]:
             if isinstance(item, str) and item.startswith(("http://", "https://")):
                 found.append(item)
+            elif isinstance(item, str) and item.startswith("mailto:"):
+                found += [item, item.removeprefix("mailto:")]
     return found
 
 

@@ -91,7 +91,11 @@ async def privacy(request: Request) -> Response:
     if asked in LANGUAGES:
         request.scope["language"] = asked
         use_language(asked)
-    notice = privacy_notice.notice_html(request.scope["language"])
+    settings = request.app.state.settings
+    contact = privacy_notice.contact_links(
+        settings.contact_email, settings.contact_phone, settings.contact_phone_uri
+    )
+    notice = privacy_notice.notice_html(request.scope["language"], str(contact))
     return render(request, "pages/privacy.html", {"notice": notice})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,6 +34,10 @@ class Settings:
     timezone: str = "America/Los_Angeles"
     smtp_url: str = ""
     mail_from: str = "YO-C <no-reply@yoc.example.org>"
+    # Where people write or call with a question: shown in every page's footer, on the
+    # consent form and in its email, and in the privacy notice.
+    contact_email: str = "team@yoc.example.org"
+    contact_phone: str = "(760) 555-0100"
     # A mail worker owns the messages it claims for this long; it claims this many at a
     # time. Each message's claim is renewed just before it is sent, and the send must end
     # well within the claim, so a second worker never takes a message still being sent.
@@ -120,6 +125,8 @@ class Settings:
             timezone=get("YOC_TIMEZONE", cls.timezone),
             smtp_url=get("YOC_SMTP_URL", ""),
             mail_from=get("YOC_MAIL_FROM", cls.mail_from),
+            contact_email=get("YOC_CONTACT_EMAIL", cls.contact_email).strip(),
+            contact_phone=get("YOC_CONTACT_PHONE", cls.contact_phone).strip(),
             mail_lease_seconds=float(get("YOC_MAIL_LEASE_SECONDS", str(cls.mail_lease_seconds))),
             mail_batch=int(get("YOC_MAIL_BATCH", str(cls.mail_batch))),
             health_outbox_seconds=int(
@@ -179,6 +186,12 @@ class Settings:
         return bool(self.stripe_secret_key and self.stripe_webhook_secret)
 
     @property
+    def contact_phone_uri(self) -> str:
+        """The contact phone as a link a phone dials ("tel:7605550100"), or ""."""
+        digits = re.sub(r"[^\d+]", "", self.contact_phone)
+        return f"tel:{digits}" if digits else ""
+
+    @property
     def production(self) -> bool:
         return self.env == "production"
 
@@ -234,4 +247,9 @@ class Settings:
             )
         if self.production and not self.https:
             found.append("YOC_BASE_URL must start with https:// in production")
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.contact_email):
+            found.append(
+                "YOC_CONTACT_EMAIL must be the email address people write to, "
+                f"like team@example.org, not {self.contact_email!r}"
+            )
         return found

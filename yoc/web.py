@@ -22,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import ValidationError as OrmValidationError
 
-from yoc import jobs
+from yoc import jobs, privacy_notice
 from yoc.accounts import admin_routes, session_routes, sessions, twofactor_routes
 from yoc.accounts import routes as account_routes
 from yoc.accounts import services as accounts
@@ -117,6 +117,10 @@ def _template_context(request: Request) -> dict:
         "language": request.scope.get("language", "en"),
         "request_id": request.state.request_id if hasattr(request.state, "request_id") else "",
         "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        # How to reach the team (YOC_CONTACT_EMAIL, YOC_CONTACT_PHONE): links, as HTML.
+        "contact": privacy_notice.contact_links(
+            settings.contact_email, settings.contact_phone, settings.contact_phone_uri
+        ),
     }
 
 

@@ -113,8 +113,8 @@ async def test_minor_switches_to_spanish_applies_and_logs_in_again(
     await expect(form.locator("#f-birth_date")).to_have_attribute("type", "date")
 
     # The whole application, but with a typo in the second password: the error is in
-    # Spanish, next to that field, and what the visitor typed is still there (but not
-    # the passwords).
+    # Spanish, summed up first on the page and next to that field, and what the visitor
+    # typed is still there, the passwords too.
     await form.locator('input[name="name"]').fill(name)
     await form.locator('input[name="birth_date"]').fill(birth_date)
     await form.locator('select[name="community"]').select_option("mecca")
@@ -138,8 +138,8 @@ async def test_minor_switches_to_spanish_applies_and_logs_in_again(
     await expect(form.locator("#f-community")).to_have_value("mecca")
     await expect(form.locator("#f-guardian_name")).to_have_value(guardian_name)
     await expect(form.locator("#f-guardian_email")).to_have_value(guardian_email)
-    await expect(form.locator("#f-password")).to_have_value("")
-    await expect(form.locator("#f-password_confirm")).to_have_value("")
+    await expect(form.locator("#f-password")).to_have_value(password)
+    await expect(form.locator("#f-password_confirm")).to_have_value(password + "!")
     await expect(form.locator("#f-language")).to_have_value("es")
     await page.screenshot(path=artifacts_dir / "signup-mismatch-es-360.png", full_page=True)
 

@@ -581,8 +581,8 @@ async def test_photo_upload_refuses_a_file_that_is_not_a_picture(client) -> None
     assert response.headers["location"] == "/me/profile/edit"
     page = await client.get("/me/profile/edit")
     assert re.search(
-        r'<div class="flash flash-error" role="alert">\s*Choose a JPEG, PNG or WebP picture.\s*'
-        r"</div>",
+        r'<div class="flash flash-error" role="alert" tabindex="-1" id="error-flash" autofocus>'
+        r"\s*Choose a JPEG, PNG or WebP picture.\s*</div>",
         page.text,
     )
     assert await MemberPhoto.filter(user=member).count() == 0

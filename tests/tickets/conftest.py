@@ -64,7 +64,9 @@ def field_errors(response: httpx.Response) -> list[str]:
 
 
 def alerts(response: httpx.Response) -> list[str]:
-    found = re.findall(r'<div class="flash flash-error" role="alert">(.*?)</div>', response.text)
+    """The heading of the error summary and any error message flashed, as the page starts."""
+    found = re.findall(r'<h2 id="error-summary-title">(.*?)</h2>', response.text)
+    found += re.findall(r'<div class="flash flash-error"[^>]*>(.*?)</div>', response.text)
     return [html.unescape(text.strip()) for text in found]
 
 

@@ -732,8 +732,8 @@ async def test_without_stripe_keys_choosing_card_gets_the_field_error(client) ->
 
     assert response.status_code == 422
     assert (
-        '<p class="field-error">Card payment is not set up yet. Choose to pay at the door.</p>'
-        in (response.text)
+        '<p class="field-error" id="payment-error">'
+        "Card payment is not set up yet. Choose to pay at the door.</p>" in (response.text)
     )
     assert await Order.all().count() == 0
     assert await seats(event, general) == (0, 0)

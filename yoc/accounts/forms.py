@@ -2,12 +2,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from yoc.accounts.enums import Role
-from yoc.forms import FieldError, Form, OneLine, clean_email
+from yoc.forms import Form, OneLine, clean_email
 from yoc.i18n import LANGUAGES, N_
 from yoc.permissions import TokenScope
+from yoc.security import password_problem
 
 Email = Annotated[str, Field(min_length=1, max_length=254), AfterValidator(clean_email)]
 Name = Annotated[
@@ -38,15 +46,30 @@ class PasswordResetRequestForm(Form):
     email: Email
 
 
+def same_password(value: str, info: ValidationInfo) -> str:
+    """A confirmation field: the same as ``password`` before it, when that one is valid
+    (so that the mismatch shows with every other problem, not after them)."""
+    if "password" in info.data and value != info.data["password"]:
+        raise ValueError(N_("The two passwords do not match."))
+    return value
+
+
 class NewPasswordForm(Form):
     password: Password
     password_confirm: Password
 
-    @model_validator(mode="after")
-    def passwords_match(self) -> NewPasswordForm:
-        if self.password != self.password_confirm:
-            raise FieldError("password_confirm", N_("The two passwords do not match."))
-        return self
+    @field_validator("password")
+    @classmethod
+    def strong_enough(cls, value: str) -> str:
+        # The rules that need no name or email; the service checks those too.
+        if problem := password_problem(value):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("password_confirm")
+    @classmethod
+    def passwords_match(cls, value: str, info: ValidationInfo) -> str:
+        return same_password(value, info)
 
 
 class ChangePasswordForm(NewPasswordForm):

@@ -139,7 +139,9 @@ async def _set_password_page(
         else:
             user = await accounts.reset_password(token, data.password)
     except DomainError as error:
-        return render_form(request, template, values=values, error=error, context=context)
+        return render_form(
+            request, template, values=values, error=error, context=context, keep_passwords=True
+        )
     flash(request, done_message)
     return await sign_in_or_second_step(request, user, "/dashboard")
 
@@ -227,6 +229,7 @@ async def change_password(request: Request) -> Response:
             values=values,
             error=error,
             context={"tokens": tokens, "new_token": None, **await _security(request)},
+            keep_passwords=True,
         )
     # Changing the password signed out every session; keep this one signed in.
     await sign_in(request, user)

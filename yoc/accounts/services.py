@@ -245,9 +245,12 @@ async def set_language(user: User, language: str) -> None:
 
 async def change_password(user: User, *, current: str, new: str) -> None:
     ok, _ = verify_password(user.password_hash, current)
-    if not ok:
-        raise ValidationFailed({"current_password": N_("Your current password is not right.")})
-    _check_password(new, email=user.email, name=user.name)
+    # Both problems at once: the current password and the new one.
+    problems = {} if ok else {"current_password": N_("Your current password is not right.")}
+    if problem := password_problem(new, email=user.email, name=user.name):
+        problems["password"] = problem
+    if problems:
+        raise ValidationFailed(problems)
     async with in_transaction():
         user.password_hash = hash_password(new)
         await user.save(update_fields=["password_hash"])

@@ -12,6 +12,10 @@ from yoc.settings import Settings
 # Variables the test tooling reads (the Makefile, tests/): not settings, and not typos.
 TOOLING_PREFIXES = ("YOC_TEST_", "YOC_E2E_")
 DEFAULT_SENDER = Settings.mail_from
+EXAMPLE_CONTACT = {
+    "YOC_CONTACT_EMAIL": Settings.contact_email,
+    "YOC_CONTACT_PHONE": Settings.contact_phone,
+}
 
 
 def read_settings(environ: Mapping[str, str]) -> tuple[Settings | None, list[Finding]]:
@@ -41,6 +45,16 @@ def read_settings(environ: Mapping[str, str]) -> tuple[Settings | None, list[Fin
                 "(postgres://user:password@host:5432/yoc).",
             )
         )
+    if settings.production and (examples := _example_contact(settings)):
+        named = " and ".join(examples)
+        are = "are the examples" if len(examples) > 1 else "is the example"
+        findings.append(
+            warn(
+                "settings",
+                f"{named} {are}: set the address and phone number families write to and "
+                "call (every page and consent form shows them).",
+            )
+        )
     left_out = [r for r in ("staff", "admin") if r not in settings.require_two_factor_for]
     if settings.production and left_out:
         findings.append(
@@ -55,6 +69,15 @@ def read_settings(environ: Mapping[str, str]) -> tuple[Settings | None, list[Fin
             warn("settings", "YOC_MAIL_FROM is the example sender: set your own address.")
         )
     return settings, findings
+
+
+def _example_contact(settings: Settings) -> list[str]:
+    """The contact settings left at the development example."""
+    values = {
+        "YOC_CONTACT_EMAIL": settings.contact_email,
+        "YOC_CONTACT_PHONE": settings.contact_phone,
+    }
+    return [name for name, example in EXAMPLE_CONTACT.items() if values[name] == example]
 
 
 def _unreadable(environ: Mapping[str, str], known: frozenset[str]) -> list[Finding]:

@@ -20,6 +20,7 @@ from yoc.http import (
     render_form,
     render_shared,
 )
+from yoc.i18n import N_, gettext
 from yoc.permissions import Action, can
 from yoc.tickets import forms
 from yoc.tickets.forms import OrderIn
@@ -27,6 +28,8 @@ from yoc.tickets.services import checkout, guard, placing, pricing, types
 
 if TYPE_CHECKING:
     from yoc.events.models import Event
+
+WRONG_CODE = N_("That code does not open any tickets. Check it with your group.")
 
 
 async def event_list(request: Request) -> Response:
@@ -44,7 +47,9 @@ async def page_context(request: Request, event: Event, access_code: str) -> dict
         "stripe_enabled": request.app.state.settings.stripe_enabled,
         "sales_open": shown.sales_open,
         # Only on the page as opened: a failed checkout keeps its own messages.
-        "code_error": shown.code_error and request.method == "GET",
+        "errors": {"code": gettext(WRONG_CODE)}
+        if shown.code_error and request.method == "GET"
+        else {},
         "lineup": shown.lineup,
     }
 

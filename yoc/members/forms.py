@@ -4,9 +4,17 @@ import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from yoc.accounts.forms import Email, Language, Name, Password
+from yoc.accounts.forms import Email, Language, Name, Password, same_password
 from yoc.forms import MAX_ID, FieldError, Form, Id, InYears, OneLine, clean_email
 from yoc.i18n import N_
 from yoc.members.enums import (
@@ -18,6 +26,9 @@ from yoc.members.enums import (
     PublicNameChoice,
     Relationship,
 )
+from yoc.members.services import guardianship, profiles
+from yoc.members.services.standing import today
+from yoc.security import password_problem
 
 
 def _blank_to_none(value: object) -> object:
@@ -71,6 +82,10 @@ Checkbox = Annotated[bool, BeforeValidator(lambda v: v in ("1", "on", "yes", Tru
 
 
 class ApplicationForm(Form):
+    """Sign-up. Each rule reads only the fields before it (``info.data``), so that every
+    problem shows at once, not one round after another: the password's with the
+    guardian's. Pass ``context={"today": ...}`` (the site's date) to judge the age."""
+
     name: Name
     email: Email
     password: Password
@@ -84,11 +99,41 @@ class ApplicationForm(Form):
     guardian_phone: Phone = ""
     guardian_language: Language = "es"
 
-    @model_validator(mode="after")
-    def passwords_match(self) -> ApplicationForm:
-        if self.password != self.password_confirm:
-            raise FieldError("password_confirm", N_("The two passwords do not match."))
-        return self
+    @field_validator("password")
+    @classmethod
+    def strong_password(cls, value: str, info: ValidationInfo) -> str:
+        name, email = info.data.get("name", ""), info.data.get("email", "")
+        if problem := password_problem(value, email=email, name=name):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("password_confirm")
+    @classmethod
+    def passwords_match(cls, value: str, info: ValidationInfo) -> str:
+        return same_password(value, info)
+
+    @field_validator("guardian_name")
+    @classmethod
+    def guardian_named(cls, value: str, info: ValidationInfo) -> str:
+        if _needs_guardian(info) and not value:
+            raise ValueError(profiles.GUARDIAN_NAME_MISSING)
+        return value
+
+    @field_validator("guardian_email")
+    @classmethod
+    def not_own_email(cls, value: str, info: ValidationInfo) -> str:
+        # Whether it is another account's is for the service to say (it asks the database).
+        if value and value == info.data.get("email"):
+            raise ValueError(guardianship.OWN_EMAIL)
+        return value
+
+    @field_validator("guardian_phone")
+    @classmethod
+    def guardian_reachable(cls, value: str, info: ValidationInfo) -> str:
+        # After the email: a mistyped email keeps its own message (parse keeps the first).
+        if _needs_guardian(info) and not (value or info.data.get("guardian_email")):
+            raise FieldError("guardian_email", profiles.GUARDIAN_CONTACT_MISSING)
+        return value
 
     def guardian(self) -> dict | None:
         if not (self.guardian_name or self.guardian_email or self.guardian_phone):
@@ -100,6 +145,12 @@ class ApplicationForm(Form):
             "phone": self.guardian_phone,
             "language": self.guardian_language,
         }
+
+
+def _needs_guardian(info: ValidationInfo) -> bool:
+    birth_date = info.data.get("birth_date")
+    on = (info.context or {}).get("today") or today()
+    return birth_date is not None and profiles.needs_guardian(birth_date, on)
 
 
 class ProfileForm(Form):

@@ -26,7 +26,7 @@ from yoc.i18n import gettext, set_language
 from yoc.members import consent_texts, forms
 from yoc.members.enums import ConsentPurpose
 from yoc.members.guards import active_member_required
-from yoc.members.services import consent, notes, privacy, profiles
+from yoc.members.services import consent, notes, privacy, profiles, standing
 from yoc.members.services.access import audit_read
 from yoc.security import verify_password
 from yoc.timeutil import utcnow
@@ -43,8 +43,11 @@ async def apply(request: Request) -> Response:
     if request.method == "GET":
         return render(request, "members/apply.html", context)
     values = await form_data(request)
+    settings = request.app.state.settings
     try:
-        data = parse(forms.ApplicationForm, values)
+        data = parse(
+            forms.ApplicationForm, values, context={"today": standing.today(settings.timezone)}
+        )
         await limit_mail(request, "signup", data.email)
         await profiles.apply(
             name=data.name,
@@ -54,7 +57,7 @@ async def apply(request: Request) -> Response:
             birth_date=data.birth_date,
             community=data.community,
             guardian=data.guardian(),
-            settings=request.app.state.settings,
+            settings=settings,
         )
     except profiles.TooYoung as error:
         return render(
@@ -62,7 +65,12 @@ async def apply(request: Request) -> Response:
         )
     except DomainError as error:
         return render_form(
-            request, "members/apply.html", values=values, error=error, context=context
+            request,
+            "members/apply.html",
+            values=values,
+            error=error,
+            context=context,
+            keep_passwords=True,
         )
     # The same page whether or not the address already had an account: its owner got
     # an email either way.

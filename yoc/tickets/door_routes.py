@@ -28,6 +28,8 @@ from yoc.http import (
     redirect,
     render,
     render_form,
+    render_part,
+    requires,
     scope_refused,
     session,
     token_allows,
@@ -54,6 +56,9 @@ from yoc.tickets.services.secrets import random_code
 
 if TYPE_CHECKING:
     from yoc.events.models import Event
+
+# How often the live counts page fetches fresh numbers.
+LIVE_COUNTS_SECONDS = 15
 
 
 async def _door_event(request: Request, slug: str) -> Event | None:
@@ -91,9 +96,12 @@ async def door_home(request: Request) -> Response:
                 {
                     "events": [],
                     "staff": staff,
-                    "error": gettext(
-                        "That door code does not work. Ask the staff at the gate for today's code."
-                    ),
+                    "errors": {
+                        "door_code": gettext(
+                            "That door code does not work. "
+                            "Ask the staff at the gate for today's code."
+                        )
+                    },
                     "values": values,
                 },
                 status_code=400,
@@ -245,15 +253,27 @@ async def collect(request: Request) -> Response:
     return redirect(f"/door/{event.slug}")
 
 
+@requires(Action.MANAGE_EVENTS)
 async def live_counts(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return login_redirect(request)
-    if not can(user, Action.MANAGE_EVENTS):
-        return error_page(request, 403)
+    """Checked in and sold; the page's script fetches ``live_counts_part`` to keep the
+    numbers fresh in place (no reload: a screen reader would start the page over)."""
     event = await events.get_event(request.path_params["slug"])
     return render(
-        request, "tickets/door_counts.html", {"event": event, "counts": await checkin.counts(event)}
+        request,
+        "tickets/door_counts.html",
+        {"event": event, "counts": await checkin.counts(event), "every": LIVE_COUNTS_SECONDS},
+    )
+
+
+@requires(Action.MANAGE_EVENTS)
+async def live_counts_part(request: Request) -> Response:
+    """The numbers of the live counts page alone, for its script."""
+    event = await events.get_event(request.path_params["slug"])
+    return render_part(
+        request,
+        "tickets/_door_counts.html",
+        {"counts": await checkin.counts(event)},
+        headers={"Cache-Control": "no-store"},
     )
 
 
@@ -489,6 +509,7 @@ routes = [
     Route("/door/{slug:str}/sync", sync, methods=["POST"], name="door:sync"),
     Route("/door/{slug:str}/collect/{code:str}", collect, methods=["POST"], name="door:collect"),
     Route("/door/{slug:str}/counts", live_counts, name="door:counts"),
+    Route("/door/{slug:str}/counts/live", live_counts_part, name="door:counts_live"),
     Route("/door/{slug:str}/sell", walk_up, methods=["GET", "POST"], name="door:sell"),
     Route("/door/{slug:str}/sold/{code:str}", sold, name="door:sold"),
     Route("/door/{slug:str}/summary", my_summary, name="door:summary"),

@@ -206,6 +206,10 @@ async def send_request(guardian: Guardian, member: User, *, settings: Settings) 
             "link": f"{settings.base_url}/consent/{token}",
             "family_link": f"{settings.base_url}/family/sign-in",
             "days": REQUEST_MAX_AGE.days,
+            "contact_email": settings.contact_email,
+            "contact_mailto": f"mailto:{settings.contact_email}",
+            "contact_phone": settings.contact_phone,
+            "contact_tel": settings.contact_phone_uri,
         },
     )
 

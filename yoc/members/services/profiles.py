@@ -37,7 +37,7 @@ from yoc.members.services.standing import (
     today,
     update_status,
 )
-from yoc.security import new_token
+from yoc.security import new_token, password_problem
 from yoc.settings import Settings
 from yoc.timeutil import utcnow
 
@@ -73,6 +73,27 @@ class TooYoung(DomainError):
         )
 
 
+GUARDIAN_NAME_MISSING = N_("Tell us who your parent or guardian is.")
+GUARDIAN_CONTACT_MISSING = N_("Give your guardian’s email or phone number.")
+
+
+def needs_guardian(birth_date: date, on: date) -> bool:
+    """Whether someone born on ``birth_date`` who applies ``on`` that day needs a
+    guardian's permission (younger than 13 cannot apply at all)."""
+    return MIN_AGE <= age_on(birth_date, on) < ADULT_AGE
+
+
+def guardian_missing(guardian: dict[str, Any] | None) -> dict[str, str]:
+    """What a minor's application lacks about their guardian, per field."""
+    guardian = guardian or {}
+    missing = {}
+    if not guardian.get("name"):
+        missing["guardian_name"] = GUARDIAN_NAME_MISSING
+    if not (guardian.get("email") or guardian.get("phone")):
+        missing["guardian_email"] = GUARDIAN_CONTACT_MISSING
+    return missing
+
+
 async def apply(
     *,
     name: str,
@@ -92,21 +113,19 @@ async def apply(
     if age < MIN_AGE:
         raise TooYoung()
     minor = age < ADULT_AGE
-    if minor:
-        missing = {}
-        if not guardian or not guardian.get("name"):
-            missing["guardian_name"] = N_("Tell us who your parent or guardian is.")
-        if not guardian or not (guardian.get("email") or guardian.get("phone")):
-            missing["guardian_email"] = N_("Give your guardian’s email or phone number.")
-        else:
-            try:
-                await guardianship.check_guardian_email(
-                    guardian.get("email", ""), member_email=email, field="guardian_email"
-                )
-            except ValidationFailed as error:
-                missing.update(error.fields)
-        if missing:
-            raise ValidationFailed(missing)
+    # Every problem at once: the guardian's and the password's.
+    problems = guardian_missing(guardian) if minor else {}
+    if minor and "guardian_email" not in problems:
+        try:
+            await guardianship.check_guardian_email(
+                (guardian or {}).get("email", ""), member_email=email, field="guardian_email"
+            )
+        except ValidationFailed as error:
+            problems.update(error.fields)
+    if problem := password_problem(password, email=email, name=name):
+        problems["password"] = problem
+    if problems:
+        raise ValidationFailed(problems)
     try:
         await _create_applicant(
             name=name,
