@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.async_api import Page
 
-AXE_VERSION = "4.10.3"
+AXE_VERSION = "4.14.1"
 AXE_SOURCE = Path(__file__).parent / "vendor" / f"axe-core-{AXE_VERSION}.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 BLOCKING = ("serious", "critical")

@@ -1,14 +1,14 @@
-"""axe-core on the pages the journeys visit, at 360 and 390 px (phones) and 1280 px (a laptop),
-in English and in Spanish: no serious or critical violation of the WCAG 2.x A/AA rules
-(and axe's best practices), and no moderate one that docs/accessibility.md does not list.
+"""axe-core on the pages the journeys visit, at 360 and 390 px (phones) and 1280 px (a
+laptop), in English and in Spanish: no serious or critical violation of the WCAG 2.x
+A/AA rules (and axe's best practices), and no moderate one docs/accessibility.md does
+not list.
 
 One browser; one context per language and width, in which every page is visited once:
-first as a visitor (home, event page with its checkout form, the order review, the
-order and a ticket, sign-up, login, the guardians' family page, privacy), then signed in
-as a member (dashboard, My path, a module), a mentor (review queue) and staff (events,
-an event's orders, the door scanner). Demo accounts speak the language of the run
-(a signed-in person sees their account's language). Moderate and minor findings are
-the run finds are listed in docs/accessibility.md."""
+first as a visitor (home, the event page with its checkout form, the order review, the
+order and a ticket, sign-up and its errors, login, the guardians' family page,
+privacy), then signed in as a member (dashboard, My path, a module), a mentor (review
+queue) and staff (events, an event's orders, the door scanner). Demo accounts speak the
+language of the run (a signed-in person sees their account's language)."""
 
 from __future__ import annotations
 
@@ -124,6 +124,11 @@ async def test_pages_have_no_serious_accessibility_violations(
             await check("ticket page")
             for path in ("/signup", "/login", "/family", "/privacy"):
                 await visit(path)
+            # The sign-up form sent empty: its errors, next to the fields.
+            await page.goto("/signup")
+            await page.locator('main form[action="/signup"] button[type="submit"]').click()
+            await expect(page.locator("main .field-error").first).to_be_visible()
+            await check("sign-up with errors")
 
             # A member.
             await log_in(page, PEOPLE[language]["member"])
