@@ -17,7 +17,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import DemoIds, spanish
-from yoc.i18n import gettext, use_language
+from yoc.i18n import format_money, gettext, use_language
 
 pytestmark = pytest.mark.e2e
 
@@ -153,7 +153,11 @@ async def test_sign_up_and_buy_a_ticket_with_the_keyboard_alone(
     await expect(page).to_have_url(ORDER_PAGE)
     await expect(page.locator("main p.order-status")).to_have_text(english("waiting for payment"))
     await expect(page.locator("main")).to_contain_text(
-        english("Your tickets are reserved.").split(".")[0]
+        english(
+            "Your tickets are reserved. Pay %(total)s at the door: cash or card. "
+            "Say your name or show this page.",
+            total=format_money(1500),  # one ticket at the suggested price
+        )
     )
     await expect(page.locator('main ul.plain-list a[href^="/tickets/"]')).to_have_count(1)
 
