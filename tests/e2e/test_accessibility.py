@@ -1,0 +1,173 @@
+"""axe-core on the pages the journeys visit, at 360 and 390 px (phones) and 1280 px (a
+laptop), in English and in Spanish: no serious or critical violation of the WCAG 2.x
+A/AA rules (and axe's best practices), and no moderate one docs/accessibility.md does
+not list.
+
+One browser; one context per language and width, in which every page is visited once:
+first as a visitor (home, the event page with its checkout form, the order review, the
+order and a ticket, sign-up and its errors, login, the guardians' family page,
+privacy), then signed in as a member (dashboard, My path, a module), a mentor (review
+queue) and staff (events, an event's orders, the door scanner). Demo accounts speak the
+language of the run (a signed-in person sees their account's language)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from tests.e2e.accessibility import REVIEWED, axe_violations, blocking
+from yoc import demo
+
+pytestmark = pytest.mark.e2e
+
+EVENT = "the-hue-2027"  # yoc/tickets/demo.py: pay what you can, pay at the door
+# 360 px: the small phone the other journeys use; 390 px: a common phone; a laptop.
+WIDTHS = (360, 390, 1280)
+# The demo people (yoc/demo.py) whose account language is the run's language.
+PEOPLE = {
+    "en": {
+        "member": "beto@demo.yoc.example",
+        "mentor": "mentor.daniel@demo.yoc.example",
+        "staff": "admin@demo.yoc.example",
+    },
+    "es": {
+        "member": "ana@demo.yoc.example",
+        "mentor": "mentor.lucia@demo.yoc.example",
+        "staff": "staff@demo.yoc.example",
+    },
+}
+LOCALES = {"en": "en-US", "es": "es-MX"}
+
+# Known violations, (rule id, element), that another change is fixing: delete each one
+# when its fix lands.
+KNOWN: frozenset[tuple[str, str]] = frozenset(
+    {
+        # Issue 17, item 1: below 24rem the header hides the brand's name and the link
+        # keeps only the aria-hidden "YO-C" mark, so it has no accessible name.
+        ("link-name", ".brand"),
+    }
+)
+
+# Moderate violations left as they are, each with its reason in docs/accessibility.md
+# (none today): (rule id, element).
+LISTED: frozenset[tuple[str, str]] = frozenset()
+
+
+def path_is(path: str) -> re.Pattern[str]:
+    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
+
+
+async def log_in(page: Page, email: str) -> None:
+    await page.goto("/login")
+    form = page.locator('main form[action="/login"]')
+    await form.locator('input[name="email"]').fill(email)
+    await form.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
+    await form.locator('button[type="submit"]').click()
+    await expect(page).to_have_url(path_is("/dashboard"))
+
+
+async def log_out(page: Page) -> None:
+    await page.locator('header form[action="/logout"] button').click()
+    await expect(page.locator('header a[href="/login"]')).to_have_count(1)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_pages_have_no_serious_accessibility_violations(
+    browser: Browser, live_server: str, language: str
+) -> None:
+    problems: list[str] = []
+    for width in WIDTHS:
+        ctx = await browser.new_context(
+            base_url=live_server,
+            viewport={"width": width, "height": 800},
+            locale=LOCALES[language],
+        )
+        ctx.set_default_timeout(10_000)
+        page = await ctx.new_page()
+
+        async def check(what: str, *, page: Page = page, width: int = width) -> None:
+            await expect(page.locator("html")).to_have_attribute("lang", language)
+            found = await axe_violations(page)
+            for line in blocking(found, KNOWN) + blocking(found, LISTED, REVIEWED):
+                problems.append(f"{what} ({language}, {width} px): {line}")
+
+        async def visit(path: str, *, page: Page = page) -> None:
+            response = await page.goto(path)
+            assert response is not None and response.ok, f"{path}: {response and response.status}"
+            await check(path)
+
+        try:
+            # A visitor.
+            for path in ("/", f"/events/{EVENT}"):
+                await visit(path)
+            # The checkout: two tickets, paid at the door; the review, the order, a ticket.
+            form = page.locator(f'main form[action="/events/{EVENT}/review"]')
+            await form.locator('select[name^="qty_"]').first.select_option("1")
+            await form.locator("#f-buyer_name").fill("Rosa Martínez")
+            await form.locator("#f-buyer_email").fill(
+                f"a11y.{uuid.uuid4().hex[:12]}@e2e.example.org"
+            )
+            await form.locator('input[name="payment"][value="box_office"]').check()
+            await form.locator('button[type="submit"]').click()
+            await expect(page).to_have_url(path_is(f"/events/{EVENT}/review"))
+            await check("order review")
+            await page.locator(
+                f'main form[action="/events/{EVENT}/orders"] button[type="submit"]'
+            ).click()
+            await expect(page).to_have_url(re.compile(r"/orders/[^/]+/[^/?#]+$"))
+            await check("order page")
+            await page.locator('main ul.plain-list a[href^="/tickets/"]').first.click()
+            await expect(page).to_have_url(re.compile(r"/tickets/[^/?#]+$"))
+            await check("ticket page")
+            for path in ("/signup", "/login", "/family", "/privacy"):
+                await visit(path)
+            # The sign-up form sent empty: its errors, next to the fields.
+            await page.goto("/signup")
+            await page.locator('main form[action="/signup"] button[type="submit"]').click()
+            await expect(page.locator("main .field-error").first).to_be_visible()
+            await check("sign-up with errors")
+
+            # A member.
+            await log_in(page, PEOPLE[language]["member"])
+            await check("/dashboard")
+            await visit("/learn")
+            module = page.locator('main a[href^="/learn/modules/"]').first
+            await expect(module).to_have_count(1)
+            await module.click()
+            await expect(page).to_have_url(re.compile(r"/learn/modules/\d+$"))
+            await check("module page")
+            await log_out(page)
+
+            # A mentor.
+            await log_in(page, PEOPLE[language]["mentor"])
+            await visit("/mentor/reviews")
+            await log_out(page)
+
+            # Staff.
+            await log_in(page, PEOPLE[language]["staff"])
+            for path in ("/staff/events", f"/staff/events/{EVENT}/orders", f"/door/{EVENT}"):
+                await visit(path)
+            await log_out(page)
+        finally:
+            await ctx.close()
+    assert not problems, "accessibility violations:\n" + "\n".join(problems)
+
+
+async def test_axe_finds_what_a_screen_reader_user_would_miss(browser: Browser) -> None:
+    """The harness itself: on a page with an unlabelled field, a nameless link and an
+    image without text, axe reports them as blocking."""
+    page = await browser.new_page()
+    await page.set_content(
+        '<!doctype html><html lang="en"><title>t</title><main><img src="x.png">'
+        '<a href="/"><svg></svg></a><input name="q"></main></html>'
+    )
+    found = blocking(await axe_violations(page))
+    assert {line.split(":")[0].split("] ")[1] for line in found} >= {
+        "image-alt",
+        "link-name",
+        "label",
+    }, found
+    await page.close()
