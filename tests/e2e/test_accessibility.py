@@ -43,13 +43,7 @@ LOCALES = {"en": "en-US", "es": "es-MX"}
 
 # Known violations, (rule id, element), that another change is fixing: delete each one
 # when its fix lands.
-KNOWN: frozenset[tuple[str, str]] = frozenset(
-    {
-        # Issue 17, item 1: below 24rem the header hides the brand's name and the link
-        # keeps only the aria-hidden "YO-C" mark, so it has no accessible name.
-        ("link-name", ".brand"),
-    }
-)
+KNOWN: frozenset[tuple[str, str]] = frozenset()
 
 # Moderate violations left as they are, each with its reason in docs/accessibility.md
 # (none today): (rule id, element).
