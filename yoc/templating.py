@@ -83,7 +83,7 @@ def _environment(**options: Any) -> Environment:
     env.filters["when"] = i18n.format_when
     env.filters["clock"] = i18n.format_clock
     env.filters["iso_time"] = lambda text: (
-        i18n.format_datetime(datetime.fromisoformat(text), "short") if text else ""
+        i18n.format_datetime(datetime.fromisoformat(text)) if text else ""
     )
     env.filters["tr"] = i18n.tr
     env.globals["LANGUAGES"] = i18n.LANGUAGES
