@@ -248,7 +248,7 @@ async def member_csv(request: Request) -> Response:
     await audit.record(
         actor=viewer,
         action=audit.AuditAction.EXPORT,
-        subject_label=f"{len(members)} members",
+        count=len(members),
         filters={**filters.__dict__, "q": bool(filters.q)},
     )
     await audit_list_read(viewer, members, via="csv")

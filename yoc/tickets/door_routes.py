@@ -89,7 +89,8 @@ async def door_home(request: Request) -> Response:
 
 
 def _gate(request: Request) -> str:
-    return request.query_params.get("gate", request.cookies.get("yoc_gate", ""))[:40]
+    """The gate this phone scans at, as stored ("" for the main gate)."""
+    return checkin.gate_key(request.query_params.get("gate", request.cookies.get("yoc_gate", "")))
 
 
 async def scanner(request: Request) -> Response:
@@ -107,7 +108,7 @@ async def scanner(request: Request) -> Response:
     settings = request.app.state.settings
     context = {
         "event": event,
-        "gate": _gate(request) or gettext("Main gate"),
+        "gate": _gate(request),
         "q": q,
         "found": await checkin.search(event, q) if q else [],
         "public_key": await signing.public_key(event),
@@ -128,7 +129,7 @@ async def scan(request: Request) -> Response:
     else:
         values = await form_data(request)
     data = parse(ScanIn, values)
-    gate = data.gate or gettext("Main gate")
+    gate = checkin.gate_key(data.gate)
     if data.ticket_id is not None:
         # A result of the name search: the ticket is named by its id, not its secret.
         outcome = await checkin.check_in_ticket(

@@ -83,11 +83,23 @@ async def export(email: str) -> dict[str, Any]:
                     for t in sorted(o.tickets, key=lambda t: t.id)
                 ],
                 "refunds": [
-                    {"amount_cents": r.amount_cents, "reason": r.reason, "at": r.created_at}
+                    {
+                        "amount_cents": r.amount_cents,
+                        "reason": r.reason,
+                        "code": r.code,
+                        "at": r.created_at,
+                    }
                     for r in sorted(o.refunds, key=lambda r: r.id)
                 ],
                 "history": [
-                    {"from": e.from_status, "to": e.to_status, "note": e.note, "at": e.created_at}
+                    {
+                        "from": e.from_status,
+                        "to": e.to_status,
+                        "code": e.code,
+                        "details": e.details,
+                        "note": e.note,
+                        "at": e.created_at,
+                    }
                     for e in sorted(o.log, key=lambda e: (e.created_at, e.id))
                 ],
             }

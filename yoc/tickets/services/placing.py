@@ -17,7 +17,7 @@ from yoc.events.models import Event
 from yoc.i18n import N_
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
-from yoc.tickets.enums import OrderStatus, PaymentMethod
+from yoc.tickets.enums import OrderNote, OrderStatus, PaymentMethod
 from yoc.tickets.models import Order, OrderItem, OrderLog, OrderRetryKey, Ticket
 from yoc.tickets.services import holds, pricing, signing, states
 from yoc.tickets.services.notify import order_mail
@@ -229,7 +229,8 @@ async def _write(
                 order=order,
                 to_status=S.PENDING,
                 actor_label=order.buyer_email,
-                note=f"{priced.payment.value}, {priced.total_cents} cents",
+                code=OrderNote.PLACED,
+                details={"payment": priced.payment.value, "amount_cents": priced.total_cents},
             )
         ]
         if free:
@@ -241,7 +242,7 @@ async def _write(
                     from_status=S.PENDING.value,
                     to_status=S.PAID.value,
                     actor_label="system",
-                    note="free order",
+                    code=OrderNote.FREE,
                 )
             )
         await OrderLog.bulk_create(entries)

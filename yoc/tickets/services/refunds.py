@@ -10,7 +10,7 @@ from yoc.i18n import N_
 from yoc.payments import services as payment_services
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
-from yoc.tickets.enums import OrderStatus, TicketStatus
+from yoc.tickets.enums import OrderNote, OrderStatus, TicketStatus
 from yoc.tickets.models import Order, OrderLog, Refund, Ticket
 from yoc.tickets.services import holds, states
 from yoc.tickets.services.notify import order_mail
@@ -52,7 +52,13 @@ async def refund(
     async with in_transaction():
         if whole:
             if not await states.move(
-                order, S.REFUNDED, actor=actor, note=reason, settings=settings
+                order,
+                S.REFUNDED,
+                actor=actor,
+                code=OrderNote.REFUNDED,
+                details={"amount_cents": amount},
+                note=reason,
+                settings=settings,
             ):
                 raise already
         else:
@@ -68,7 +74,9 @@ async def refund(
                 from_status=S.PAID,
                 to_status=S.PAID,
                 actor_label=actor,
-                note=f"refunded {len(chosen)} ticket(s), {amount} cents: {reason}",
+                code=OrderNote.TICKETS_REFUNDED,
+                details={"count": len(chosen), "amount_cents": amount},
+                note=reason,
             )
             await order_mail(order, "order_refunded", settings)
         provider_ref = (
