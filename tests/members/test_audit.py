@@ -202,8 +202,8 @@ async def test_the_audit_log_reads_in_the_staff_members_language(client, group) 
             say("A parent or guardian"),
             say("recorded a consent"),
             f"Itzel Ramírez {say('minor')}",
-            f"{say('through')}: {say('the emailed link')} · {say('permission')}: "
-            f"{say('Photo release')} · {say('given')}: {say('yes')}",
+            f"{say('through')}: {say('the emailed link')} · {say('given')}: {say('yes')} · "
+            f"{say('permission')}: {say('Photo release')}",
         ],
         [
             "Lucía Torres <lucia@example.org>",

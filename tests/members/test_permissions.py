@@ -558,7 +558,8 @@ POSTS = {
     ),
     "decision": Post(
         "/members/{member}/decision",
-        {"decision": "decline"},
+        # As its confirmation page posts it (declining asks first: test_confirmations.py).
+        {"decision": "decline", "confirm": "yes"},
         _decision,
         ("declined", "declined"),
         "/members/{member}",
@@ -601,7 +602,7 @@ POSTS = {
     ),
     "complete deletion": Post(
         "/staff/deletions/{deletion}/complete",
-        {},
+        {"confirm": "yes"},
         _deletion,
         ("completed", "Deleted member"),
         "/staff/deletions",

@@ -3,6 +3,8 @@ the order's payment provider."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tortoise.transactions import in_transaction
 
 from yoc.errors import Conflict, ValidationFailed
@@ -18,16 +20,19 @@ from yoc.tickets.services.notify import order_mail
 S = OrderStatus
 
 
-async def refund(
-    order: Order,
-    *,
-    actor: str,
-    reason: str,
-    settings: Settings,
-    payments: Payments,
-    ticket_ids: list[int] | None = None,
-) -> Refund:
-    """Refund the whole order, or some of its tickets, through its payment provider."""
+@dataclass(frozen=True)
+class Planned:
+    """What a refund would do: which valid tickets it voids, how much goes back, and
+    whether that is the whole order."""
+
+    tickets: list[Ticket]
+    amount_cents: int
+    whole: bool
+
+
+async def plan(order: Order, ticket_ids: list[int] | None = None) -> Planned:
+    """What refunding the whole order (no ``ticket_ids``) or those tickets would do;
+    refused as the refund itself would be."""
     if order.status != S.PAID:
         raise Conflict(N_("Only a paid order can be refunded."), "not_paid")
     valid = await Ticket.filter(order=order, status=TicketStatus.VALID)
@@ -45,6 +50,21 @@ async def refund(
         if whole
         else sum(t.price_cents for t in chosen)
     )
+    return Planned(chosen, amount, whole)
+
+
+async def refund(
+    order: Order,
+    *,
+    actor: str,
+    reason: str,
+    settings: Settings,
+    payments: Payments,
+    ticket_ids: list[int] | None = None,
+) -> Refund:
+    """Refund the whole order, or some of its tickets, through its payment provider."""
+    planned = await plan(order, ticket_ids)
+    chosen, amount, whole = planned.tickets, planned.amount_cents, planned.whole
     already = Conflict(N_("This was refunded a moment ago."), "already_refunded")
     # The state change comes first, as a conditional update: of several staff refunding at
     # once, one wins and the others are refused. The provider's refund runs inside the
