@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import os
 import re
 import socket
@@ -184,6 +185,34 @@ async def post_form(
     """Open ``page`` like a browser, then submit its form with the page's CSRF token."""
     response = await client.get(page)
     return await client.post(action or page, data={**data, "csrf_token": csrf_from(response.text)})
+
+
+CONFIRM_PAGE_RE = re.compile(
+    r'<section class="card narrow confirm-action">.*?<form method="post" action="([^"]+)">'
+    r"(.*?)</form>",
+    re.S,
+)
+
+
+def confirmation_form(page: httpx.Response) -> tuple[str, dict[str, list[str]]]:
+    """The form of the page an irreversible action shows first (yoc.http.confirm_first):
+    where its button posts, and the fields it sends."""
+    assert page.status_code == 200, page.text[:2000]
+    match = CONFIRM_PAGE_RE.search(page.text)
+    assert match, "not a confirmation page"
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)">', match.group(2)
+    ):
+        fields.setdefault(html.unescape(name), []).append(html.unescape(value))
+    return html.unescape(match.group(1)), fields
+
+
+async def confirm(client: httpx.AsyncClient, page: httpx.Response) -> httpx.Response:
+    """Press the button of an irreversible action's confirmation page."""
+    action, fields = confirmation_form(page)
+    assert fields.get("confirm") == ["yes"]
+    return await client.post(action, data=fields)
 
 
 async def log_in(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:

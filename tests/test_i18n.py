@@ -132,11 +132,11 @@ def test_dates_and_money_follow_the_language() -> None:
     moment = datetime(2027, 7, 4, 3, 30, tzinfo=UTC)  # 20:30 the evening before in California
     with use_language("en"):
         assert format_money(2550) == "$25.50"
-        assert format_datetime(moment, "short") == "7/3/27, 8:30\u202fPM"
+        assert format_datetime(moment) == "Jul 3, 2027, 8:30\u202fPM"
     with use_language("es"):
         # Spanish as written in California: dollars as "$", day before month.
         assert format_money(2550) == "$25.50"
-        assert format_datetime(moment, "short") == "3/7/2027, 8:30\u202fp.m."
+        assert format_datetime(moment) == "3 jul 2027, 8:30\u202fp.m."
         assert format_when(moment) == "sábado, 3 de julio de 2027, 8:30\u202fp.m."
 
 

@@ -94,7 +94,9 @@ async def test_festival_page_for_a_signed_in_person_is_not_shared(
 
     count, statements = await _queries(client, f"/events/{event.slug}")
 
-    assert count == 5, statements  # the session, then the page's own four
+    # the session, the member's standing (the menu offers only what they may use), then
+    # the page's own four
+    assert count == 6, statements
 
 
 # Member dashboard ---------------------------------------------------------------
@@ -140,11 +142,12 @@ async def test_member_dashboard_query_count_does_not_grow_with_modules(app) -> N
             again, statements_again = await _queries(client, "/dashboard")
             counts.append((count, again))
 
-    # The session, the profile, the groups, their mentors, the curriculum's stamp, then
-    # the learning summary's eleven, then the member's speeches.
-    assert [c[0] for c in counts] == [17, 17], statements
+    # The session, the member's standing for the menu, the profile, the groups, their
+    # mentors, the curriculum's stamp, then the learning summary's eleven, then the
+    # member's speeches.
+    assert [c[0] for c in counts] == [18, 18], statements
     # Nothing changed since: the learning summary is the copy kept under the same stamp.
-    assert [c[1] for c in counts] == [6, 6], statements_again
+    assert [c[1] for c in counts] == [7, 7], statements_again
 
 
 # Mentor cohort grid -------------------------------------------------------------

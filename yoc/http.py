@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlparse
 
@@ -18,7 +19,7 @@ from yoc.cache import TTLCache
 from yoc.errors import DomainError, TooManyRequests, ValidationFailed
 from yoc.forms import refuse_nul
 from yoc.i18n import N_, gettext
-from yoc.middleware import Session
+from yoc.middleware import CSRF_FIELD, Session
 from yoc.permissions import Action, TokenScope, can
 from yoc.roles import Role
 from yoc.security import csrf_token
@@ -308,6 +309,75 @@ def member_required(endpoint: Endpoint) -> Endpoint:
         return await endpoint(request)
 
     return guarded
+
+
+# Irreversible actions --------------------------------------------------------------
+
+# The field a confirmation page's button sends: without it, an irreversible action only
+# shows that page.
+CONFIRM_FIELD = "confirm"
+
+
+@dataclass
+class Confirmation:
+    """What the page before an irreversible action says: the question, what will happen
+    in plain words, the button that does it, and where "cancel" goes back to."""
+
+    title: str
+    consequences: list[str]
+    button: str
+    cancel_url: str
+    details: list[tuple[str, str]] = field(default_factory=list)
+
+
+Describe = Callable[[Request, dict[str, str]], Awaitable["Confirmation | Response"]]
+
+
+def confirm_first(
+    describe: Describe, *, needed: Callable[[Request, dict[str, str]], bool] | None = None
+) -> Callable[[Endpoint], Endpoint]:
+    """An irreversible action asks first, on a page of its own that works without
+    JavaScript: opening the action's address (a link), or posting to it without the
+    ``confirm`` field (an old form, a first tap), shows what will happen, with a button
+    that posts it again confirmed and a link back. Only the confirmed post acts.
+
+    ``describe(request, values)`` says what the page says, or answers itself (a
+    redirect with a message when the action cannot be done); ``needed(values)`` whether
+    this request needs asking at all (making someone an admin, not another role)."""
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def guarded(request: Request) -> Response:
+            if request.method == "GET":
+                items = list(request.query_params.multi_items())
+            else:
+                form = await request.form()
+                items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+            refuse_nul(dict(items))
+            values = dict(items)
+            asked = needed is None or needed(request, values)
+            if request.method != "GET" and (values.get(CONFIRM_FIELD) == "yes" or not asked):
+                return await endpoint(request)
+            if not asked:
+                return error_page(request, 404)  # nothing here asks to be confirmed
+            answer = await describe(request, values)
+            if isinstance(answer, Response):
+                return answer
+            # What the form sent goes along with the confirmation, never a password.
+            carried = [
+                (name, value)
+                for name, value in items
+                if name not in (CSRF_FIELD, CONFIRM_FIELD) and "password" not in name
+            ]
+            return render(
+                request,
+                "confirm_action.html",
+                {"confirmation": answer, "action": request.url.path, "carried": carried},
+            )
+
+        return guarded
+
+    return decorate
 
 
 ERROR_TITLES = {

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
-from babel.dates import format_datetime as _format_datetime
 from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -177,10 +176,28 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time(), ZoneInfo(_timezone.get())).astimezone(UTC)
 
 
+# Dates are written out ("Dec 2, 2026", "2 dic 2026"): "2/12/2026" reads as 2 December in
+# Spanish and as February 12 in English, and the date inputs put the month first.
+READABLE_DATES = ("medium", "long", "full")
+
+
+def _date_format(format: str) -> str:  # noqa: A002
+    if format not in READABLE_DATES:
+        raise ValueError(f"dates are written out ({', '.join(READABLE_DATES)}), not {format!r}")
+    return format
+
+
 def format_datetime(value: datetime | None, format: str = "medium") -> str:  # noqa: A002
+    """A day and a time of day as people read them, never with seconds:
+    "Dec 2, 2026, 3:04 PM", "2 dic 2026, 3:04 p.m."."""
     if value is None:
         return ""
-    return _format_datetime(local_time(value), format=format, locale=_locale())
+    local, locale = local_time(value), _locale()
+    day = _format_date(local, _date_format(format), locale=locale)
+    clock = _format_time(local, "short", locale=locale)
+    # The locale's own order of day and time ("{1}, {0}"), from its medium pattern,
+    # which has no literal words in it (the long one says "'at'").
+    return str(locale.datetime_formats["medium"]).format(clock, day)
 
 
 def format_when(value: datetime | None) -> str:
@@ -202,11 +219,12 @@ def format_clock(value: datetime | None) -> str:
 
 
 def format_date(value: date | datetime | None, format: str = "medium") -> str:  # noqa: A002
+    """A day written out: "Dec 2, 2026", "2 dic 2026"."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = local_time(value)
-    return _format_date(value, format=format, locale=_locale())
+    return _format_date(value, format=_date_format(format), locale=_locale())
 
 
 def format_money(cents: int, currency: str = "USD") -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -76,14 +76,21 @@ def _environment(**options: Any) -> Environment:
         lstrip_blocks=True,
         **options,
     )
-    env.install_gettext_callables(i18n.gettext_raw, i18n.ngettext_raw, newstyle=True)  # type: ignore[attr-defined]
+    # pgettext for words whose Spanish depends on who reads: "Your name" is "Tu nombre"
+    # to a member and "Su nombre" to a ticket buyer (usted on public and guardian pages).
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext_raw, i18n.ngettext_raw, newstyle=True, pgettext=i18n.pgettext
+    )
     env.filters["datetime"] = i18n.format_datetime
     env.filters["date"] = i18n.format_date
     env.filters["money"] = i18n.format_money
     env.filters["when"] = i18n.format_when
     env.filters["clock"] = i18n.format_clock
     env.filters["iso_time"] = lambda text: (
-        i18n.format_datetime(datetime.fromisoformat(text), "short") if text else ""
+        i18n.format_datetime(datetime.fromisoformat(text)) if text else ""
+    )
+    env.filters["iso_date"] = lambda text: (
+        i18n.format_date(date.fromisoformat(text)) if text else ""
     )
     env.filters["tr"] = i18n.tr
     env.filters["tr_language"] = i18n.tr_language

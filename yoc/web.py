@@ -52,6 +52,7 @@ from yoc.members import api as member_api
 from yoc.members import consent_routes as member_consent_routes
 from yoc.members import routes as member_routes
 from yoc.members import staff_routes as member_staff_routes
+from yoc.members.services import standing
 from yoc.metrics import Metrics, MetricsMiddleware, mail_and_worker_figures
 from yoc.metrics import routes as metrics_routes
 from yoc.middleware import (
@@ -72,6 +73,7 @@ from yoc.payments import routes as payment_routes
 from yoc.payments.providers import Payments
 from yoc.permissions import Action, can
 from yoc.ratelimit import DatabaseRateLimiter, RateLimiter, RedisRateLimiter
+from yoc.roles import Role
 from yoc.security import STRIPE_CHECKOUT_ORIGIN, SecurityHeadersMiddleware, csrf_token
 from yoc.settings import PROJECT_DIR, Settings
 from yoc.soapbox import api as soapbox_api
@@ -104,12 +106,23 @@ def configure_logging(settings: Settings) -> None:
     root._yoc_configured = True  # type: ignore[attr-defined]
 
 
+async def _signed_in(key: str, *, settings: Settings):
+    """The session row of a signed-in browser. For a member, it also notes whether member
+    features are open to them yet, so that the menu offers only what they can use."""
+    found = await sessions.active_session(key, settings=settings)
+    if found is not None and found.user.role == Role.MEMBER:
+        found.user.features_open = await standing.features_open(found.user)
+    return found
+
+
 def _template_context(request: Request) -> dict:
     sess = session(request)
     settings: Settings = request.app.state.settings
     user = current_user(request)
     return {
         "user": user,
+        # A member waiting for consent or approval is offered no feature that refuses them.
+        "member_features": bool(getattr(user, "features_open", False)),
         "can": lambda action: can(user, Action(action)),
         "csrf_token": lambda: csrf_token(settings.secret_key, sess.ensure_key()),
         "csrf_field": CSRF_FIELD,
@@ -398,7 +411,7 @@ def create_app(
         Middleware(
             SessionMiddleware,
             settings=settings,
-            session_for_key=functools.partial(sessions.active_session, settings=settings),
+            session_for_key=functools.partial(_signed_in, settings=settings),
             user_for_api_token=accounts.user_for_api_token,
         ),
         Middleware(NulGuardMiddleware, on_refused=_nul_refused),

@@ -64,12 +64,12 @@
     }
     if (kind === "already_checked_in" && data) {
       var first = document.createElement("p");
-      first.textContent = fill(texts.first, { time: localTime(data.first_at), gate: data.first_gate });
+      first.textContent = fill(texts.first, { time: localTime(data.first_at), gate: data.first_gate || texts.main_gate });
       result.appendChild(first);
     }
     if (data && data.conflict) {
       var conflict = document.createElement("p");
-      conflict.textContent = fill(texts.conflict, { time: localTime(data.conflict.at), gate: data.conflict.gate });
+      conflict.textContent = fill(texts.conflict, { time: localTime(data.conflict.at), gate: data.conflict.gate || texts.main_gate });
       result.appendChild(conflict);
     }
     if (kind === "not_paid" && data && data.box_office) {

@@ -9,7 +9,7 @@ import re
 from datetime import timedelta
 
 from tests.accounts.factories import enrol
-from tests.conftest import csrf_from, log_in, post_form
+from tests.conftest import confirm, csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
 from tests.members.factories import make_member
 from tests.tickets.factories import bearer_for, make_event, make_order, make_ticket_type
@@ -91,8 +91,11 @@ async def test_a_role_change_later_asks_who_it_is_and_keeps_the_choice(client) -
     assert client.cookies["yoc_session"] != old_key
     session = await UserSession.get(user=admin)
     assert utcnow() - session.authenticated_at < timedelta(seconds=10)
-    # And for ten minutes, no more questions.
-    again = await post_form(client, "/admin/users", {"role": "admin"}, action=action)
+    # And for ten minutes, no more questions about who it is (making an admin still
+    # asks whether to, on a page of its own).
+    again = await confirm(
+        client, await post_form(client, "/admin/users", {"role": "admin"}, action=action)
+    )
     assert again.status_code == 303
     assert (await User.get(id=target.id)).role == Role.ADMIN
 
@@ -144,12 +147,19 @@ async def test_completing_a_deletion_needs_a_recent_sign_in(client) -> None:
     await signed_in_long_ago(admin)
     action = f"/staff/deletions/{request.id}/complete"
 
-    asked = await post_form(client, "/staff/deletions", {}, action=action)
+    # First the page that says what deleting does, then the question who it is.
+    asked = await confirm(client, await client.get(action))
     assert (asked.status_code, CONFIRM in asked.text) == (200, True)
+    assert ("confirm", "yes") in hidden_fields(asked.text)
     assert (await DeletionRequest.get(id=request.id)).state == DeletionState.REQUESTED
 
     done = await client.post(
-        action, data={"confirm_password": PASSWORD, "csrf_token": csrf_from(asked.text)}
+        action,
+        data={
+            **dict(hidden_fields(asked.text)),
+            "confirm_password": PASSWORD,
+            "csrf_token": csrf_from(asked.text),
+        },
     )
 
     assert done.status_code == 303
@@ -180,7 +190,8 @@ async def test_a_refund_needs_a_recent_sign_in_and_keeps_the_reason_and_tickets(
         "csrf_token": csrf_from(page.text),
     }
 
-    asked = await client.post(f"/staff/orders/{order.code}/refund", data=form)
+    first = await client.post(f"/staff/orders/{order.code}/refund", data=form)
+    asked = await confirm(client, first)
 
     assert (asked.status_code, CONFIRM in asked.text) == (200, True)
     carried = hidden_fields(asked.text)

@@ -7,13 +7,14 @@ where each form sends you, what it stores, and how it refuses bad input.
 
 from __future__ import annotations
 
+import html
 import re
 
 import httpx
 import pytest
 
 from tests.conftest import csrf_from, log_in, post_form
-from tests.curriculum.conftest import states
+from tests.curriculum.conftest import spanish, states
 from tests.curriculum.factories import (
     give,
     make_activity,
@@ -23,6 +24,7 @@ from tests.curriculum.factories import (
     reflection_for,
 )
 from tests.factories import PASSWORD
+from yoc.accounts.models import User
 from yoc.curriculum.enums import ActivityKind, Completion, ProgressState
 from yoc.curriculum.models import Activity, ActivityProgress, Module, ProgressEvent, Track
 from yoc.curriculum.services import progress
@@ -151,6 +153,26 @@ async def test_editor_refuses_circular_prerequisites_with_a_field_error(client, 
         "These prerequisites would make a circle: a module cannot require itself." in response.text
     )
     assert await basics.prerequisites.all().count() == 0
+
+
+async def test_the_editors_prerequisites_are_in_the_staff_members_language(client, group) -> None:
+    track = await make_track("Speak Up", "Alza la voz")
+    basics = await make_module(track, "Basics", "Lo básico")
+    advanced = await make_module(track, "Advanced", "Avanzado", prerequisites=[basics])
+    await User.filter(id=group.staff.id).update(language="es")
+    await log_in(client, "sam@example.org", PASSWORD)
+
+    editor = await client.get("/staff/curriculum")
+    page = await client.get(f"/staff/curriculum/modules/{advanced.id}")
+
+    choices = re.search(r'<select id="f-prerequisite_ids"[^>]*>(.*?)</select>', page.text, re.S)
+    assert re.findall(r"<option[^>]*>(.*?)</option>", choices.group(1)) == ["Lo básico"]
+    assert f'<option value="{basics.id}" selected>' in choices.group(1)
+    crumb = re.search(r'<p class="muted"><a href="/staff/curriculum">.*?</p>', page.text).group(0)
+    assert "Alza la voz" in crumb and "Speak Up" not in crumb
+    assert html.unescape(spanish("needs: %(titles)s") % {"titles": "Lo básico"}) in html.unescape(
+        editor.text
+    )
 
 
 async def test_staff_title_edit_through_the_editor_keeps_the_history(client, group) -> None:

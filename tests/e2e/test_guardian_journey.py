@@ -22,7 +22,7 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import DemoIds, es, spanish
 from yoc import demo
-from yoc.i18n import use_language
+from yoc.i18n import pgettext, use_language
 from yoc.members import consent_texts
 from yoc.members.enums import ConsentPurpose
 
@@ -33,6 +33,14 @@ MARIA = "maria.family@demo.yoc.example"  # yoc/demo.py: the guardian's demo addr
 NIGHT = "soapbox-night-fall-2026"
 PHONE = {"width": 375, "height": 740}
 LINK = re.compile(r"https?://[^/\s]+(/family/sign-in/[A-Za-z0-9_\-]+)")
+
+
+def guardian_words(message: str) -> str:
+    """``message`` as the family page says it in Spanish (usted, not a member's tú)."""
+    with use_language("es"):
+        text = pgettext("guardian", message)
+    assert text != message, f"no Spanish translation for the guardian of {message!r}"
+    return text
 
 
 def path_is(path: str) -> re.Pattern[str]:
@@ -105,7 +113,8 @@ async def test_a_mother_withdraws_the_photo_release_and_the_photo_leaves_the_lin
         "family_link": spanish("Sign in to the family page"),
         "family": spanish("Family page"),
         "send_link": spanish("Send me a sign-in link"),
-        "check": spanish("Check your email"),
+        # The family page says "usted": the guardian's own words, not the member's "tú".
+        "check": guardian_words("Check your email"),
         "hello": spanish("Hello %(name)s", name=ana_person.guardian[0]),
         "sign_in": spanish("Sign in"),
         "withdraw": spanish("Withdraw"),

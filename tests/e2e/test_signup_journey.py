@@ -73,10 +73,15 @@ async def test_minor_switches_to_spanish_applies_and_logs_in_again(
         "check_email": spanish("Check your email"),
         "finish": spanish("Finish signing up"),
         "confirm": spanish("Confirm my email"),
-        "welcome": spanish("Welcome to YO-C, %(name)s! Your account is ready.", name=name),
+        "welcome": spanish("Welcome to YO-C, %(name)s! Your email is confirmed.", name=name),
         "hi": spanish("Hi, %(name)s", name=name),
-        "waiting": spanish(
-            "Almost there! We are waiting for your parent or guardian’s permission."
+        "waiting": spanish("Almost there! Here is what your account is waiting for:"),
+        "guardian_next": spanish(
+            "Your parent or guardian needs to agree: we emailed %(emails)s.",
+            emails=guardian_email,
+        ),
+        "staff_next": spanish(
+            "A YO-C staff member will look at your application and approve your account."
         ),
         "log_out": spanish("Log out"),
         "signed_out": spanish("You are signed out. See you soon!"),
@@ -163,6 +168,13 @@ async def test_minor_switches_to_spanish_applies_and_logs_in_again(
     status = page.locator("main .flash-info strong")
     await expect(status).to_have_text(es["waiting"])
     await expect(status).to_be_visible()
+    # Who acts next: the guardian, emailed at the address given, and the YO-C team; and
+    # the menu offers nothing that would refuse her yet.
+    steps = page.locator("#waiting li")
+    await expect(steps).to_have_count(2)
+    await expect(steps.nth(0)).to_contain_text(es["guardian_next"])
+    await expect(steps.nth(1)).to_have_text(es["staff_next"])
+    await expect(header.locator('a[href="/speeches"]')).to_have_count(0)
     await page.screenshot(path=artifacts_dir / "signup-dashboard-es-360.png", full_page=True)
 
     # Log out with the header button.

@@ -186,8 +186,13 @@ async def test_withdrawing_the_photo_release_hides_the_photo_everywhere_at_once(
     assert (record.granted, record.guardian_id) == (False, guardian.id)
     entry = await AuditEntry.filter(action=AuditAction.CONSENT).order_by("-id").first()
     assert entry.subject_id == teen.id
-    assert entry.actor_label == "María Ramírez <maria@example.org>, guardian, on the family page"
-    assert entry.detail == {"purpose": "photo_release", "granted": False, "outcome": "applied"}
+    assert entry.actor_label == "María Ramírez <maria@example.org>"
+    assert entry.detail == {
+        "via": "family_page",
+        "purpose": "photo_release",
+        "granted": False,
+        "outcome": "applied",
+    }
 
 
 async def test_a_confirmed_guardian_changes_the_public_name(app) -> None:

@@ -3,6 +3,7 @@ request, and flagged so that the staff's "minors only" filter finds it."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 from itertools import product
@@ -24,11 +25,13 @@ from tests.soapbox.factories import (
     make_speech,
     make_stage,
 )
+from yoc import audit
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
 from yoc.audit import AuditAction, AuditEntry
 from yoc.curriculum.enums import Completion
 from yoc.curriculum.services import progress
+from yoc.i18n import gettext, ngettext, use_language
 from yoc.members.models import MemberPhoto
 from yoc.members.services.privacy import audit_entries
 from yoc.members.services.standing import adult_birthday_cutoff
@@ -240,3 +243,68 @@ async def test_every_page_that_shows_an_adult_a_minor_audits_the_read(
 
     assert len(shown) >= 5  # the sweep does reach her pages
     assert missing == [], "\n".join(missing)
+
+
+def audit_rows(response) -> list[list[str]]:
+    """The audit log's table as staff read it: one list of cell texts per line."""
+    body = re.search(r"<tbody>(.*?)</tbody>", response.text, re.S).group(1)
+    rows = [
+        re.findall(r"<td>(.*?)</td>", tr, re.S) for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+    return [
+        [html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()) for cell in row]
+        for row in rows
+    ]
+
+
+def members_es(n: int) -> str:
+    with use_language("es"):
+        return ngettext("%(num)d member", "%(num)d members", n)
+
+
+def say(message: str) -> str:
+    with use_language("es"):
+        text = gettext(message)
+    assert text != message or message == "no", f"no Spanish translation for {message!r}"
+    return text
+
+
+async def test_the_audit_log_reads_in_the_staff_members_language(client, group) -> None:
+    minor, _, mentor, _ = group
+    await audit.record(actor=mentor, action=AuditAction.VIEW, subject=minor, via="web")
+    await audit.record(
+        actor=None,
+        actor_label="guardian",
+        action=AuditAction.CONSENT,
+        subject=minor,
+        via="emailed_link",
+        purpose="photo_release",
+        granted=True,
+    )
+    await audit.record(actor=None, action=AuditAction.EXPORT, count=12, filters={"q": False})
+    await make_user(role=Role.STAFF, email="sam@example.org", language="es")
+    await log_in(client, "sam@example.org", PASSWORD)
+
+    page = await client.get("/staff/audit")
+
+    assert [row[1:] for row in audit_rows(page)] == [
+        [
+            say("YO-C, automatically"),
+            say("exported a list"),
+            members_es(12),
+            f"{say('filters')}: {say('search')}: {say('no')}",
+        ],
+        [
+            say("A parent or guardian"),
+            say("recorded a consent"),
+            f"Itzel Ramírez {say('minor')}",
+            f"{say('through')}: {say('the emailed link')} · {say('given')}: {say('yes')} · "
+            f"{say('permission')}: {say('Photo release')}",
+        ],
+        [
+            "Lucía Torres <lucia@example.org>",
+            say("viewed the record"),
+            f"Itzel Ramírez {say('minor')}",
+            f"{say('through')}: {say('the website')}",
+        ],
+    ]

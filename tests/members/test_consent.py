@@ -102,9 +102,7 @@ async def test_minor_joins_after_spanish_guardian_consent_by_email_and_staff_app
     # While the consent is missing, the member features stay closed.
     waiting = await client.get("/me/group")
     assert waiting.status_code == 403
-    assert "Almost there! We are waiting for your parent or guardian’s permission." in (
-        waiting.text
-    )
+    assert "Your parent or guardian needs to agree: we emailed rosa@example.org." in (waiting.text)
 
     # The email reaches the guardian, in Spanish.
     await jobs.run_once(app.state.settings.with_(smtp_url=smtp_url))

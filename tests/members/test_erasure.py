@@ -9,7 +9,7 @@ import httpx
 import pytest
 from tortoise import Tortoise, fields
 
-from tests.conftest import csrf_from, log_in
+from tests.conftest import confirm, csrf_from, log_in
 from tests.factories import PASSWORD
 from tests.members.conftest import browser
 from tests.members.footprint import (
@@ -71,9 +71,7 @@ async def delete_as_admin(app, request_id: int) -> httpx.Response:
         await log_in(admin, "ada@example.org", PASSWORD)
         queue = await admin.get("/staff/deletions")
         assert queue.status_code == 200
-        return await admin.post(
-            f"/staff/deletions/{request_id}/complete", data={"csrf_token": csrf_from(queue.text)}
-        )
+        return await confirm(admin, await admin.get(f"/staff/deletions/{request_id}/complete"))
 
 
 async def test_the_search_finds_a_member_who_did_everything_in_every_kind_of_table(

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import csrf_from, log_in, post_form
+from tests.conftest import confirm, csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
 from tests.members.conftest import field_error, member_ids, spanish
 from tests.members.factories import make_member
@@ -215,12 +215,14 @@ async def test_staff_declines_an_application(client) -> None:
     await make_user(email="staff@example.org", role=Role.STAFF)
     await log_in(client, "staff@example.org", PASSWORD)
 
-    response = await post_form(
+    asked = await post_form(
         client,
         "/staff/applications",
         {"decision": "decline"},
         action=f"/members/{adult.id}/decision",
     )
+    assert (await MemberProfile.get(user=adult)).decision == ApplicationDecision.PENDING
+    response = await confirm(client, asked)
 
     assert response.status_code == 303
     assert response.headers["location"] == f"/members/{adult.id}"

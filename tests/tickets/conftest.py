@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.conftest import csrf_from, log_in
+from tests.conftest import confirm, csrf_from, log_in
 from tests.factories import PASSWORD, make_user
 
 # The Stripe fixtures live with the payments tests; imported here, they serve these too.
@@ -111,13 +111,17 @@ async def staff_client(app) -> AsyncIterator[httpx.AsyncClient]:
 async def staff_action(
     staff: httpx.AsyncClient, order: Order, action: str, data: dict | None = None
 ) -> httpx.Response:
-    """Press a button on the staff order page (paid, refund or cancel)."""
+    """Press a button on the staff order page (paid, refund or cancel); a refund or a
+    cancellation asks first on a page of its own, whose button is pressed too."""
     page = await staff.get(f"/staff/orders/{order.code}")
     assert page.status_code == 200
-    return await staff.post(
+    response = await staff.post(
         f"/staff/orders/{order.code}/{action}",
         data={**(data or {}), "csrf_token": csrf_from(page.text)},
     )
+    if action in ("refund", "cancel") and response.status_code == 200:
+        return await confirm(staff, response)
+    return response
 
 
 async def refund_tickets(

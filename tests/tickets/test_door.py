@@ -11,13 +11,16 @@ import re
 import httpx
 import pytest
 
-from tests.conftest import csrf_from, post_form
+from tests.conftest import csrf_from, log_in, post_form
+from tests.factories import PASSWORD, make_user
 from tests.tickets.conftest import translated
 from tests.tickets.factories import make_event, make_order, make_ticket_type
+from yoc.accounts.enums import Role
 from yoc.events.models import Event
 from yoc.i18n import format_money, use_language
 from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing
 from yoc.tickets.models import Order, Ticket
+from yoc.tickets.services import checkin
 
 DOOR_CODE = "K7M4QX9P"
 
@@ -116,3 +119,61 @@ async def test_scanner_json_carries_the_whole_orders_amount_to_collect(client, s
         translated("Payment collected", "es"),
     )
     assert re.search(r'data-money-locale="([^"]+)"', scanner.text).group(1) == "es-US"
+
+
+# One gate, whatever the volunteer's language -------------------------------------------
+
+
+def counts_table(response: httpx.Response, heading: str) -> list[list[str]]:
+    """The rows of the live counts' table under ``heading``, as the reader sees them."""
+    section = re.search(
+        rf"<h2>{re.escape(heading)}</h2>(.*?)</section>", html.unescape(response.text), re.S
+    )
+    assert section, f"no table {heading!r}"
+    rows = re.findall(r"<tr>(.*?)</tr>", section.group(1), re.S)
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows if "<td" in row]
+
+
+async def test_volunteers_in_two_languages_at_the_default_gate_count_at_one_gate(
+    app, client, settings
+) -> None:
+    event = await make_event()
+    general = await make_ticket_type(event, name_en="General admission", name_es="Entrada general")
+    order = await make_order(event, settings, {general: 2}, payment=None)
+    first, second = await Ticket.filter(order=order).order_by("id")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as other_phone:
+        for phone, language, ticket in ((client, "en", first), (other_phone, "es", second)):
+            await volunteer_at(phone, event, language)
+            scanner = await phone.get(f"/door/{event.slug}")
+            assert translated(
+                "Gate: %(gate)s", language, gate=translated("Main gate", language)
+            ) in (html.unescape(scanner.text))
+            scanned = await phone.post(
+                f"/door/{event.slug}/scan",
+                data={
+                    "csrf_token": csrf_from(scanner.text),
+                    "gate": re.search(r'name="gate" value="([^"]*)"', scanner.text).group(1),
+                    "code": ticket.secret,
+                },
+            )
+            assert scanned.status_code == 200
+    staff = await make_user(role=Role.STAFF, email="sam@example.org", language="es")
+    await log_in(client, staff.email, PASSWORD)
+
+    counts = await client.get(f"/door/{event.slug}/counts")
+
+    assert counts_table(counts, translated("By gate", "es")) == [
+        [translated("Main gate", "es"), "2"]
+    ]
+    assert counts_table(counts, translated("By ticket type", "es")) == [
+        ["Entrada general", "2", "2"]
+    ]
+    assert [t.checked_in_gate for t in await Ticket.filter(order=order)] == ["", ""]
+
+
+@pytest.mark.parametrize("typed", ["Main gate", "entrada principal", "  Main   gate "])
+async def test_a_gate_named_like_the_default_in_any_language_is_the_default_gate(typed) -> None:
+    assert checkin.gate_key(typed) == ""
+    assert checkin.gate_key("North gate") == "North gate"

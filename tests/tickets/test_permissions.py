@@ -141,8 +141,17 @@ STAFF_POSTS = [
     ),
     ("/staff/ticket-types/{type}", {**TYPE_FIELDS, "name_en": "Grown-up"}, "/staff/events/{slug}"),
     ("/staff/orders/{pending}/paid", {}, "/staff/orders/{pending}"),
-    ("/staff/orders/{paid}/refund", {"reason": "rain", "scope": "all"}, "/staff/orders/{paid}"),
-    ("/staff/orders/{to_cancel}/cancel", {"reason": "no show"}, "/staff/orders/{to_cancel}"),
+    # As their confirmation pages post them (they ask first: test_confirmations.py).
+    (
+        "/staff/orders/{paid}/refund",
+        {"reason": "rain", "scope": "all", "confirm": "yes"},
+        "/staff/orders/{paid}",
+    ),
+    (
+        "/staff/orders/{to_cancel}/cancel",
+        {"reason": "no show", "confirm": "yes"},
+        "/staff/orders/{to_cancel}",
+    ),
 ]
 
 

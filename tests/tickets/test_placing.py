@@ -56,9 +56,9 @@ async def test_a_free_order_logs_its_payment_and_names_each_qr_code_by_its_ticke
 
     assert order.paid_at is not None
     log = await OrderLog.filter(order=order).order_by("id")
-    assert [(e.from_status, e.to_status, e.actor_label, e.note) for e in log] == [
-        ("", "pending", "ana@example.org", "free, 0 cents"),
-        ("pending", "paid", "system", "free order"),
+    assert [(e.from_status, e.to_status, e.actor_label, e.code, e.details) for e in log] == [
+        ("", "pending", "ana@example.org", "placed", {"payment": "free", "amount_cents": 0}),
+        ("pending", "paid", "system", "free", None),
     ]
     tickets = await Ticket.filter(order=order).order_by("id")
     assert [(t.id, t.secret) for t in order.tickets] == [(t.id, t.secret) for t in tickets]

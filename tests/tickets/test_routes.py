@@ -4,6 +4,8 @@ its ticket is no longer valid."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.tickets.conftest import (
@@ -117,3 +119,23 @@ async def test_a_ticket_page_shows_the_ticket_and_a_void_one_says_so(
     assert no_longer not in valid.text
     assert event.name_en in valid.text
     assert second.secret in valid.text
+
+
+# The buyer is addressed as usted ----------------------------------------------------------
+
+# Words that address the reader as "tú" (youth pages); the public ticket form says "usted".
+TU = re.compile(
+    r"\b(tu|tus|ti|te|puedes|quieres|tienes|eres|elige|escribe|revisa|regala|paga)\b", re.I
+)
+
+
+async def test_the_spanish_ticket_form_addresses_the_buyer_as_usted(client) -> None:
+    event = await make_event()
+    await make_ticket_type(event, pricing=Pricing.FIXED, price_cents=1500)
+
+    page = await client.get(f"/events/{event.slug}", headers={"Accept-Language": "es"})
+
+    tickets = page_text(page).split('id="tickets"', 1)[1].split("</section>", 1)[0]
+    words = re.sub(r"<[^>]+>", " ", tickets)
+    assert '<label for="f-buyer_name">Su nombre</label>' in tickets
+    assert TU.findall(words) == []

@@ -3,6 +3,13 @@ staff mark it paid, and is marked paid only once."""
 
 from __future__ import annotations
 
+import re
+
+import httpx
+import pytest
+
+from tests.conftest import log_in
+from tests.factories import PASSWORD, make_user
 from tests.tickets.conftest import (
     STAFF,
     page_text,
@@ -10,11 +17,21 @@ from tests.tickets.conftest import (
     placed_order,
     staff_action,
     submit,
+    translated,
 )
 from tests.tickets.factories import make_event, make_ticket_type
+from yoc.accounts.enums import Role
+from yoc.i18n import ngettext, use_language
 from yoc.mail import OutboxMessage
+from yoc.payments.providers import Payments
 from yoc.tickets.enums import OrderStatus, PaymentMethod, Pricing
-from yoc.tickets.models import Order, OrderLog
+from yoc.tickets.models import Order, OrderLog, Ticket
+from yoc.tickets.services import refunds
+
+
+def ngettext_in(language: str, singular: str, n: int, **variables: object) -> str:
+    with use_language(language):
+        return ngettext(singular, singular.replace("ticket", "tickets"), n, **variables)
 
 
 async def test_a_box_office_order_waits_until_staff_mark_it_paid(client, staff_client) -> None:
@@ -42,11 +59,11 @@ async def test_a_box_office_order_waits_until_staff_mark_it_paid(client, staff_c
     assert order.status == OrderStatus.PAID
     assert order.paid_at is not None
     last = await OrderLog.filter(order=order).order_by("-id").first()
-    assert (last.from_status, last.to_status, last.actor_label, last.note) == (
+    assert (last.from_status, last.to_status, last.actor_label, last.code) == (
         "pending",
         "paid",
         STAFF,
-        "paid at the door",
+        "paid_at_door",
     )
     assert await OutboxMessage.all().order_by("id").values_list("template", flat=True) == [
         "order_received",
@@ -67,3 +84,60 @@ async def test_a_paid_order_cannot_be_marked_paid_again(app, settings, staff_cli
         page
     )
     assert await OrderLog.filter(order=order).count() == 2
+
+
+def order_log(response) -> list[str]:
+    """The lines of the order log as staff read them, without the time and who."""
+    section = re.search(r'<ol class="history">(.*?)</ol>', page_text(response), re.S)
+    assert section, "no order log on the page"
+    lines = re.findall(r"<li>(.*?)</li>", section.group(1), re.S)
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", line.split("<br>", 1)[1])).strip()
+        for line in lines
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_the_order_log_is_in_the_staff_members_language_with_money_as_money(
+    app, settings, language
+) -> None:
+    event = await make_event()
+    adult = await make_ticket_type(
+        event, name_en="Adult", name_es="Adulto", pricing=Pricing.FIXED, price_cents=4000
+    )
+    order = await paid_box_office_order(settings, event, {adult: 2})
+    await refunds.refund(
+        order,
+        actor=STAFF,
+        reason="rain",
+        settings=settings,
+        payments=Payments.from_settings(settings),
+        ticket_ids=[(await Ticket.filter(order=order).first()).id],
+    )
+    staff = await make_user(role=Role.STAFF, email="rosa@example.org", language=language)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as browser:
+        await log_in(browser, staff.email, PASSWORD)
+        page = await browser.get(f"/staff/orders/{order.code}")
+
+    def status(name: str) -> str:
+        return translated(name, language)
+
+    assert order_log(page) == [
+        "— → "
+        + status("waiting for payment")
+        + " · "
+        + translated(
+            "Order placed: %(payment)s, %(amount)s",
+            language,
+            payment=translated("Pay at the door", language),
+            amount="$80.00",
+        ),
+        f"{status('waiting for payment')} → {status('paid')} · "
+        + translated("Paid at the door", language),
+        f"{status('paid')} → {status('paid')} · "
+        + ngettext_in(language, "%(num)d ticket refunded: %(amount)s", 1, amount="$40.00")
+        + " · rain",
+    ]
+    assert "cents" not in page.text and "box_office" not in page.text

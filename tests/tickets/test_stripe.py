@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import httpx
 
-from tests.conftest import csrf_from, log_in, post_form
+from tests.conftest import confirm, csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
 from tests.payments.conftest import IGNORE_STRIPE_HTTPX_WARNING, deliver, outcome, session_of
 from tests.tickets.conftest import (
@@ -63,9 +63,13 @@ async def staff_action(
     client: httpx.AsyncClient, order: Order, action: str, **data: str
 ) -> httpx.Response:
     page = f"/staff/orders/{order.code}"
-    # Refunds and cancellations need a reason for the order log.
+    # Refunds and cancellations need a reason for the order log, and ask first on a page
+    # of their own, whose button is pressed too.
     data = {"reason": "test", **data}
-    return await post_form(client, page, data, action=f"{page}/{action}")
+    response = await post_form(client, page, data, action=f"{page}/{action}")
+    if action in ("refund", "cancel") and response.status_code == 200:
+        return await confirm(client, response)
+    return response
 
 
 async def expire_hold(order: Order) -> None:

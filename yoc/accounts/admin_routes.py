@@ -14,6 +14,8 @@ from yoc.accounts.guards import recent_sign_in_required
 from yoc.errors import DomainError, NotFound
 from yoc.forms import parse
 from yoc.http import (
+    Confirmation,
+    confirm_first,
     current_user,
     error_page,
     flash,
@@ -89,7 +91,26 @@ async def invite(request: Request) -> Response:
     return redirect("/admin/users")
 
 
+async def _making_admin(request: Request, values: dict[str, str]) -> Confirmation:
+    person = await accounts.get_user(request.path_params["id"])
+    return Confirmation(
+        title=gettext("Make %(name)s an admin?", name=person.name),
+        consequences=[
+            gettext(
+                "%(name)s will be able to change anyone’s role (and make more admins), read "
+                "every email YO-C sends, and delete members’ data.",
+                name=person.name,
+            ),
+            gettext("Their API tokens stop working, as with any change of role."),
+        ],
+        button=gettext("Make %(name)s an admin", name=person.name),
+        cancel_url="/admin/users",
+        details=[(gettext("Email"), person.email), (gettext("Role now"), person.role.label)],
+    )
+
+
 @requires(Action.MANAGE_USERS)
+@confirm_first(_making_admin, needed=lambda _, values: values.get("role") == Role.ADMIN.value)
 @recent_sign_in_required
 async def change_role(request: Request) -> Response:
     values = await form_data(request)
@@ -174,7 +195,7 @@ async def outbox_retry(request: Request) -> Response:
 routes = [
     Route("/admin/users", users, name="admin:users"),
     Route("/admin/users/invite", invite, methods=["GET", "POST"], name="admin:invite"),
-    Route("/admin/users/{id:id}/role", change_role, methods=["POST"], name="admin:role"),
+    Route("/admin/users/{id:id}/role", change_role, methods=["GET", "POST"], name="admin:role"),
     Route("/admin/users/{id:id}/active", set_active, methods=["POST"], name="admin:active"),
     Route("/admin/tokens", tokens, name="admin:tokens"),
     Route("/admin/outbox", outbox, name="admin:outbox"),

@@ -27,7 +27,7 @@ from yoc.http import (
     safe_next,
     session,
 )
-from yoc.i18n import gettext
+from yoc.i18n import gettext, use_language
 from yoc.permissions import Action, can
 
 
@@ -160,7 +160,12 @@ async def confirm_signup(request: Request) -> Response:
             request, "accounts/link_invalid.html", {"message": error.translated()}, status_code=400
         )
     await sign_in(request, user)
-    flash(request, gettext("Welcome to YO-C, %(name)s! Your account is ready.", name=user.name))
+    # Not "ready": the dashboard says what the account still waits for (a guardian's
+    # consent, staff approval) and who acts next. In the account's language, which the
+    # dashboard is in too.
+    with use_language(user.language):
+        welcome = gettext("Welcome to YO-C, %(name)s! Your email is confirmed.", name=user.name)
+    flash(request, welcome)
     return redirect("/dashboard")
 
 

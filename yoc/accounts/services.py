@@ -376,6 +376,13 @@ async def accept_invite(token: str, password: str) -> User:
     return await _use_link(token, TokenPurpose.INVITE, password)
 
 
+async def get_user(user_id: int) -> User:
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound(N_("We could not find that person."), "not_found")
+    return user
+
+
 async def change_role(*, actor: User, user_id: int, role: Role) -> User:
     user = await User.get_or_none(id=user_id)
     if user is None:

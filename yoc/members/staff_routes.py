@@ -15,6 +15,8 @@ from yoc.accounts.guards import recent_sign_in_required
 from yoc.errors import DomainError
 from yoc.forms import parse, whole_number
 from yoc.http import (
+    Confirmation,
+    confirm_first,
     current_user,
     flash,
     form_data,
@@ -23,7 +25,7 @@ from yoc.http import (
     render_form,
     requires,
 )
-from yoc.i18n import LANGUAGES, gettext
+from yoc.i18n import LANGUAGES, format_date, gettext
 from yoc.members import forms
 from yoc.members.enums import Community, MemberStatus
 from yoc.members.services import cohorts, directory, guardianship, notes, privacy, profiles
@@ -175,7 +177,33 @@ async def member_add_note(request: Request) -> Response:
     return redirect(f"/members/{member.id}")
 
 
+def _decision_back(values: dict[str, str], member_id: int) -> str:
+    """Back to the applications queue when the decision came from there."""
+    if values.get("next") == "/staff/applications":
+        return "/staff/applications"
+    return f"/members/{member_id}"
+
+
+async def _declining(request: Request, values: dict[str, str]) -> Confirmation:
+    member = await visible_member(current_user(request), request.path_params["id"])
+    return Confirmation(
+        title=gettext("Decline %(name)s’s application?", name=member.name),
+        consequences=[
+            gettext(
+                "%(name)s will not become a member: the member pages stay closed to them, "
+                "and they see that their application was not accepted.",
+                name=member.name,
+            ),
+            gettext("YO-C sends them no email about it."),
+            gettext("The decision cannot be changed here afterwards."),
+        ],
+        button=gettext("Decline the application"),
+        cancel_url=_decision_back(values, member.id),
+    )
+
+
 @requires(Action.MANAGE_MEMBERS)
+@confirm_first(_declining, needed=lambda _, values: values.get("decision") != "approve")
 async def member_decision(request: Request) -> Response:
     actor = current_user(request)
     member = await visible_member(actor, request.path_params["id"])
@@ -198,11 +226,7 @@ async def member_decision(request: Request) -> Response:
                 name=member.name,
             ),
         )
-    return redirect(
-        values.get("next")
-        if values.get("next") == "/staff/applications"
-        else f"/members/{member.id}"
-    )
+    return redirect(_decision_back(values, member.id))
 
 
 @requires(Action.MANAGE_MEMBERS)
@@ -250,7 +274,7 @@ async def member_csv(request: Request) -> Response:
     await audit.record(
         actor=viewer,
         action=audit.AuditAction.EXPORT,
-        subject_label=f"{len(members)} members",
+        count=len(members),
         filters={**filters.__dict__, "q": bool(filters.q)},
     )
     await audit_list_read(viewer, members, via="csv")
@@ -286,7 +310,31 @@ async def deletions(request: Request) -> Response:
     return render(request, "members/deletions.html", {"requests": waiting})
 
 
+async def _deleting(request: Request, values: dict[str, str]) -> Confirmation:
+    waiting = await privacy.waiting_deletion(request.path_params["id"])
+    return Confirmation(
+        title=gettext("Delete %(name)s’s data?", name=waiting.member.name),
+        consequences=[
+            gettext(
+                "Deleting removes everything that names the member or that they wrote: "
+                "profile, photo, guardians, permissions, notes, reflections and feedback, "
+                "badges, speeches and their reviews, emails about them, and sign-in; their "
+                "orders stay for the books with “deleted” as the buyer, and the account "
+                "stays without a name. It cannot be undone."
+            )
+        ],
+        button=gettext("Delete this member’s data"),
+        cancel_url="/staff/deletions",
+        details=[
+            (gettext("Email"), waiting.member.email),
+            (gettext("Asked on"), format_date(waiting.requested_at)),
+            *([(gettext("Their reason"), waiting.reason)] if waiting.reason else []),
+        ],
+    )
+
+
 @requires(Action.DELETE_MEMBER_DATA)
+@confirm_first(_deleting)
 @recent_sign_in_required
 async def deletion_complete(request: Request) -> Response:
     await privacy.complete_deletion(
@@ -313,14 +361,19 @@ routes = [
     Route("/members.csv", member_csv, name="members:csv"),
     Route("/members/{id:id}", member_detail, name="members:detail"),
     Route("/members/{id:id}/notes", member_add_note, methods=["POST"], name="members:note"),
-    Route("/members/{id:id}/decision", member_decision, methods=["POST"], name="members:decision"),
+    Route(
+        "/members/{id:id}/decision",
+        member_decision,
+        methods=["GET", "POST"],
+        name="members:decision",
+    ),
     Route("/staff/applications", applications, name="members:applications"),
     Route("/staff/audit", audit_log, name="members:audit"),
     Route("/staff/deletions", deletions, name="members:deletions"),
     Route(
         "/staff/deletions/{id:id}/complete",
         deletion_complete,
-        methods=["POST"],
+        methods=["GET", "POST"],
         name="members:deletion_complete",
     ),
 ]

@@ -44,9 +44,7 @@ async def _process(
             return await _paid(obj, subject, event_id, settings, payments)
         case "checkout.session.expired" | "checkout.session.async_payment_failed":
             if await services.closed(STRIPE, reference=str(obj.get("id", "")), subject=subject):
-                return await checkout.payment_failed(
-                    subject, note=f"checkout ended unpaid ({kind})"
-                )
+                return await checkout.payment_failed(subject, kind=kind)
             return WebhookOutcome.IGNORED
         case "charge.refunded":
             # Refunds we made are already recorded; one made in Stripe's dashboard is not.
@@ -63,7 +61,7 @@ async def _process(
                 subject,
                 amount_cents=amount,
                 reference=str(obj.get("id", "")),
-                note=f"refunded in Stripe ({event_id})",
+                webhook_event=event_id,
                 settings=settings,
             )
     return WebhookOutcome.IGNORED
@@ -78,6 +76,7 @@ async def _paid(
     if payment is None and not await services.has_checkouts(STRIPE, subject):
         return WebhookOutcome.IGNORED
     amount, currency = obj.get("amount_total"), str(obj.get("currency", "")).lower()
+    figures: dict[str, Any] = {"reference": reference}
     if payment is None:
         why = f"checkout session {reference} is not one of the order's"
     elif (amount, currency) != (payment.amount_cents, payment.currency):
@@ -85,17 +84,23 @@ async def _paid(
             f"paid {amount} {currency} in {reference}, "
             f"expected {payment.amount_cents} {payment.currency}"
         )
+        figures.update(
+            paid_cents=amount,
+            paid_currency=currency,
+            expected_cents=payment.amount_cents,
+            expected_currency=payment.currency,
+        )
     else:
         await services.confirmed(
             STRIPE, reference=reference, subject=subject, charge_ref=obj.get("payment_intent") or ""
         )
         return await checkout.payment_confirmed(
             subject,
-            note=f"webhook {event_id}",
             settings=settings,
             payments=payments,
             reference=reference,
+            webhook_event=event_id,
         )
     log.error("stripe event %s for %s does not match its payment: %s", event_id, subject, why)
-    await checkout.payment_mismatch(subject, why=why, settings=settings)
+    await checkout.payment_mismatch(subject, why=why, settings=settings, figures=figures)
     return WebhookOutcome.MISMATCH

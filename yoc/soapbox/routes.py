@@ -12,6 +12,8 @@ from starlette.routing import Route
 from yoc.errors import DomainError, NotFound, ValidationFailed
 from yoc.forms import parse
 from yoc.http import (
+    Confirmation,
+    confirm_first,
     current_user,
     error_page,
     flash,
@@ -23,7 +25,7 @@ from yoc.http import (
     render_form,
     requires,
 )
-from yoc.i18n import N_, gettext
+from yoc.i18n import N_, format_when, gettext, tr
 from yoc.members.guards import active_member_required
 from yoc.members.services.access import audit_list_read, audit_read
 from yoc.permissions import Action
@@ -181,10 +183,39 @@ async def speech_page(request: Request) -> Response:
     return render(request, "soapbox/speech.html", context)
 
 
+async def _withdrawing(request: Request, values: dict[str, str]) -> Confirmation | Response:
+    page = await proposals.speech_page(current_user(request), request.path_params["id"])
+    speech, slot = page.speech, page.slot
+    back = f"/speeches/{speech.id}"
+    if SpeechState.WITHDRAWN not in transitions.allowed_moves(speech.state, page.capacities):
+        flash(request, gettext("This speech cannot be withdrawn now."), "error")
+        return redirect(back)
+    lines = []
+    if slot is not None:
+        lines.append(
+            gettext(
+                "Its slot, %(time)s at %(event)s, goes to someone else.",
+                time=format_when(slot.starts_at),
+                event=tr(slot.stage.event, "name"),
+            )
+        )
+    lines += [
+        gettext("A withdrawn speech cannot come back: to speak another time, propose it again."),
+        gettext("This cannot be undone."),
+    ]
+    return Confirmation(
+        title=gettext("Withdraw “%(title)s”?", title=speech.title),
+        consequences=lines,
+        button=gettext("Withdraw this speech"),
+        cancel_url=back,
+    )
+
+
 @login_required
+@confirm_first(_withdrawing, needed=lambda _, values: values.get("to") == SpeechState.WITHDRAWN)
 async def move(request: Request) -> Response:
-    """The buttons of a speech's page: submit, confirm, withdraw, mark delivered, take
-    off the schedule."""
+    """The buttons of a speech's page: submit, confirm, withdraw (after its own page),
+    mark delivered, take off the schedule."""
     speech_id = request.path_params["id"]
     values = await form_data(request)
     try:
@@ -250,7 +281,7 @@ routes = [
     Route("/speeches/reviews", review_queue, name="soapbox:reviews"),
     Route("/speeches/{id:id}", speech_page, name="soapbox:speech"),
     Route("/speeches/{id:id}/edit", edit_speech, methods=["GET", "POST"], name="soapbox:edit"),
-    Route("/speeches/{id:id}/move", move, methods=["POST"], name="soapbox:move"),
+    Route("/speeches/{id:id}/move", move, methods=["GET", "POST"], name="soapbox:move"),
     Route("/speeches/{id:id}/review", review, methods=["POST"], name="soapbox:review"),
     Route("/calendar/{key:str}.ics", private_calendar, name="soapbox:private_calendar"),
 ]

@@ -14,6 +14,8 @@ from yoc.errors import DomainError, NotFound
 from yoc.events import services as events
 from yoc.forms import parse, whole_number
 from yoc.http import (
+    Confirmation,
+    confirm_first,
     current_user,
     flash,
     forget_shared_pages,
@@ -23,7 +25,7 @@ from yoc.http import (
     render_form,
     requires,
 )
-from yoc.i18n import gettext, ngettext
+from yoc.i18n import format_clock, format_when, gettext, ngettext, tr
 from yoc.members.services.access import audit_list_read
 from yoc.permissions import Action
 from yoc.soapbox import forms
@@ -92,7 +94,64 @@ async def add_stage(request: Request) -> Response:
     return await _board_form(request, act)
 
 
+async def _refused_on_the_board(request: Request, event: Event, error: DomainError) -> Response:
+    flash(request, error.translated(), "error")
+    return redirect(f"/staff/events/{event.slug}/schedule")
+
+
+async def _removing_stage(request: Request, values: dict[str, str]) -> Confirmation | Response:
+    event = await events.get_event(request.path_params["slug"])
+    try:
+        stage, slots = await schedule.stage_to_remove(event, request.path_params["id"])
+    except NotFound:
+        raise
+    except DomainError as error:
+        return await _refused_on_the_board(request, event, error)
+    lines = (
+        [
+            ngettext(
+                "Its %(num)d slot is removed with it.",
+                "Its %(num)d slots are removed with it.",
+                slots,
+            )
+        ]
+        if slots
+        else []
+    )
+    return Confirmation(
+        title=gettext("Remove the stage “%(name)s”?", name=tr(stage, "name")),
+        consequences=[*lines, gettext("This cannot be undone.")],
+        button=gettext("Remove the stage"),
+        cancel_url=f"/staff/events/{event.slug}/schedule#stages",
+    )
+
+
+async def _removing_slot(request: Request, values: dict[str, str]) -> Confirmation | Response:
+    event = await events.get_event(request.path_params["slug"])
+    try:
+        slot = await schedule.slot_to_remove(event, request.path_params["id"])
+    except NotFound:
+        raise
+    except DomainError as error:
+        return await _refused_on_the_board(request, event, error)
+    return Confirmation(
+        title=gettext(
+            "Remove the slot at %(time)s on %(stage)s?",
+            time=format_clock(slot.starts_at),
+            stage=tr(slot.stage, "name"),
+        ),
+        consequences=[
+            gettext("Nobody can be placed in it any more."),
+            gettext("This cannot be undone."),
+        ],
+        button=gettext("Remove the slot"),
+        cancel_url=f"/staff/events/{event.slug}/schedule#slot-{slot.id}",
+        details=[(gettext("When"), format_when(slot.starts_at))],
+    )
+
+
 @requires(Action.MANAGE_EVENTS)
+@confirm_first(_removing_stage)
 async def remove_stage(request: Request) -> Response:
     async def act(event, values):
         await schedule.remove_stage(event, request.path_params["id"])
@@ -111,6 +170,7 @@ async def add_slots(request: Request) -> Response:
 
 
 @requires(Action.MANAGE_EVENTS)
+@confirm_first(_removing_slot)
 async def remove_slot(request: Request) -> Response:
     async def act(event, values):
         await schedule.remove_slot(event, request.path_params["id"])
@@ -210,14 +270,14 @@ routes = [
     Route(
         "/staff/events/{slug:str}/stages/{id:id}/delete",
         remove_stage,
-        methods=["POST"],
+        methods=["GET", "POST"],
         name="soapbox:remove_stage",
     ),
     Route("/staff/events/{slug:str}/slots", add_slots, methods=["POST"], name="soapbox:add_slots"),
     Route(
         "/staff/events/{slug:str}/slots/{id:id}/delete",
         remove_slot,
-        methods=["POST"],
+        methods=["GET", "POST"],
         name="soapbox:remove_slot",
     ),
     Route("/staff/events/{slug:str}/place", place, methods=["POST"], name="soapbox:place"),

@@ -199,6 +199,8 @@ def _log(order: Any) -> list[dict[str, Any]]:
             "from": e.from_status,
             "to": e.to_status,
             "by": e.actor_label,
+            "code": e.code,
+            "details": e.details,
             "note": e.note,
             "at": e.created_at.isoformat(),
         }

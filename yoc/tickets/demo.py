@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from yoc.events.forms import EventForm
 from yoc.events.services import create_event
 from yoc.settings import Settings
-from yoc.tickets.enums import OrderStatus, PaymentMethod
+from yoc.tickets.enums import OrderNote, OrderStatus, PaymentMethod
 from yoc.tickets.forms import TicketTypeForm
 from yoc.tickets.services import placing, states
 from yoc.tickets.services.pricing import Line, OrderRequest
@@ -183,4 +183,4 @@ async def seed(settings: Settings) -> None:
         PaymentMethod.BOX_OFFICE,
         language="en",
     )
-    await states.move(expired, OrderStatus.EXPIRED, actor="demo", note="hold ended")
+    await states.move(expired, OrderStatus.EXPIRED, actor="system", code=OrderNote.HOLD_ENDED)

@@ -115,7 +115,8 @@ async def door_home(request: Request) -> Response:
 
 
 def _gate(request: Request) -> str:
-    return request.query_params.get("gate", request.cookies.get("yoc_gate", ""))[:40]
+    """The gate this phone scans at, as stored ("" for the main gate)."""
+    return checkin.gate_key(request.query_params.get("gate", request.cookies.get("yoc_gate", "")))
 
 
 async def scanner(request: Request) -> Response:
@@ -137,7 +138,7 @@ async def scanner(request: Request) -> Response:
     code = box_office.order_code_in(typed_order) if typed_order else None
     context = {
         "event": event,
-        "gate": _gate(request) or gettext("Main gate"),
+        "gate": _gate(request),
         "q": q,
         "found": await checkin.search(event, q) if q else [],
         "public_key": await signing.public_key(event),
@@ -176,7 +177,7 @@ async def scan(request: Request) -> Response:
     else:
         values = await form_data(request)
     data = parse(ScanIn, values)
-    gate = data.gate or gettext("Main gate")
+    gate = checkin.gate_key(data.gate)
     code = box_office.order_code_in(data.code) if data.ticket_id is None else None
     if code is not None:
         # An order's code, typed: list its tickets to let in, on the scanner page.
@@ -405,7 +406,7 @@ async def walk_up(request: Request) -> Response:
         gate = _gate(request) or gettext("Main gate")
         return await _sale_form(request, event, gate, values={"language": _language(request)})
     values = await form_data(request)
-    gate = str(values.get("gate") or "")[:40] or gettext("Main gate")
+    gate = checkin.gate_key(str(values.get("gate") or ""))
     settings = request.app.state.settings
     try:
         data = walk_up_from_form(values)

@@ -53,3 +53,26 @@ class OrderChange(LabelledEnum):
     TICKET_RENAMED = "ticket_renamed", N_("name on a ticket changed")
     ORDER_MOVED = "order_moved", N_("order moved to another buyer")
     FROM_WAITING_LIST = "waitlist", N_("bought from the waiting list")
+
+
+class OrderNote(StrEnum):
+    """What happened to an order, as the order log and the refunds keep it: a code, with
+    its figures (amounts in cents, the payment method, a provider's reference) in the
+    entry's ``details``. The staff order page says it in the reader's language; the
+    ``note`` beside it holds only what a person wrote (a refund's reason)."""
+
+    PLACED = "placed"  # payment, amount_cents
+    FREE = "free"
+    WALK_UP = "walk_up"  # gate ("" for the main gate)
+    CARD_UNAVAILABLE = "card_unavailable"
+    PAID_ON_RETURN = "paid_on_return"  # late?
+    PAID_BY_WEBHOOK = "paid_by_webhook"  # reference, late?
+    PAID_AT_DOOR = "paid_at_door"
+    HOLD_ENDED = "hold_ended"
+    CHECKOUT_ENDED = "checkout_ended"  # kind
+    REFUNDED = "refunded"  # amount_cents
+    TICKETS_REFUNDED = "tickets_refunded"  # count, amount_cents
+    REFUNDED_IN_STRIPE = "refunded_in_stripe"  # reference
+    SECOND_PAYMENT_REFUNDED = "second_payment_refunded"  # reference
+    LATE_PAYMENT_REFUNDED = "late_payment_refunded"  # why: "sold_out" or the order's status
+    PAYMENT_MISMATCH = "payment_mismatch"  # reference; paid_cents, expected_cents, currencies

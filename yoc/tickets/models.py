@@ -142,7 +142,12 @@ class OrderLog(Model):
     )
     from_status = fields.CharField(max_length=10, default="")
     to_status = fields.CharField(max_length=10)
+    # "system", "stripe", "buyer", the buyer's email or "Name <email>" of staff.
     actor_label = fields.CharField(max_length=160)
+    # What happened, in no language (an OrderNote, its figures in ``details``); ``note``
+    # is what a person wrote, such as a refund's reason.
+    code = fields.CharField(max_length=32, default="", db_default="")
+    details = fields.JSONField(null=True)
     note = fields.TextField(default="")
     # A change that is not a move between states (OrderChange), and what it changed;
     # stored without words, so the log is shown in the reader's language.
@@ -180,6 +185,8 @@ class Refund(Model):
     amount_cents = fields.IntField()
     tickets = fields.JSONField(default=list)  # ids of the tickets it covers
     reason = fields.TextField(default="")
+    # A refund nobody wrote a reason for (an OrderNote): a late payment, one in Stripe.
+    code = fields.CharField(max_length=32, default="", db_default="")
     actor_label = fields.CharField(max_length=160)
     provider_ref = fields.CharField(max_length=255, default="")
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -17,6 +17,8 @@ from yoc.events import services as events
 from yoc.events.forms import local_input
 from yoc.forms import dollars, parse, whole_number
 from yoc.http import (
+    Confirmation,
+    confirm_first,
     current_user,
     error_page,
     flash,
@@ -27,10 +29,10 @@ from yoc.http import (
     render_form,
     requires,
 )
-from yoc.i18n import gettext
+from yoc.i18n import format_money, gettext, ngettext
 from yoc.members.services.privacy import to_csv
 from yoc.permissions import Action
-from yoc.tickets.enums import OrderStatus
+from yoc.tickets.enums import OrderStatus, PaymentMethod
 from yoc.tickets.forms import (
     TYPE_PRICES,
     OrderMoveIn,
@@ -214,16 +216,104 @@ async def order_move(request: Request) -> Response:
     return redirect(f"/staff/orders/{order.code}")
 
 
+async def _sent(request: Request) -> tuple[str, list[int], str]:
+    """The money form's reason, chosen tickets and scope, from a post or a link."""
+    sent = request.query_params if request.method == "GET" else await request.form()
+    chosen = [n for v in sent.getlist("ticket_ids") if (n := whole_number(str(v))) is not None]
+    return str(sent.get("reason", "")), chosen, str(sent.get("scope", ""))
+
+
+async def _giving_money_back(request: Request, values: dict[str, str]) -> Confirmation | Response:
+    """What a refund or a cancellation will do, before staff confirm it."""
+    order = await orders.get_order(request.path_params["code"])
+    back = f"/staff/orders/{order.code}"
+    reason, chosen, scope = await _sent(request)
+    try:
+        reason = parse(RefundIn, {"reason": reason, "tickets": chosen}).reason
+    except ValidationFailed:
+        flash(request, gettext("Write a reason first: it is kept in the order log."), "error")
+        return redirect(back)
+    refunding = request.path_params["action"] == "refund" or (
+        order.status == OrderStatus.PAID and order.total_cents
+    )
+    lines: list[str] = []
+    try:
+        if refunding:
+            if request.path_params["action"] == "refund" and scope == "chosen" and not chosen:
+                flash(request, gettext("Choose the tickets to refund first."), "error")
+                return redirect(back)
+            planned = await refunds.plan(order, [] if scope == "all" else chosen)
+            amount = format_money(planned.amount_cents)
+            lines.append(
+                ngettext(
+                    "%(num)d ticket stops working at the door.",
+                    "%(num)d tickets stop working at the door.",
+                    len(planned.tickets),
+                )
+            )
+            if planned.amount_cents and order.payment == PaymentMethod.STRIPE:
+                lines.append(
+                    gettext(
+                        "%(amount)s goes back to the card %(name)s paid with.",
+                        amount=amount,
+                        name=order.buyer_name,
+                    )
+                )
+            elif planned.amount_cents:
+                lines.append(
+                    gettext(
+                        "%(amount)s was paid at the door: give it back to %(name)s in person.",
+                        amount=amount,
+                        name=order.buyer_name,
+                    )
+                )
+        elif order.status in (OrderStatus.PENDING, OrderStatus.PAID):
+            lines.append(gettext("Its tickets stop working, and their seats go back on sale."))
+        else:
+            flash(request, gettext("This order cannot change that way."), "error")
+            return redirect(back)
+    except DomainError as error:
+        flash(request, error.translated(), "error")
+        return redirect(back)
+    lines += [
+        gettext("%(name)s is told by email.", name=order.buyer_name),
+        gettext("This cannot be undone."),
+    ]
+    if request.path_params["action"] == "cancel":
+        title = gettext("Cancel order %(code)s?", code=order.code)
+        button = gettext("Cancel the order")
+    elif planned.whole:
+        title = gettext("Refund the whole order %(code)s?", code=order.code)
+        button = gettext("Refund %(amount)s", amount=amount)
+    else:
+        title = ngettext(
+            "Refund %(num)d ticket of order %(code)s?",
+            "Refund %(num)d tickets of order %(code)s?",
+            len(planned.tickets),
+            code=order.code,
+        )
+        button = gettext("Refund %(amount)s", amount=amount)
+    return Confirmation(
+        title=title,
+        consequences=lines,
+        button=button,
+        cancel_url=back,
+        details=[(gettext("Buyer"), order.buyer_name), (gettext("Reason"), reason)],
+    )
+
+
 @requires(Action.MANAGE_EVENTS)
+@confirm_first(
+    _giving_money_back, needed=lambda request, _: request.path_params["action"] in MONEY_ACTIONS
+)
 @recent_sign_in_required(when=lambda request: request.path_params["action"] in MONEY_ACTIONS)
 async def order_action(request: Request) -> Response:
     order = await orders.get_order(request.path_params["code"])
     action = request.path_params["action"]
-    form = await request.form()
-    chosen = [n for v in form.getlist("ticket_ids") if (n := whole_number(v)) is not None]
-    if action in ("refund", "cancel"):
+    reason, chosen, scope = await _sent(request)
+    if action in MONEY_ACTIONS:
         try:
-            data = parse(RefundIn, {"reason": form.get("reason", ""), "tickets": chosen})
+            data = parse(RefundIn, {"reason": reason, "tickets": chosen})
         except ValidationFailed:
             flash(request, gettext("Write a reason first: it is kept in the order log."), "error")
             return redirect(f"/staff/orders/{order.code}")
@@ -235,10 +325,10 @@ async def order_action(request: Request) -> Response:
             flash(request, gettext("Marked as paid."))
         elif action == "refund":
             ticket_ids = data.tickets
-            if form.get("scope") == "chosen" and not ticket_ids:
+            if scope == "chosen" and not ticket_ids:
                 flash(request, gettext("Choose the tickets to refund first."), "error")
                 return redirect(f"/staff/orders/{order.code}")
-            if form.get("scope") == "all":
+            if scope == "all":
                 ticket_ids = []
             await refunds.refund(
                 order,
@@ -279,7 +369,7 @@ routes = [
     Route(
         "/staff/orders/{code:str}/{action:str}",
         order_action,
-        methods=["POST"],
+        methods=["GET", "POST"],
         name="tickets:order_action",
     ),
 ]

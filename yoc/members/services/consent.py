@@ -300,7 +300,9 @@ async def guardian_decides(
         await update_status(member)
         await audit.record(
             actor=None,
-            actor_label="guardian, through the emailed link",
+            # No name: whoever opened the emailed link (shown as "a parent or guardian").
+            actor_label="guardian",
+            via="emailed_link",
             action=audit.AuditAction.CONSENT,
             subject=member,
             minor=True,

@@ -81,7 +81,8 @@ async def change(
         await update_status(teen.member)
         await audit.record(
             actor=None,
-            actor_label=f"{guardian.name} <{email}>, guardian, on the family page"[:160],
+            actor_label=f"{guardian.name} <{email}>"[:160],
+            via="family_page",
             action=audit.AuditAction.CONSENT,
             subject=teen.member,
             minor=True,

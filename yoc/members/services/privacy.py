@@ -153,6 +153,16 @@ async def cancel_deletion(*, member: User) -> None:
     )
 
 
+async def waiting_deletion(request_id: int) -> DeletionRequest:
+    """One deletion request that waits for an admin, with its member."""
+    request = await DeletionRequest.get_or_none(
+        id=request_id, state=DeletionState.REQUESTED
+    ).select_related("member")
+    if request is None:
+        raise NotFound(N_("We could not find that request."), "not_found")
+    return request
+
+
 async def complete_deletion(*, actor: User, request_id: int) -> None:
     """Remove the person's data everywhere, in one transaction: what they wrote and what
     names them goes; counts and amounts stay, tied to an anonymous account row."""

@@ -74,6 +74,13 @@ async def has_consent(member: User, purpose: ConsentPurpose) -> bool:
     return bool(record and record.granted)
 
 
+async def features_open(member: User) -> bool:
+    """Whether the member may use member features (learning, Soapbox): approved by staff
+    and, for a minor, with a guardian's consent in force."""
+    status = await MemberProfile.filter(user=member).values_list("status", flat=True)
+    return status == [MemberStatus.ACTIVE]
+
+
 async def update_status(member: User) -> MemberStatus:
     """The one place a member's status is decided, from the decision and the consent."""
     profile = await MemberProfile.get(user=member)

@@ -9,7 +9,7 @@ from yoc.accounts.models import User
 from yoc.errors import Conflict
 from yoc.events.forms import LA
 from yoc.events.models import Event
-from yoc.i18n import N_, format_when
+from yoc.i18n import N_, format_clock, format_when
 from yoc.members.enums import ConsentPurpose
 from yoc.members.models import MemberProfile
 from yoc.members.services.standing import ADULT_AGE, age_on, has_consent
@@ -95,7 +95,7 @@ async def check(speech: Speech, slot: Slot) -> None:
                 ),
                 "past_curfew",
                 name=name,
-                curfew=curfew.strftime("%H:%M"),
+                curfew=format_clock(limit),
             )
     if not await has_consent(speaker, ConsentPurpose.PARTICIPATION):
         raise Conflict(

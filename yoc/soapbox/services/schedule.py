@@ -49,10 +49,16 @@ async def find_slot(slot_id: int) -> Slot:
     return slot
 
 
-async def remove_stage(event: Event, stage_id: int) -> None:
+async def stage_to_remove(event: Event, stage_id: int) -> tuple[Stage, int]:
+    """The stage, and how many slots go with it; refused while speeches are on it."""
     stage = await _stage(event, stage_id)
     if await Speech.filter(slot__stage=stage).exists():
         raise Conflict(N_("Move the speeches off this stage first."), "stage_in_use")
+    return stage, await Slot.filter(stage=stage).count()
+
+
+async def remove_stage(event: Event, stage_id: int) -> None:
+    stage, _ = await stage_to_remove(event, stage_id)
     await stage.delete()
 
 
@@ -87,11 +93,16 @@ async def add_slots(event: Event, data: SlotForm) -> list[Slot]:
         ]
 
 
-async def remove_slot(event: Event, slot_id: int) -> None:
+async def slot_to_remove(event: Event, slot_id: int) -> Slot:
+    """The slot, with its stage; refused while a speech is in it."""
     slot = await _slot(event, slot_id)
     if await Speech.filter(slot=slot).exists():
         raise Conflict(N_("Move the speech out of this slot first."), "slot_in_use")
-    await slot.delete()
+    return slot
+
+
+async def remove_slot(event: Event, slot_id: int) -> None:
+    await (await slot_to_remove(event, slot_id)).delete()
 
 
 async def place(

@@ -13,6 +13,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from yoc.events.models import Event
+from yoc.i18n import LANGUAGES, N_, gettext, use_language
 from yoc.tickets.enums import OrderStatus, PaymentMethod, TicketStatus
 from yoc.tickets.models import CheckIn, Ticket
 from yoc.tickets.services import signing
@@ -25,6 +26,21 @@ WRONG_EVENT = "wrong_event"
 NOT_PAID = "not_paid"
 # The reason given when a scan id already named a scan of another ticket.
 REUSED = "scan_id_reused"
+
+# A gate nobody named is stored as "" and shown as this, in the reader's language, so
+# volunteers with phones in English and in Spanish count at one gate.
+MAIN_GATE = N_("Main gate")
+
+
+def gate_key(name: str) -> str:
+    """The gate as stored: what the volunteer named it, or "" for the main gate (also
+    when they typed its name in any language)."""
+    name = " ".join(name.split())[:40]
+    defaults = set()
+    for language in LANGUAGES:
+        with use_language(language):
+            defaults.add(gettext(MAIN_GATE).casefold())
+    return "" if name.casefold() in defaults else name
 
 
 @dataclass
@@ -77,7 +93,7 @@ async def _settle(
 ) -> Result:
     """Mark the judged ticket (when it may go in) and record the scan, once per scan id."""
     scan_id = scan_id or secrets.token_hex(16)
-    gate = gate[:40]
+    gate = gate_key(gate)
     now = utcnow()
     when = min(scanned_at, now) if scanned_at else now
     outcome, ticket = judged
@@ -221,24 +237,36 @@ async def search(event: Event, name: str) -> list[Ticket]:
     )
 
 
+@dataclass
+class TypeCount:
+    """One kind of ticket at the door, named in both languages (shown with ``tr``)."""
+
+    label_en: str
+    label_es: str
+    sold: int = 0
+    checked_in: int = 0
+
+
 async def counts(event: Event) -> dict[str, Any]:
-    """Checked in / sold, per ticket type and per gate."""
+    """Checked in / sold, per ticket type and per gate ("" is the main gate)."""
     paid = Ticket.filter(
         order__event=event, status=TicketStatus.VALID, order__status=OrderStatus.PAID
     )
-    per_type: dict[str, dict[str, int]] = {}
-    for label, checked in await paid.values_list("label_en", "checked_in_at"):
-        entry = per_type.setdefault(label, {"sold": 0, "checked_in": 0})
-        entry["sold"] += 1
-        entry["checked_in"] += checked is not None
+    per_type: dict[tuple[str, str], TypeCount] = {}
+    for label_en, label_es, checked in await paid.values_list(
+        "label_en", "label_es", "checked_in_at"
+    ):
+        entry = per_type.setdefault((label_en, label_es), TypeCount(label_en, label_es))
+        entry.sold += 1
+        entry.checked_in += checked is not None
     per_gate: dict[str, int] = {}
     for gate in await paid.filter(checked_in_at__isnull=False).values_list(
         "checked_in_gate", flat=True
     ):
-        per_gate[gate or "—"] = per_gate.get(gate or "—", 0) + 1
+        per_gate[gate] = per_gate.get(gate, 0) + 1
     return {
-        "types": per_type,
+        "types": list(per_type.values()),
         "gates": per_gate,
-        "sold": sum(v["sold"] for v in per_type.values()),
-        "checked_in": sum(v["checked_in"] for v in per_type.values()),
+        "sold": sum(v.sold for v in per_type.values()),
+        "checked_in": sum(v.checked_in for v in per_type.values()),
     }

@@ -14,7 +14,7 @@ from yoc.i18n import N_
 from yoc.payments import services as payment_services
 from yoc.payments.providers import Charge, Payments, ProviderUnavailable
 from yoc.settings import Settings
-from yoc.tickets.enums import OrderStatus, PaymentMethod, TicketStatus
+from yoc.tickets.enums import OrderNote, OrderStatus, PaymentMethod, TicketStatus
 from yoc.tickets.models import Order, OrderLog, Refund, Ticket
 from yoc.tickets.services import holds, states
 from yoc.tickets.services.notify import order_mail, staff_mail
@@ -63,7 +63,7 @@ async def start(
     except ProviderUnavailable:
         log.warning("card checkout of order %s could not start", order.code, exc_info=True)
         if placed_now:
-            await states.move(order, S.EXPIRED, actor="system", note="card payment unavailable")
+            await states.move(order, S.EXPIRED, actor="system", code=OrderNote.CARD_UNAVAILABLE)
         raise Unavailable(
             N_(
                 "Card payment is not available right now, and nothing was charged. Please "
@@ -84,16 +84,22 @@ async def confirm_on_return(order: Order, *, settings: Settings, payments: Payme
             return False
     except ProviderUnavailable:
         return False  # the webhook will tell
-    await payment_confirmed(order.code, note="success page", settings=settings, payments=payments)
+    await payment_confirmed(order.code, settings=settings, payments=payments)
     return True
 
 
 async def payment_confirmed(
-    code: str, *, note: str, settings: Settings, payments: Payments, reference: str = ""
+    code: str,
+    *,
+    settings: Settings,
+    payments: Payments,
+    reference: str = "",
+    webhook_event: str = "",
 ) -> Fulfilment:
     """A confirmed payment: pay the order; after its hold ended, pay it if seats are
     still there; otherwise (sold out, or the order was cancelled, or already paid through
-    another checkout ``reference``) give the money back.
+    another checkout ``reference``) give the money back. The provider's ``webhook_event``
+    told of it, or (without one) the buyer came back from the payment page.
 
     The success page and the webhook (or two webhooks) may tell of one payment at once:
     each decides with the order locked, so one pays it and the other finds it paid."""
@@ -105,7 +111,12 @@ async def payment_confirmed(
         order = await Order.get(id=order.id)
         # Already being given back: only the refund may be left to make.
         if not (reference and await payment_services.is_given_back(order.payment, reference)):
-            fulfilled = await _fulfil(order, note=note, settings=settings, reference=reference)
+            how = (
+                (OrderNote.PAID_BY_WEBHOOK, {"reference": webhook_event})
+                if webhook_event
+                else (OrderNote.PAID_ON_RETURN, {})
+            )
+            fulfilled = await _fulfil(order, how=how, settings=settings, reference=reference)
             if fulfilled is not None:
                 return fulfilled
             # Owed before the provider is asked, under the lock: a failed refund is tried
@@ -115,9 +126,11 @@ async def payment_confirmed(
 
 
 async def _fulfil(
-    order: Order, *, note: str, settings: Settings, reference: str
+    order: Order, *, how: tuple[OrderNote, dict], settings: Settings, reference: str
 ) -> Fulfilment | None:
-    """Pay the locked order with this payment if it can be; None: give the money back."""
+    """Pay the locked order with this payment if it can be; None: give the money back.
+    ``how`` is what the order log says of the payment."""
+    code, details = how
     if order.status == S.PAID:
         if reference and await payment_services.paid_by_another(
             order.payment, order.code, reference
@@ -125,7 +138,9 @@ async def _fulfil(
             return None
         return Fulfilment.ALREADY_PAID
     if order.status == S.PENDING:
-        await states.move(order, S.PAID, actor="stripe", note=note, settings=settings)
+        await states.move(
+            order, S.PAID, actor="stripe", code=code, details=details, settings=settings
+        )
         return Fulfilment.PAID
     if order.status != S.EXPIRED or await payment_services.refund_owed_or_made(
         order.payment, order.code
@@ -136,7 +151,12 @@ async def _fulfil(
             await holds.retake(order)
             await Ticket.filter(order=order).update(status=TicketStatus.VALID)
             await states.move(
-                order, S.PAID, actor="stripe", note=f"late payment: {note}", settings=settings
+                order,
+                S.PAID,
+                actor="stripe",
+                code=code,
+                details={**details, "late": True},
+                settings=settings,
             )
     except holds.SoldOut:
         return None
@@ -169,19 +189,17 @@ async def _give_back(order: Order, *, settings: Settings, payments: Payments) ->
                 from_status=order.status,
                 to_status=order.status,
                 actor_label="stripe",
-                note=f"second payment refunded: {payment.refund_ref}",
+                code=OrderNote.SECOND_PAYMENT_REFUNDED,
+                details={"reference": payment.refund_ref},
             )
             continue
-        why = (
-            "sold out after the hold ended"
-            if order.status == S.EXPIRED
-            else f"order was {order.status.value}"
-        )
+        # Sold out after the hold ended, or the order was cancelled or refunded.
+        why = "sold_out" if order.status == S.EXPIRED else order.status.value
         await Refund.create(
             order=order,
             amount_cents=payment.amount_cents,
             actor_label="system",
-            reason=f"payment could not be honoured: {why}",
+            code=OrderNote.LATE_PAYMENT_REFUNDED,
             provider_ref=payment.refund_ref,
         )
         await OrderLog.create(
@@ -189,15 +207,19 @@ async def _give_back(order: Order, *, settings: Settings, payments: Payments) ->
             from_status=order.status,
             to_status=order.status,
             actor_label="stripe",
-            note=f"late payment refunded: {why}",
+            code=OrderNote.LATE_PAYMENT_REFUNDED,
+            details={"why": why, "amount_cents": payment.amount_cents},
         )
         await order_mail(order, "order_late_refunded", settings)
     return Fulfilment.REFUNDED_LATE
 
 
-async def payment_mismatch(code: str, *, why: str, settings: Settings) -> None:
+async def payment_mismatch(
+    code: str, *, why: str, settings: Settings, figures: dict | None = None
+) -> None:
     """The provider reports a payment that is not what the order asked for: the order
-    is not paid, and staff are told to look."""
+    is not paid, and staff are told to look. ``why`` is for the staff email; ``figures``
+    (the checkout's reference, what was paid and expected) for the order log."""
     order = await Order.get_or_none(code=code)
     if order is None:
         return
@@ -206,7 +228,8 @@ async def payment_mismatch(code: str, *, why: str, settings: Settings) -> None:
         from_status=order.status,
         to_status=order.status,
         actor_label="stripe",
-        note=f"payment does not match the order: {why}",
+        code=OrderNote.PAYMENT_MISMATCH,
+        details=figures or {},
     )
     await staff_mail(
         "staff_payment_mismatch",
@@ -235,17 +258,20 @@ async def settle_refunds_due(*, settings: Settings, payments: Payments) -> int:
     return made
 
 
-async def payment_failed(code: str, *, note: str) -> Fulfilment:
-    """The checkout ended unpaid: a pending order's hold ends with it."""
+async def payment_failed(code: str, *, kind: str) -> Fulfilment:
+    """The checkout ended unpaid (the provider's event ``kind``): a pending order's hold
+    ends with it."""
     order = await Order.get_or_none(code=code)
     if order is None or order.status != S.PENDING:
         return Fulfilment.IGNORED
-    await states.move(order, S.EXPIRED, actor="stripe", note=note)
+    await states.move(
+        order, S.EXPIRED, actor="stripe", code=OrderNote.CHECKOUT_ENDED, details={"kind": kind}
+    )
     return Fulfilment.EXPIRED
 
 
 async def refunded_elsewhere(
-    code: str, *, amount_cents: int, reference: str, note: str, settings: Settings
+    code: str, *, amount_cents: int, reference: str, webhook_event: str, settings: Settings
 ) -> Fulfilment:
     """A paid order was refunded in full outside this app (the provider's dashboard):
     recorded like our own refunds, so the sales figures stay true."""
@@ -256,8 +282,15 @@ async def refunded_elsewhere(
         order=order,
         amount_cents=amount_cents,
         actor_label="stripe",
-        reason="refunded in Stripe",
+        code=OrderNote.REFUNDED_IN_STRIPE,
         provider_ref=reference,
     )
-    await states.move(order, S.REFUNDED, actor="stripe", note=note, settings=settings)
+    await states.move(
+        order,
+        S.REFUNDED,
+        actor="stripe",
+        code=OrderNote.REFUNDED_IN_STRIPE,
+        details={"reference": webhook_event, "amount_cents": amount_cents},
+        settings=settings,
+    )
     return Fulfilment.REFUNDED

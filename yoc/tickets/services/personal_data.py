@@ -87,13 +87,20 @@ async def export(email: str) -> dict[str, Any]:
                     for t in sorted(o.tickets, key=lambda t: t.id)
                 ],
                 "refunds": [
-                    {"amount_cents": r.amount_cents, "reason": r.reason, "at": r.created_at}
+                    {
+                        "amount_cents": r.amount_cents,
+                        "reason": r.reason,
+                        "code": r.code,
+                        "at": r.created_at,
+                    }
                     for r in sorted(o.refunds, key=lambda r: r.id)
                 ],
                 "history": [
                     {
                         "from": e.from_status,
                         "to": e.to_status,
+                        "code": e.code,
+                        "details": e.details,
                         "note": e.note,
                         "change": e.change,
                         "detail": e.detail,

@@ -17,7 +17,7 @@ from yoc.events.models import Event
 from yoc.i18n import N_
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
-from yoc.tickets.enums import OrderChange, OrderStatus, PaymentMethod
+from yoc.tickets.enums import OrderChange, OrderNote, OrderStatus, PaymentMethod
 from yoc.tickets.models import Order, OrderItem, OrderLog, OrderRetryKey, Ticket, WaitlistEntry
 from yoc.tickets.services import holds, pricing, signing, states, waitlist
 from yoc.tickets.services.notify import order_mail
@@ -262,7 +262,8 @@ async def _write(
                 order=order,
                 to_status=S.PENDING,
                 actor_label=walk_up.sold_by if walk_up else order.buyer_email,
-                note=f"{priced.payment.value}, {priced.total_cents} cents",
+                code=OrderNote.PLACED,
+                details={"payment": priced.payment.value, "amount_cents": priced.total_cents},
             )
         ]
         if free:
@@ -275,7 +276,8 @@ async def _write(
                     from_status=S.PENDING.value,
                     to_status=S.PAID.value,
                     actor_label=walk_up.sold_by if walk_up else "system",
-                    note=f"walk-up sale at {walk_up.gate}" if walk_up else "free order",
+                    code=OrderNote.WALK_UP if walk_up else OrderNote.FREE,
+                    details={"gate": walk_up.gate} if walk_up else None,
                 )
             )
         if offer is not None:

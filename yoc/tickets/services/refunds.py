@@ -3,6 +3,8 @@ the order's payment provider."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tortoise.transactions import in_transaction
 
 from yoc.errors import Conflict, ValidationFailed
@@ -10,7 +12,7 @@ from yoc.i18n import N_
 from yoc.payments import services as payment_services
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
-from yoc.tickets.enums import OrderStatus, TicketStatus
+from yoc.tickets.enums import OrderNote, OrderStatus, TicketStatus
 from yoc.tickets.models import Order, OrderLog, Refund, Ticket
 from yoc.tickets.services import holds, states
 from yoc.tickets.services.notify import order_mail
@@ -18,16 +20,19 @@ from yoc.tickets.services.notify import order_mail
 S = OrderStatus
 
 
-async def refund(
-    order: Order,
-    *,
-    actor: str,
-    reason: str,
-    settings: Settings,
-    payments: Payments,
-    ticket_ids: list[int] | None = None,
-) -> Refund:
-    """Refund the whole order, or some of its tickets, through its payment provider."""
+@dataclass(frozen=True)
+class Planned:
+    """What a refund would do: which valid tickets it voids, how much goes back, and
+    whether that is the whole order."""
+
+    tickets: list[Ticket]
+    amount_cents: int
+    whole: bool
+
+
+async def plan(order: Order, ticket_ids: list[int] | None = None) -> Planned:
+    """What refunding the whole order (no ``ticket_ids``) or those tickets would do;
+    refused as the refund itself would be."""
     if order.status != S.PAID:
         raise Conflict(N_("Only a paid order can be refunded."), "not_paid")
     valid = await Ticket.filter(order=order, status=TicketStatus.VALID)
@@ -45,6 +50,21 @@ async def refund(
         if whole
         else sum(t.price_cents for t in chosen)
     )
+    return Planned(chosen, amount, whole)
+
+
+async def refund(
+    order: Order,
+    *,
+    actor: str,
+    reason: str,
+    settings: Settings,
+    payments: Payments,
+    ticket_ids: list[int] | None = None,
+) -> Refund:
+    """Refund the whole order, or some of its tickets, through its payment provider."""
+    planned = await plan(order, ticket_ids)
+    chosen, amount, whole = planned.tickets, planned.amount_cents, planned.whole
     already = Conflict(N_("This was refunded a moment ago."), "already_refunded")
     # The state change comes first, as a conditional update: of several staff refunding at
     # once, one wins and the others are refused. The provider's refund runs inside the
@@ -52,7 +72,13 @@ async def refund(
     async with in_transaction():
         if whole:
             if not await states.move(
-                order, S.REFUNDED, actor=actor, note=reason, settings=settings
+                order,
+                S.REFUNDED,
+                actor=actor,
+                code=OrderNote.REFUNDED,
+                details={"amount_cents": amount},
+                note=reason,
+                settings=settings,
             ):
                 raise already
         else:
@@ -68,7 +94,9 @@ async def refund(
                 from_status=S.PAID,
                 to_status=S.PAID,
                 actor_label=actor,
-                note=f"refunded {len(chosen)} ticket(s), {amount} cents: {reason}",
+                code=OrderNote.TICKETS_REFUNDED,
+                details={"count": len(chosen), "amount_cents": amount},
+                note=reason,
             )
             await order_mail(order, "order_refunded", settings)
         provider_ref = (

@@ -14,7 +14,7 @@ from yoc.i18n import N_
 from yoc.payments import services as payment_services
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
-from yoc.tickets.enums import OrderStatus, PaymentMethod
+from yoc.tickets.enums import OrderNote, OrderStatus, PaymentMethod
 from yoc.tickets.models import Order, OrderLog
 from yoc.tickets.services import holds
 from yoc.tickets.services.notify import order_mail
@@ -40,11 +40,14 @@ async def move(
     to: OrderStatus,
     *,
     actor: str,
+    code: OrderNote | None = None,
+    details: dict | None = None,
     note: str = "",
     settings: Settings | None = None,
     payments: Payments | None = None,
 ) -> bool:
-    """The one way an order changes state: checked, logged, with its side effects.
+    """The one way an order changes state: checked, logged (what happened as ``code``
+    and ``details``, what a person wrote as ``note``), with its side effects.
 
     Returns False (and changes nothing) when another request moved the order first.
     """
@@ -69,7 +72,13 @@ async def move(
         elif to in (S.EXPIRED, S.CANCELLED, S.REFUNDED):
             await holds.release_all(order, was_paid=before == S.PAID)
         await OrderLog.create(
-            order=order, from_status=before.value, to_status=to.value, actor_label=actor, note=note
+            order=order,
+            from_status=before.value,
+            to_status=to.value,
+            actor_label=actor,
+            code=code.value if code else "",
+            details=details or None,
+            note=note,
         )
     # The buyer must not be able to pay for an order that ended: close its checkout.
     if to in (S.EXPIRED, S.CANCELLED) and before == S.PENDING and payments is not None:
@@ -102,7 +111,7 @@ async def sweep_expired(
             order,
             S.EXPIRED,
             actor="system",
-            note="hold ended",
+            code=OrderNote.HOLD_ENDED,
             payments=payments,
             settings=settings,
         ):
@@ -116,4 +125,4 @@ async def mark_paid_at_door(order: Order, *, actor: str, settings: Settings) -> 
             N_("Only a pay-at-the-door order that waits for payment can be marked paid."),
             "bad_transition",
         )
-    await move(order, S.PAID, actor=actor, note="paid at the door", settings=settings)
+    await move(order, S.PAID, actor=actor, code=OrderNote.PAID_AT_DOOR, settings=settings)
