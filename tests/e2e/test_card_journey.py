@@ -241,7 +241,7 @@ async def test_visitor_buys_fixed_price_tickets_by_card_and_comes_back_paid(
     await expect(status).to_have_class(re.compile(r"\bstatus-paid\b"))
     await expect(main).to_contain_text(text["all_set"])
     await expect(main.locator("table.order-lines tfoot td.num")).to_have_text(total)
-    await expect(main.locator("h2")).to_have_text(text["your_tickets"])
+    await expect(main.get_by_role("heading", name=text["your_tickets"])).to_be_visible()
     ticket_links = main.locator('ul.plain-list a[href^="/tickets/"]')
     await expect(ticket_links).to_have_count(QUANTITY)
     for link in await ticket_links.all():
