@@ -79,11 +79,17 @@ async def _send(client: httpx.AsyncClient, case, headers: dict[str, str]) -> htt
         body["json"] = sent["json"]
     elif sent.get("data") is not None:
         body["content"] = sent["data"]
+    # A client may send any bytes in a header (an Authorization of "Bearer \x80", say);
+    # httpx takes only ASCII text there, so such values go as their UTF-8 bytes.
+    headers = {
+        name: value if value.isascii() else value.encode()
+        for name, value in (sent.get("headers") or {}).items()
+    }
     return await client.request(
         sent["method"],
         sent["url"],
         params=sent.get("params") or None,
-        headers=sent.get("headers") or None,
+        headers=headers or None,
         **body,
     )
 
