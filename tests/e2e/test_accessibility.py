@@ -19,7 +19,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.accessibility import REVIEWED, axe_violations, blocking
-from yoc import demo
+from tests.e2e.pages import path_is, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -50,16 +50,8 @@ KNOWN: frozenset[tuple[str, str]] = frozenset()
 LISTED: frozenset[tuple[str, str]] = frozenset()
 
 
-def path_is(path: str) -> re.Pattern[str]:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
-
-
 async def log_in(page: Page, email: str) -> None:
-    await page.goto("/login")
-    form = page.locator('main form[action="/login"]')
-    await form.locator('input[name="email"]').fill(email)
-    await form.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await form.locator('button[type="submit"]').click()
+    await sign_in(page, email)
     await expect(page).to_have_url(path_is("/dashboard"))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from yoc import demo
+from tests.e2e.pages import path_is, sign_in
 from yoc.i18n import format_money, gettext, ngettext, use_language
 
 pytestmark = pytest.mark.e2e
@@ -32,10 +32,6 @@ def spanish(message: str, **variables: object) -> str:
         translated = gettext(message, **variables)
     assert translated != english, f"no Spanish translation in the catalog for {message!r}"
     return translated
-
-
-def path_is(path: str) -> re.Pattern[str]:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
 
 
 def rows(database: Path, sql: str, *values: object) -> list[tuple]:
@@ -68,11 +64,7 @@ async def test_staff_sell_at_the_door_on_a_phone_in_spanish(
     phone: BrowserContext, e2e_database: Path
 ) -> None:
     page = await phone.new_page()
-    await page.goto("/login")
-    login = page.locator('main form[action="/login"]')
-    await login.locator('input[name="email"]').fill(STAFF)
-    await login.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await login.locator('button[type="submit"]').click()
+    await sign_in(page, STAFF)
     await expect(page).to_have_url(path_is("/dashboard"))
 
     # From the scanner to the sale form.

@@ -24,6 +24,7 @@ import stripe
 from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.conftest import serving_app, spanish
+from tests.e2e.pages import path_is
 from tests.payments.conftest import SECRET_KEY, WEBHOOK, WEBHOOK_SECRET
 from tests.payments.stripe_fake import FakeStripe
 from yoc.i18n import format_money, gettext, ngettext, use_language
@@ -94,10 +95,6 @@ def card_server(fake_stripe: FakeStripe, tmp_path_factory: pytest.TempPathFactor
         YOC_STRIPE_API_BASE=fake_stripe.url,
     ) as base_url:
         yield base_url
-
-
-def path_is(path: str) -> re.Pattern[str]:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
 
 
 def money_in(language: str, cents: int) -> str:

@@ -13,7 +13,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, expect
 
 from tests.e2e.conftest import spanish
-from yoc import demo
+from tests.e2e.pages import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -72,11 +72,7 @@ async def test_cancelling_an_order_asks_first_and_cancel_changes_nothing(
         "undone": spanish("This cannot be undone."),
     }
     page = await phone_without_js.new_page()
-    await page.goto("/login")
-    login = page.locator('main form[action="/login"]')
-    await login.locator('input[name="email"]').fill(STAFF)
-    await login.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await login.locator('button[type="submit"]').click()
+    await sign_in(page, STAFF)
     await expect(page.locator("html")).to_have_attribute("lang", "es")
     status = page.locator("main .badge.status-paid, main .badge.status-cancelled").first
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e.pages import path_is, sign_in
 from yoc import demo
 from yoc.curriculum import starter
 from yoc.curriculum.enums import ActivityKind, Completion, ProgressState
@@ -65,10 +66,6 @@ def spanish_label(value: Labelled) -> str:
 
 def person(email: str) -> demo.DemoPerson:
     return next(p for p in demo.PEOPLE if p.email == email)
-
-
-def path_is(path: str) -> re.Pattern[str]:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
 
 
 class Curriculum:
@@ -129,11 +126,7 @@ async def phone(browser: Browser, base_url: str) -> AsyncIterator[BrowserContext
 
 
 async def log_in(page: Page, email: str, name: str) -> None:
-    await page.goto("/login")
-    form = page.locator('main form[action="/login"]')
-    await form.locator('input[name="email"]').fill(email)
-    await form.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await form.locator('button[type="submit"]').click()
+    await sign_in(page, email)
     await expect(page).to_have_url(path_is("/dashboard"))
     await expect(page.locator("html")).to_have_attribute("lang", "es")
     await expect(page.locator("main h1")).to_have_text(spanish("Hi, %(name)s", name=name))

@@ -27,7 +27,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from yoc import demo
+from tests.e2e.pages import path_is, sign_in
 from yoc.i18n import format_money, gettext, use_language
 
 pytestmark = pytest.mark.e2e
@@ -50,10 +50,6 @@ def spanish(message: str, **variables: object) -> str:
     translated = es(message, **variables)
     assert translated != english, f"no Spanish translation in the catalog for {message!r}"
     return translated
-
-
-def path_is(path: str) -> re.Pattern[str]:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
 
 
 class ServerDatabase:
@@ -195,11 +191,7 @@ async def test_staff_checks_tickets_in_online_and_offline(
     title = result.locator(".result-title")
 
     # Log in: the staff member's account is in Spanish.
-    await page.goto("/login")
-    login = page.locator('main form[action="/login"]')
-    await login.locator('input[name="email"]').fill(STAFF)
-    await login.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await login.locator('button[type="submit"]').click()
+    await sign_in(page, STAFF)
     await expect(page).to_have_url(path_is("/dashboard"))
     await expect(page.locator("html")).to_have_attribute("lang", "es")
 
@@ -302,11 +294,7 @@ async def test_the_scanner_says_what_to_collect_for_a_pay_at_the_door_order(
     first, _second = await order_at_the_door(live_server, 2, 1550)
     page = await phone.new_page()
     result = page.locator("#result")
-    await page.goto("/login")
-    login = page.locator('main form[action="/login"]')
-    await login.locator('input[name="email"]').fill(STAFF)
-    await login.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await login.locator('button[type="submit"]').click()
+    await sign_in(page, STAFF)
     await expect(page).to_have_url(path_is("/dashboard"))
     await page.goto(f"/door/{SLUG}")
 

@@ -21,6 +21,7 @@ from PIL import Image
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import DemoIds, es, spanish
+from tests.e2e.pages import path_is, sign_in
 from yoc import demo
 from yoc.i18n import pgettext, use_language
 from yoc.members import consent_texts
@@ -41,10 +42,6 @@ def guardian_words(message: str) -> str:
         text = pgettext("guardian", message)
     assert text != message, f"no Spanish translation for the guardian of {message!r}"
     return text
-
-
-def path_is(path: str) -> re.Pattern[str]:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
 
 
 def png() -> bytes:
@@ -129,11 +126,7 @@ async def test_a_mother_withdraws_the_photo_release_and_the_photo_leaves_the_lin
 
     # 1. Ana puts a photo on her profile.
     ana = await phones["ana"].new_page()
-    await ana.goto("/login")
-    login = ana.locator('main form[action="/login"]')
-    await login.locator('input[name="email"]').fill(ANA)
-    await login.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await login.locator('button[type="submit"]').click()
+    await sign_in(ana, ANA)
     await expect(ana).to_have_url(path_is("/dashboard"))
     await ana.goto("/me/profile/edit")
     upload = ana.locator('main form[action="/me/photo"]')

@@ -17,6 +17,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import DemoIds, spanish
+from tests.e2e.pages import path_is
 from yoc.i18n import format_money, gettext, use_language
 
 pytestmark = pytest.mark.e2e
@@ -28,10 +29,6 @@ MAX_TABS = 80  # more stops than any of these pages has
 def english(message: str, **variables: object) -> str:
     with use_language("en"):
         return gettext(message, **variables)
-
-
-def path_is(path: str) -> re.Pattern[str]:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
 
 
 ORDER_PAGE = re.compile(r"^https?://[^/]+/orders/[A-Za-z0-9_-]+/[^/?#]+$")

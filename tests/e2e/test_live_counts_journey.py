@@ -11,8 +11,8 @@ import pytest
 from playwright.async_api import BrowserContext, expect
 
 from tests.e2e.conftest import spanish
+from tests.e2e.pages import sign_in
 from tests.e2e.test_door_journey import SLUG, STAFF, order_free_tickets, path_is, submit
-from yoc import demo
 from yoc.i18n import ngettext, use_language
 
 pytestmark = pytest.mark.e2e
@@ -27,11 +27,7 @@ async def test_a_check_in_shows_in_the_counts_without_a_reload(
 ) -> None:
     counts = await context.new_page()
     await counts.set_viewport_size({"width": 390, "height": 844})
-    await counts.goto("/login")
-    login = counts.locator('main form[action="/login"]')
-    await login.locator('input[name="email"]').fill(STAFF)
-    await login.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await login.locator('button[type="submit"]').click()
+    await sign_in(counts, STAFF)
     await expect(counts).to_have_url(path_is("/dashboard"))
 
     await counts.goto(f"/door/{SLUG}/counts")

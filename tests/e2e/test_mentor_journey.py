@@ -8,7 +8,6 @@ the journey asserts is read from the Spanish catalog."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 import uuid
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.async_api import Page, expect
 
+from tests.e2e.pages import path_is, sign_in
 from yoc import demo
 from yoc.enums import Labelled
 from yoc.http import ERROR_TITLES
@@ -67,10 +67,6 @@ def person(email: str) -> demo.DemoPerson:
     return next(p for p in demo.PEOPLE if p.email == email)
 
 
-def path_is(path: str) -> re.Pattern[str]:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
-
-
 async def test_mentor_opens_her_group_and_a_members_profile(
     page: Page, demo_ids: DemoIds, artifacts_dir: Path
 ) -> None:
@@ -90,11 +86,7 @@ async def test_mentor_opens_her_group_and_a_members_profile(
     header = page.locator("header.site-header")
 
     # Log in (the page is English: the browser is English and nobody is signed in yet).
-    await page.goto("/login")
-    login_form = page.locator('main form[action="/login"]')
-    await login_form.locator('input[name="email"]').fill(MENTOR)
-    await login_form.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await login_form.locator('button[type="submit"]').click()
+    await sign_in(page, MENTOR)
     await expect(page).to_have_url(path_is("/dashboard"))
     # Her account's language wins from now on.
     await expect(html).to_have_attribute("lang", "es")

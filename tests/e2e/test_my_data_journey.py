@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import spanish
-from yoc import demo
+from tests.e2e.pages import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -21,11 +21,7 @@ ANA = "ana@demo.yoc.example"
 async def test_member_reads_all_their_data_on_a_phone_and_prints_it(
     page: Page, live_server: str, artifacts_dir: Path
 ) -> None:
-    await page.goto("/login")
-    form = page.locator('main form[action="/login"]')
-    await form.locator('input[name="email"]').fill(ANA)
-    await form.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await form.locator('button[type="submit"]').click()
+    await sign_in(page, ANA)
     await expect(page.locator("html")).to_have_attribute("lang", "es")
 
     await page.goto("/me/data")

@@ -20,6 +20,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import es, spanish
+from tests.e2e.pages import path_is, sign_in
 from yoc import demo
 from yoc.enums import Labelled
 from yoc.i18n import use_language
@@ -53,10 +54,6 @@ def person(email: str) -> demo.DemoPerson:
     return next(p for p in demo.PEOPLE if p.email == email)
 
 
-def path_is(path: str) -> re.Pattern[str]:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
-
-
 async def horizontal_overflow(page: Page) -> int:
     """How many CSS pixels the page is wider than the viewport (0: no sideways scroll)."""
     return await page.evaluate(
@@ -86,11 +83,7 @@ async def pages(browser: Browser, live_server: str) -> AsyncIterator[dict[str, P
 async def log_in(page: Page, email: str) -> str:
     """Log in; return the dashboard's heading, which the journey checks at its end (the
     header's links, which the journey uses, work even on an error page)."""
-    await page.goto("/login")
-    form = page.locator('main form[action="/login"]')
-    await form.locator('input[name="email"]').fill(email)
-    await form.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await form.locator('button[type="submit"]').click()
+    await sign_in(page, email)
     await expect(page).to_have_url(path_is("/dashboard"))
     # The account's language wins over the browser's.
     await expect(page.locator("html")).to_have_attribute("lang", "es")

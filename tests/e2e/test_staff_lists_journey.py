@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, expect
 
 from tests.e2e.conftest import spanish
-from yoc import demo
+from tests.e2e.pages import sign_in
 
 STAFF = "staff@demo.yoc.example"
 SLUG = "the-hue-2027"
@@ -36,11 +36,7 @@ async def test_staff_pages_through_the_orders_of_an_event_without_javascript(
     phone: BrowserContext, artifacts_dir: Path
 ) -> None:
     page = await phone.new_page()
-    await page.goto("/login")
-    login = page.locator('main form[action="/login"]')
-    await login.locator('input[name="email"]').fill(STAFF)
-    await login.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await login.locator('button[type="submit"]').click()
+    await sign_in(page, STAFF)
     await expect(page).not_to_have_url(re.compile(r"/login"))
 
     await page.goto(f"/staff/events/{SLUG}/orders?status=paid&limit=2")

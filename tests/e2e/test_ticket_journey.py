@@ -19,6 +19,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import spanish
+from tests.e2e.pages import path_is, sign_in
 from yoc import demo
 from yoc.i18n import format_money, ngettext, use_language
 
@@ -47,10 +48,6 @@ def spanish_plural(singular: str, plural: str, n: int, **variables: object) -> s
 def es_money(cents: int) -> str:
     with use_language("es"):
         return format_money(cents)
-
-
-def path_is(path: str) -> re.Pattern[str]:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
 
 
 async def horizontal_overflow(page: Page) -> int:
@@ -244,11 +241,7 @@ async def test_visitor_reserves_sliding_scale_tickets_and_pays_at_the_door(
     # 3. At the door: staff, in another browser, marks the order paid.
     staff = staff_page
     assert next(p for p in demo.PEOPLE if p.email == STAFF).language == "es"
-    await staff.goto("/login")
-    login = staff.locator('main form[action="/login"]')
-    await login.locator('input[name="email"]').fill(STAFF)
-    await login.locator('input[name="password"]').fill(demo.DEMO_PASSWORD)
-    await login.locator('button[type="submit"]').click()
+    await sign_in(staff, STAFF)
     await expect(staff).to_have_url(path_is("/dashboard"))
     await expect(staff.locator("html")).to_have_attribute("lang", "es")
 

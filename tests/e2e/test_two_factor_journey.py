@@ -8,7 +8,6 @@ member is shared with the other journeys, which sign in without a second step.""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import time
@@ -20,15 +19,12 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import E2E_SECRET, spanish
+from tests.e2e.pages import path_is
 from yoc.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "desert bloom after rain"
-
-
-def path_is(path: str) -> re.Pattern[str]:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?[^#]*)?(#.*)?$")
 
 
 def create_staff(database: Path, base_url: str, email: str) -> None:
