@@ -27,7 +27,6 @@ from yoc.members import consent_texts, forms
 from yoc.members.enums import ConsentPurpose
 from yoc.members.guards import active_member_required
 from yoc.members.services import consent, notes, privacy, profiles, standing
-from yoc.members.services.access import audit_read
 from yoc.security import verify_password
 from yoc.timeutil import utcnow
 
@@ -144,9 +143,7 @@ def _photo_response(picture) -> Response:
 
 async def photo(request: Request) -> Response:
     """A member's photo on private pages: for the member, their mentors and staff."""
-    viewer = current_user(request)
-    picture = await profiles.photo_for(viewer, request.path_params["id"])
-    await audit_read(viewer, await picture.user, via="web")
+    picture = await profiles.photo_for(current_user(request), request.path_params["id"], via="web")
     return _photo_response(picture)
 
 

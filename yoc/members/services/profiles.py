@@ -26,7 +26,7 @@ from yoc.members.enums import (
 )
 from yoc.members.models import Cohort, ConsentRecord, Guardian, MemberPhoto, MemberProfile
 from yoc.members.services import consent, guardianship
-from yoc.members.services.access import can_see, is_staff
+from yoc.members.services.access import audit_read, can_see, is_staff
 from yoc.members.services.standing import (
     ADULT_AGE,
     age_on,
@@ -278,13 +278,15 @@ async def remove_photo(*, actor: User, member: User) -> None:
 NO_PHOTO = N_("There is no photo.")
 
 
-async def photo_for(viewer: User | None, member_id: int) -> MemberPhoto:
-    """The photo for a private page: the member's own, their mentors' and staff's. Public
-    pages link it by its key instead (``public_photo``)."""
+async def photo_for(viewer: User | None, member_id: int, *, via: str) -> MemberPhoto:
+    """The photo for a private page: the member's own, their mentors' and staff's (a read
+    of the record, audited like one). Public pages link it by its key instead
+    (``public_photo``)."""
     member = await User.get_or_none(id=member_id, role=Role.MEMBER)
     photo = await MemberPhoto.get_or_none(user=member) if member else None
     if photo is None or viewer is None or not await can_see(viewer, member):
         raise NotFound(NO_PHOTO, "not_found")
+    await audit_read(viewer, member, via=via)
     return photo
 
 
