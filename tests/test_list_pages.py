@@ -17,7 +17,7 @@ from tests.factories import PASSWORD, make_user
 from tests.members.factories import make_cohort
 from tests.soapbox.factories import make_speech
 from tests.tickets.factories import bearer_for, days_from_now, make_event, make_ticket_type
-from yoc import audit
+from yoc import audit, mail
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
 from yoc.members.enums import MemberStatus
@@ -312,3 +312,56 @@ async def test_a_staff_list_with_a_broken_page_link_says_so(client) -> None:
 
     assert response.status_code == 422
     assert "Este enlace de página no es válido" in response.text
+
+
+# The admin's lists -------------------------------------------------------------------
+
+
+async def test_the_admins_list_of_people_pages_by_name_with_the_search_kept(client) -> None:
+    wanted = await members_named(["Ana Ruiz", "Ana Lopez", "Beto", "Ana Diaz", "Ana Cruz"])
+    admin = await make_user(role=Role.ADMIN, name="Zoe Admin", language="es")
+    await log_in(client, admin.email, PASSWORD)
+
+    pages, url = [], "/admin/users?q=ana&limit=2"
+    while url:
+        page = await client.get(url)
+        assert page.status_code == 200
+        pages.append(re.findall(r"<strong>(Ana \w+)</strong>", page.text))
+        found = NEXT_RE.search(page.text)
+        url = html.unescape(found[1]) if found else None
+        if found:
+            assert "q=ana" in found[1] and found[2] == "Siguiente"
+        if len(pages) == 1:  # someone joins meanwhile, before those shown: nothing shifts
+            await members_named(["Ana Abad"])
+
+    assert pages == [["Ana Cruz", "Ana Diaz"], ["Ana Lopez", "Ana Ruiz"]]
+    assert len(wanted) == 5
+
+
+async def message(subject: str) -> None:
+    await mail.OutboxMessage.create(
+        to_email="someone@example.org",
+        subject=subject,
+        body_text="Hello",
+        template="password_reset",
+        language="en",
+        next_attempt_at=days_from_now(0),
+    )
+
+
+async def test_the_outbox_pages_newest_first_and_a_new_message_shifts_nothing(client) -> None:
+    admin = await make_user(role=Role.ADMIN)
+    await log_in(client, admin.email, PASSWORD)
+    for n in range(5):
+        await message(f"Message {n}")
+
+    first = await client.get("/admin/outbox?limit=2")
+    await message("Message late")
+    second = await client.get(html.unescape(NEXT_RE.search(first.text)[1]))
+    third = await client.get(html.unescape(NEXT_RE.search(second.text)[1]))
+
+    subjects = re.compile(r"<strong>(Message \w+)</strong>")
+    assert subjects.findall(first.text) == ["Message 4", "Message 3"]
+    assert subjects.findall(second.text) == ["Message 2", "Message 1"]
+    assert subjects.findall(third.text) == ["Message 0"]
+    assert NEXT_RE.search(third.text) is None

@@ -27,6 +27,7 @@ from tortoise.models import Model
 from yoc import i18n, qrcodes
 from yoc.enums import LabelledEnum
 from yoc.i18n import N_
+from yoc.paging import Keyset, Page, Window
 from yoc.settings import Settings
 from yoc.templating import mail_environment, render_blocks
 from yoc.timeutil import utcnow
@@ -71,6 +72,14 @@ class OutboxMessage(Model):
     class Meta:
         table = "outbox_messages"
         ordering = ["-id"]
+
+
+OUTBOX = Keyset("outbox", (("id", int),), descending=True)
+
+
+async def outbox_page(window: Window) -> Page[OutboxMessage]:
+    """A page of the outbox, newest first."""
+    return await OUTBOX.page(OutboxMessage.all(), window)
 
 
 async def queue_mail(

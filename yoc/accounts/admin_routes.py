@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from yoc import mail
+from yoc import mail, paging
 from yoc.accounts import forms
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
@@ -28,38 +28,26 @@ from yoc.http import (
 from yoc.i18n import gettext
 from yoc.permissions import Action
 
-PAGE_SIZE = 50
-
-
-def _page(request: Request) -> int:
-    try:
-        return max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        return 1
-
 
 @requires(Action.MANAGE_USERS)
 async def users(request: Request) -> Response:
     q = request.query_params.get("q", "").strip()
     role = request.query_params.get("role", "")
-    page = _page(request)
     found, total = await accounts.search_users(
+        paging.requested(request),
         q=q,
         role=Role(role) if role in {r.value for r in Role} else None,
-        offset=(page - 1) * PAGE_SIZE,
-        limit=PAGE_SIZE,
     )
     return render(
         request,
         "admin/users.html",
         {
-            "users": found,
+            "users": found.items,
             "total": total,
             "q": q,
             "role": role,
             "roles": list(Role),
-            "page": page,
-            "pages": max(1, -(-total // PAGE_SIZE)),
+            "pager_links": paging.links(request, found),
         },
     )
 
@@ -157,16 +145,13 @@ async def tokens(request: Request) -> Response:
 
 @requires(Action.READ_OUTBOX)
 async def outbox(request: Request) -> Response:
-    page = _page(request)
-    messages = await mail.OutboxMessage.all().offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    total = await mail.OutboxMessage.all().count()
+    page = await mail.outbox_page(paging.requested(request))
     return render(
         request,
         "admin/outbox.html",
         {
-            "messages": messages,
-            "page": page,
-            "pages": max(1, -(-total // PAGE_SIZE)),
+            "messages": page.items,
+            "pager_links": paging.links(request, page),
             "smtp_configured": bool(request.app.state.settings.smtp_url),
         },
     )

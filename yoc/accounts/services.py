@@ -20,6 +20,7 @@ from yoc.accounts.models import (
 )
 from yoc.errors import DomainError, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
 from yoc.i18n import N_, ngettext
+from yoc.paging import Keyset, Page, Window
 from yoc.permissions import TokenScope
 from yoc.ratelimit import RateLimitCount, RateLimiter
 from yoc.security import hash_password, hash_token, new_token, password_problem, verify_password
@@ -472,15 +473,19 @@ async def revoke_api_token(*, actor: User, token_id: int) -> ApiToken:
     return token
 
 
+USERS = Keyset("users", (("name", str), ("id", int)))
+
+
 async def search_users(
-    *, q: str = "", role: Role | None = None, offset: int = 0, limit: int = 50
-) -> tuple[list[User], int]:
+    window: Window, *, q: str = "", role: Role | None = None
+) -> tuple[Page[User], int]:
+    """A page of the people whose name or email holds ``q`` (by name), and how many match."""
     query = User.all()
     if q:
         query = query.filter(Q(name__icontains=q) | Q(email__icontains=q))
     if role:
         query = query.filter(role=role)
-    return await query.offset(offset).limit(limit), await query.count()
+    return await USERS.page(query, window), await query.count()
 
 
 async def staff_contacts() -> list[tuple[str, str]]:
