@@ -78,7 +78,7 @@ def run_yoc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
         env={**os.environ, **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,  # a busy machine migrates slowly
     )
 
 
