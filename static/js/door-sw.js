@@ -39,9 +39,8 @@ self.addEventListener("message", function (event) {
   if (url.origin !== self.location.origin || !SCANNER.test(url.pathname)) { return; }
   var source = event.source;
   event.waitUntil(fetch(url.href, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
-    if (!response.ok || response.redirected || response.headers.get("X-Door-Shell") !== "1") {
-      return forgetPage(url.pathname);
-    }
+    if (!response.ok || response.redirected) { return forgetPage(url.pathname); }
+    if (response.headers.get("X-Door-Shell") !== "1") { return null; }  // not fit to keep
     return caches.open(CACHE).then(function (cache) {
       return cache.delete(url.pathname, { ignoreSearch: true }).then(function () {
         return cache.put(url.pathname, response);

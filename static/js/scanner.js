@@ -361,6 +361,9 @@
         if (event.data && event.data.kept === location.pathname) { ready.hidden = false; }
       });
       if (offline()) { ready.hidden = false; return; }
+      // A page with search results, an order or a message is not kept (the one kept before
+      // stays); the worker checks the server's mark again.
+      if (root.dataset.keep !== "yes") { return; }
       registration.active.postMessage({ keep: location.pathname + location.search });
     }).catch(function () { /* the page still works while online */ });
   }

@@ -131,6 +131,12 @@ async def volunteer_opens_the_scanner(page: Page, door_code: str, gate: str = ""
     )
 
 
+# Every address the door's service worker keeps.
+KEPT = """caches.open("yoc-door-v1")
+  .then((cache) => cache.keys())
+  .then((keys) => keys.map((r) => new URL(r.url).pathname + new URL(r.url).search).sort())"""
+
+
 def scanner_loads(log: Path) -> int:
     """How many times the server drew the scanner page (its request log)."""
     return len(
@@ -163,6 +169,10 @@ async def test_a_volunteer_works_the_door_with_no_signal(
     await fits_the_phone(page)
     codes = [signed_code(db, secret) for secret in (first, second, refunded)]
 
+    # A search by name, online: its results name people, so the phone does not keep them.
+    await page.goto(f"/door/{SLUG}?q=Rosa")
+    await expect(page.locator("#scanner .found").first).to_contain_text("Rosa Puerta")
+
     # The signal goes: the page says so.
     await phone.set_offline(True)
     await expect(page.locator("#net-status")).to_have_text(spanish("offline"))
@@ -180,6 +190,26 @@ async def test_a_volunteer_works_the_door_with_no_signal(
     await expect(page.locator("#scanner")).to_have_attribute("data-lang", "es")
     await expect(banner).to_be_visible()
     assert scanner_loads(log) == drawn, "the reloaded scanner came from the server"
+    # What opened is the plain scanner the phone kept, without the search's results; the
+    # door's worker keeps that page and its files, nothing else, and only for /door/.
+    await expect(page.locator("#scanner")).not_to_contain_text("Rosa Puerta")
+    assert await page.evaluate(KEPT) == sorted(
+        [
+            f"/door/{SLUG}",
+            "/static/css/site.css",
+            "/static/img/favicon.svg",
+            "/static/js/scanner.js",
+            "/static/vendor/jsqr-1.4.0.js",
+        ]
+    )
+    scope = await page.evaluate("navigator.serviceWorker.controller.scriptURL")
+    assert scope.endswith("/door/sw.js")
+    assert (
+        await page.evaluate(
+            "navigator.serviceWorker.getRegistration().then((r) => new URL(r.scope).pathname)"
+        )
+        == "/door/"
+    )
     await page.screenshot(path=artifacts_dir / "door-offline-reloaded-es-390.png", full_page=True)
 
     # Two tickets go in, and wait to sync.

@@ -227,6 +227,8 @@ async def test_only_a_plain_scanner_page_is_marked_for_the_service_worker_to_kee
     order = await client.get(f"/door/{event.slug}?order=YOC-5CTR9V22")
 
     assert plain.headers.get("x-door-shell") == "1"
+    assert 'data-keep="yes"' in plain.text
+    assert 'data-keep="no"' in searched.text
     assert "Ana Buyer" in searched.text
     # Search results and an order's tickets name people: never kept on the phone.
     assert "x-door-shell" not in searched.headers

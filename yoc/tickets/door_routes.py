@@ -151,6 +151,7 @@ async def scanner(request: Request) -> Response:
     # Nothing typed, searched or said only once: the page the door's service worker may
     # keep, to open the scanner again without signal (static/js/door-sw.js).
     shell = not q and not typed_order and not session(request).flashes
+    context["keep"] = shell
     response = render(request, "tickets/scanner.html", context)
     if shell:
         response.headers["X-Door-Shell"] = "1"
