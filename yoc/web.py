@@ -82,7 +82,7 @@ from yoc.soapbox import routes as soapbox_routes
 from yoc.soapbox import staff_routes as soapbox_staff_routes
 from yoc.templating import environment
 from yoc.tickets import api as ticket_api
-from yoc.tickets import door_routes, waitlist_routes
+from yoc.tickets import door_offline_routes, door_routes, waitlist_routes
 from yoc.tickets import routes as ticket_routes
 from yoc.tickets import staff_routes as ticket_staff_routes
 from yoc.tickets.services import reports as ticket_reports
@@ -378,6 +378,7 @@ def create_app(
         *event_staff_routes.routes,
         *ticket_routes.routes,
         *ticket_staff_routes.routes,
+        *door_offline_routes.routes,
         *door_routes.routes,
         *waitlist_routes.routes,
         *payment_routes.routes,

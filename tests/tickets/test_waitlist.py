@@ -445,3 +445,23 @@ async def test_workers_at_once_never_offer_a_seat_twice_nor_a_person_twice(
     assert states == [WaitState.OFFERED] * 3 + [WaitState.WAITING] * 5
     assert await seats(event, general) == (6, 6)
     assert sorted(m.to_email for m in await mails("waitlist_offer")) == emails[:3]
+
+
+async def test_the_staff_page_counts_seats_held_for_a_waiting_list_offer_as_held(
+    client, staff_client, settings
+) -> None:
+    event, general, order = await sold_out_event(settings)
+    await join(client, event, general, email="bea@example.org")
+    await refund_one(settings, order)
+    assert await waitlist.offer_round(settings) == 1
+
+    page = await staff_client.get(f"/staff/events/{event.slug}")
+
+    assert page.status_code == 200
+    row = re.search(
+        rf'<tr><td><a href="/staff/ticket-types/{general.id}">.*?</tr>', page.text, re.S
+    )
+    assert row is not None
+    cells = re.findall(r"<td>([^<]*)</td>", row.group(0))
+    # Price, then sold, held (the seat offered to Bea) and left.
+    assert cells[1:4] == ["1", "1", "0"]

@@ -46,6 +46,7 @@ from yoc.tickets.services import (
     box_office,
     checkin,
     door,
+    door_conflicts,
     guard,
     orders,
     signing,
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
 LIVE_COUNTS_SECONDS = 15
 
 
-async def _door_event(request: Request, slug: str) -> Event | None:
+async def door_event(request: Request, slug: str) -> Event | None:
     """The event, if this browser may scan for it (staff, or a volunteer whose access,
     granted with its door code, still holds)."""
     if can(current_user(request), Action.MANAGE_EVENTS):
@@ -120,7 +121,7 @@ def _gate(request: Request) -> str:
 
 
 async def scanner(request: Request) -> Response:
-    event = await _door_event(request, request.path_params["slug"])
+    event = await door_event(request, request.path_params["slug"])
     if event is None:
         if current_user(request) is not None:
             return error_page(request, 403)
@@ -132,7 +133,7 @@ async def scanner(request: Request) -> Response:
         return error_page(request, 404)
     q = request.query_params.get("q", "").strip()[:80]
     settings = request.app.state.settings
-    seller = await _seller(request, event.slug)
+    seller = await door_seller(request, event.slug)
     shift = await box_office.shift_summary(event, seller=seller[1].key) if seller else []
     typed_order = request.query_params.get("order", "")[:40]
     code = box_office.order_code_in(typed_order) if typed_order else None
@@ -147,7 +148,14 @@ async def scanner(request: Request) -> Response:
         "shift": shift,
         **await _order_lookup(event, code),
     }
-    return render(request, "tickets/scanner.html", context)
+    # Nothing typed, searched or said only once: the page the door's service worker may
+    # keep, to open the scanner again without signal (static/js/door-sw.js).
+    shell = not q and not typed_order and not session(request).flashes
+    context["keep"] = shell
+    response = render(request, "tickets/scanner.html", context)
+    if shell:
+        response.headers["X-Door-Shell"] = "1"
+    return response
 
 
 async def _order_lookup(event: Event, code: str | None) -> dict:
@@ -168,7 +176,7 @@ async def _order_lookup(event: Event, code: str | None) -> dict:
 
 async def scan(request: Request) -> Response:
     """A scan from the page: JSON for the scanner script, a page without JavaScript."""
-    event = await _door_event(request, request.path_params["slug"])
+    event = await door_event(request, request.path_params["slug"])
     if event is None:
         return error_page(request, 403)
     wants_json = "application/json" in request.headers.get("accept", "")
@@ -218,7 +226,7 @@ async def scan(request: Request) -> Response:
 
 async def sync(request: Request) -> Response:
     """Scans made while offline, sent when the network is back: results per scan."""
-    event = await _door_event(request, request.path_params["slug"])
+    event = await door_event(request, request.path_params["slug"])
     if event is None:
         return api_error(403, "forbidden", gettext("Your account cannot do this."))
     data = parse(SyncIn, await json_object(request))
@@ -237,7 +245,7 @@ async def sync(request: Request) -> Response:
 
 async def collect(request: Request) -> Response:
     """A pay-at-the-door order: the volunteer took the money."""
-    event = await _door_event(request, request.path_params["slug"])
+    event = await door_event(request, request.path_params["slug"])
     if event is None:
         return error_page(request, 403)
     order = await orders.get_order(request.path_params["code"])
@@ -262,8 +270,20 @@ async def live_counts(request: Request) -> Response:
     return render(
         request,
         "tickets/door_counts.html",
-        {"event": event, "counts": await checkin.counts(event), "every": LIVE_COUNTS_SECONDS},
+        {**await _live(request, event), "every": LIVE_COUNTS_SECONDS},
     )
+
+
+async def _live(request: Request, event: Event) -> dict:
+    """What the live counts show: the numbers, and the tickets let in twice that nobody
+    has acknowledged yet (each with a button, hence the page's CSRF token)."""
+    settings = request.app.state.settings
+    return {
+        "event": event,
+        "counts": await checkin.counts(event),
+        "conflicts": await door_conflicts.open_conflicts(event),
+        "token": csrf_token(settings.secret_key, session(request).ensure_key()),
+    }
 
 
 @requires(Action.MANAGE_EVENTS)
@@ -273,7 +293,7 @@ async def live_counts_part(request: Request) -> Response:
     return render_part(
         request,
         "tickets/_door_counts.html",
-        {"counts": await checkin.counts(event)},
+        await _live(request, event),
         headers={"Cache-Control": "no-store"},
     )
 
@@ -352,7 +372,7 @@ async def api_checkin(request: Request) -> Response:
 # The box office -------------------------------------------------------------------------
 
 
-async def _seller(request: Request, slug: str) -> tuple[Event, Seller] | None:
+async def door_seller(request: Request, slug: str) -> tuple[Event, Seller] | None:
     """The event and who sells at its door from this browser: staff, or a volunteer
     whose access (granted with the door code) still holds; None for anybody else."""
     user = current_user(request)
@@ -398,7 +418,7 @@ async def _sale_form(
 
 async def walk_up(request: Request) -> Response:
     """Sell tickets at the door: the form, and the sale (paid there in cash or by card)."""
-    found = await _seller(request, request.path_params["slug"])
+    found = await door_seller(request, request.path_params["slug"])
     if found is None:
         return await _not_at_door(request)
     event, seller = found
@@ -448,7 +468,7 @@ def _language(request: Request) -> str:
 async def sold(request: Request) -> Response:
     """A walk-up sale just made: let in, or its QR codes to show, or sent by email. Only
     the person who sold it sees it."""
-    found = await _seller(request, request.path_params["slug"])
+    found = await door_seller(request, request.path_params["slug"])
     if found is None:
         return await _not_at_door(request)
     event, seller = found
@@ -477,7 +497,7 @@ async def sold(request: Request) -> Response:
 
 async def my_summary(request: Request) -> Response:
     """The volunteer's (or staff member's) own walk-up sales at this event, per gate."""
-    found = await _seller(request, request.path_params["slug"])
+    found = await door_seller(request, request.path_params["slug"])
     if found is None:
         return await _not_at_door(request)
     event, seller = found

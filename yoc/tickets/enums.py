@@ -53,6 +53,8 @@ class OrderChange(LabelledEnum):
     TICKET_RENAMED = "ticket_renamed", N_("name on a ticket changed")
     ORDER_MOVED = "order_moved", N_("order moved to another buyer")
     FROM_WAITING_LIST = "waitlist", N_("bought from the waiting list")
+    LET_IN_TWICE = "let_in_twice", N_("a ticket was let in twice at the door")
+    DOUBLE_ENTRY_ACKNOWLEDGED = "double_entry_ok", N_("a ticket let in twice was acknowledged")
 
 
 class OrderNote(StrEnum):

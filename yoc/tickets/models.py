@@ -268,3 +268,32 @@ class WaitlistEntry(Model):
         table = "waitlist_entries"
         ordering = ["id"]
         unique_together = (("ticket_type", "email"),)
+
+
+class DoorConflict(Model):
+    """A ticket let in twice: a scan made offline, synced after another admission of the
+    same ticket (at another gate, or on another phone). It stays on the scanners and on
+    the live counts until somebody at the door acknowledges it."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "yoc.Event", related_name="door_conflicts", on_delete=fields.CASCADE, db_index=True
+    )
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "yoc.Ticket", related_name="door_conflicts", on_delete=fields.CASCADE, db_index=True
+    )
+    # The synced scan that found it: unique, so a sync sent twice records it once.
+    scan_id = fields.CharField(max_length=64, unique=True)
+    # The entry that counts (the earliest) and the other one.
+    first_gate = fields.CharField(max_length=40, default="")
+    first_at = fields.DatetimeField()
+    second_gate = fields.CharField(max_length=40, default="")
+    second_at = fields.DatetimeField()
+    found_at = fields.DatetimeField(auto_now_add=True)
+    acknowledged_at = fields.DatetimeField(null=True)
+    # "Name <email>" of staff, or the volunteer's name: who said they dealt with it.
+    acknowledged_by = fields.CharField(max_length=160, default="")
+
+    class Meta:
+        table = "door_conflicts"
+        ordering = ["found_at", "id"]

@@ -16,7 +16,7 @@ from yoc.events.models import Event
 from yoc.i18n import LANGUAGES, N_, gettext, use_language
 from yoc.tickets.enums import OrderStatus, PaymentMethod, TicketStatus
 from yoc.tickets.models import CheckIn, Ticket
-from yoc.tickets.services import signing
+from yoc.tickets.services import door_conflicts, signing
 from yoc.timeutil import utcnow
 
 OK = "ok"
@@ -116,9 +116,29 @@ async def _settle(
                 ticket, outcome.detail, gate, when, offline=scanned_at is not None
             )
             await CheckIn.create(**record, ticket_id=ticket["id"], **_stored(outcome))
+            if scanned_at is not None:
+                await _let_in_twice(ticket, outcome, scan_id=scan_id, gate=gate, when=when)
     except IntegrityError:
         return await _stored_answer(event, scan_id, ticket["id"] if ticket else None)
     return outcome
+
+
+async def _let_in_twice(
+    ticket: dict[str, Any], outcome: Result, *, scan_id: str, gate: str, when: datetime
+) -> None:
+    """An offline scan was let in at the door when it was made: if the ticket went in
+    somewhere else too, that is a conflict for the people at the door to see."""
+    detail = outcome.detail
+    if outcome.result == OK and "conflict" in detail:
+        # This scan was the earlier one: it counts, and the one on record was a second.
+        other = (detail["conflict"]["gate"], datetime.fromisoformat(detail["conflict"]["at"]))
+        counted = (gate, when)
+    elif outcome.result == ALREADY:
+        counted = (detail["first_gate"], datetime.fromisoformat(detail["first_at"]))
+        other = (gate, when)
+    else:
+        return
+    await door_conflicts.record(ticket=ticket, scan_id=scan_id, counted=counted, other=other)
 
 
 def _stored(outcome: Result) -> dict[str, Any]:
@@ -150,6 +170,7 @@ async def _judge(event: Event, code: str) -> tuple[Result, dict[str, Any] | None
 async def _ticket_row(query) -> dict[str, Any] | None:
     rows = await query.limit(1).values(
         "id",
+        "order_id",
         "status",
         "label_en",
         "label_es",

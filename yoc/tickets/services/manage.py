@@ -11,6 +11,7 @@ from yoc.i18n import N_
 from yoc.settings import Settings
 from yoc.tickets.enums import OrderChange, OrderStatus, PaymentMethod, TicketStatus
 from yoc.tickets.models import Order, OrderLog, Ticket
+from yoc.tickets.services.door_lists import secret_hash
 from yoc.tickets.services.notify import order_mail
 from yoc.tickets.services.secrets import random_code, ticket_secret
 
@@ -80,9 +81,14 @@ async def move_order(
         async with in_transaction():
             if not await Order.filter(id=order.id, status=order.status).update(**changes):
                 raise Conflict(N_("This order changed a moment ago. Try again."), "changed")
+            replaced = []
             for ticket in await Ticket.filter(order_id=order.id, status=TicketStatus.VALID):
                 # A new code, and the name of the new buyer unless another was given.
                 await Ticket.filter(id=ticket.id).update(secret=ticket_secret(), holder_name="")
+                replaced.append(secret_hash(ticket.secret))
+            # The old codes, by hash only: the door's offline list refuses them (their
+            # signatures still hold, and a phone without signal cannot ask).
+            detail["replaced"] = replaced
             await _log(order, actor, OrderChange.ORDER_MOVED, detail).save()
     except IntegrityError:
         raise Conflict(

@@ -13,8 +13,8 @@ from yoc.events.models import Event
 from yoc.i18n import start_of_day
 from yoc.metrics import Figure
 from yoc.paging import Keyset, Page, Window
-from yoc.tickets.enums import OrderStatus, TicketStatus
-from yoc.tickets.models import Order, Refund, Ticket, TicketType
+from yoc.tickets.enums import OrderStatus, TicketStatus, WaitState
+from yoc.tickets.models import Order, Refund, Ticket, TicketType, WaitlistEntry
 from yoc.tickets.services.availability import available
 
 
@@ -36,6 +36,12 @@ async def sales(event: Event) -> dict:
         held = await Ticket.filter(
             ticket_type=t, status=TicketStatus.VALID, order__status=OrderStatus.PENDING
         ).count()
+        # Seats an open waiting-list offer keeps for its person are held too.
+        held += sum(
+            await WaitlistEntry.filter(ticket_type=t, state=WaitState.OFFERED).values_list(
+                "quantity", flat=True
+            )
+        )
         revenue = sum(
             await Ticket.filter(
                 ticket_type=t, status=TicketStatus.VALID, order__status=OrderStatus.PAID
