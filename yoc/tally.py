@@ -86,12 +86,14 @@ async def count_per_month(query: QuerySet, within: Within, period: Period) -> li
     return [row[f"m{i}"] or 0 for i in range(len(months))]
 
 
-async def count_until_each_month_end(query: QuerySet, field: str, period: Period) -> list[int]:
-    """How many rows of ``query`` have ``field`` before the end of each month of
-    ``period`` (or of the period, in its last month)."""
+async def count_until_each_month_end(
+    query: QuerySet, before: Callable[[datetime], Q], period: Period
+) -> list[int]:
+    """How many rows of ``query`` are ``before`` the end of each month of ``period`` (or
+    of the period, in its last month)."""
     months = period.months()
     aggregates = {
-        f"m{i}": Count("id", _filter=Q(**{f"{field}__lt": period.window(m)[1]}))
+        f"m{i}": Count("id", _filter=before(period.window(m)[1]))
         for i, m in enumerate(months)
     }
     row = await _one_row(query, aggregates)

@@ -35,7 +35,7 @@ RC = {
     "svg.hashsalt": "yoc",
     # Names staff typed ("$5 night") are text, not TeX.
     "text.parse_math": False,
-    "font.size": 11,
+    "font.size": 13,
     "text.color": INK,
     "axes.labelcolor": INK,
     "xtick.color": INK,
@@ -88,6 +88,7 @@ def _draw_bars(canvas: Canvas, table: Table, shown: list[str]) -> None:
     ax.bar_label(bars, labels=shown, padding=4)
     ax.invert_yaxis()
     ax.set_xlim(right=max([*values, 1]) * 1.3)
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(table.columns[-1])
     ax.spines[["top", "right"]].set_visible(False)
 
@@ -137,8 +138,8 @@ def _clean(svg: str, *, label: str, prefix: str) -> str:
 def draw(table: Table, chart: Chart, *, label: str, prefix: str, shown: list[str]) -> Markup:
     """The chart of ``table`` as inline SVG, named ``label`` for screen readers.
     ``shown`` is how each bar's value reads (a bar chart writes it beside the bar)."""
-    height = 4.2 if chart == Chart.MONTHS else max(2.4, 0.5 * len(table.rows) + 1.2)
-    canvas = Canvas(figsize=(8, height), layout="constrained")
+    height = 4 if chart == Chart.MONTHS else max(2.4, 0.45 * len(table.rows) + 1.2)
+    canvas = Canvas(figsize=(6.4, height), layout="constrained")
     if chart == Chart.MONTHS:
         _draw_months(canvas, table)
     else:
