@@ -93,8 +93,7 @@ async def count_until_each_month_end(
     of the period, in its last month)."""
     months = period.months()
     aggregates = {
-        f"m{i}": Count("id", _filter=before(period.window(m)[1]))
-        for i, m in enumerate(months)
+        f"m{i}": Count("id", _filter=before(period.window(m)[1])) for i, m in enumerate(months)
     }
     row = await _one_row(query, aggregates)
     return [row[f"m{i}"] or 0 for i in range(len(months))]
