@@ -18,6 +18,7 @@ from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_percent as _format_percent
 from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("en", "es")
@@ -235,6 +236,11 @@ def format_month(value: date) -> str:
 
 def format_number(value: int) -> str:
     return format_decimal(value, locale=_locale())
+
+
+def format_percent(share: float) -> str:
+    """A share from 0 to 1 as a percentage: "87.5%"."""
+    return _format_percent(share, "#,##0.#%", locale=_locale())
 
 
 def format_money(cents: int, currency: str = "USD") -> str:

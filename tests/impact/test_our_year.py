@@ -108,3 +108,11 @@ async def test_the_page_in_spanish(app, client: httpx.AsyncClient) -> None:
     assert parse_page(page.text).find("h1").text == f"{title}: 2026"
     assert headings(page) == [heading]
     assert tables(page)[heading][1][0] == "ene 2026"
+
+
+async def test_the_footer_of_every_page_leads_to_it(client: httpx.AsyncClient) -> None:
+    home = parse_page((await client.get("/", headers={"Accept-Language": "es"})).text)
+
+    link = home.find("footer").find("a", href="/our-year")
+
+    assert link is not None and link.text == "Nuestro año en números"

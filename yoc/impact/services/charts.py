@@ -17,7 +17,7 @@ import matplotlib
 from markupsafe import Markup
 from matplotlib.figure import Figure as Canvas
 
-from yoc.impact.services.figures import Cell, Chart, Few, Money, Table
+from yoc.impact.services.figures import Cell, Chart, Few, Money, Percent, Table
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -51,6 +51,8 @@ URL = re.compile(r"url\(#([\w.-]+)\)")
 def _number(cell: Cell) -> float:
     if isinstance(cell, Money):
         return cell.cents / 100
+    if isinstance(cell, Percent):
+        return cell.share * 100
     if isinstance(cell, Few):
         return 0
     return cell

@@ -26,13 +26,20 @@ class Money:
 
 
 @dataclass(frozen=True)
+class Percent:
+    """A share, from 0 to 1."""
+
+    share: float
+
+
+@dataclass(frozen=True)
 class Few:
     """A count below ``below``, withheld."""
 
     below: int
 
 
-Cell = int | Money | Few
+Cell = int | Money | Percent | Few
 
 
 @dataclass(frozen=True)

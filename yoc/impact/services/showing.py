@@ -10,9 +10,18 @@ from anyio import to_thread
 from markupsafe import Markup
 
 from yoc.errors import NotFound
-from yoc.i18n import N_, format_money, format_number, gettext
+from yoc.i18n import N_, format_money, format_number, format_percent, gettext
 from yoc.impact.services import charts
-from yoc.impact.services.figures import BY_KEY, FIGURES, Cell, Few, Figure, Money, Table
+from yoc.impact.services.figures import (
+    BY_KEY,
+    FIGURES,
+    Cell,
+    Few,
+    Figure,
+    Money,
+    Percent,
+    Table,
+)
 from yoc.members.services.privacy import to_csv
 from yoc.tally import Period
 
@@ -33,14 +42,18 @@ class Shown:
 def cell_text(cell: Cell) -> str:
     if isinstance(cell, Money):
         return format_money(cell.cents)
+    if isinstance(cell, Percent):
+        return format_percent(cell.share)
     if isinstance(cell, Few):
         return gettext("fewer than %(num)d", num=cell.below)
     return format_number(cell)
 
 
-def _csv_cell(cell: Cell) -> str:
+def csv_cell(cell: Cell) -> str:
     if isinstance(cell, Money):
         return f"{cell.cents / 100:.2f}"
+    if isinstance(cell, Percent):
+        return f"{cell.share * 100:.1f}"
     if isinstance(cell, Few):
         return f"<{cell.below}"
     return str(cell)
@@ -85,5 +98,5 @@ async def csv_of(figure: Figure, period: Period) -> str:
     table = await figure.table(period)
     return to_csv(
         list(table.columns),
-        [[label, *(_csv_cell(cell) for cell in cells)] for label, cells in table.rows],
+        [[label, *(csv_cell(cell) for cell in cells)] for label, cells in table.rows],
     )
