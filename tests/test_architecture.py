@@ -20,12 +20,14 @@ CORE = {
     for name in (
         "settings db http mail i18n templating security errors middleware cache ratelimit "
         "timeutil forms audit permissions enums roles qrcodes apidoc redaction privacy_notice "
-        "metrics health richtext paging"
+        "metrics health richtext paging tally"
     ).split()
 }
 DOMAINS = {
     f"yoc.{name}"
-    for name in "accounts members curriculum soapbox events tickets payments api family".split()
+    for name in (
+        "accounts members curriculum soapbox events tickets payments api family impact"
+    ).split()
 }
 # The operator's commands (`yoc check`, `yoc backup`, `yoc restore`) know no domain either:
 # a backup is the whole database, and a check reads only the settings and the services.

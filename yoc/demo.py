@@ -14,6 +14,7 @@ from yoc.accounts.models import User
 from yoc.curriculum import starter
 from yoc.curriculum.models import Activity, ActivityProgress, Module
 from yoc.curriculum.services import assignments, progress
+from yoc.impact import demo as impact_demo
 from yoc.members.enums import (
     ApplicationDecision,
     Community,
@@ -27,6 +28,7 @@ from yoc.members.services import consent, standing
 from yoc.settings import ConfigError, Settings
 from yoc.soapbox import demo as soapbox_demo
 from yoc.tickets import demo as ticket_demo
+from yoc.timeutil import utcnow
 
 DEMO_PASSWORD = "soapbox-demo-2027"  # noqa: S105 - printed for the demo; not a real secret
 
@@ -165,6 +167,10 @@ async def _member(person: DemoPerson, user: User, staff: User, settings: Setting
         decision=ApplicationDecision.PENDING
         if person.story in ("pending", "adult_waiting")
         else ApplicationDecision.APPROVED,
+        # Approved over the past year, so that the Impact page has a history to show.
+        decided_at=None
+        if person.story in ("pending", "adult_waiting")
+        else utcnow() - timedelta(days=29 * (PEOPLE.index(person) % 11)),
     )
     guardian = None
     if person.guardian:
@@ -302,6 +308,7 @@ async def seed(settings: Settings | None = None) -> bool:
         await _curriculum(users, cohorts, settings)
         await ticket_demo.seed(settings)
         await soapbox_demo.seed(users, settings)
+        await impact_demo.seed(standing.today().year)
         lucia = users["mentor.lucia@demo.yoc.example"]
         await MentorNote.create(
             member=users["ana@demo.yoc.example"],

@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
+from babel.dates import format_skeleton
 from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_percent as _format_percent
 from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("en", "es")
@@ -225,6 +227,20 @@ def format_date(value: date | datetime | None, format: str = "medium") -> str:  
     if isinstance(value, datetime):
         value = local_time(value)
     return _format_date(value, format=_date_format(format), locale=_locale())
+
+
+def format_month(value: date) -> str:
+    """A month and its year: "Dec 2026", "dic 2026"."""
+    return format_skeleton("yMMM", value, locale=_locale())
+
+
+def format_number(value: int) -> str:
+    return format_decimal(value, locale=_locale())
+
+
+def format_percent(share: float) -> str:
+    """A share from 0 to 1 as a percentage: "87.5%"."""
+    return _format_percent(share, "#,##0.#%", locale=_locale())
 
 
 def format_money(cents: int, currency: str = "USD") -> str:

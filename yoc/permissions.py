@@ -22,6 +22,7 @@ class Action(StrEnum):
     MANAGE_MEMBERS = "manage_members"  # applications, groups, exports, the audit log
     DELETE_MEMBER_DATA = "delete_member_data"
     MANAGE_EVENTS = "manage_events"  # events, ticket types, orders, refunds
+    VIEW_IMPACT = "view_impact"  # the organisation's figures, and which ones to publish
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -34,6 +35,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_MEMBERS: frozenset({Role.STAFF, Role.ADMIN}),
     Action.DELETE_MEMBER_DATA: frozenset({Role.ADMIN}),
     Action.MANAGE_EVENTS: frozenset({Role.STAFF, Role.ADMIN}),
+    Action.VIEW_IMPACT: frozenset({Role.STAFF, Role.ADMIN}),
 }
 
 

@@ -48,6 +48,8 @@ from yoc.http import (
     session,
 )
 from yoc.i18n import DEFAULT_LANGUAGE, N_, gettext, negotiate, use_language
+from yoc.impact import routes as impact_routes
+from yoc.impact import staff_routes as impact_staff_routes
 from yoc.members import api as member_api
 from yoc.members import consent_routes as member_consent_routes
 from yoc.members import routes as member_routes
@@ -381,6 +383,8 @@ def create_app(
         *door_offline_routes.routes,
         *door_routes.routes,
         *waitlist_routes.routes,
+        *impact_routes.routes,
+        *impact_staff_routes.routes,
         *payment_routes.routes,
         *api_routes.routes,
         *member_api.routes,
