@@ -11,7 +11,6 @@ from markupsafe import Markup
 
 from yoc.errors import NotFound
 from yoc.i18n import N_, format_money, format_number, format_percent, gettext
-from yoc.impact.services import charts
 from yoc.impact.services.figures import (
     BY_KEY,
     FIGURES,
@@ -67,6 +66,9 @@ def figure(key: str) -> Figure:
 
 async def _draw(figure: Figure, table: Table) -> Markup:
     """The chart, drawn in a worker thread: matplotlib takes some milliseconds of CPU."""
+    # Imported on the first chart, not at start: matplotlib and numpy cost each server
+    # process a second and tens of megabytes that only staff's Impact page needs.
+    from yoc.impact.services import charts
     label = gettext(
         "%(title)s: a chart; the table beside it holds the same figures.",
         title=gettext(figure.title),
