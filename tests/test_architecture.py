@@ -38,7 +38,7 @@ CORE |= {
 
 # Why an import may wait inside a function; the list in pyproject.toml, next to ruff's
 # settings, says what each means.
-LOCAL_IMPORT_REASONS = {"circular import", "command only", "optional service"}
+LOCAL_IMPORT_REASONS = {"circular import", "command only", "optional service", "heavy, rarely used"}
 
 
 @dataclass(frozen=True)
