@@ -149,13 +149,83 @@ async def test_a_refused_checkout_links_each_error_to_its_field(client) -> None:
     assert response.status_code == 422
     summary = error_summary(response.text)
     assert summary.heading == CHECK_FIELDS
+    # The price's problem with the buyer's, not on the next try.
     assert summary.items == [
+        (
+            "Pay what you can – Your price per ticket (USD): "
+            "Choose a price between the lowest and the highest shown.",
+            f"price_{scale.id}",
+        ),
         ("Your name: This field is required.", "f-buyer_name"),
         ("Email: Enter an email address like name@example.com.", "f-buyer_email"),
     ]
-    assert len(linked_fields(response.text)) == 2
+    assert len(linked_fields(response.text)) == 3
     assert value_of(response.text, f"price_{scale.id}") == "1"
     assert value_of(response.text, "f-buyer_email") == "ana@@example"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_checkout_with_wrong_buyer_details_and_no_ticket_says_both_at_once(
+    client, language
+) -> None:
+    # Before, the buyer's details were refused first, and "Choose at least one ticket"
+    # came only once they were right.
+    event, _ = await sliding_event()
+
+    response = await submit(
+        client,
+        event,
+        {},
+        step="review",
+        language=language,
+        buyer={"buyer_name": "Ana Pérez", "buyer_email": "ana@"},
+    )
+
+    assert response.status_code == 422
+    t = lambda message: translated(message, language)  # noqa: E731
+    summary = error_summary(response.text)
+    assert summary.heading == t("Choose at least one ticket.")
+    assert summary.items == [
+        (f"{t('Email')}: {t('Enter an email address like name@example.com.')}", "f-buyer_email")
+    ]
+    assert value_of(response.text, "f-buyer_name") == "Ana Pérez"
+    assert value_of(response.text, "f-buyer_email") == "ana@"
+
+
+async def test_a_checkout_with_wrong_buyer_details_says_how_to_pay_too(client) -> None:
+    event, scale = await sliding_event()
+
+    response = await submit(
+        client,
+        event,
+        {f"qty_{scale.id}": "2", f"price_{scale.id}": "80"},
+        step="review",
+        buyer={"buyer_name": "", "buyer_email": "ana@example.org"},
+    )
+
+    assert response.status_code == 422
+    assert [target for _, target in error_summary(response.text).items] == [
+        f"price_{scale.id}",
+        "f-buyer_name",
+        "payment-box_office",
+    ]
+    assert value_of(response.text, "f-buyer_email") == "ana@example.org"
+    assert value_of(response.text, f"price_{scale.id}") == "80"
+
+
+async def test_a_free_checkout_with_wrong_buyer_details_does_not_ask_how_to_pay(client) -> None:
+    event = await make_event()
+    free = await make_ticket_type(event, pricing=Pricing.FREE)
+
+    response = await submit(
+        client, event, {f"qty_{free.id}": "1"}, step="review", buyer={"buyer_name": ""}
+    )
+
+    assert response.status_code == 422
+    assert [target for _, target in error_summary(response.text).items] == [
+        "f-buyer_name",
+        "f-buyer_email",
+    ]
 
 
 async def test_a_price_out_of_the_scale_links_to_the_price_of_its_ticket(client) -> None:

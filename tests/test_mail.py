@@ -206,3 +206,15 @@ def test_the_mail_lease_and_batch_are_settings_and_must_make_sense() -> None:
     for changes in ({"mail_lease_seconds": 0.0}, {"mail_batch": 0}):
         with pytest.raises(ConfigError, match="YOC_MAIL_LEASE_SECONDS"):
             settings.with_(env="development", **changes).check()
+
+
+def test_how_often_the_web_process_runs_its_jobs_is_a_setting_above_zero() -> None:
+    from yoc.settings import ConfigError, Settings
+
+    assert Settings.from_env({}).jobs_interval == 5.0
+    settings = Settings.from_env({"YOC_JOBS_INTERVAL": "0.2"})
+
+    assert settings.jobs_interval == 0.2
+    for wrong in (0.0, -1.0):
+        with pytest.raises(ConfigError, match="YOC_JOBS_INTERVAL"):
+            settings.with_(env="development", jobs_interval=wrong).check()

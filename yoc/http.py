@@ -168,6 +168,15 @@ async def limit_mail(request: Request, kind: str, to: str) -> None:
     )
 
 
+async def may_look_up(request: Request, kind: str) -> bool:
+    """Whether this request may say something of an address it does not email (see
+    ``ratelimit.may_look_up``); counted against the client's limit for ``kind``."""
+    state = request.app.state
+    return await ratelimit.may_look_up(
+        state.rate_limiter, state.settings, kind=kind, ip=client_ip(request)
+    )
+
+
 # Stands in a shared page for each visitor's own CSRF token (the token is 64 hex digits,
 # so it cannot occur in a page by chance, and neither can this).
 _TOKEN_SLOT = b"\x00csrf-token\x00"

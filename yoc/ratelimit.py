@@ -196,6 +196,16 @@ class TooManyEmails(TooManyRequests):
         )
 
 
+async def may_look_up(limiter: RateLimiter, settings: Settings, *, kind: str, ip: str) -> bool:
+    """Count an answer that says something of an address (whether it has an account)
+    without sending mail, against the same limit per client as the emails of ``kind``:
+    whether it may be given. Past the limit, the answer says nothing of the address."""
+    verdict = await limiter.hit(
+        f"mail:{kind}:ip:{ip}", limit=settings.mail_client_limit, window=settings.mail_window
+    )
+    return verdict.allowed
+
+
 async def count_mail(
     limiter: RateLimiter, settings: Settings, *, kind: str, to: str, ip: str
 ) -> None:

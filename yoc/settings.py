@@ -56,6 +56,8 @@ class Settings:
     # Background jobs (outbox, expiring holds) inside the web process: handy in
     # development; production runs `yoc worker` instead.
     run_jobs_in_process: bool = True
+    # Seconds between two rounds of the jobs that run inside the web process.
+    jobs_interval: float = 5.0
     session_max_age: int = 14 * 24 * 3600
     password_reset_max_age: int = 3600
     invite_max_age: int = 7 * 24 * 3600
@@ -175,6 +177,7 @@ class Settings:
             max_upload_bytes=int(get("YOC_MAX_UPLOAD_BYTES", str(cls.max_upload_bytes))),
             body_idle_seconds=float(get("YOC_BODY_IDLE_SECONDS", str(cls.body_idle_seconds))),
             run_jobs_in_process=_bool(get("YOC_RUN_JOBS_IN_PROCESS", "0" if production else "1")),
+            jobs_interval=float(get("YOC_JOBS_INTERVAL", str(cls.jobs_interval))),
             trusted_proxies=tuple(
                 p.strip() for p in get("YOC_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
@@ -227,6 +230,8 @@ class Settings:
             found.append(f"YOC_ENV must be development, production or test, not {self.env!r}")
         if not self.database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
             found.append("YOC_DATABASE_URL must start with sqlite:// or postgres://")
+        if not self.jobs_interval > 0:
+            found.append("YOC_JOBS_INTERVAL must be more than 0 seconds")
         if self.mail_lease_seconds <= 0 or self.mail_batch < 1:
             found.append("YOC_MAIL_LEASE_SECONDS must be more than 0 and YOC_MAIL_BATCH at least 1")
         if unknown := set(self.require_two_factor_for) - set(ROLES):

@@ -348,7 +348,9 @@ def create_app(
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             worker = None
             if settings.run_jobs_in_process:
-                worker = asyncio.create_task(jobs.run_forever(settings))
+                worker = asyncio.create_task(
+                    jobs.run_forever(settings, interval=settings.jobs_interval)
+                )
             try:
                 yield
             finally:

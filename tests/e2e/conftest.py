@@ -3,24 +3,41 @@ Chromium (Debian's, never a downloaded one) driven by Playwright's async API.
 
 The server's database is migrated and loaded with the demo data (``yoc seed-demo``,
 see ``yoc/demo.py``) before the server starts, once per test session; every journey
-shares it, so a journey that creates accounts uses emails of its own."""
+shares it, so a journey that creates accounts uses emails of its own. Migrating takes
+the better part of half a minute, so it is done once per test process: each server
+after the first starts from a copy of that database.
+
+``mail_server`` is the app as it runs with a mail server: its outbox is sent over real
+SMTP (``inbox``, an aiosmtpd server in this process) by the app's own worker, and it
+takes cards through the Stripe stand-in."""
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import contextlib
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from tests.conftest import Mailbox, serving_mail
+from tests.payments.conftest import SECRET_KEY, WEBHOOK_SECRET
+from tests.payments.stripe_fake import FakeStripe
 from tests.servers import ServerDidNotStart, free_port, running_process
-from yoc.i18n import gettext, translations, use_language
+from yoc.enums import Labelled
+from yoc.i18n import gettext, ngettext, translations, use_language
 from yoc.settings import PROJECT_DIR
 
 CHROMIUM = "/usr/bin/chromium"
@@ -56,6 +73,30 @@ def _run_cli(command: str, env: dict[str, str]) -> None:
         )
 
 
+_DEMO_DATABASE: list[Path] = []  # this process's migrated database with the demo data
+
+
+def _demo_database(env: dict[str, str]) -> Path:
+    """A database migrated and loaded with the demo data, made once per test process."""
+    if not _DEMO_DATABASE:
+        folder = Path(tempfile.mkdtemp(prefix="yoc-e2e-demo-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = folder / "demo.sqlite3"
+        made = {**env, "YOC_DATABASE_URL": f"sqlite://{template}"}
+        _run_cli("migrate", made)
+        _run_cli("seed-demo", made)  # mentors, groups, members: see yoc/demo.py
+        _DEMO_DATABASE.append(template)
+    return _DEMO_DATABASE[0]
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
+
+
 @pytest.fixture(scope="session")
 def e2e_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The SQLite file the live server uses (created by ``live_server``)."""
@@ -70,7 +111,7 @@ def serving_app(
     prepare: Callable[[dict[str, str]], None] | None = None,
     **extra_env: str,
 ) -> Iterator[str]:
-    """Migrate ``database`` (a SQLite file) and load the demo data, then serve the real
+    """Fill ``database`` (a SQLite file) with the demo data, migrated, then serve the real
     app (``uvicorn yoc.web:create_app``) on it in a subprocess; yield its base URL.
     ``extra_env`` is added to the server's environment (and the commands'); ``prepare``
     runs with that environment after the demo data is loaded, before the server starts."""
@@ -78,7 +119,7 @@ def serving_app(
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {
+    plain = {
         **os.environ,
         "YOC_DATABASE_URL": f"sqlite://{database}",
         "YOC_SECRET_KEY": E2E_SECRET,
@@ -86,13 +127,12 @@ def serving_app(
         "YOC_ENV": "test",
         "YOC_RUN_JOBS_IN_PROCESS": "0",
         "PYTHONUNBUFFERED": "1",
-        **extra_env,
     }
     for name in ("YOC_SMTP_URL", "YOC_REDIS_URL"):  # keep the run self-contained
-        env.pop(name, None)
+        plain.pop(name, None)
+    env = {**plain, **extra_env}
 
-    _run_cli("migrate", env)
-    _run_cli("seed-demo", env)  # mentors, groups, members: see yoc/demo.py
+    _copy_database(_demo_database(plain), database)
     if prepare is not None:
         prepare(env)
 
@@ -206,6 +246,139 @@ def artifacts_dir() -> Path:
     return ARTIFACTS_DIR
 
 
+# A server that sends its mail -------------------------------------------------------
+
+
+MAIL_WAIT = 10.0  # seconds: the worker sends every fifth of a second
+
+
+@dataclass
+class Inbox(Mailbox):
+    """The mail a real SMTP server received, as a person's inbox: wait for a message as
+    they would."""
+
+    url: str = ""
+
+    async def message(self, to: str, subject: str | re.Pattern[str]) -> EmailMessage:
+        """The newest message to ``to`` whose subject is (or matches) ``subject``, once the
+        app's worker has sent it (within ``MAIL_WAIT`` seconds)."""
+        deadline = time.monotonic() + MAIL_WAIT
+        while True:
+            for msg in reversed(self.messages):
+                title = str(msg["Subject"])
+                wanted = (
+                    subject.search(title) if isinstance(subject, re.Pattern) else title == subject
+                )
+                if str(msg["To"]).lower() == to.lower() and wanted:
+                    return msg
+            if time.monotonic() > deadline:
+                got = [(str(m["To"]), str(m["Subject"])) for m in self.messages[-10:]]
+                pytest.fail(f"no email {subject!r} to {to} within {MAIL_WAIT} s; last: {got}")
+            await asyncio.sleep(0.1)  # the mail server takes it in its own thread
+
+    def text(self, msg: EmailMessage) -> str:
+        return self.text_of(msg)
+
+    def html(self, msg: EmailMessage) -> str:
+        return msg.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+
+    def images(self, msg: EmailMessage) -> dict[str, bytes]:
+        """The message's inline images by Content-ID (without the angle brackets)."""
+        return {
+            str(part["Content-ID"]).strip("<>"): part.get_content()
+            for part in msg.walk()
+            if part.get_content_maintype() == "image"
+        }
+
+    def link(self, msg: EmailMessage, prefix: str) -> str:
+        """The path of the first link starting with ``prefix`` in the message's text."""
+        found = re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+)", self.text(msg))
+        assert found, f"the email {msg['Subject']!r} has no link to {prefix}"
+        return found.group(1)
+
+
+@pytest.fixture(scope="session")
+def inbox() -> Iterator[Inbox]:
+    mailbox = Inbox()
+    with serving_mail(mailbox) as url:
+        mailbox.url = url
+        yield mailbox
+
+
+@pytest.fixture(scope="session")
+def stripe_stand_in() -> Iterator[FakeStripe]:
+    fake = FakeStripe(api_key=SECRET_KEY)
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+GIVE_SALTON_SEA_MODULE = """
+import asyncio
+from yoc.accounts.models import User
+from yoc.cli import _with_db
+from yoc.curriculum.models import Module
+from yoc.curriculum.services import assignments
+from yoc.members.models import Cohort
+from yoc.settings import Settings
+
+async def work():
+    module = await Module.get(title_en="Environmental justice and the Salton Sea")
+    await Module.filter(id=module.id).update(milestone=True)
+    for name in ("Summer 2027 North Shore", "Summer 2027 Mecca & Thermal"):
+        await assignments.assign_to_cohort(
+            actor=await User.get(email="staff@demo.yoc.example"),
+            cohort_id=(await Cohort.get(name=name)).id,
+            module_id=module.id,
+        )
+
+asyncio.run(_with_db(Settings.from_env(), work))
+"""
+
+
+def _give_salton_sea_module(env: dict[str, str]) -> None:
+    """Both demo groups (yoc/demo.py) also work on the Salton Sea module: a reading, then a
+    reflection, so a member can finish it alone (no attendance to record); staff made it
+    a milestone, so finishing it earns a badge."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", GIVE_SALTON_SEA_MODULE],
+        env=env,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"giving the Salton Sea module to the group failed:\n{done.stderr}")
+
+
+@pytest.fixture(scope="session")
+def mail_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SQLite file ``mail_server`` uses."""
+    return tmp_path_factory.mktemp("e2e-mail") / "mail.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def mail_server(inbox: Inbox, stripe_stand_in: FakeStripe, mail_database: Path) -> Iterator[str]:
+    """The app with the demo data, sending its mail over SMTP to ``inbox`` (its own
+    worker, every fifth of a second) and taking cards through the Stripe stand-in."""
+    with serving_app(
+        mail_database,
+        log_path=mail_database.parent / "server.log",
+        prepare=_give_salton_sea_module,
+        YOC_SMTP_URL=inbox.url,
+        YOC_RUN_JOBS_IN_PROCESS="1",
+        YOC_JOBS_INTERVAL="0.2",
+        YOC_STRIPE_SECRET_KEY=SECRET_KEY,
+        YOC_STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        YOC_STRIPE_API_BASE=stripe_stand_in.url,
+    ) as base_url:
+        yield base_url
+
+
 # Spanish text, as the catalog has it ------------------------------------------
 
 
@@ -222,3 +395,34 @@ def spanish(message: str, **variables: object) -> str:
     translated = es(message, **variables)
     assert translated != english, f"no Spanish translation in the catalog for {message!r}"
     return translated
+
+
+class Texts:
+    """What a page says in ``language``; in Spanish only what the catalog translates
+    (proof that the page really is in Spanish). ``t.label(value)`` for an enum's label,
+    ``t.plural(...)`` for ngettext."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __call__(self, message: str, **variables: object) -> str:
+        if self.language == "es":
+            return spanish(message, **variables)
+        with use_language("en"):
+            return gettext(message, **variables)
+
+    def label(self, value: Labelled) -> str:
+        with use_language(self.language):
+            text = value.label
+        if self.language == "es":
+            with use_language("en"):
+                assert text != value.label, f"no Spanish label for {value!r}"
+        return text
+
+    def plural(self, singular: str, plural: str, n: int, **variables: object) -> str:
+        with use_language(self.language):
+            text = ngettext(singular, plural, n, **variables)
+        if self.language == "es":
+            with use_language("en"):
+                assert text != ngettext(singular, plural, n, **variables), plural
+        return text

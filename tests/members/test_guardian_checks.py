@@ -43,7 +43,8 @@ from yoc.timeutil import utcnow
 MEMBER_PASSWORD = "desert wind at night"
 OWN_EMAIL = "This is your own email. Give your parent or guardian’s email."
 ACCOUNT_EMAIL = (
-    "This email belongs to a YO-C account. A parent or guardian needs an email of their own."
+    "This email belongs to a YO-C account. Give another email for your parent or guardian, "
+    "or only their phone number."
 )
 
 

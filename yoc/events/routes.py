@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from yoc.errors import DomainError, TooManyRequests
+from yoc.errors import DomainError, TooManyRequests, ValidationFailed
 from yoc.events import services as events
 from yoc.http import (
     client_ip,
@@ -89,7 +89,20 @@ async def _count_order(request: Request, email: str | None = None) -> None:
 
 async def _order_in(request: Request, event: Event, values: dict[str, str]) -> OrderIn:
     type_ids = await types.ids_of(event)
-    return forms.order_from_form(values, type_ids, request.scope["language"])
+    try:
+        return forms.order_from_form(values, type_ids, request.scope["language"])
+    except ValidationFailed as refused:
+        # Every problem at once: what the order's lines and way to pay would be refused
+        # for too, with the buyer's details, not on the next try.
+        try:
+            await pricing.quote(
+                event,
+                forms.lines_to_check(values, type_ids),
+                stripe_enabled=request.app.state.settings.stripe_enabled,
+            )
+        except ValidationFailed as more:
+            raise ValidationFailed({**more.fields, **refused.fields}) from None
+        raise
 
 
 async def _form_again(request: Request, event: Event, values: dict, error: DomainError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,6 +18,7 @@ from yoc.http import (
     forget_shared_pages,
     form_data,
     limit_mail,
+    may_look_up,
     member_required,
     redirect,
     render,
@@ -26,7 +28,7 @@ from yoc.i18n import gettext, set_language
 from yoc.members import consent_texts, forms
 from yoc.members.enums import ConsentPurpose
 from yoc.members.guards import active_member_required
-from yoc.members.services import consent, notes, privacy, profiles, standing
+from yoc.members.services import consent, guardianship, notes, privacy, profiles, standing
 from yoc.security import verify_password
 from yoc.timeutil import utcnow
 
@@ -44,9 +46,12 @@ async def apply(request: Request) -> Response:
     values = await form_data(request)
     settings = request.app.state.settings
     try:
-        data = parse(
-            forms.ApplicationForm, values, context={"today": standing.today(settings.timezone)}
-        )
+        try:
+            data = parse(
+                forms.ApplicationForm, values, context={"today": standing.today(settings.timezone)}
+            )
+        except ValidationFailed as refused:
+            raise await _with_guardian_email_problem(request, values, refused) from None
         await limit_mail(request, "signup", data.email)
         await profiles.apply(
             name=data.name,
@@ -74,6 +79,35 @@ async def apply(request: Request) -> Response:
     # The same page whether or not the address already had an account: its owner got
     # an email either way.
     return render(request, "members/apply_sent.html", {"email": data.email})
+
+
+async def _with_guardian_email_problem(
+    request: Request, values: dict[str, str], refused: ValidationFailed
+) -> ValidationFailed:
+    """The refused application's problems, and whether a minor's guardian email belongs
+    to an account: told now, not on the next try once the rest is right. That says
+    whether an address has an account, so it counts against the client's sign-up limit,
+    as a sign-up that goes through does; past the limit it is left for later."""
+    email = values.get("guardian_email", "").strip()
+    settings = request.app.state.settings
+    try:
+        born = date.fromisoformat(values.get("birth_date", ""))
+    except ValueError:
+        return refused
+    if (
+        not email
+        or "guardian_email" in refused.fields
+        or not profiles.needs_guardian(born, standing.today(settings.timezone))
+        or not await may_look_up(request, "signup")
+    ):
+        return refused
+    try:
+        await guardianship.check_guardian_email(
+            email, member_email=values.get("email", ""), field="guardian_email"
+        )
+    except ValidationFailed as more:
+        return ValidationFailed({**refused.fields, **more.fields}, refused.code)
+    return refused
 
 
 @member_required

@@ -245,10 +245,8 @@ def _count(text: str | None, field: str, errors: dict[str, str]) -> int:
     return int(text)
 
 
-def order_from_form(values: dict[str, str], type_ids: list[int], language: str) -> OrderIn:
-    """The checkout form (one quantity, and a price, per ticket type; dollars as typed)
-    as the order the API takes; errors come back named after the form's fields."""
-    errors: dict[str, str] = {}
+def _items(values: dict[str, str], type_ids: list[int], errors: dict[str, str]) -> list[dict]:
+    """The checkout form's lines: a quantity, and a price, per ticket type."""
     items = []
     for type_id in type_ids:
         quantity = _count(values.get(f"qty_{type_id}"), f"qty_{type_id}", errors)
@@ -259,6 +257,14 @@ def order_from_form(values: dict[str, str], type_ids: list[int], language: str) 
             except ValueError:
                 errors[f"price_{type_id}"] = BAD_AMOUNT
         items.append({"ticket_type": type_id, "quantity": quantity, "price_cents": price})
+    return items
+
+
+def order_from_form(values: dict[str, str], type_ids: list[int], language: str) -> OrderIn:
+    """The checkout form (one quantity, and a price, per ticket type; dollars as typed)
+    as the order the API takes; errors come back named after the form's fields."""
+    errors: dict[str, str] = {}
+    items = _items(values, type_ids, errors)
     buyer = {
         "name": values.get("buyer_name", ""),
         "email": values.get("buyer_email", ""),
@@ -292,6 +298,36 @@ def order_from_form(values: dict[str, str], type_ids: list[int], language: str) 
     if errors:
         raise ValidationFailed(errors)
     return order
+
+
+def lines_to_check(values: dict[str, str], type_ids: list[int]) -> OrderRequest:
+    """What can be read of a checkout form that was refused, as an order without a buyer:
+    its lines, donations and way to pay can still be checked (and their problems told with
+    the buyer's, not on the next try). Lines whose numbers cannot be read are left out:
+    the form's own errors say why."""
+    errors: dict[str, str] = {}
+    items = _items(values, type_ids, errors)
+    unread = {int(name.split("_", 1)[1]) for name in errors}
+    lines = [
+        Line(i["ticket_type"], i["quantity"], i["price_cents"])
+        for i in items
+        if i["quantity"] and i["ticket_type"] not in unread
+    ]
+    try:
+        payment = PaymentMethod(values.get("payment") or "")
+    except ValueError:
+        payment = None
+    return OrderRequest(
+        buyer_name="",
+        buyer_email="",
+        buyer_phone="",
+        language="en",
+        lines=lines,
+        donate=_count(values.get("donate"), "donate", errors),
+        claim=_count(values.get("claim"), "claim", errors),
+        payment=payment,
+        access_code=values.get("access_code", "").strip()[:40],
+    )
 
 
 class TicketTypeForm(Form):

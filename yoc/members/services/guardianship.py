@@ -31,7 +31,8 @@ OWN_EMAIL = N_("This is your own email. Give your parent or guardian’s email."
 # From this age a member may keep their learning progress off the family page.
 HIDE_PROGRESS_AGE = 16
 ACCOUNT_EMAIL = N_(
-    "This email belongs to a YO-C account. A parent or guardian needs an email of their own."
+    "This email belongs to a YO-C account. Give another email for your parent or guardian, "
+    "or only their phone number."
 )
 
 

@@ -170,18 +170,25 @@ async def quote(
         )
     ):
         errors["claim"] = N_("You can take up to 2 donated tickets.")
+    # Every problem at once: how to pay is said with the lines' problems, not after.
+    if not any(line.quantity for line in request.lines) and not (request.donate or request.claim):
+        errors.setdefault("__all__", N_("Choose at least one ticket."))
+    total = sum(x.total_cents for x in lines) + request.donate * event.donation_price_cents
+    # A line refused above may cost money once it is right.
+    priced = total > 0 or any(
+        types[line.ticket_type_id].pricing != Pricing.FREE
+        for line in request.lines
+        if line.quantity > 0 and line.ticket_type_id in types
+    )
+    payment = request.payment
+    if total == 0 and not errors:
+        payment = PaymentMethod.FREE
+    elif not priced:
+        pass
+    elif payment in (None, PaymentMethod.FREE) or (payment in DOOR_PAYMENTS) != at_door:
+        errors["payment"] = N_("Choose how you want to pay.")
+    elif payment == PaymentMethod.STRIPE and not stripe_enabled:
+        errors["payment"] = N_("Card payment is not set up yet. Choose to pay at the door.")
     if errors:
         raise ValidationFailed(errors)
-    if not lines and not request.donate and not request.claim:
-        raise ValidationFailed({"__all__": N_("Choose at least one ticket.")})
-    total = sum(x.total_cents for x in lines) + request.donate * event.donation_price_cents
-    payment = request.payment
-    if total == 0:
-        payment = PaymentMethod.FREE
-    elif payment in (None, PaymentMethod.FREE) or (payment in DOOR_PAYMENTS) != at_door:
-        raise ValidationFailed({"payment": N_("Choose how you want to pay.")})
-    elif payment == PaymentMethod.STRIPE and not stripe_enabled:
-        raise ValidationFailed(
-            {"payment": N_("Card payment is not set up yet. Choose to pay at the door.")}
-        )
     return Quote(event, lines, request.donate, request.claim, event.donation_price_cents, payment)
