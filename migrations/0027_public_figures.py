@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('yoc', '0022_language_neutral_records')]
+    dependencies = [('yoc', '0023_door_conflicts')]
 
     initial = False
 
