@@ -27,6 +27,7 @@ from yoc.members.services import consent, standing
 from yoc.settings import ConfigError, Settings
 from yoc.soapbox import demo as soapbox_demo
 from yoc.tickets import demo as ticket_demo
+from yoc.volunteers import demo as volunteer_demo
 
 DEMO_PASSWORD = "soapbox-demo-2027"  # noqa: S105 - printed for the demo; not a real secret
 
@@ -302,6 +303,7 @@ async def seed(settings: Settings | None = None) -> bool:
         await _curriculum(users, cohorts, settings)
         await ticket_demo.seed(settings)
         await soapbox_demo.seed(users, settings)
+        await volunteer_demo.seed(users, settings)
         lucia = users["mentor.lucia@demo.yoc.example"]
         await MentorNote.create(
             member=users["ana@demo.yoc.example"],
