@@ -142,3 +142,57 @@ async def test_someone_else_signed_in_gets_no_door(app, settings) -> None:
     ) as browser:
         await log_in(browser, stranger.email, PASSWORD)
         assert (await browser.get(f"/door/{shift.event.slug}")).status_code == 403
+
+
+async def test_scans_made_offline_during_the_shift_sync_after_it_ends(client, settings) -> None:
+    shift, member = await on_shift(settings)
+    event = shift.event
+    general = await make_ticket_type(event)
+    during, after = [
+        await Ticket.get(order=await make_order(event, settings, {general: 1}, payment=None))
+        for _ in range(2)
+    ]
+    await log_in(client, member.email, PASSWORD)
+    await move(shift, starts_in=-timedelta(hours=1))
+    scanner = await client.get(f"/door/{event.slug}")
+    token = csrf_from(scanner.text)
+    # The shift ended ten minutes ago; the signal is back.
+    ended = utcnow() - timedelta(minutes=10)
+    await Shift.filter(id=shift.id).update(ends_at=ended)
+
+    synced = await client.post(
+        f"/door/{event.slug}/sync",
+        json={
+            "scans": [
+                {
+                    "code": during.secret,
+                    "gate": "North",
+                    "scan_id": "s1",
+                    "scanned_at": (ended - timedelta(minutes=20)).isoformat(),
+                },
+                {
+                    "code": after.secret,
+                    "gate": "North",
+                    "scan_id": "s2",
+                    "scanned_at": (ended + timedelta(minutes=5)).isoformat(),
+                },
+            ]
+        },
+        headers={"Accept": "application/json", "X-CSRF-Token": token},
+    )
+
+    assert [(r["scan_id"], r["result"]) for r in synced.json()["results"]] == [
+        ("s1", "ok"),
+        ("s2", "invalid"),
+    ]
+    await during.refresh_from_db()
+    await after.refresh_from_db()
+    assert during.checked_in_at is not None and after.checked_in_at is None
+    # Two hours after the end, nothing more is taken.
+    await Shift.filter(id=shift.id).update(ends_at=utcnow() - timedelta(hours=2, minutes=1))
+    late = await client.post(
+        f"/door/{event.slug}/sync",
+        json={"scans": [{"code": after.secret, "gate": "North", "scan_id": "s3"}]},
+        headers={"Accept": "application/json", "X-CSRF-Token": token},
+    )
+    assert late.status_code == 403

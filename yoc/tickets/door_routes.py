@@ -232,11 +232,21 @@ async def scan(request: Request) -> Response:
 async def sync(request: Request) -> Response:
     """Scans made while offline, sent when the network is back: results per scan."""
     event = await _door_event(request, request.path_params["slug"])
+    shift_ended = None
+    user = current_user(request)
+    if event is None and user is not None:
+        # A door shift that just ended: the scans made offline before its end still count.
+        ended = await shift_door.ended_door_shift(user.id, request.path_params["slug"])
+        if ended is not None:
+            event, shift_ended = ended
     if event is None:
         return api_error(403, "forbidden", gettext("Your account cannot do this."))
     data = parse(SyncIn, await json_object(request))
     results = []
     for scan in data.scans[:500]:
+        if shift_ended is not None and (scan.scanned_at is None or scan.scanned_at > shift_ended):
+            results.append({"scan_id": scan.scan_id, "result": "invalid", "reason": "shift_ended"})
+            continue
         outcome = await checkin.check_in(
             event=event,
             code=scan.code,

@@ -1,7 +1,8 @@
 """Door access from a door shift: the person signed up for it (with an account) may
 use the event's scanner and box office from EARLY before the shift starts until it
 ends, and not a minute after. Checked on every request against the database, so staff
-taking them off the shift, or changing its times, takes effect at once."""
+taking them off the shift, or changing its times, takes effect at once. The one thing a
+shift that just ended still allows is the sync of scans made offline before its end."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from yoc.volunteers.models import Shift
 
 # Time to sign in and find the gate before the first guests.
 EARLY = timedelta(minutes=30)
+# Scans made offline during a door shift may reach the server after it ends (the signal
+# came back late): for this long after the end, the sync takes those made before it.
+SYNC_GRACE = timedelta(hours=2)
 
 
 def _on_now(now: datetime):
@@ -46,3 +50,27 @@ async def door_events_now(user_id: int, *, now: datetime | None = None) -> list[
         .select_related("event")
     )
     return list({s.event_id: s.event for s in shifts}.values())
+
+
+async def ended_door_shift(
+    user_id: int, slug: str, *, now: datetime | None = None
+) -> tuple[Event, datetime] | None:
+    """The event and the end of ``user_id``'s door shift at ``slug`` that ended less than
+    SYNC_GRACE ago (for the scans they made offline before it ended), or None."""
+    if not fits(Event, slug=slug):
+        return None
+    now = now or utcnow()
+    shift = (
+        await Shift.filter(
+            role=ShiftRole.DOOR,
+            event__slug=slug,
+            signups__user_id=user_id,
+            signups__no_show=False,
+            ends_at__lte=now,
+            ends_at__gt=now - SYNC_GRACE,
+        )
+        .select_related("event")
+        .order_by("-ends_at")
+        .first()
+    )
+    return (shift.event, shift.ends_at) if shift else None
