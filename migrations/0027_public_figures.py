@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('yoc', '0023_door_conflicts')]
+    dependencies = [('yoc', '0024_volunteer_shifts')]
 
     initial = False
 

@@ -70,8 +70,9 @@ async def test_festival_page_makes_two_queries_whatever_the_number_of_ticket_typ
 
     counts = [(await _queries(client, f"/events/{e.slug}"))[0] for e in (small, large)]
 
-    # the event, its ticket types, and its Soapbox lineup (release, speeches)
-    assert counts == [4, 4]
+    # the event, its ticket types, its Soapbox lineup (release, speeches), and whether
+    # any of its volunteer shifts still needs people
+    assert counts == [5, 5]
 
 
 async def test_festival_page_shared_copy_makes_no_query(client: httpx.AsyncClient) -> None:
@@ -95,8 +96,8 @@ async def test_festival_page_for_a_signed_in_person_is_not_shared(
     count, statements = await _queries(client, f"/events/{event.slug}")
 
     # the session, the member's standing (the menu offers only what they may use), then
-    # the page's own four
-    assert count == 6, statements
+    # the page's own five
+    assert count == 7, statements
 
 
 # Member dashboard ---------------------------------------------------------------
@@ -144,10 +145,10 @@ async def test_member_dashboard_query_count_does_not_grow_with_modules(app) -> N
 
     # The session, the member's standing for the menu, the profile, the groups, their
     # mentors, the curriculum's stamp, then the learning summary's eleven, then the
-    # member's speeches.
-    assert [c[0] for c in counts] == [18, 18], statements
+    # member's speeches and volunteer shifts.
+    assert [c[0] for c in counts] == [19, 19], statements
     # Nothing changed since: the learning summary is the copy kept under the same stamp.
-    assert [c[1] for c in counts] == [7, 7], statements_again
+    assert [c[1] for c in counts] == [8, 8], statements_again
 
 
 # Mentor cohort grid -------------------------------------------------------------

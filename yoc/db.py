@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "yoc.payments.models",
     "yoc.soapbox.models",
     "yoc.impact.models",
+    "yoc.volunteers.models",
     "yoc.mail",
     "yoc.health",
     "yoc.ratelimit",

@@ -29,6 +29,7 @@ from yoc.settings import ConfigError, Settings
 from yoc.soapbox import demo as soapbox_demo
 from yoc.tickets import demo as ticket_demo
 from yoc.timeutil import utcnow
+from yoc.volunteers import demo as volunteer_demo
 
 DEMO_PASSWORD = "soapbox-demo-2027"  # noqa: S105 - printed for the demo; not a real secret
 
@@ -309,6 +310,7 @@ async def seed(settings: Settings | None = None) -> bool:
         await ticket_demo.seed(settings)
         await soapbox_demo.seed(users, settings)
         await impact_demo.seed(standing.today().year)
+        await volunteer_demo.seed(users, settings)
         lucia = users["mentor.lucia@demo.yoc.example"]
         await MentorNote.create(
             member=users["ana@demo.yoc.example"],

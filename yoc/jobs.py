@@ -1,5 +1,5 @@
 """Background jobs: expiring ticket holds, waiting list offers, refunds still due, ended
-door grants, and the mail outbox."""
+door grants, volunteer shift reminders, and the mail outbox."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from yoc.settings import Settings
 from yoc.tickets.services import door, waitlist
 from yoc.tickets.services.checkout import settle_refunds_due
 from yoc.tickets.services.states import sweep_expired
+from yoc.volunteers.services import reminders as shift_reminders
 
 log = logging.getLogger("yoc.jobs")
 INTERVAL_SECONDS = 5.0
@@ -32,6 +33,9 @@ async def run_once(settings: Settings) -> None:
     if refunded:
         log.info("made %d refund(s) that were due", refunded)
     await door.forget_ended()
+    reminded = await shift_reminders.send_due(settings)
+    if reminded:
+        log.info("queued %d shift reminder(s)", reminded)
     sent = await mail.deliver_due(settings)
     if sent:
         log.info("sent %d message(s)", sent)

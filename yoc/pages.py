@@ -29,6 +29,7 @@ from yoc.members.services import cohorts as members
 from yoc.members.services import profiles
 from yoc.middleware import LANG_COOKIE
 from yoc.soapbox.services import proposals
+from yoc.volunteers.services import rosters
 
 
 async def home(request: Request) -> Response:
@@ -50,6 +51,7 @@ async def dashboard(request: Request) -> Response:
                 lambda: _learning(user),
             )
             context["speech_card"] = await proposals.speech_card(user)
+        context["shifts"] = await rosters.upcoming_for(user)
     elif user.role == Role.MENTOR:
         context["cohorts"] = await members.cohorts_for(user)
         context["reviews"] = len(await dashboards.review_queue(user))

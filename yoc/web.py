@@ -88,6 +88,8 @@ from yoc.tickets import door_offline_routes, door_routes, waitlist_routes
 from yoc.tickets import routes as ticket_routes
 from yoc.tickets import staff_routes as ticket_staff_routes
 from yoc.tickets.services import reports as ticket_reports
+from yoc.volunteers import routes as volunteer_routes
+from yoc.volunteers import staff_routes as volunteer_staff_routes
 
 log = logging.getLogger("yoc")
 
@@ -378,6 +380,8 @@ def create_app(
         *soapbox_routes.routes,
         *soapbox_staff_routes.routes,
         *soapbox_public_routes.routes,
+        *volunteer_routes.routes,
+        *volunteer_staff_routes.routes,
         *event_routes.routes,
         *event_staff_routes.routes,
         *ticket_routes.routes,

@@ -6,8 +6,9 @@ not list.
 One browser; one context per language and width, in which every page is visited once:
 first as a visitor (home, the event page with its checkout form, the order review, the
 order and a ticket, sign-up and its errors, login, the guardians' family page,
-privacy), then signed in as a member (dashboard, My path, a module), a mentor (review
-queue) and staff (events, an event's orders, the door scanner). Demo accounts speak the
+privacy, volunteering), then signed in as a member (dashboard, My path, a module, the
+volunteer shifts), a mentor (review queue) and staff (events, an event's orders, the door
+scanner, the volunteer shifts, a shift and the roster). Demo accounts speak the
 language of the run (a signed-in person sees their account's language)."""
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ async def test_pages_have_no_serious_accessibility_violations(
             await page.locator('main ul.plain-list a[href^="/tickets/"]').first.click()
             await expect(page).to_have_url(re.compile(r"/tickets/[^/?#]+$"))
             await check("ticket page")
-            for path in ("/signup", "/login", "/family", "/privacy"):
+            for path in ("/signup", "/login", "/family", "/privacy", f"/events/{EVENT}/volunteer"):
                 await visit(path)
             # The sign-up form sent empty: its errors, next to the fields.
             await page.goto("/signup")
@@ -125,6 +126,7 @@ async def test_pages_have_no_serious_accessibility_violations(
             await module.click()
             await expect(page).to_have_url(re.compile(r"/learn/modules/\d+$"))
             await check("module page")
+            await visit("/me/shifts")
             await log_out(page)
 
             # A mentor.
@@ -136,6 +138,12 @@ async def test_pages_have_no_serious_accessibility_violations(
             await log_in(page, PEOPLE[language]["staff"])
             for path in ("/staff/events", f"/staff/events/{EVENT}/orders", f"/door/{EVENT}"):
                 await visit(path)
+            for path in (f"/staff/events/{EVENT}/shifts", f"/staff/events/{EVENT}/roster"):
+                await visit(path)
+            await page.goto(f"/staff/events/{EVENT}/shifts")
+            await page.locator('main table a[href^="/staff/shifts/"]').first.click()
+            await expect(page).to_have_url(re.compile(r"/staff/shifts/\d+$"))
+            await check("a shift's page")
             await log_out(page)
         finally:
             await ctx.close()

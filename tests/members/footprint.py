@@ -23,6 +23,7 @@ from tests.members.conftest import browser, png_bytes
 from tests.members.factories import birth_date_for, make_cohort, make_member
 from tests.soapbox.factories import make_slot, make_speech, make_stage, publish
 from tests.tickets.factories import make_event, make_ticket_type
+from tests.volunteers.factories import make_shift
 from yoc import audit
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
@@ -39,6 +40,9 @@ from yoc.soapbox.services import public, transitions
 from yoc.tickets.enums import Pricing
 from yoc.tickets.models import Order, Ticket
 from yoc.tickets.services import checkin, manage, signing, states, waitlist
+from yoc.volunteers.enums import ShiftRole
+from yoc.volunteers.services import signups as shift_signups
+from yoc.volunteers.services.signups import Guest
 
 PASSWORD_OF_ITZEL = "desert wind at night"
 NAME = "Itzel Ramírez"
@@ -216,6 +220,15 @@ async def _buy(app, settings: Settings, staff: User) -> Order:
     )
     await waitlist.join(
         event, vip, name=NAME, email=EMAIL, language="es", quantity=2, settings=settings
+    )
+    # She volunteers at the info tent with her account, and her address is on another
+    # shift, given on the public page with her phone.
+    tent = await make_shift(event, role=ShiftRole.INFO_TENT, start=16, hours=2)
+    member = await User.get(email=EMAIL)
+    await shift_signups.sign_up_member(tent, member, settings=settings)
+    door = await make_shift(event, start=18, hours=2)
+    await shift_signups.sign_up_guest(
+        door, Guest(name=NAME, email=EMAIL, phone=PHONE, language="es"), settings=settings
     )
     return await Order.get(id=order.id)
 

@@ -25,6 +25,7 @@ from tests.soapbox.factories import (
     make_speech,
     make_stage,
 )
+from tests.volunteers.factories import make_shift
 from yoc import audit
 from yoc.accounts import services as accounts
 from yoc.accounts.enums import Role
@@ -35,6 +36,7 @@ from yoc.i18n import gettext, ngettext, use_language
 from yoc.members.models import MemberPhoto
 from yoc.members.services.privacy import audit_entries
 from yoc.members.services.standing import adult_birthday_cutoff
+from yoc.volunteers.services import signups
 
 
 @pytest.fixture
@@ -185,8 +187,10 @@ async def _her_world(minor, mentor, cohort, settings):
     slot = await make_slot(await make_stage(event), local(day, 18))
     speech = await make_placed(minor, slot)
     await give_photo(minor)
+    shift = await make_shift(event, start=16, hours=2)
+    await signups.sign_up_member(shift, minor, settings=settings)
     return {
-        "id": [minor.id, cohort.id, speech.id, row.id, module.id, story.id, event.id],
+        "id": [minor.id, cohort.id, speech.id, row.id, module.id, story.id, event.id, shift.id],
         "slug": [event.slug],
     }
 

@@ -51,6 +51,7 @@ async def page_context(request: Request, event: Event, access_code: str) -> dict
         if shown.code_error and request.method == "GET"
         else {},
         "lineup": shown.lineup,
+        "open_shifts": shown.open_shifts,
     }
 
 

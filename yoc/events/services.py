@@ -17,6 +17,7 @@ from yoc.paging import Keyset, Page, Window
 from yoc.soapbox.services import public as soapbox_public
 from yoc.tickets.services import availability, holds, pricing
 from yoc.timeutil import utcnow
+from yoc.volunteers.services import shifts as volunteer_shifts
 
 SLUG_TAKEN = N_("Another event already has this address.")
 
@@ -86,7 +87,8 @@ async def all_events(*, newest_first: bool = False) -> list[Event]:
 @dataclass
 class Showcase:
     """What an event's public page shows besides the event: the tickets on offer (with
-    the types a partner code opens) and a few speeches of its Soapbox lineup."""
+    the types a partner code opens), a few speeches of its Soapbox lineup, and whether
+    it needs volunteers."""
 
     offers: list[availability.Offer]
     donated_left: int
@@ -94,6 +96,8 @@ class Showcase:
     lineup: list[soapbox_public.Item]
     # A partner code was given and it opened no hidden ticket type.
     code_error: bool
+    # Volunteer shifts that still need people.
+    open_shifts: int
 
 
 async def showcase(event: Event, access_code: str = "") -> Showcase:
@@ -104,4 +108,5 @@ async def showcase(event: Event, access_code: str = "") -> Showcase:
         sales_open=pricing.in_window(event.sales_start, event.sales_end, utcnow()),
         lineup=await soapbox_public.teaser(event),
         code_error=bool(access_code) and not any(o.ticket_type.access_code for o in offers),
+        open_shifts=await volunteer_shifts.count_open(event),
     )

@@ -54,6 +54,7 @@ from yoc.tickets.services import (
 )
 from yoc.tickets.services.box_office import Seller, Then
 from yoc.tickets.services.secrets import random_code
+from yoc.volunteers.services import door as shift_door
 
 if TYPE_CHECKING:
     from yoc.events.models import Event
@@ -63,13 +64,19 @@ LIVE_COUNTS_SECONDS = 15
 
 
 async def door_event(request: Request, slug: str) -> Event | None:
-    """The event, if this browser may scan for it (staff, or a volunteer whose access,
-    granted with its door code, still holds)."""
-    if can(current_user(request), Action.MANAGE_EVENTS):
+    """The event, if this browser may scan for it (staff; someone signed in whose door
+    shift at it is on now; or a volunteer whose access, granted with its door code,
+    still holds)."""
+    user = current_user(request)
+    if can(user, Action.MANAGE_EVENTS):
         try:
             return await events.get_event(slug)
         except NotFound:
             return None
+    if user is not None:
+        on_shift = await shift_door.door_event(user.id, slug)
+        if on_shift is not None:
+            return on_shift
     granted = await door.granted_event(session(request).door_grant)
     return granted if granted is not None and granted.slug == slug else None
 
@@ -111,7 +118,13 @@ async def door_home(request: Request) -> Response:
         session(request).door_grant = await door.grant(event, timezone=settings.timezone, name=name)
         session(request).dirty = True
         return redirect(f"/door/{event.slug}")
-    choices = await events.all_events() if staff else []
+    if staff:
+        choices = await events.all_events()
+    elif user is not None:
+        # Whoever works a door shift now finds its event here, without a code.
+        choices = await shift_door.door_events_now(user.id)
+    else:
+        choices = []
     return render(request, "tickets/door_home.html", {"events": choices, "staff": staff})
 
 
@@ -227,11 +240,21 @@ async def scan(request: Request) -> Response:
 async def sync(request: Request) -> Response:
     """Scans made while offline, sent when the network is back: results per scan."""
     event = await door_event(request, request.path_params["slug"])
+    shift_ended = None
+    user = current_user(request)
+    if event is None and user is not None:
+        # A door shift that just ended: the scans made offline before its end still count.
+        ended = await shift_door.ended_door_shift(user.id, request.path_params["slug"])
+        if ended is not None:
+            event, shift_ended = ended
     if event is None:
         return api_error(403, "forbidden", gettext("Your account cannot do this."))
     data = parse(SyncIn, await json_object(request))
     results = []
     for scan in data.scans[:500]:
+        if shift_ended is not None and (scan.scanned_at is None or scan.scanned_at > shift_ended):
+            results.append({"scan_id": scan.scan_id, "result": "invalid", "reason": "shift_ended"})
+            continue
         outcome = await checkin.check_in(
             event=event,
             code=scan.code,
@@ -381,6 +404,10 @@ async def door_seller(request: Request, slug: str) -> tuple[Event, Seller] | Non
             return await events.get_event(slug), Seller.staff(user)
         except NotFound:
             return None
+    if user is not None:
+        on_shift = await shift_door.door_event(user.id, slug)
+        if on_shift is not None:
+            return on_shift, Seller.on_shift(user)
     grant = await door.current_grant(session(request).door_grant)
     if grant is None or grant.event.slug != slug:
         return None

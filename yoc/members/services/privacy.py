@@ -31,6 +31,7 @@ from yoc.paging import Keyset, Page, Window
 from yoc.soapbox.services import personal_data as soapbox
 from yoc.tickets.services import personal_data as tickets
 from yoc.timeutil import utcnow
+from yoc.volunteers.services import personal_data as volunteering
 
 # The sections of a member's download, in order, and the tables each is read from.
 SECTIONS: dict[str, tuple[type, ...]] = {
@@ -39,6 +40,7 @@ SECTIONS: dict[str, tuple[type, ...]] = {
     **learning.SECTIONS,
     **soapbox.SECTIONS,
     **tickets.SECTIONS,
+    **volunteering.SECTIONS,
     "messages": (OutboxMessage,),
     "record_history": (audit.AuditEntry,),
     "deletion_requests": membership.SECTIONS["deletion_requests"],
@@ -98,6 +100,7 @@ async def data_record(member: User) -> dict[str, Any]:
         **await learning.export(member),
         **await soapbox.export(member),
         **await tickets.export(member.email),
+        **await volunteering.export(member),
         "messages": await _messages(member),
         "record_history": await _record_history(member),
     }
@@ -184,6 +187,7 @@ async def complete_deletion(*, actor: User, request_id: int) -> None:
         await soapbox.erase(member, label=label)
         await learning.erase(member, label=label)
         await tickets.erase(email, words=redaction.pattern(words))
+        await volunteering.erase(member)
         await membership.erase(member, label=label)
         await audit.forget(member.id, words, label)
         # Orders, audit lines and others' records point at the account: the row stays.

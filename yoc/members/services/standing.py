@@ -35,6 +35,12 @@ async def is_minor(member: User) -> bool:
 audit.judge_minors_with(is_minor)
 
 
+async def minor_on(member_id: int, on: date) -> bool:
+    """Whether the member will be under 18 on ``on`` (no profile: an adult's account)."""
+    births = await MemberProfile.filter(user_id=member_id).values_list("birth_date", flat=True)
+    return bool(births) and age_on(births[0], on) < ADULT_AGE
+
+
 def adult_birthday_cutoff(on: date) -> date:
     """Whoever was born after this date is a minor ``on`` that day."""
     try:

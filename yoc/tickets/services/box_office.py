@@ -42,6 +42,11 @@ class Seller:
         return cls(f"user:{user.id}", f"{user.name} <{user.email}>")
 
     @classmethod
+    def on_shift(cls, user: User) -> Seller:
+        """Someone at the door on a door shift, signed in to their own account."""
+        return cls(f"user:{user.id}", f"{user.name} <{user.email}>")
+
+    @classmethod
     def volunteer(cls, grant: DoorGrant) -> Seller:
         return cls(f"grant:{grant.id}", grant.name or f"door volunteer {grant.id}")
 

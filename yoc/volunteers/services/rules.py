@@ -1,0 +1,53 @@
+"""Who may work a shift: a minor needs participation consent on file, and is never on a
+shift that ends past the event's minor curfew (the same curfew the Soapbox scheduler
+keeps for speakers under 18)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from yoc.accounts.models import User
+from yoc.errors import Conflict
+from yoc.events.forms import LA
+from yoc.i18n import N_, format_clock
+from yoc.members.enums import ConsentPurpose
+from yoc.members.services.standing import has_consent, minor_on
+from yoc.soapbox.services.conflicts import curfew_of
+from yoc.volunteers.models import Shift
+
+PAST_CURFEW = N_(
+    "Volunteers under 18 finish by %(curfew)s at this event, and this shift ends later."
+)
+NO_CONSENT = N_(
+    "Volunteers under 18 need a participation consent from a parent or guardian on file "
+    "before they sign up for a shift."
+)
+
+
+def curfew_limit(shift: Shift) -> datetime:
+    """When a minor's work must end on the shift's day (local time)."""
+    day = shift.starts_at.astimezone(LA).date()
+    return datetime.combine(day, curfew_of(shift.event.minor_curfew), LA)
+
+
+async def minor_for(shift: Shift, user_id: int) -> bool:
+    return await minor_on(user_id, shift.starts_at.astimezone(LA).date())
+
+
+async def check_curfew(shift: Shift, user_id: int) -> None:
+    """Refuse ``shift`` for a minor if it ends past the event's curfew (``shift.event``
+    must be loaded)."""
+    if not await minor_for(shift, user_id):
+        return
+    limit = curfew_limit(shift)
+    if shift.ends_at > limit:
+        raise Conflict(PAST_CURFEW, "past_curfew", curfew=format_clock(limit))
+
+
+async def check_person(shift: Shift, user: User) -> None:
+    """Refuse ``shift`` for ``user`` when a rule for minors forbids it."""
+    if not await minor_for(shift, user.id):
+        return
+    if not await has_consent(user, ConsentPurpose.PARTICIPATION):
+        raise Conflict(NO_CONSENT, "no_consent")
+    await check_curfew(shift, user.id)
