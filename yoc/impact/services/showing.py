@@ -69,6 +69,7 @@ async def _draw(figure: Figure, table: Table) -> Markup:
     # Imported on the first chart, not at start: matplotlib and numpy cost each server
     # process a second and tens of megabytes that only staff's Impact page needs.
     from yoc.impact.services import charts  # noqa: PLC0415 -- heavy, rarely used
+
     label = gettext(
         "%(title)s: a chart; the table beside it holds the same figures.",
         title=gettext(figure.title),
