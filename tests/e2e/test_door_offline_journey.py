@@ -1,6 +1,7 @@
 """The door of The Hue 2027 with no signal, on phones in Spanish (390 px wide).
 
-A volunteer, let in with the day's door code, opens the scanner; the network goes; the
+A member signs up for a door shift that is on now and opens the scanner from her
+dashboard (other volunteers get in with the day's door code); the network goes; the
 page is loaded again and still works (the door's service worker kept it); two tickets go
 in, a refunded one is refused by the phone alone (the event's list of refused tickets,
 downloaded while online); the network comes back and the scans sync. Two phones let the
@@ -13,9 +14,12 @@ reloaded page came from the phone, not the server."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -123,12 +127,64 @@ async def volunteer_opens_the_scanner(page: Page, door_code: str, gate: str = ""
     await expect(page).to_have_url(path_is(f"/door/{SLUG}"))
     if gate:
         await page.goto(f"/door/{SLUG}?gate={gate}")
+    await ready_for_no_signal(page)
+
+
+async def ready_for_no_signal(page: Page) -> None:
     await expect(page.locator("#scanner")).to_have_attribute("data-lang", "es")
     # Ready for no signal: the page is kept, and so is the list of refused tickets.
     await expect(page.locator("#offline-ready")).to_be_visible()
     await expect(page.locator("#list-status")).to_contain_text(
         spanish("List of refunded tickets: updated at %(time)s", time="")
     )
+
+
+VOLUNTEER = "eli@demo.yoc.example"  # an adult member whose account is in Spanish
+
+
+PLACE = "Puerta del huerto"
+
+
+def move_door_shift(database: Path, *, starts_in: timedelta, shift_id: int = 0) -> int:
+    """A door shift of The Hue (``shift_id``, else one she is not on) becomes the orchard
+    gate's, with room for one more, starting ``starts_in`` from now for three hours."""
+    start = datetime.now(UTC) + starts_in
+    at = [(start + timedelta(hours=h)).replace(microsecond=0).isoformat(sep=" ") for h in (0, 3)]
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        if not shift_id:
+            (shift_id,) = db.execute(
+                "SELECT s.id FROM volunteer_shifts s JOIN events e ON e.id = s.event_id"
+                " WHERE e.slug = ? AND s.role = 'door' AND s.id NOT IN (SELECT v.shift_id"
+                " FROM volunteer_signups v JOIN users u ON u.id = v.user_id WHERE u.email = ?)"
+                " ORDER BY s.id LIMIT 1",
+                (SLUG, VOLUNTEER),
+            ).fetchone()
+        db.execute(
+            "UPDATE volunteer_shifts SET starts_at = ?, ends_at = ?, place_es = ?,"
+            " needed = MAX(needed, taken + 1) WHERE id = ?",
+            (*at, PLACE, shift_id),
+        )
+    return shift_id
+
+
+async def member_works_a_door_shift(page: Page, database: Path) -> None:
+    """She takes a door shift an hour ahead from her dashboard; once it has begun, the
+    dashboard's link opens the scanner."""
+    shift_id = move_door_shift(database, starts_in=timedelta(hours=1))
+    await sign_in(page, VOLUNTEER)
+    await expect(page).to_have_url(path_is("/dashboard"))
+    await page.locator("#shifts").get_by_role("link", name=spanish("Find a shift")).click()
+    offer = page.locator("li").filter(has_text=PLACE)
+    await offer.get_by_role("button", name=spanish("Take this shift")).click()
+    await expect(page.locator(".flash")).to_contain_text(
+        spanish("You are on the shift. We sent the details to your email.")
+    )
+    move_door_shift(database, starts_in=-timedelta(minutes=5), shift_id=shift_id)
+    await page.goto("/dashboard")
+    mine = page.locator("#shifts li").filter(has_text=PLACE)
+    await mine.get_by_role("link", name=spanish("Open the scanner during your shift")).click()
+    await expect(page).to_have_url(path_is(f"/door/{SLUG}"))
+    await ready_for_no_signal(page)
 
 
 # Every address the door's service worker keeps.
@@ -161,11 +217,10 @@ async def test_a_volunteer_works_the_door_with_no_signal(
     _, (first, second) = await free_order(live_server, 2)
     refunded_code, (refunded,) = await free_order(live_server, 1)
     await refund_whole_order(staff, refunded_code)
-    door_code = await new_door_code(staff)
 
     page = await phone.new_page()
     title = page.locator("#result .result-title")
-    await volunteer_opens_the_scanner(page, door_code)
+    await member_works_a_door_shift(page, e2e_database)
     await fits_the_phone(page)
     codes = [signed_code(db, secret) for secret in (first, second, refunded)]
 
