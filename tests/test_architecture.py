@@ -25,7 +25,9 @@ CORE = {
 }
 DOMAINS = {
     f"yoc.{name}"
-    for name in "accounts members curriculum soapbox events tickets payments api family".split()
+    for name in (
+        "accounts members curriculum soapbox events tickets payments api family participation"
+    ).split()
 }
 # The operator's commands (`yoc check`, `yoc backup`, `yoc restore`) know no domain either:
 # a backup is the whole database, and a check reads only the settings and the services.

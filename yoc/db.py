@@ -27,6 +27,7 @@ MODEL_MODULES = [
     "yoc.tickets.models",
     "yoc.payments.models",
     "yoc.soapbox.models",
+    "yoc.participation.models",
     "yoc.mail",
     "yoc.health",
     "yoc.ratelimit",
