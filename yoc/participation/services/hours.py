@@ -13,7 +13,7 @@ from yoc.accounts.enums import Role
 from yoc.accounts.models import User
 from yoc.errors import Conflict, NotFound, PermissionDenied
 from yoc.i18n import N_
-from yoc.members.services.access import can_see, is_staff, visible_members
+from yoc.members.services.access import can_see, is_staff
 from yoc.participation.enums import HoursState
 from yoc.participation.models import ServiceHours
 from yoc.timeutil import utcnow
@@ -103,16 +103,19 @@ async def years_of(member: User) -> list[YearOfHours]:
 
 
 async def year_of(member: User, year: int) -> YearOfHours:
-    entries = await ServiceHours.filter(member=member, served_on__year=year)
+    entries = await ServiceHours.filter(
+        member=member, served_on__gte=date(year, 1, 1), served_on__lte=date(year, 12, 31)
+    )
     return YearOfHours(year, list(entries), await _other_hours(member.id, year))
 
 
 async def waiting_for(viewer: User) -> list[ServiceHours]:
     """Hours that wait for the viewer: a mentor's groups' members (staff: everyone's)."""
-    members = visible_members(viewer)  # a member may list nobody: PermissionDenied
-    query = ServiceHours.filter(state=HoursState.PENDING)
+    if viewer.role == Role.MEMBER:
+        raise PermissionDenied(N_("Only mentors and staff can see lists of members."), "forbidden")
+    query = ServiceHours.filter(state=HoursState.PENDING, member__role=Role.MEMBER)
     if not is_staff(viewer):
-        query = query.filter(member_id__in=members.values_list("id", flat=True))
+        query = query.filter(member__member_cohorts__mentors=viewer).distinct()
     return await query.order_by("served_on", "id").prefetch_related("member")
 
 
