@@ -127,6 +127,8 @@ async def upcoming_for(member: User, *, limit: int = 4) -> list[Upcoming]:
         .prefetch_related("cohort", "module")
         .limit(limit)
     )
+    if not meetings:
+        return []
     answers = {
         r.meeting_id: r.answer
         for r in await MeetingRsvp.filter(member=member, meeting_id__in=[m.id for m in meetings])
