@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('yoc', '0024_volunteer_shifts')]
+    dependencies = [('yoc', '0026_meetings_hours')]
 
     initial = False
 

@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "yoc.soapbox.models",
     "yoc.impact.models",
     "yoc.volunteers.models",
+    "yoc.participation.models",
     "yoc.mail",
     "yoc.health",
     "yoc.ratelimit",

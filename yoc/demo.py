@@ -25,6 +25,7 @@ from yoc.members.enums import (
 )
 from yoc.members.models import Cohort, Guardian, MemberProfile, MentorNote
 from yoc.members.services import consent, standing
+from yoc.participation import demo as participation_demo
 from yoc.settings import ConfigError, Settings
 from yoc.soapbox import demo as soapbox_demo
 from yoc.tickets import demo as ticket_demo
@@ -311,6 +312,7 @@ async def seed(settings: Settings | None = None) -> bool:
         await soapbox_demo.seed(users, settings)
         await impact_demo.seed(standing.today().year)
         await volunteer_demo.seed(users, settings)
+        await participation_demo.seed(users, cohorts, settings)
         lucia = users["mentor.lucia@demo.yoc.example"]
         await MentorNote.create(
             member=users["ana@demo.yoc.example"],

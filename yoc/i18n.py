@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -245,6 +246,12 @@ def format_percent(share: float) -> str:
 
 def format_money(cents: int, currency: str = "USD") -> str:
     return format_currency(cents / 100, currency, locale=_locale())
+
+
+def format_hours(minutes: int) -> str:
+    """Minutes as hours, to two places at most: "2.5", "20", "0.33"."""
+    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+    return format_decimal(hours, format="#,##0.##", locale=_locale())
 
 
 def format_file_size(size: int) -> str:

@@ -1,5 +1,6 @@
 """Background jobs: expiring ticket holds, waiting list offers, refunds still due, ended
-door grants, volunteer shift reminders, and the mail outbox."""
+door grants, reminders (volunteer shifts, due dates, speeches, meetings), and the
+mail outbox."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 from yoc import cache, health, mail
 from yoc.db import only_one
 from yoc.metrics import WORKER_ROUNDS
+from yoc.participation.services import reminders
 from yoc.payments.providers import Payments
 from yoc.settings import Settings
 from yoc.tickets.services import door, waitlist
@@ -36,6 +38,9 @@ async def run_once(settings: Settings) -> None:
     reminded = await shift_reminders.send_due(settings)
     if reminded:
         log.info("queued %d shift reminder(s)", reminded)
+    reminded = await reminders.send_due(settings)
+    if reminded:
+        log.info("queued %d reminder(s)", reminded)
     sent = await mail.deliver_due(settings)
     if sent:
         log.info("sent %d message(s)", sent)

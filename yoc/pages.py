@@ -28,6 +28,7 @@ from yoc.members.enums import MemberStatus
 from yoc.members.services import cohorts as members
 from yoc.members.services import profiles
 from yoc.middleware import LANG_COOKIE
+from yoc.participation.services import meetings
 from yoc.soapbox.services import proposals
 from yoc.volunteers.services import rosters
 
@@ -51,6 +52,7 @@ async def dashboard(request: Request) -> Response:
                 lambda: _learning(user),
             )
             context["speech_card"] = await proposals.speech_card(user)
+            context["meetings"] = await meetings.upcoming_for(user, limit=3)
         context["shifts"] = await rosters.upcoming_for(user)
     elif user.role == Role.MENTOR:
         context["cohorts"] = await members.cohorts_for(user)

@@ -96,6 +96,7 @@ def _environment(**options: Any) -> Environment:
     env.filters["tr_language"] = i18n.tr_language
     env.filters["markdown"] = richtext.to_html
     env.filters["filesize"] = i18n.format_file_size
+    env.filters["hours"] = i18n.format_hours
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     env.globals["current_language"] = i18n.get_language

@@ -71,6 +71,8 @@ from yoc.middleware import (
     TextLogFormatter,
 )
 from yoc.pages import routes as page_routes
+from yoc.participation import mentor_routes as participation_mentor_routes
+from yoc.participation import routes as participation_routes
 from yoc.payments import routes as payment_routes
 from yoc.payments.providers import Payments
 from yoc.permissions import Action, can
@@ -377,6 +379,8 @@ def create_app(
         *curriculum_routes.routes,
         *curriculum_staff_routes.routes,
         *curriculum_assignment_routes.routes,
+        *participation_routes.routes,
+        *participation_mentor_routes.routes,
         *soapbox_routes.routes,
         *soapbox_staff_routes.routes,
         *soapbox_public_routes.routes,

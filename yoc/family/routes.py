@@ -29,6 +29,9 @@ from yoc.members.enums import ConsentPurpose
 from yoc.members.services import guardian_access, guardian_view, guardianship
 from yoc.members.services.consent import Outcome
 from yoc.middleware import LANG_COOKIE
+from yoc.participation.enums import ReminderKind
+from yoc.participation.forms import chosen_kinds
+from yoc.participation.services import choices
 
 FAMILY_COOKIE = "yoc_family"
 SIGN_IN = "/family/sign-in"
@@ -219,11 +222,29 @@ async def change_consent(request: Request) -> Response:
     return redirect(f"/family/teens/{teen.member.id}#{purpose.value}")
 
 
+@family_required
+async def reminders(request: Request) -> Response:
+    """Which reminders about their teens the guardian gets by email (none until chosen)."""
+    email = _visitor(request).email
+    if request.method == "POST":
+        form = await request.form()
+        chosen = chosen_kinds([v for v in form.getlist("kinds") if isinstance(v, str)])
+        await choices.choose_for_guardian(email, chosen)
+        flash(request, gettext("Your reminder choices are saved."))
+        return redirect("/family/reminders")
+    return _page(
+        request,
+        "family/reminders.html",
+        {"kinds": list(ReminderKind), "chosen": await choices.for_guardian(email)},
+    )
+
+
 routes = [
     Route(SIGN_IN, sign_in_request, methods=["GET", "POST"], name="family:sign_in_request"),
     Route("/family/sign-in/{token}", sign_in, methods=["GET", "POST"], name="family:sign_in"),
     Route("/family/sign-out", sign_out, methods=["POST"], name="family:sign_out"),
     Route("/family", home, name="family:home"),
+    Route("/family/reminders", reminders, methods=["GET", "POST"], name="family:reminders"),
     Route("/family/teens/{id:id}", teen_page, name="family:teen"),
     Route(
         "/family/teens/{id:id}/consent/{purpose}",

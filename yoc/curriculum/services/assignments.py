@@ -15,7 +15,7 @@ from yoc.accounts.enums import Role
 from yoc.accounts.models import User
 from yoc.cache import changing
 from yoc.curriculum.enums import STAMP
-from yoc.curriculum.models import Assignment, CohortAssignment, Module, Track
+from yoc.curriculum.models import Assignment, CohortAssignment, Module, ModuleCompletion, Track
 from yoc.errors import NotFound, ValidationFailed
 from yoc.i18n import N_
 from yoc.members.models import Cohort
@@ -393,3 +393,33 @@ async def _take_back(given: Given) -> Removal:
     for member in await User.filter(id__in=list(by_member)):
         still += await _give_what_groups_gave(member, only=by_member[member.id])
     return Removal(len(taken), still)
+
+
+@dataclass(frozen=True)
+class DueSoon:
+    """A module a member has not finished, due on a day soon (for reminders)."""
+
+    id: int
+    member_id: int
+    module_id: int
+    title_en: str
+    title_es: str
+    due_on: date
+
+
+async def due_between(first: date, last: date) -> list[DueSoon]:
+    """Assignments due from ``first`` to ``last`` whose module the member has not
+    finished, to active members."""
+    rows = await Assignment.filter(
+        due_on__gte=first, due_on__lte=last, member__is_active=True
+    ).prefetch_related("module")
+    done = set(
+        await ModuleCompletion.filter(
+            member_id__in={r.member_id for r in rows}, module_id__in={r.module_id for r in rows}
+        ).values_list("member_id", "module_id")
+    )
+    return [
+        DueSoon(r.id, r.member_id, r.module_id, r.module.title_en, r.module.title_es, r.due_on)
+        for r in rows
+        if (r.member_id, r.module_id) not in done
+    ]

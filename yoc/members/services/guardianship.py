@@ -310,3 +310,28 @@ async def guardianship(email: str, member_id: int) -> Guardianship:
         if found.member.id == member_id:
             return found
     raise NotFound(N_("We could not find that member."), "not_found")
+
+
+async def guardians_to_remind(member_ids: list[int]) -> dict[int, list[Guardianship]]:
+    """For each minor among ``member_ids``: their confirmed guardians with an email (the
+    people who may hear where and when the teen will be), one per address."""
+    rows = (
+        await Guardian.filter(member_id__in=member_ids, confirmed_at__isnull=False)
+        .exclude(email="")
+        .order_by("id")
+        .prefetch_related("member")
+    )
+    profiles = {
+        p.user_id: p for p in await MemberProfile.filter(user_id__in=[g.member_id for g in rows])
+    }
+    now = today()
+    found: dict[int, dict[str, Guardianship]] = {}
+    for guardian in rows:
+        profile = profiles.get(guardian.member_id)
+        if profile is None or age_on(profile.birth_date, now) >= ADULT_AGE:
+            continue
+        age = age_on(profile.birth_date, now)
+        found.setdefault(guardian.member_id, {}).setdefault(
+            guardian.email.lower(), Guardianship(guardian, guardian.member, profile, age)
+        )
+    return {member_id: list(by_email.values()) for member_id, by_email in found.items()}

@@ -4,7 +4,7 @@ their consent allows, and calendar feeds (iCalendar)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -16,7 +16,13 @@ from yoc.events.models import Event
 from yoc.i18n import N_, gettext
 from yoc.members.services.profiles import WITHHELD, public_identities
 from yoc.security import new_token
-from yoc.soapbox.enums import PLACED_STATES, PUBLIC_STATES, ReleaseChange, SpeechLanguage
+from yoc.soapbox.enums import (
+    PLACED_STATES,
+    PUBLIC_STATES,
+    ReleaseChange,
+    SpeechLanguage,
+    SpeechState,
+)
 from yoc.soapbox.models import Release, SpeakerCalendar, Speech
 from yoc.soapbox.services import releases
 from yoc.timeutil import utcnow
@@ -233,6 +239,18 @@ async def upcoming_slots(member: User) -> list[Speech]:
     their stage and event: where and when to be."""
     now = utcnow()
     return [s for s in await my_slots(member) if s.state in PLACED_STATES and s.slot.ends_at > now]
+
+
+async def awaiting_confirmation(within: timedelta) -> list[Speech]:
+    """Speeches still waiting for their speaker's confirmation whose slot starts within
+    ``within`` from now, with their stage and event (for reminders)."""
+    now = utcnow()
+    return await Speech.filter(
+        state=SpeechState.SCHEDULED,
+        slot__starts_at__gt=now,
+        slot__starts_at__lte=now + within,
+        speaker__is_active=True,
+    ).select_related("slot__stage__event", "speaker")
 
 
 async def speaker_private_feed(private_key: str, language: str) -> bytes:

@@ -1,0 +1,1 @@
+"""Weekly meetings, service hours and reminders: one job per module."""

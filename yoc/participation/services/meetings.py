@@ -1,0 +1,162 @@
+"""Weekly meetings of a group: mentors and staff plan them, members answer whether they
+will come."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from yoc.accounts.enums import Role
+from yoc.accounts.models import User
+from yoc.curriculum.services import catalog
+from yoc.errors import Conflict, NotFound, ValidationFailed
+from yoc.i18n import N_
+from yoc.members.models import Cohort
+from yoc.members.services import cohorts
+from yoc.members.services.access import is_staff
+from yoc.participation.enums import Presence, Rsvp
+from yoc.participation.models import Meeting, MeetingAttendance, MeetingRsvp
+from yoc.timeutil import utcnow
+
+NOT_FOUND = N_("We could not find that meeting.")
+MAX_WEEKS = 26
+
+
+@dataclass
+class Plan:
+    """What a mentor types for a meeting, or for the first of a weekly series."""
+
+    starts_at: datetime
+    minutes: int
+    place: str
+    topic: str
+    module_id: int | None = None
+    weeks: int = 1
+
+
+async def module_choices() -> list[tuple[int, str, str]]:
+    """(id, English title, Spanish title) of the modules in use, track by track."""
+    return [
+        (module.id, module.title_en, module.title_es)
+        for track in await catalog.tracks()
+        for module in catalog.live(list(track.modules))
+    ]
+
+
+async def plan_meetings(*, actor: User, cohort_id: int, plan: Plan) -> list[Meeting]:
+    """One meeting, or ``plan.weeks`` of them a week apart, for a group the actor mentors
+    (staff: any group)."""
+    cohort = await cohorts.visible_cohort(actor, cohort_id, with_mentors=False)
+    if not 1 <= plan.weeks <= MAX_WEEKS:
+        raise ValidationFailed({"weeks": N_("Choose from 1 to 26 weeks.")})
+    if plan.starts_at < utcnow() - timedelta(days=1):
+        raise ValidationFailed({"day": N_("Choose a day that has not passed.")})
+    if plan.module_id is not None:
+        try:
+            await catalog.get_module(plan.module_id)
+        except NotFound:
+            raise ValidationFailed({"module_id": N_("Choose one of the options.")}) from None
+    series = secrets.token_hex(6) if plan.weeks > 1 else ""
+    async with in_transaction():
+        made = [
+            await Meeting.create(
+                cohort=cohort,
+                starts_at=plan.starts_at + timedelta(weeks=week),
+                minutes=plan.minutes,
+                place=plan.place,
+                topic=plan.topic,
+                module_id=plan.module_id,
+                series=series,
+                created_by=actor,
+            )
+            for week in range(plan.weeks)
+        ]
+    return made
+
+
+async def group_meetings(viewer: User, cohort_id: int) -> tuple[Cohort, list[Meeting]]:
+    """A group the viewer mentors (staff: any) and its meetings, in order."""
+    cohort = await cohorts.visible_cohort(viewer, cohort_id, with_mentors=False)
+    meetings = await Meeting.filter(cohort=cohort).prefetch_related("module")
+    return cohort, meetings
+
+
+async def meeting_to_run(viewer: User, meeting_id: int) -> Meeting:
+    """A meeting of a group the viewer mentors (staff: any); anyone else: not found."""
+    query = Meeting.filter(id=meeting_id)
+    if not is_staff(viewer):
+        if viewer.role != Role.MENTOR:
+            raise NotFound(NOT_FOUND, "not_found")
+        query = query.filter(cohort__mentors=viewer)
+    meeting = await query.prefetch_related("cohort", "module").first()
+    if meeting is None:
+        raise NotFound(NOT_FOUND, "not_found")
+    return meeting
+
+
+@dataclass
+class RollLine:
+    """One member on a meeting's roll: their answer and what the mentor marked."""
+
+    member: User
+    answer: Rsvp | None
+    presence: Presence | None
+
+
+async def roll(meeting: Meeting) -> list[RollLine]:
+    members = await cohorts.roster(meeting.cohort)
+    answers = {r.member_id: r.answer for r in await MeetingRsvp.filter(meeting=meeting)}
+    marks = {a.member_id: a.presence for a in await MeetingAttendance.filter(meeting=meeting)}
+    return [RollLine(m, answers.get(m.id), marks.get(m.id)) for m in members]
+
+
+@dataclass
+class Upcoming:
+    meeting: Meeting
+    answer: Rsvp | None
+
+
+async def upcoming_for(member: User, *, limit: int = 4) -> list[Upcoming]:
+    """The next meetings of the member's groups, with the member's answers."""
+    meetings = (
+        await Meeting.filter(cohort__members=member, starts_at__gte=utcnow() - timedelta(hours=2))
+        .prefetch_related("cohort", "module")
+        .limit(limit)
+    )
+    if not meetings:
+        return []
+    answers = {
+        r.meeting_id: r.answer
+        for r in await MeetingRsvp.filter(member=member, meeting_id__in=[m.id for m in meetings])
+    }
+    return [Upcoming(m, answers.get(m.id)) for m in meetings]
+
+
+async def _members_meeting(member: User, meeting_id: int) -> Meeting:
+    meeting = await Meeting.get_or_none(id=meeting_id, cohort__members=member)
+    if meeting is None:
+        raise NotFound(NOT_FOUND, "not_found")
+    return meeting
+
+
+async def answer(member: User, meeting_id: int, reply: Rsvp) -> MeetingRsvp:
+    """Say whether the member will come; a later answer replaces the earlier one."""
+    meeting = await _members_meeting(member, meeting_id)
+    if meeting.starts_at < utcnow():
+        raise Conflict(N_("This meeting has already started."), "meeting_started")
+    for _ in range(2):
+        found = await MeetingRsvp.get_or_none(meeting=meeting, member=member)
+        if found is not None:
+            found.answer = reply
+            await found.save(update_fields=["answer", "updated_at"])
+            return found
+        try:
+            async with in_transaction():
+                return await MeetingRsvp.create(meeting=meeting, member=member, answer=reply)
+        except IntegrityError:
+            continue  # the same member answered twice at once: update the row they made
+    raise Conflict(N_("Please try again."), "busy")  # pragma: no cover - two races in a row
