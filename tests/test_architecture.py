@@ -26,7 +26,8 @@ CORE = {
 DOMAINS = {
     f"yoc.{name}"
     for name in (
-        "accounts members curriculum soapbox events tickets payments api family impact participation volunteers"
+        "accounts members curriculum soapbox events tickets payments api family impact "
+        "participation volunteers"
     ).split()
 }
 # The operator's commands (`yoc check`, `yoc backup`, `yoc restore`) know no domain either:
