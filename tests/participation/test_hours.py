@@ -10,12 +10,18 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import client_from, csrf_from, post_form
+from tests.members.factories import make_member
 from tests.participation.conftest import signed_in
+from tests.participation.test_letter import text_of
+from tests.volunteers.factories import make_shift
 from yoc.errors import PermissionDenied
+from yoc.events.forms import LA
 from yoc.participation.enums import HoursState
 from yoc.participation.models import ServiceHours
-from yoc.participation.services import hours
+from yoc.participation.services import hours, letters
 from yoc.timeutil import utcnow
+from yoc.volunteers.models import Shift
+from yoc.volunteers.services import signups
 
 
 async def _log(member, served_on: date, amount: str = "2.5", organisation: str = "Food bank"):
@@ -170,19 +176,29 @@ async def test_rejected_hours_show_the_reason_to_the_member(app, client, cast) -
     assert "not verified" in mine.text
 
 
-async def test_other_sources_add_to_the_years_total(cast) -> None:
-    year = utcnow().year
-    entry = await _log(cast.member, date(year, 2, 1), "2")
+async def test_hours_on_volunteer_shifts_add_to_the_years_total_and_the_letter(
+    cast, settings
+) -> None:
+    """A shift she worked at a festival counts, without a mentor logging it again."""
+    adult = await make_member(age=19, name="Itzel Ramírez Mayor", email="itzel.m@example.org")
+    await cast.cohort.members.add(adult)
+    shift = await make_shift(hours=3)
+    await signups.sign_up_member(shift, adult, settings=settings)
+    ended = utcnow() - timedelta(days=1, hours=4)
+    if ended.astimezone(LA).year != utcnow().astimezone(LA).year:  # on New Year's Day
+        ended += timedelta(hours=20)
+    await Shift.filter(id=shift.id).update(starts_at=ended, ends_at=ended + timedelta(hours=3))
+    year = ended.astimezone(LA).year
+    entry = await _log(adult, ended.astimezone(LA).date(), "2")
     await hours.review(actor=cast.mentor, hours_id=entry.id, verified=True)
 
-    async def shifts(user_id: int, asked_year: int) -> Decimal:
-        return Decimal("3.5") if (user_id, asked_year) == (cast.member.id, year) else Decimal(0)
+    found = await hours.year_of(adult, year)
+    pdf = await letters.letter_of_hours(
+        adult, year=year, language="es", org_name="YO-C", issued_on=utcnow().date()
+    )
 
-    hours.add_hours_source("Volunteer shifts at YO-C events", shifts)
-    try:
-        found = await hours.year_of(cast.member, year)
-    finally:
-        hours.HOURS_SOURCES.pop()
-
-    assert found.other == [("Volunteer shifts at YO-C events", 210)]
-    assert found.verified_minutes == 330
+    assert found.other == [("Volunteer shifts at YO-C events", 180)]
+    assert found.verified_minutes == 300
+    text = text_of(pdf)
+    assert "Turnos de voluntariado en eventos de YO-C 3" in text
+    assert f"Total de horas en {year} 5" in text

@@ -17,6 +17,7 @@ from yoc.members.services.access import can_see, is_staff
 from yoc.participation.enums import HoursState
 from yoc.participation.models import ServiceHours
 from yoc.timeutil import utcnow
+from yoc.volunteers.services.hours import shift_hours_for
 
 NOT_FOUND = N_("We could not find those hours.")
 
@@ -25,16 +26,13 @@ def to_minutes(hours: Decimal) -> int:
     return int((hours * 60).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-# Other places a member serves hours (volunteer shifts at events, say) add theirs to the
-# year's total here, and nowhere else: each source gives (label, hours) for a user and a
-# year, and the label (a message id, N_) says on the member's page and in the letter
-# where the hours come from.
+# Other places a member serves hours add theirs to the year's total here, and nowhere
+# else: each source gives the hours of a user in a year, and its label (a message id)
+# says on the member's page and in the letter where they come from.
 HoursSource = Callable[[int, int], Awaitable[Decimal | int | float]]
-HOURS_SOURCES: list[tuple[str, HoursSource]] = []
-
-
-def add_hours_source(label: str, source: HoursSource) -> None:
-    HOURS_SOURCES.append((label, source))
+HOURS_SOURCES: tuple[tuple[str, HoursSource], ...] = (
+    (N_("Volunteer shifts at YO-C events"), shift_hours_for),
+)
 
 
 @dataclass
