@@ -29,6 +29,7 @@ from yoc.settings import ConfigError, Settings
 from yoc.soapbox import demo as soapbox_demo
 from yoc.soapbox.services import readiness
 from yoc.tickets import demo as ticket_demo
+from yoc.timeutil import utcnow
 
 DEMO_PASSWORD = "soapbox-demo-2027"  # noqa: S105 - printed for the demo; not a real secret
 
@@ -181,6 +182,10 @@ async def _member(person: DemoPerson, user: User, staff: User, settings: Setting
         decision=ApplicationDecision.PENDING
         if person.story in ("pending", "adult_waiting")
         else ApplicationDecision.APPROVED,
+        # Members joined at different times: their speaker pages say since when.
+        decided_at=None
+        if person.story in ("pending", "adult_waiting")
+        else utcnow() - timedelta(days=120 + 45 * person.age),
     )
     guardian = None
     if person.guardian:
