@@ -139,7 +139,7 @@ async def set_call(*, actor: User, event: Event, module_ids: list[int]) -> Soapb
 
 
 async def open_calls() -> list[Event]:
-    """Events a proposal can be for: published, not over, with a stage or a call."""
+    """Events a proposal can be for: published, not over, with a Soapbox stage."""
     return (
         await Event.filter(published=True, ends_at__gt=utcnow())
         .filter(stages__id__isnull=False)
