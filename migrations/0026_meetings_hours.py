@@ -5,7 +5,7 @@ from yoc.participation.enums import HoursState, Presence, Rsvp
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('yoc', '0024_volunteer_shifts')]
+    dependencies = [('yoc', '0025_speaking_path')]
 
     initial = False
 

@@ -126,11 +126,11 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_every_seat(
         # Not an empty database restored into an empty one: the demo data is all there.
         assert source_counts["orders"] == 7
         assert source_counts["tickets"] == 11
-        assert source_counts["member_profiles"] == 6
+        assert source_counts["member_profiles"] == 7
         assert source_counts["soapbox_speeches"] > 0
         assert source_counts["consent_records"] > 0
         assert restored.stdout.startswith(
-            f"Restored {written}: {source_counts['users']} users, 6 member_profiles, "
+            f"Restored {written}: {source_counts['users']} users, 7 member_profiles, "
             f"7 orders, 11 tickets, {source_counts['soapbox_speeches']} soapbox_speeches.\n"
         )
         for table in ("events", "ticket_types", "orders", "order_items", "tickets"):

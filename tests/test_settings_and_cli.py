@@ -193,9 +193,9 @@ async def test_demo_data_is_loaded_once(app, settings) -> None:
 
     assert await User.filter(role="admin").count() == 1
     assert await User.filter(role="mentor").count() == 2
-    assert await User.filter(role="member").count() == 6
+    assert await User.filter(role="member").count() == 7
     cohorts = await Cohort.all().prefetch_related("members", "mentors")
-    assert sorted(len(c.members) for c in cohorts) == [3, 3]
+    assert sorted(len(c.members) for c in cohorts) == [3, 4]
     assert all(len(c.mentors) == 1 for c in cohorts)
 
 

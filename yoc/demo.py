@@ -13,7 +13,8 @@ from yoc.accounts.enums import Role
 from yoc.accounts.models import User
 from yoc.curriculum import starter
 from yoc.curriculum.models import Activity, ActivityProgress, Module
-from yoc.curriculum.services import assignments, progress
+from yoc.curriculum.services import assignments, practice, progress
+from yoc.events.models import Event
 from yoc.impact import demo as impact_demo
 from yoc.members.enums import (
     ApplicationDecision,
@@ -28,6 +29,7 @@ from yoc.members.services import consent, standing
 from yoc.participation import demo as participation_demo
 from yoc.settings import ConfigError, Settings
 from yoc.soapbox import demo as soapbox_demo
+from yoc.soapbox.services import readiness
 from yoc.tickets import demo as ticket_demo
 from yoc.timeutil import utcnow
 from yoc.volunteers import demo as volunteer_demo
@@ -136,6 +138,20 @@ PEOPLE = [
         ("Rita Demo", Relationship.MOTHER, "es"),
         "paper",
     ),
+    # An adult on the path to her first Soapbox Speech: her practice night is next.
+    DemoPerson(
+        "gabi@demo.yoc.example",
+        "Gabi Demo",
+        Role.MEMBER,
+        "en",
+        MT,
+        18,
+        Community.MECCA,
+        "College of the Desert",
+        "housing, spoken word",
+        None,
+        "adult_speaker",
+    ),
 ]
 
 COHORTS = {
@@ -169,7 +185,8 @@ async def _member(person: DemoPerson, user: User, staff: User, settings: Setting
         decision=ApplicationDecision.PENDING
         if person.story in ("pending", "adult_waiting")
         else ApplicationDecision.APPROVED,
-        # Approved over the past year, so that the Impact page has a history to show.
+        # Approved over the past year: the Impact page has a history to show, and their
+        # speaker pages say since when.
         decided_at=None
         if person.story in ("pending", "adult_waiting")
         else utcnow() - timedelta(days=29 * (PEOPLE.index(person) % 11)),
@@ -203,7 +220,18 @@ async def _member(person: DemoPerson, user: User, staff: User, settings: Setting
         await consent.send_request(guardian, user, settings=settings)
     if person.story == "adult_waiting":
         await consent.member_consents_for_self(user, language=person.language)
+    if person.story == "adult_speaker":
+        await consent.member_consents_for_self(user, language=person.language)
+        await consent.set_own(user, ConsentPurpose.PUBLIC_NAME, True, language=person.language)
     await standing.update_status(user)
+
+
+SPEAKING = "Public speaking and the Soapbox Speech"
+GABI_DRAFT = (
+    "Our landlord raised the rent twice in one year. My mom works two jobs and we still "
+    "had to choose between rent and the light bill. Mecca needs renter protections, and "
+    "the county votes on them next month: come with me and speak."
+)
 
 
 async def _curriculum(
@@ -255,6 +283,56 @@ async def _curriculum(
         noticed.id,
         "Noté que muchas familias no van al doctor por miedo. Nunca lo había pensado así.",
     )
+    # Ana finished "Public speaking and the Soapbox Speech": her practice speech was heard.
+    speaking = await Module.get(track=foundations, title_en=SPEAKING)
+    partner, draft, practice_night = await Activity.filter(module=speaking).order_by("position")
+    await progress.mark_done(ana, partner.id)
+    await progress.submit_reflection(
+        ana,
+        draft.id,
+        "Tres poemas sobre el polvo del Mar de Salton, mi inhalador y el día que mi clase "
+        "contó los días de aire malo. Termino pidiendo que todos se inscriban a las alertas "
+        "de calidad del aire.",
+    )
+    row = await ActivityProgress.get(member=ana, activity=draft)
+    await progress.review(
+        mentor=lucia,
+        progress_id=row.id,
+        approve=True,
+        feedback="¡Listo para el escenario! Practica el final.",
+        settings=settings,
+    )
+    await practice.record(
+        mentor=lucia,
+        activity_id=practice_night.id,
+        member_id=ana.id,
+        scores={"clarity": 3, "voice": 4, "call_to_action": 3},
+        comments="Tu voz llena el salón. Mira al público en el último poema.",
+    )
+    # Gabi (Daniel's group) wrote her speech; her practice night is next.
+    gabi, daniel = users["gabi@demo.yoc.example"], users["mentor.daniel@demo.yoc.example"]
+    await assignments.assign_to_member(actor=staff, member_id=gabi.id, track_id=foundations.id)
+    await progress.mark_done(gabi, read.id)
+    await progress.submit_reflection(
+        gabi, reflect.id, "The day our landlord raised the rent twice in one year."
+    )
+    await progress.review(
+        mentor=daniel,
+        progress_id=(await ActivityProgress.get(member=gabi, activity=reflect)).id,
+        approve=True,
+        feedback="Powerful. Keep the detail about the letter under the door.",
+        settings=settings,
+    )
+    await progress.record_attendance(mentor=daniel, activity_id=circle.id, member_ids=[gabi.id])
+    await progress.mark_done(gabi, partner.id)
+    await progress.submit_reflection(gabi, draft.id, GABI_DRAFT)
+    await progress.review(
+        mentor=daniel,
+        progress_id=(await ActivityProgress.get(member=gabi, activity=draft)).id,
+        approve=True,
+        feedback="Ready for practice night. End with the meeting date.",
+        settings=settings,
+    )
     # Beto's reflection came back with feedback.
     await progress.submit_reflection(beto, reflect.id, "The bus.")
     row = await ActivityProgress.get(member=beto, activity=reflect)
@@ -265,6 +343,33 @@ async def _curriculum(
         feedback="Tell me more: which bus, and what happened that day?",
         settings=settings,
     )
+
+
+async def _soapbox_readiness(users: dict[str, User]) -> None:
+    """Pride's call asks for the public speaking module; members who spoke before the
+    path existed got a waiver from their mentor."""
+    staff = users["staff@demo.yoc.example"]
+    speaking = await Module.get(title_en=SPEAKING)
+    pride = await Event.get(slug="ecv-pride-2027")
+    await readiness.set_call(actor=staff, event=pride, module_ids=[speaking.id])
+    for mentor, member, reason in (
+        (
+            "mentor.lucia@demo.yoc.example",
+            "beto@demo.yoc.example",
+            "Beto spoke at the school board in the spring; he is ready for the Soapbox.",
+        ),
+        (
+            "mentor.daniel@demo.yoc.example",
+            "dani@demo.yoc.example",
+            "Dani hosted last year's Pride open mic. No need to wait for the module.",
+        ),
+        (
+            "mentor.daniel@demo.yoc.example",
+            "fer@demo.yoc.example",
+            "Fer gave a Soapbox Speech last year and coaches the younger members.",
+        ),
+    ):
+        await readiness.waive(mentor=users[mentor], member_id=users[member].id, reason=reason)
 
 
 async def seed(settings: Settings | None = None) -> bool:
@@ -309,6 +414,7 @@ async def seed(settings: Settings | None = None) -> bool:
                 await relation.add(user)
         await _curriculum(users, cohorts, settings)
         await ticket_demo.seed(settings)
+        await _soapbox_readiness(users)
         await soapbox_demo.seed(users, settings)
         await impact_demo.seed(standing.today().year)
         await volunteer_demo.seed(users, settings)

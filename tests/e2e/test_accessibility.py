@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.e2e.accessibility import REVIEWED, axe_violations, blocking
 from tests.e2e.pages import path_is, sign_in
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import DemoIds
 
 pytestmark = pytest.mark.e2e
 
@@ -41,6 +45,12 @@ PEOPLE = {
     },
 }
 LOCALES = {"en": "en-US", "es": "es-MX"}
+# A member of each mentor's group, and the group (yoc/demo.py), for the Soapbox path pages.
+MENTEES = {
+    "en": ("gabi@demo.yoc.example", "Summer 2027 Mecca & Thermal"),
+    "es": ("cami@demo.yoc.example", "Summer 2027 North Shore"),
+}
+NIGHT = "soapbox-night-fall-2026"  # yoc/soapbox/demo.py: speeches given, speaker pages
 
 # Known violations, (rule id, element), that another change is fixing: delete each one
 # when its fix lands.
@@ -63,7 +73,7 @@ async def log_out(page: Page) -> None:
 
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_pages_have_no_serious_accessibility_violations(
-    browser: Browser, live_server: str, language: str
+    browser: Browser, live_server: str, demo_ids: DemoIds, language: str
 ) -> None:
     problems: list[str] = []
     for width in WIDTHS:
@@ -111,6 +121,11 @@ async def test_pages_have_no_serious_accessibility_violations(
             await check("ticket page")
             for path in ("/signup", "/login", "/family", "/privacy", f"/events/{EVENT}/volunteer"):
                 await visit(path)
+            # A speaker's public page, from the lineup of a night whose speeches were given.
+            await visit(f"/events/{NIGHT}/lineup")
+            await page.locator('main a[href^="/speakers/"]').first.click()
+            await expect(page).to_have_url(re.compile(r"/speakers/[^/.]+$"))
+            await check("speaker page")
             # The sign-up form sent empty: its errors, next to the fields.
             await page.goto("/signup")
             await page.locator('main form[action="/signup"] button[type="submit"]').click()
@@ -127,16 +142,32 @@ async def test_pages_have_no_serious_accessibility_violations(
             await expect(page).to_have_url(re.compile(r"/learn/modules/\d+$"))
             await check("module page")
             await visit("/me/shifts")
+            await visit("/speeches/new")
             await log_out(page)
 
             # A mentor.
             await log_in(page, PEOPLE[language]["mentor"])
             await visit("/mentor/reviews")
+            mentee, group = MENTEES[language]
+            await visit(f"/speeches/readiness/{demo_ids.user(mentee)}")
+            await visit(f"/cohorts/{demo_ids.cohort(group)}/progress")
+            night = page.locator('main a[href*="/attendance/"]').filter(has_text="Soapbox")
+            await night.first.click()
+            await check("practice night")
+            await page.locator('main a[href*="/practice/"]').first.click()
+            await expect(page).to_have_url(re.compile(r"/practice/\d+/\d+$"))
+            await check("practice speech")
             await log_out(page)
 
             # Staff.
             await log_in(page, PEOPLE[language]["staff"])
-            for path in ("/staff/events", f"/staff/events/{EVENT}/orders", f"/door/{EVENT}"):
+            for path in (
+                "/staff/events",
+                f"/staff/events/{EVENT}/orders",
+                f"/door/{EVENT}",
+                f"/staff/events/{EVENT}/schedule",
+                "/staff/soapbox/waivers",
+            ):
                 await visit(path)
             for path in (f"/staff/events/{EVENT}/shifts", f"/staff/events/{EVENT}/roster"):
                 await visit(path)

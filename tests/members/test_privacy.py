@@ -148,6 +148,7 @@ async def test_member_downloads_their_data_with_only_the_notes_shared_with_them(
         "badges",
         "attendance",
         "speeches",
+        "soapbox_waivers",
         "orders",
         "waiting_lists",
         "messages",

@@ -14,6 +14,9 @@ class ActivityKind(LabelledEnum):
     ATTEND = "attend", N_("Attend")
     PROJECT = "project", N_("Project")
     SPEECH = "speech", N_("Speech")
+    # A practice speech given to the group; the mentor marks it delivered, with feedback on
+    # the Soapbox rubric.
+    PRACTICE_NIGHT = "practice_night", N_("Practice night")
 
 
 class Completion(LabelledEnum):

@@ -111,3 +111,23 @@ class ReflectionForm(Form):
 class ReviewForm(Form):
     decision: Annotated[str, StringConstraints(pattern="^(approve|return)$")]
     feedback: LongText = ""
+
+
+Score = Annotated[int, BeforeValidator(lambda v: None if v == "" else v)]
+
+
+class PracticeForm(Form):
+    """A practice speech, scored on the Soapbox rubric (1 to 4 per criterion)."""
+
+    clarity: Score | None = None
+    voice: Score | None = None
+    call_to_action: Score | None = None
+    comments: LongText = ""
+
+    def scores(self) -> dict[str, int]:
+        found = {
+            "clarity": self.clarity,
+            "voice": self.voice,
+            "call_to_action": self.call_to_action,
+        }
+        return {key: value for key, value in found.items() if value is not None}

@@ -52,7 +52,7 @@ class Activity(Model):
     module: fields.ForeignKeyRelation[Module] = fields.ForeignKeyField(
         "yoc.Module", related_name="activities", on_delete=fields.RESTRICT, db_index=True
     )
-    kind = fields.CharEnumField(ActivityKind, max_length=10)
+    kind = fields.CharEnumField(ActivityKind, max_length=20)
     completion = fields.CharEnumField(Completion, max_length=10)
     title_en = fields.CharField(max_length=160)
     title_es = fields.CharField(max_length=160)
@@ -243,3 +243,27 @@ class Badge(Model):
     class Meta:
         table = "badges"
         unique_together = (("member", "achievement_key"),)
+
+
+class PracticeFeedback(Model):
+    """A practice speech a member gave at a practice night, as the mentor heard it: scored on
+    the Soapbox review's rubric (keys and 1-4 scores), with comments."""
+
+    id = fields.IntField(primary_key=True)
+    progress: fields.OneToOneRelation[ActivityProgress] = fields.OneToOneField(
+        "yoc.ActivityProgress", related_name="practice", on_delete=fields.CASCADE
+    )
+    mentor: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "yoc.User",
+        related_name="practice_feedback_given",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+    mentor_name = fields.CharField(max_length=120)
+    scores = fields.JSONField(default=dict)
+    comments = fields.TextField(default="")
+    delivered_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "practice_feedback"

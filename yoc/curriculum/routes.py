@@ -9,30 +9,48 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from yoc.curriculum import forms
-from yoc.curriculum.services import attachments, badges, dashboards, path, progress
+from yoc.curriculum.services import attachments, badges, dashboards, path, practice, progress
 from yoc.errors import DomainError, NotFound
 from yoc.forms import parse, whole_number
 from yoc.http import current_user, flash, form_data, member_required, redirect, render, render_form
 from yoc.i18n import gettext
 from yoc.members.guards import active_member_required
 from yoc.members.services.profiles import WITHHELD, public_name
+from yoc.soapbox.services import journey as soapbox_journey
+from yoc.soapbox.services import proposals
 
 
 async def _module_context(request: Request, module_id: int) -> dict:
-    page = await dashboards.module_page(current_user(request), module_id)
+    member = current_user(request)
+    page = await dashboards.module_page(member, module_id)
+    written = [i.progress.id for i in page.items if i.progress and i.progress.body]
     return {
         "module": page.module,
         "assignment": page.assignment,
         "locked_by": page.locked_by,
         "items": page.items,
+        "practice": await practice.feedback_by_activity(
+            member, [i.activity.id for i in page.items]
+        ),
+        "readable_scores": practice.readable,
+        "proposals_from": await proposals.speeches_from_reflections(written),
     }
 
 
 @active_member_required
 async def my_path(request: Request) -> Response:
     """Every track and module, and where the member is in each."""
-    found = await path.my_path(current_user(request))
-    return render(request, "curriculum/path.html", {"path": found})
+    member = current_user(request)
+    found = await path.my_path(member)
+    steps = sorted(
+        [*await path.journey(member), *await soapbox_journey.speech_steps(member)],
+        key=lambda step: step.at,
+    )
+    return render(
+        request,
+        "curriculum/path.html",
+        {"path": found, "journey": steps, "readable_scores": practice.readable},
+    )
 
 
 @active_member_required

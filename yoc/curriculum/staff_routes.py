@@ -10,8 +10,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from yoc.curriculum import forms
-from yoc.curriculum.enums import Completion
-from yoc.curriculum.services import attachments, catalog, dashboards, progress
+from yoc.curriculum.enums import ActivityKind, Completion
+from yoc.curriculum.services import attachments, catalog, dashboards, practice, progress
 from yoc.errors import DomainError, NotFound, ValidationFailed
 from yoc.forms import parse, whole_number
 from yoc.http import (
@@ -25,10 +25,11 @@ from yoc.http import (
     render_form,
     requires,
 )
-from yoc.i18n import gettext, ngettext
+from yoc.i18n import N_, gettext, ngettext
 from yoc.members.services import cohorts, privacy
-from yoc.members.services.access import audit_list_read
+from yoc.members.services.access import audit_list_read, audit_read
 from yoc.permissions import Action
+from yoc.soapbox.services import proposals
 
 
 @requires(Action.VIEW_MEMBERS)
@@ -36,7 +37,80 @@ async def reviews(request: Request) -> Response:
     viewer = current_user(request)
     queue = await dashboards.review_queue(viewer)
     await audit_list_read(viewer, {p.member_id: p.member for p in queue}.values(), via="web")
-    return render(request, "curriculum/reviews.html", {"queue": queue})
+    return render(
+        request,
+        "curriculum/reviews.html",
+        {"queue": queue, "proposals_from": await _proposals_from(queue)},
+    )
+
+
+async def _proposals_from(queue: list) -> dict:
+    """The Soapbox proposals that grew from these reflections, by reflection."""
+    return await proposals.speeches_from_reflections([p.id for p in queue])
+
+
+@requires(Action.VIEW_MEMBERS)
+async def reflection(request: Request) -> Response:
+    """One reflection, its history, and the proposals that grew from it."""
+    viewer = current_user(request)
+    row, events = await progress.reflection_for(viewer, request.path_params["id"])
+    await audit_read(viewer, row.member, via="web")
+    return render(
+        request,
+        "curriculum/reflection.html",
+        {
+            "p": row,
+            "events": events,
+            "speeches": (await proposals.speeches_from_reflections([row.id])).get(row.id, []),
+        },
+    )
+
+
+@requires(Action.VIEW_MEMBERS)
+async def practice_speech(request: Request) -> Response:
+    """A mentor marks a member's practice speech delivered, with rubric feedback."""
+    viewer = current_user(request)
+    cohort = await cohorts.visible_cohort(viewer, request.path_params["id"])
+    member_id = request.path_params["member_id"]
+    if member_id not in {m.id for m in await cohorts.roster(cohort)}:
+        raise NotFound(N_("We could not find that member."), "not_found")
+    found = await practice.practice_of(viewer, request.path_params["activity_id"], member_id)
+    back = f"/cohorts/{cohort.id}/attendance/{found.activity.id}"
+    context = {
+        "cohort": cohort,
+        "found": found,
+        "criteria": practice.criteria(),
+        "levels": practice.levels(),
+        "readable_scores": practice.readable,
+        "back": back,
+    }
+    if request.method == "POST":
+        values = await form_data(request)
+        try:
+            data = parse(forms.PracticeForm, values)
+            await practice.record(
+                mentor=viewer,
+                activity_id=found.activity.id,
+                member_id=member_id,
+                scores=data.scores(),
+                comments=data.comments,
+            )
+        except NotFound:
+            raise
+        except DomainError as error:
+            return render_form(
+                request, "curriculum/practice.html", values=values, error=error, context=context
+            )
+        flash(
+            request,
+            gettext(
+                "%(name)s's practice speech is marked delivered, with your feedback.",
+                name=found.member.name,
+            ),
+        )
+        return redirect(back)
+    await audit_read(viewer, found.member, via="web")
+    return render(request, "curriculum/practice.html", {**context, "values": {}})
 
 
 @requires(Action.VIEW_MEMBERS)
@@ -60,7 +134,8 @@ async def review(request: Request) -> Response:
             values=values,
             error=error,
             context={
-                "queue": await dashboards.review_queue(current_user(request)),
+                "queue": (queue := await dashboards.review_queue(current_user(request))),
+                "proposals_from": await _proposals_from(queue),
                 "failed": request.path_params["id"],
             },
         )
@@ -117,6 +192,17 @@ async def attendance(request: Request) -> Response:
     activity = await catalog.get_activity(
         request.path_params["activity_id"], completion=Completion.ATTENDANCE
     )
+    if activity.kind == ActivityKind.PRACTICE_NIGHT:
+        # Each practice speech is recorded on its own, with feedback.
+        return render(
+            request,
+            "curriculum/practice_night.html",
+            {
+                "cohort": cohort,
+                "activity": activity,
+                "members": await practice.roster_states(activity, await cohorts.roster(cohort)),
+            },
+        )
     if request.method == "POST":
         form = await request.form()
         ids = [n for v in form.getlist("member_ids") if (n := whole_number(v)) is not None]
@@ -326,6 +412,13 @@ routes = [
     Route("/mentor/reviews/{id:id}", review, methods=["POST"], name="curriculum:review"),
     Route("/cohorts/{id:id}/progress", cohort_progress, name="curriculum:grid"),
     Route("/cohorts/{id:id}/progress.csv", cohort_progress_csv, name="curriculum:grid_csv"),
+    Route(
+        "/cohorts/{id:id}/practice/{activity_id:id}/{member_id:id}",
+        practice_speech,
+        methods=["GET", "POST"],
+        name="curriculum:practice",
+    ),
+    Route("/mentor/reflections/{id:id}", reflection, name="curriculum:reflection"),
     Route(
         "/cohorts/{id:id}/attendance/{activity_id:id}",
         attendance,

@@ -137,7 +137,7 @@ TRACKS = [
                         "Escribe tu discurso: una historia personal, lo que muestra de nuestra comunidad y un llamado a la acción.",
                     ),
                     (
-                        K.ATTEND,
+                        K.PRACTICE_NIGHT,
                         C.ATTENDANCE,
                         "Soapbox practice night",
                         "Noche de práctica Soapbox",

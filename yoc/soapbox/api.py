@@ -113,7 +113,8 @@ async def speeches(request: Request) -> Response:
 @documented(
     "Move a speech to another state: {to, note, slot (to schedule), rubric {clarity, voice, "
     "call_to_action: 1-4}}; 409 transition_not_allowed or a scheduling conflict code (slot_taken, "
-    "speaker_busy, too_long, outside_availability, past_curfew, no_consent); 403 role_not_allowed",
+    "speaker_busy, too_long, outside_availability, past_curfew, no_consent); 403 role_not_allowed, "
+    "or not_ready (sending a proposal before finishing the modules its call asks for)",
     TransitionOut,
     body=forms.TransitionIn,
     errors=(403, 404, 409, 422),

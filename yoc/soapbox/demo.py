@@ -71,6 +71,14 @@ async def _stage_with_slots(
     )
 
 
+async def _speech_draft_of(member: User) -> int | None:
+    """The reflection where the member wrote their speech (the public speaking module)."""
+    for row in await proposals.reflections_to_start_from(member):
+        if row.activity.kind == "speech":
+            return row.id
+    return None
+
+
 async def seed(users: dict[str, User], settings: Settings) -> None:
     ana = users["ana@demo.yoc.example"]
     beto = users["beto@demo.yoc.example"]
@@ -124,6 +132,8 @@ async def seed(users: dict[str, User], settings: Settings) -> None:
             SpeechLanguage.BILINGUAL,
             6,
             NIGHT,
+            # It grew from the speech draft Ana wrote in the public speaking module.
+            reflection_id=await _speech_draft_of(ana),
         ),
     )
     sea = await propose(
@@ -235,6 +245,7 @@ async def seed(users: dict[str, User], settings: Settings) -> None:
             SpeechLanguage.ENGLISH,
             5,
             PRIDE,
+            event_id=pride.id,
         ),
     )
     await decide(daniel, reunion, "accepted", (4, 3, 4))
@@ -250,6 +261,7 @@ async def seed(users: dict[str, User], settings: Settings) -> None:
             SpeechLanguage.SPANISH,
             6,
             PRIDE,
+            event_id=pride.id,
         ),
     )
     await decide(lucia, circles, "accepted", (3, 3, 3), "Bien. Cuenta un ejemplo concreto.")

@@ -85,6 +85,9 @@ class ProposalForm(Form):
     access_needs: list[AccessNeed] = []
     access_notes: LongText = ""
     windows: list[Window] = []
+    # The event whose call it answers (None: any), and the reflection it grew from.
+    event_id: Annotated[Id | None, BeforeValidator(lambda v: None if v == "" else v)] = None
+    reflection_id: Annotated[Id | None, BeforeValidator(lambda v: None if v == "" else v)] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -165,3 +168,13 @@ class SpeechQuery(Form):
     """The filter of the API's list of speeches: one state, or all."""
 
     state: Annotated[SpeechState | None, BeforeValidator(_blank)] = None
+
+
+class WaiverForm(Form):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class CallForm(Form):
+    """The modules an event's Soapbox call asks for (none: anyone may propose)."""
+
+    module_ids: list[Id] = []

@@ -60,6 +60,19 @@ class Speech(Model):
     slot: fields.OneToOneNullableRelation = fields.OneToOneField(
         "yoc.Slot", related_name="speech", null=True, on_delete=fields.SET_NULL
     )
+    # The event whose Soapbox call the proposal answers (None: any event); its call says
+    # which modules a member finishes before sending it.
+    event: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "yoc.Event", related_name="proposals", null=True, on_delete=fields.SET_NULL, db_index=True
+    )
+    # The reflection the speech grew from: its text was the first draft of the summary.
+    reflection: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "yoc.ActivityProgress",
+        related_name="speeches",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
     submitted_at = fields.DatetimeField(null=True)
     confirmed_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -170,3 +183,42 @@ class SpeakerCalendar(Model):
 
     class Meta:
         table = "soapbox_calendars"
+
+
+class SoapboxCall(Model):
+    """An event's call for Soapbox proposals: the modules a member finishes first."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.OneToOneRelation = fields.OneToOneField(
+        "yoc.Event", related_name="soapbox_call", on_delete=fields.CASCADE
+    )
+    # Module ids; empty: anyone active may propose.
+    required_modules = fields.JSONField(default=list)
+    updated_by_name = fields.CharField(max_length=120, default="")
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "soapbox_calls"
+
+
+class ReadinessWaiver(Model):
+    """A mentor lets one member propose before finishing the required modules, and why."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "yoc.User", related_name="speech_waivers", on_delete=fields.CASCADE, db_index=True
+    )
+    granted_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "yoc.User",
+        related_name="speech_waivers_granted",
+        null=True,
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
+    granted_by_name = fields.CharField(max_length=120)
+    reason = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "soapbox_waivers"
+        ordering = ["-created_at", "-id"]

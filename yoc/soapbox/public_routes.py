@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from yoc.events import services as events
 from yoc.http import render, render_shared
-from yoc.soapbox.services import public
+from yoc.soapbox.services import public, speakers
 
 CALENDAR = "text/calendar; charset=utf-8"
 
@@ -21,6 +21,13 @@ async def lineup_page(request: Request) -> Response:
         return render(request, "soapbox/lineup.html", {"lineup": await public.lineup(event)})
 
     return await render_shared(request, ("lineup", request.path_params["slug"]), build)
+
+
+async def speaker_page(request: Request) -> Response:
+    """A speaker's public page; none without a public-name consent in force. Never a
+    shared copy: a consent revoked takes the page away at once."""
+    page = await speakers.speaker_page(request.path_params["key"])
+    return render(request, "soapbox/speaker.html", {"page": page})
 
 
 async def lineup_feed(request: Request) -> Response:
@@ -38,4 +45,5 @@ routes = [
     Route("/events/{slug:str}/lineup", lineup_page, name="soapbox:lineup"),
     Route("/events/{slug:str}/lineup.ics", lineup_feed, name="soapbox:lineup_feed"),
     Route("/speakers/{key:str}.ics", speaker_feed, name="soapbox:speaker_feed"),
+    Route("/speakers/{key:str}", speaker_page, name="soapbox:speaker"),
 ]

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from yoc.errors import DomainError, NotFound, ValidationFailed
-from yoc.forms import parse
+from yoc.forms import parse, whole_number
 from yoc.http import (
     Confirmation,
     confirm_first,
@@ -25,13 +25,13 @@ from yoc.http import (
     render_form,
     requires,
 )
-from yoc.i18n import N_, format_when, gettext, tr
+from yoc.i18n import N_, format_date, format_when, gettext, tr
 from yoc.members.guards import active_member_required
 from yoc.members.services.access import audit_list_read, audit_read
 from yoc.permissions import Action
 from yoc.soapbox import forms
 from yoc.soapbox.enums import AccessNeed, SpeechState
-from yoc.soapbox.services import conflicts, proposals, public, transitions
+from yoc.soapbox.services import conflicts, proposals, public, readiness, transitions
 from yoc.soapbox.services.access import Capacity, visible_speech
 from yoc.timeutil import utcnow
 
@@ -69,6 +69,7 @@ async def _speech_values(speech) -> dict:
         "minutes": str(speech.minutes),
         "content_notes": speech.content_notes,
         "access_notes": speech.access_notes,
+        "event_id": str(speech.event_id or ""),
     }
     for need in filter(None, speech.access_needs.split(",")):
         values[f"access_{need}"] = "1"
@@ -84,11 +85,23 @@ async def _speech_values(speech) -> dict:
     return values
 
 
-def _form_context(speech=None) -> dict:
+async def _form_context(request: Request, values: dict, speech=None) -> dict:
+    """The form's choices, and whether the member may send it yet: for the event chosen
+    (or the one the draft is for), what is left to finish, with links."""
+    member = current_user(request)
+    chosen = whole_number(values.get("event_id", "")) if "event_id" in values else None
+    if chosen is None and speech is not None:
+        chosen = speech.event_id
     return {
         "speech": speech,
         "rows": range(forms.AVAILABILITY_ROWS),
         "needs": list(AccessNeed),
+        "calls": [
+            (str(e.id), f"{tr(e, 'name')} · {format_date(e.starts_at)}")
+            for e in await readiness.open_calls()
+        ],
+        "readiness": await readiness.readiness(member, chosen),
+        "reflections": [] if speech else await proposals.reflections_to_start_from(member),
     }
 
 
@@ -121,7 +134,7 @@ async def _save(request: Request, speech_id: int | None) -> Response:
         if speech is not None and speech_id is None:
             # The draft was kept; only sending it for review failed.
             flash(request, gettext("Your draft is saved."))
-        context = _form_context(speech)
+        context = await _form_context(request, values, speech)
         return render_form(
             request, "soapbox/proposal_form.html", values=values, error=error, context=context
         )
@@ -131,9 +144,21 @@ async def _save(request: Request, speech_id: int | None) -> Response:
 
 @active_member_required
 async def new_speech(request: Request) -> Response:
+    """The proposal form; ``?reflection=<id>`` starts it from a reflection the member wrote."""
     if request.method == "GET":
+        values = {"minutes": "3"}
+        from_reflection = whole_number(request.query_params.get("reflection", ""))
+        if from_reflection is not None:
+            draft = await proposals.draft_from_reflection(
+                current_user(request), from_reflection, language=request.scope["language"]
+            )
+            values.update(
+                title=draft.title, summary=draft.summary, reflection_id=str(draft.reflection_id)
+            )
         return render(
-            request, "soapbox/proposal_form.html", {**_form_context(), "values": {"minutes": "3"}}
+            request,
+            "soapbox/proposal_form.html",
+            {**await _form_context(request, values), "values": values},
         )
     return await _save(request, None)
 
@@ -144,10 +169,11 @@ async def edit_speech(request: Request) -> Response:
     if Capacity.SPEAKER not in capacities or speech.state not in proposals.EDITABLE:
         return redirect(f"/speeches/{speech.id}")
     if request.method == "GET":
+        values = await _speech_values(speech)
         return render(
             request,
             "soapbox/proposal_form.html",
-            {**_form_context(speech), "values": await _speech_values(speech)},
+            {**await _form_context(request, values, speech), "values": values},
         )
     return await _save(request, speech.id)
 
@@ -155,7 +181,12 @@ async def edit_speech(request: Request) -> Response:
 async def _speech_context(request: Request, speech_id: int) -> dict:
     page = await proposals.speech_page(current_user(request), speech_id)
     speech, capacities, slot = page.speech, page.capacities, page.slot
+    ready = None
+    if Capacity.SPEAKER in capacities and speech.state in proposals.EDITABLE:
+        ready = await readiness.readiness(current_user(request), speech.event_id)
     return {
+        "readiness": ready,
+        "grew_from": page.grew_from,
         "speech": speech,
         "capacities": capacities,
         # Decisions have the review form, and placing a speech happens on the board.
@@ -263,6 +294,42 @@ async def review(request: Request) -> Response:
 
 
 @requires(Action.VIEW_MEMBERS)
+async def member_readiness(request: Request) -> Response:
+    """A mentor (of the member's group) or staff: what the member has left before they may
+    propose, the waivers given, and the form to give one."""
+    viewer = current_user(request)
+    member = await readiness.member_for(viewer, request.path_params["id"])
+    values: dict = {}
+    error = None
+    if request.method == "POST":
+        values = await form_data(request)
+        try:
+            data = parse(forms.WaiverForm, values)
+            await readiness.waive(mentor=viewer, member_id=member.id, reason=data.reason)
+        except NotFound:
+            raise
+        except DomainError as failed:
+            error = failed
+        else:
+            flash(
+                request,
+                gettext("%(name)s may now send a proposal. Your reason is kept.", name=member.name),
+            )
+            return redirect(f"/speeches/readiness/{member.id}")
+    await audit_read(viewer, member, via="web")
+    context = {
+        "member": member,
+        "readiness": await readiness.readiness(member),
+        "waivers": await readiness.waivers_of(member),
+    }
+    if error is not None:
+        return render_form(
+            request, "soapbox/readiness.html", values=values, error=error, context=context
+        )
+    return render(request, "soapbox/readiness.html", {**context, "values": values})
+
+
+@requires(Action.VIEW_MEMBERS)
 async def review_queue(request: Request) -> Response:
     viewer = current_user(request)
     speeches = await proposals.review_queue(viewer)
@@ -279,6 +346,12 @@ routes = [
     Route("/speeches", my_speeches, name="soapbox:mine"),
     Route("/speeches/new", new_speech, methods=["GET", "POST"], name="soapbox:new"),
     Route("/speeches/reviews", review_queue, name="soapbox:reviews"),
+    Route(
+        "/speeches/readiness/{id:id}",
+        member_readiness,
+        methods=["GET", "POST"],
+        name="soapbox:readiness",
+    ),
     Route("/speeches/{id:id}", speech_page, name="soapbox:speech"),
     Route("/speeches/{id:id}/edit", edit_speech, methods=["GET", "POST"], name="soapbox:edit"),
     Route("/speeches/{id:id}/move", move, methods=["GET", "POST"], name="soapbox:move"),

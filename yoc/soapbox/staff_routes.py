@@ -30,7 +30,7 @@ from yoc.members.services.access import audit_list_read
 from yoc.permissions import Action
 from yoc.soapbox import forms
 from yoc.soapbox.enums import SpeechState
-from yoc.soapbox.services import conflicts, proposals, releases, schedule
+from yoc.soapbox.services import conflicts, proposals, readiness, releases, schedule
 
 if TYPE_CHECKING:
     from yoc.events.models import Event
@@ -49,6 +49,7 @@ async def _board_context(request: Request, event: Event) -> dict:
         "pending_changes": len(changes),
         "warning_texts": conflicts.WARNINGS,
         "failed_form": None,
+        "call": await readiness.call_settings(event),
     }
 
 
@@ -243,6 +244,26 @@ async def release(request: Request) -> Response:
 
 
 @requires(Action.MANAGE_EVENTS)
+async def set_call(request: Request) -> Response:
+    event = await events.get_event(request.path_params["slug"])
+    form = await request.form()
+    ids = [n for v in form.getlist("module_ids") if (n := whole_number(str(v))) is not None]
+    await readiness.set_call(actor=current_user(request), event=event, module_ids=ids)
+    flash(request, gettext("The Soapbox call is saved."))
+    return redirect(f"/staff/events/{event.slug}/schedule#call")
+
+
+@requires(Action.MANAGE_EVENTS)
+async def waivers(request: Request) -> Response:
+    """Every readiness waiver mentors gave: who, when, why."""
+    found = await readiness.all_waivers(current_user(request))
+    await audit_list_read(
+        current_user(request), {w.member_id: w.member for w in found}.values(), via="web"
+    )
+    return render(request, "soapbox/waivers.html", {"waivers": found})
+
+
+@requires(Action.MANAGE_EVENTS)
 async def all_speeches(request: Request) -> Response:
     state = request.query_params.get("state", "")
     chosen = SpeechState(state) if state in {s.value for s in STATE_FILTERS} else None
@@ -265,6 +286,8 @@ async def all_speeches(request: Request) -> Response:
 
 routes = [
     Route("/staff/speeches", all_speeches, name="soapbox:staff_speeches"),
+    Route("/staff/soapbox/waivers", waivers, name="soapbox:waivers"),
+    Route("/staff/events/{slug:str}/call", set_call, methods=["POST"], name="soapbox:call"),
     Route("/staff/events/{slug:str}/schedule", board, name="soapbox:board"),
     Route("/staff/events/{slug:str}/stages", add_stage, methods=["POST"], name="soapbox:add_stage"),
     Route(

@@ -25,6 +25,7 @@ async def _award(
     title_es: str,
     track: Track | None = None,
     module: Module | None = None,
+    public: bool = False,
 ) -> Badge | None:
     if await Badge.filter(member_id=member_id, achievement_key=key).exists():
         return None
@@ -38,6 +39,7 @@ async def _award(
             track=track,
             module=module,
             salt=secrets.token_hex(8),
+            public=public,
         )
     except IntegrityError:  # awarded a moment ago by a concurrent request
         return None
@@ -64,6 +66,33 @@ async def award_for_module(member_id: int, module_id: int) -> None:
             title_es=track.title_es,
             track=track,
         )
+
+
+SPEECH_KEY = "speech:"
+SPEECH_TITLES = ("Soapbox Speech delivered", "Discurso Soapbox pronunciado")
+SPEECH_CRITERIA = {
+    "en": "Gave a Soapbox Speech on stage, before the community, at a YO-C event.",
+    "es": "Dio un Discurso Soapbox en el escenario, ante la comunidad, en un evento de YO-C.",
+}
+
+
+async def award_for_speech(member_id: int, speech_id: int) -> Badge | None:
+    """The badge of a delivered Soapbox Speech, once per speech (None: already given).
+    Public from the start: the speech itself was given in public."""
+    title_en, title_es = SPEECH_TITLES
+    async with changing(STAMP):
+        return await _award(
+            member_id,
+            f"{SPEECH_KEY}{speech_id}",
+            title_en=title_en,
+            title_es=title_es,
+            public=True,
+        )
+
+
+async def public_badges_of(member_id: int) -> list[Badge]:
+    """The badges the member shares with anyone, the newest first."""
+    return await Badge.filter(member_id=member_id, public=True).order_by("-awarded_at", "-id")
 
 
 async def badges_of(member: User) -> list[Badge]:
@@ -94,6 +123,8 @@ async def public_badge(uid: str) -> Badge:
 
 async def criteria(badge: Badge) -> dict[str, str]:
     """What it took, in both languages: the activities of the module or track."""
+    if badge.achievement_key.startswith(SPEECH_KEY):
+        return dict(SPEECH_CRITERIA)
     if badge.module_id:
         activities = await Activity.filter(module_id=badge.module_id, retired_at__isnull=True)
     else:

@@ -222,3 +222,34 @@ async def set_retired(kind: str, item_id: int, retired: bool) -> None:
     async with changing(STAMP):
         if not await model.filter(id=item_id).update(retired_at=utcnow() if retired else None):
             raise NotFound(N_("We could not find that item."), "not_found")
+
+
+async def speech_module_ids() -> list[int]:
+    """The live modules where a member writes their Soapbox Speech (a live "speech"
+    activity): in the starter curriculum, "Public speaking and the Soapbox Speech"."""
+    return sorted(
+        set(
+            await Activity.filter(
+                kind=ActivityKind.SPEECH,
+                retired_at__isnull=True,
+                module__retired_at__isnull=True,
+                module__track__retired_at__isnull=True,
+            ).values_list("module_id", flat=True)
+        )
+    )
+
+
+async def modules_by_ids(module_ids: list[int]) -> list[Module]:
+    """These modules, in the curriculum's order (retired ones too: a call may name one)."""
+    if not module_ids:
+        return []
+    return await Module.filter(id__in=module_ids).order_by("track__position", "position", "id")
+
+
+async def live_modules() -> list[Module]:
+    """Every live module of a live track, in the curriculum's order, with its track."""
+    return (
+        await Module.filter(retired_at__isnull=True, track__retired_at__isnull=True)
+        .order_by("track__position", "track_id", "position", "id")
+        .select_related("track")
+    )

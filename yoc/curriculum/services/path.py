@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from yoc.accounts.models import User
-from yoc.curriculum.enums import ModuleState
-from yoc.curriculum.models import Module, ModuleCompletion, Track
-from yoc.curriculum.services import dashboards
+from yoc.curriculum.enums import Completion, ModuleState, ProgressState
+from yoc.curriculum.models import Badge, Module, ModuleCompletion, ProgressEvent, Track
+from yoc.curriculum.services import dashboards, practice
 from yoc.curriculum.services.dashboards import ModuleStatus
+from yoc.i18n import N_
 
 
 @dataclass
@@ -77,3 +78,76 @@ async def my_path(member: User) -> MyPath:
             )
         )
     return MyPath(tracks)
+
+
+# What each step of the curriculum says on the journey (translated where it is shown).
+REFLECTION_SENT = N_("Reflection sent")
+REFLECTION_APPROVED = N_("Reflection approved")
+BADGE_EARNED = N_("Badge earned")
+PRACTICE_DELIVERED = N_("Practice speech delivered")
+MODULE_FINISHED = N_("Module finished")
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    at: datetime
+    words: str  # one of the texts above, untranslated
+    title_en: str
+    title_es: str
+    link: str
+    scores: dict | None = None  # practice: the rubric's scores, by criterion
+    comments: str = ""
+
+
+async def journey(member: User) -> list[JourneyStep]:
+    """The member's steps in the curriculum, with dates: reflections sent and approved,
+    modules finished, practice speeches, badges; oldest first."""
+    steps: list[JourneyStep] = []
+    sent: set[int] = set()
+    for event in await ProgressEvent.filter(
+        progress__member=member,
+        state__in=[ProgressState.SUBMITTED, ProgressState.APPROVED],
+        progress__activity__completion=Completion.REFLECTION,
+    ).select_related("progress__activity"):
+        activity = event.progress.activity
+        if event.state == ProgressState.SUBMITTED:
+            if event.progress_id in sent:
+                continue  # sent again after changes: the first sending is the step
+            sent.add(event.progress_id)
+        steps.append(
+            JourneyStep(
+                event.created_at,
+                REFLECTION_SENT if event.state == ProgressState.SUBMITTED else REFLECTION_APPROVED,
+                activity.title_en,
+                activity.title_es,
+                f"/learn/modules/{activity.module_id}#activity-{activity.id}",
+            )
+        )
+    for done in await ModuleCompletion.filter(member=member).select_related("module"):
+        steps.append(
+            JourneyStep(
+                done.completed_at,
+                MODULE_FINISHED,
+                done.module.title_en,
+                done.module.title_es,
+                f"/learn/modules/{done.module_id}",
+            )
+        )
+    for feedback in await practice.feedback_of(member):
+        activity = feedback.progress.activity
+        steps.append(
+            JourneyStep(
+                feedback.delivered_at,
+                PRACTICE_DELIVERED,
+                activity.title_en,
+                activity.title_es,
+                f"/learn/modules/{activity.module_id}#activity-{activity.id}",
+                scores=feedback.scores,
+                comments=feedback.comments,
+            )
+        )
+    for badge in await Badge.filter(member=member):
+        steps.append(
+            JourneyStep(badge.awarded_at, BADGE_EARNED, badge.title_en, badge.title_es, "/badges")
+        )
+    return sorted(steps, key=lambda s: s.at)

@@ -14,13 +14,14 @@ from yoc.curriculum.models import (
     Assignment,
     Badge,
     ModuleCompletion,
+    PracticeFeedback,
     ProgressEvent,
 )
 
 # Each section of the download, and the tables it is read from.
 SECTIONS: dict[str, tuple[type, ...]] = {
     "assignments": (Assignment,),
-    "activities": (ActivityProgress, ProgressEvent),
+    "activities": (ActivityProgress, ProgressEvent, PracticeFeedback),
     "completed_modules": (ModuleCompletion,),
     "badges": (Badge,),
     "attendance": (ActivityProgress, ProgressEvent),
@@ -32,6 +33,18 @@ def _both(row: Any, field: str) -> dict[str, str] | None:
     if row is None:
         return None
     return {"en": getattr(row, f"{field}_en"), "es": getattr(row, f"{field}_es")}
+
+
+def _practice(row: PracticeFeedback | None) -> dict[str, Any] | None:
+    """A practice speech as the mentor scored it (the Soapbox rubric, 1 to 4)."""
+    if row is None:
+        return None
+    return {
+        "by": row.mentor_name,
+        "scores": row.scores,
+        "comments": row.comments,
+        "at": row.delivered_at,
+    }
 
 
 async def export(member: User) -> dict[str, Any]:
@@ -46,6 +59,9 @@ async def export(member: User) -> dict[str, Any]:
         .order_by("id")
         .prefetch_related("activity__module", "events")
     )
+    practice = {
+        row.progress_id: row for row in await PracticeFeedback.filter(progress__member=member)
+    }
     activities = []
     attendance = []
     for row in progress:
@@ -60,6 +76,7 @@ async def export(member: User) -> dict[str, Any]:
                 "reflection": row.body,
                 "submitted_at": row.submitted_at,
                 "updated_at": row.updated_at,
+                "practice": _practice(practice.get(row.id)),
                 "history": [
                     {"state": e.state, "by": e.actor_name, "text": e.text, "at": e.created_at}
                     for e in history
@@ -117,7 +134,9 @@ async def erase(member: User, *, label: str) -> None:
     async with changing(STAMP):
         progress = await ActivityProgress.filter(member=member).values_list("id", flat=True)
         await ProgressEvent.filter(progress_id__in=progress).delete()
+        await PracticeFeedback.filter(progress_id__in=progress).delete()
         await ActivityProgress.filter(id__in=progress).delete()
         for model in (Assignment, ModuleCompletion, Badge):
             await model.filter(member=member).delete()
         await ProgressEvent.filter(actor=member).update(actor_name=label)
+        await PracticeFeedback.filter(mentor=member).update(mentor_name=label)

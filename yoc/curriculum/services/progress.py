@@ -216,11 +216,80 @@ async def record_attendance(*, mentor: User, activity_id: int, member_ids: list[
     return marked
 
 
+async def finish_by_mentor(*, mentor: User, member: User, activity: Activity) -> ActivityProgress:
+    """Mark an activity the mentor witnessed done (once); return the member's row."""
+    row = await _progress(member, activity)
+    if row.state not in FINISHED:
+        await _move(row, S.DONE, actor=mentor, activity=activity)
+    return row
+
+
 async def _activity(activity_id: int) -> Activity:
     activity = await Activity.get_or_none(id=activity_id)
     if activity is None:
         raise NotFound(N_("We could not find that activity."), "not_found")
     return activity
+
+
+async def completed_module_ids(member_id: int, module_ids: list[int]) -> set[int]:
+    """Which of these modules the member has finished."""
+    if not module_ids:
+        return set()
+    return set(
+        await ModuleCompletion.filter(member_id=member_id, module_id__in=module_ids).values_list(
+            "module_id", flat=True
+        )
+    )
+
+
+WRITTEN = (S.SUBMITTED, S.RETURNED, S.APPROVED)
+
+
+async def reflections_of(member: User) -> list[ActivityProgress]:
+    """What the member wrote (sent, returned or approved), the latest first, with its
+    activity and module: the reflections a speech can grow from."""
+    return (
+        await ActivityProgress.filter(
+            member=member, state__in=list(WRITTEN), activity__completion=Completion.REFLECTION
+        )
+        .exclude(body="")
+        .order_by("-submitted_at", "-id")
+        .select_related("activity__module")
+    )
+
+
+async def own_reflection(member: User, progress_id: int) -> ActivityProgress:
+    """One reflection the member wrote, with its activity; "not found" for anyone else's."""
+    row = (
+        await ActivityProgress.get_or_none(
+            id=progress_id,
+            member=member,
+            state__in=list(WRITTEN),
+            activity__completion=Completion.REFLECTION,
+        ).select_related("activity__module")
+        if isinstance(progress_id, int) and 0 < progress_id < 2**31
+        else None
+    )
+    if row is None or not row.body:
+        raise NotFound(N_("We could not find that reflection."), "not_found")
+    return row
+
+
+async def reflection_for(viewer: User, progress_id: int) -> tuple[ActivityProgress, list]:
+    """A reflection and its history, for its writer, their mentors and staff; "not found"
+    for anyone else."""
+    row = await ActivityProgress.get_or_none(
+        id=progress_id, activity__completion=Completion.REFLECTION
+    ).select_related("member", "activity__module")
+    if row is None or not row.body or not await can_see(viewer, row.member):
+        raise NotFound(N_("We could not find that reflection."), "not_found")
+    return row, await ProgressEvent.filter(progress=row)
+
+
+async def reflection_titles(progress_ids: list[int]) -> dict[int, Activity]:
+    """The activity of each of these reflections (for a link's words), by progress id."""
+    rows = await ActivityProgress.filter(id__in=progress_ids).select_related("activity")
+    return {row.id: row.activity for row in rows}
 
 
 async def history(member: User, activity: Activity) -> list[ProgressEvent]:

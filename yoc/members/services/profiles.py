@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -316,6 +316,15 @@ async def public_name(member: User) -> str | None:
     form a public-name consent in force allows. None: the name is withheld."""
     identity = (await public_identities([member.id])).get(member.id)
     return identity.name if identity else None
+
+
+async def member_since(member_id: int) -> datetime | None:
+    """When the member joined YO-C: their application's approval (else its sending)."""
+    row = await MemberProfile.filter(user_id=member_id).values_list("decided_at", "created_at")
+    if not row:
+        return None
+    decided, created = row[0]
+    return decided or created
 
 
 @dataclass

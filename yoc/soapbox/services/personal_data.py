@@ -1,6 +1,6 @@
 """A speaker's Soapbox record: what their download shows, and what deleting their data
 takes away (their speeches with reviews and history, their lines in released schedules,
-their calendar feeds)."""
+their calendar feeds, the readiness waivers given to them)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from yoc.accounts.models import User
 from yoc.soapbox.models import (
     Availability,
+    ReadinessWaiver,
     Release,
     Review,
     SpeakerCalendar,
@@ -19,6 +20,7 @@ from yoc.soapbox.models import (
 # Each section of the download, and the tables it is read from.
 SECTIONS: dict[str, tuple[type, ...]] = {
     "speeches": (Speech, Availability, SpeechEvent, Review),
+    "soapbox_waivers": (ReadinessWaiver,),
 }
 
 
@@ -86,7 +88,12 @@ async def export(member: User) -> dict[str, Any]:
                 ],
             }
             for s in speeches
-        ]
+        ],
+        # A mentor let the member propose before finishing the modules a call asks for.
+        "soapbox_waivers": [
+            {"by": w.granted_by_name, "reason": w.reason, "at": w.created_at}
+            for w in await ReadinessWaiver.filter(member=member).order_by("created_at", "id")
+        ],
     }
 
 
@@ -99,6 +106,8 @@ async def erase(member: User, *, label: str) -> None:
         await model.filter(speech_id__in=speeches).delete()
     await Speech.filter(id__in=speeches).delete()
     await SpeakerCalendar.filter(user=member).delete()
+    await ReadinessWaiver.filter(member=member).delete()
+    await ReadinessWaiver.filter(granted_by=member).update(granted_by_name=label)
     await Review.filter(reviewer=member).update(reviewer_name=label)
     await SpeechEvent.filter(actor=member).update(actor_name=label)
     for release in await Release.all():

@@ -8,7 +8,8 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from yoc.accounts.models import User
-from yoc.errors import Conflict, PermissionDenied
+from yoc.curriculum.services import progress
+from yoc.errors import Conflict, PermissionDenied, ValidationFailed
 from yoc.i18n import N_
 from yoc.members.enums import MemberStatus
 from yoc.members.models import MemberProfile
@@ -17,7 +18,7 @@ from yoc.settings import Settings
 from yoc.soapbox.enums import Decision, SpeechState
 from yoc.soapbox.forms import ProposalForm, ReviewForm
 from yoc.soapbox.models import Availability, Review, Slot, Speech, SpeechEvent
-from yoc.soapbox.services import transitions
+from yoc.soapbox.services import readiness, transitions
 from yoc.soapbox.services.access import Capacity, visible_speech, visible_speeches
 
 EDITABLE = frozenset({SpeechState.DRAFT, SpeechState.CHANGES_REQUESTED})
@@ -51,12 +52,28 @@ async def _set_windows(speech: Speech, data: ProposalForm) -> None:
     )
 
 
+async def _event_id(data: ProposalForm) -> int | None:
+    if data.event_id is None:
+        return None
+    if data.event_id not in {e.id for e in await readiness.open_calls()}:
+        raise ValidationFailed(
+            {"event_id": N_("Choose one of the events in the list.")}, code="no_such_call"
+        )
+    return data.event_id
+
+
 async def create_draft(member: User, data: ProposalForm) -> Speech:
     profile = await MemberProfile.get_or_none(user=member)
     if profile is None or profile.status != MemberStatus.ACTIVE:
         raise PermissionDenied(N_("Your account is not active yet."), "not_active")
+    event_id = await _event_id(data)
+    reflection_id = None
+    if data.reflection_id is not None:
+        reflection_id = (await progress.own_reflection(member, data.reflection_id)).id
     async with in_transaction():
-        speech = await Speech.create(speaker=member, **_fields(data))
+        speech = await Speech.create(
+            speaker=member, event_id=event_id, reflection_id=reflection_id, **_fields(data)
+        )
         await _set_windows(speech, data)
     return speech
 
@@ -65,10 +82,11 @@ async def update_draft(member: User, speech_id: int, data: ProposalForm) -> Spee
     speech, capacities = await visible_speech(member, speech_id)
     if Capacity.SPEAKER not in capacities:
         raise PermissionDenied(N_("Only the speaker can change a proposal."), "forbidden")
+    event_id = await _event_id(data)
     async with in_transaction():
         # Conditional, so an edit cannot land on a proposal that was just submitted.
         changed = await Speech.filter(id=speech.id, state__in=list(EDITABLE)).update(
-            **_fields(data)
+            event_id=event_id, **_fields(data)
         )
         if not changed:
             raise Conflict(
@@ -168,6 +186,66 @@ async def speech_card(member: User) -> SpeechCard:
     return SpeechCard(next_slot, rows[0]["title"], rows[0]["state"])
 
 
+@dataclass(frozen=True)
+class FirstDraft:
+    """A new proposal's first draft, from a reflection the member wrote."""
+
+    reflection_id: int
+    title: str
+    summary: str
+
+
+async def draft_from_reflection(member: User, progress_id: int, *, language: str) -> FirstDraft:
+    """The member's reflection as a first draft: its activity names it, its text is the
+    summary to rework."""
+    row = await progress.own_reflection(member, progress_id)
+    activity = row.activity
+    title = activity.title_es if language == "es" else activity.title_en
+    return FirstDraft(row.id, title[:120], row.body[:4000])
+
+
+async def reflections_to_start_from(member: User) -> list:
+    return await progress.reflections_of(member)
+
+
+@dataclass(frozen=True)
+class GrewFrom:
+    """The reflection a speech grew from: its id, activity and module (for a link)."""
+
+    progress_id: int
+    title_en: str
+    title_es: str
+    module_id: int
+    activity_id: int
+
+
+async def _grew_from(speech: Speech) -> GrewFrom | None:
+    if not speech.reflection_id:
+        return None
+    activity = (await progress.reflection_titles([speech.reflection_id])).get(speech.reflection_id)
+    if activity is None:
+        return None
+    return GrewFrom(
+        speech.reflection_id,
+        activity.title_en,
+        activity.title_es,
+        activity.module_id,
+        activity.id,
+    )
+
+
+async def speeches_from_reflections(progress_ids: list[int]) -> dict[int, list[Speech]]:
+    """The proposals that grew from each of these reflections (drafts left out)."""
+    found: dict[int, list[Speech]] = {}
+    if not progress_ids:
+        return found
+    for speech in await Speech.filter(reflection_id__in=progress_ids).exclude(
+        state=SpeechState.DRAFT
+    ):
+        found.setdefault(speech.reflection_id, []).append(speech)
+    return found
+
+
 @dataclass
 class SpeechPage:
     speech: Speech
@@ -176,6 +254,7 @@ class SpeechPage:
     reviews: list[Review]
     history: list[SpeechEvent]
     windows: list[Availability]
+    grew_from: GrewFrom | None = None
 
 
 async def speech_page(user: User, speech_id: int) -> SpeechPage:
@@ -193,6 +272,7 @@ async def speech_page(user: User, speech_id: int) -> SpeechPage:
         reviews=await Review.filter(speech=speech),
         history=await SpeechEvent.filter(speech=speech),
         windows=await Availability.filter(speech=speech),
+        grew_from=await _grew_from(speech),
     )
 
 

@@ -48,6 +48,7 @@ class Item:
     speaker_id: int
     speaker_name: str | None  # None: the name is withheld
     photo: str | None  # the key of the photo's public link; None: no photo
+    page: str | None = None  # the key of the speaker's public page; None: no page
 
 
 @dataclass
@@ -104,6 +105,14 @@ async def lineup(event: Event) -> Lineup:
     shown = [e for e in entries if e["speech"] in public_ids]
     identities = await public_identities([e["speaker"] for e in shown]) if shown else {}
     items = _items(shown, identities)
+    named = [i.speaker_id for i in items if i.speaker_name]
+    pages = (
+        dict(await SpeakerCalendar.filter(user_id__in=named).values_list("user_id", "public_key"))
+        if named
+        else {}
+    )
+    for item in items:
+        item.page = pages.get(item.speaker_id) if item.speaker_name else None
     columns: dict[int, StageColumn] = {}
     for entry, item in zip(shown, items, strict=True):
         columns.setdefault(entry["stage"], StageColumn(item.stage)).items.append(item)

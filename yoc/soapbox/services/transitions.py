@@ -11,14 +11,15 @@ from tortoise.transactions import in_transaction
 
 from yoc import mail
 from yoc.accounts.models import User
+from yoc.curriculum.services import badges
 from yoc.errors import Conflict, PermissionDenied, ValidationFailed
 from yoc.i18n import N_
 from yoc.members.models import MemberProfile
 from yoc.members.services import guardianship
 from yoc.settings import Settings
-from yoc.soapbox.enums import PLACED_STATES, Decision, SpeechState
+from yoc.soapbox.enums import PLACED_STATES, PUBLIC_STATES, Decision, SpeechState
 from yoc.soapbox.models import Availability, Review, Slot, Speech, SpeechEvent
-from yoc.soapbox.services import conflicts
+from yoc.soapbox.services import conflicts, public, readiness
 from yoc.soapbox.services.access import Capacity, visible_speech
 from yoc.timeutil import utcnow
 
@@ -111,6 +112,7 @@ async def move(
         missing = await missing_for_submission(speech)
         if missing:
             raise ValidationFailed(missing, code="incomplete")
+        await readiness.check(speech)
         changes["submitted_at"] = utcnow()
     if to in (S.CHANGES_REQUESTED, S.DECLINED) and not note:
         raise ValidationFailed(
@@ -167,6 +169,11 @@ async def move(
                 call_to_action=scores.get("call_to_action"),
                 comments=note,
             )
+        if to in PUBLIC_STATES:
+            # The public speaker page's address, ready before the speech is on a lineup.
+            await public.calendar_keys(speech.speaker)
+        if to == S.DELIVERED:
+            await badges.award_for_speech(speech.speaker_id, speech.id)
         await speech.refresh_from_db()
         await _tell(speech, source, actor, note, review, previous_slot, settings)
     return Moved(speech, warnings)
