@@ -26,6 +26,7 @@ from yoc import ratelimit
 from yoc.accounts.enums import Role
 from yoc.curriculum.models import ModuleCompletion
 from yoc.i18n import gettext, local_time, use_language
+from yoc.impact.services.figures import FIGURES
 from yoc.members.enums import ApplicationDecision, Community
 from yoc.members.models import MemberProfile
 from yoc.soapbox.enums import SpeechState
@@ -201,6 +202,16 @@ def expected(event: str) -> dict[str, list[list[str]]]:
             ["Feb 2026", "2", "0"],
             ["Mar 2026", "1", "1"],
         ],
+        "Hours served": [
+            ["Month", "Verified service hours", "Hours on volunteer shifts"],
+            ["Jan 2026", "0", "0"],
+            ["Feb 2026", "0", "0"],
+            ["Mar 2026", "0", "0"],
+        ],
+        "Attendance rate per group": [
+            ["Group", "Meetings with attendance taken", "Attendance rate"],
+            ["Nothing to count yet."],
+        ],
         "Festival tickets sold, donated and claimed": [
             ["Month", "Tickets sold", "Tickets donated", "Donated tickets claimed"],
             ["Jan 2026", "2", "0", "0"],
@@ -340,7 +351,7 @@ async def test_signed_out_visitors_are_sent_to_log_in(client: httpx.AsyncClient)
 async def test_admins_see_the_page_too(app) -> None:
     async with signed_in(app, Role.ADMIN) as admin:
         response = await admin.get("/staff/impact")
-    assert len(tables(response)) == 6
+    assert len(tables(response)) == len(FIGURES)
 
 
 async def test_no_member_or_buyer_is_named(staff: httpx.AsyncClient, scene: Scene) -> None:
@@ -361,6 +372,8 @@ def tables_keys() -> list[str]:
         "members_by_community",
         "modules_completed",
         "speeches",
+        "hours_served",
+        "attendance_by_group",
         "festival_tickets",
         "revenue_by_ticket_type",
     ]
@@ -389,10 +402,11 @@ async def test_charts_are_inline_svg_that_the_content_security_policy_allows(
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     svgs = _svgs(response)
-    assert len(svgs) == 6
+    assert len(svgs) == len(FIGURES)
     for svg in svgs:
         assert "<script" not in svg and "<style" not in svg and " style=" not in svg
-        assert " on" not in re.sub(r'"[^"]*"', '""', svg)  # no event handler attribute
+        # No event handler attribute (onload=, onclick= ...) in any tag.
+        assert not re.search(r"<[^>]*\son\w+\s*=", re.sub(r'"[^"]*"', '""', svg))
         assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
             'xmlns:xlink="http://www.w3.org/1999/xlink"', ""
         )

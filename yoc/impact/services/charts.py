@@ -17,7 +17,7 @@ import matplotlib
 from markupsafe import Markup
 from matplotlib.figure import Figure as Canvas
 
-from yoc.impact.services.figures import Cell, Chart, Few, Money, Percent, Table
+from yoc.impact.services.figures import Cell, Chart, Few, Hours, Money, Percent, Table
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -53,6 +53,8 @@ def _number(cell: Cell) -> float:
         return cell.cents / 100
     if isinstance(cell, Percent):
         return cell.share * 100
+    if isinstance(cell, Hours):
+        return cell.minutes / 60
     if isinstance(cell, Few):
         return 0
     return cell

@@ -11,9 +11,11 @@ from enum import StrEnum
 from yoc.curriculum.services import figures as curriculum
 from yoc.i18n import N_, format_month, gettext, tr
 from yoc.members.services import figures as members
+from yoc.participation.services import figures as participation
 from yoc.soapbox.services import figures as soapbox
 from yoc.tally import Period
 from yoc.tickets.services import figures as tickets
+from yoc.volunteers.services import figures as volunteers
 
 # A community with fewer members than this is shown as "fewer than 5": in a town of a
 # few thousand, a count of one or two teens in a youth group can point at a child.
@@ -33,13 +35,20 @@ class Percent:
 
 
 @dataclass(frozen=True)
+class Hours:
+    """Time given, in minutes; read as hours."""
+
+    minutes: int
+
+
+@dataclass(frozen=True)
 class Few:
     """A count below ``below``, withheld."""
 
     below: int
 
 
-Cell = int | Money | Percent | Few
+Cell = int | Money | Percent | Hours | Few
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,26 @@ async def revenue_by_ticket_type(period: Period) -> Table:
     )
 
 
+async def hours_served(period: Period) -> Table:
+    verified = await participation.verified_minutes_per_month(period)
+    shifts = await volunteers.shift_minutes_per_month(period)
+    return _per_month(
+        period,
+        {
+            gettext("Verified service hours"): [Hours(m) for m in verified],
+            gettext("Hours on volunteer shifts"): [Hours(m) for m in shifts],
+        },
+    )
+
+
+async def attendance_by_group(period: Period) -> Table:
+    groups = await participation.attendance_by_group(period)
+    return Table(
+        (gettext("Group"), gettext("Meetings with attendance taken"), gettext("Attendance rate")),
+        tuple((g.group, (g.meetings, Percent(g.rate))) for g in groups),
+    )
+
+
 FIGURES: tuple[Figure, ...] = (
     Figure("active_members", N_("Active members over time"), Chart.MONTHS, active_members),
     Figure(
@@ -148,6 +177,8 @@ FIGURES: tuple[Figure, ...] = (
     ),
     Figure("modules_completed", N_("Modules completed"), Chart.MONTHS, modules_completed),
     Figure("speeches", N_("Soapbox Speeches proposed and delivered"), Chart.MONTHS, speeches),
+    Figure("hours_served", N_("Hours served"), Chart.MONTHS, hours_served),
+    Figure("attendance_by_group", N_("Attendance rate per group"), Chart.BARS, attendance_by_group),
     Figure(
         "festival_tickets",
         N_("Festival tickets sold, donated and claimed"),

@@ -10,13 +10,14 @@ from anyio import to_thread
 from markupsafe import Markup
 
 from yoc.errors import NotFound
-from yoc.i18n import N_, format_money, format_number, format_percent, gettext
+from yoc.i18n import N_, format_hours, format_money, format_number, format_percent, gettext
 from yoc.impact.services.figures import (
     BY_KEY,
     FIGURES,
     Cell,
     Few,
     Figure,
+    Hours,
     Money,
     Percent,
     Table,
@@ -43,6 +44,8 @@ def cell_text(cell: Cell) -> str:
         return format_money(cell.cents)
     if isinstance(cell, Percent):
         return format_percent(cell.share)
+    if isinstance(cell, Hours):
+        return format_hours(cell.minutes)
     if isinstance(cell, Few):
         return gettext("fewer than %(num)d", num=cell.below)
     return format_number(cell)
@@ -53,6 +56,8 @@ def csv_cell(cell: Cell) -> str:
         return f"{cell.cents / 100:.2f}"
     if isinstance(cell, Percent):
         return f"{cell.share * 100:.1f}"
+    if isinstance(cell, Hours):
+        return f"{cell.minutes / 60:.2f}".rstrip("0").rstrip(".")
     if isinstance(cell, Few):
         return f"<{cell.below}"
     return str(cell)
