@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
 import httpx
 
@@ -32,14 +34,18 @@ from yoc.curriculum.enums import Completion
 from yoc.curriculum.services import progress
 from yoc.mail import OutboxMessage
 from yoc.members.enums import ConsentPurpose, NoteVisibility
-from yoc.members.models import ConsentConflict, Guardian
+from yoc.members.models import Cohort, ConsentConflict, Guardian
 from yoc.members.services import notes, privacy, profiles
+from yoc.participation.enums import Presence, ReminderKind, Rsvp
+from yoc.participation.models import Meeting, MeetingAttendance
+from yoc.participation.services import choices, hours, meetings
 from yoc.settings import Settings
 from yoc.soapbox.enums import SpeechState
 from yoc.soapbox.services import public, readiness, transitions
 from yoc.tickets.enums import Pricing
 from yoc.tickets.models import Order, Ticket
 from yoc.tickets.services import checkin, manage, signing, states, waitlist
+from yoc.timeutil import utcnow
 from yoc.volunteers.enums import ShiftRole
 from yoc.volunteers.services import signups as shift_signups
 from yoc.volunteers.services.signups import Guest
@@ -233,6 +239,32 @@ async def _buy(app, settings: Settings, staff: User) -> Order:
     return await Order.get(id=order.id)
 
 
+async def _meet(member: User, mentor: User) -> None:
+    """Her group met; she said she would come, came, and logged hours a mentor checked;
+    she and her guardian chose their reminders."""
+    cohort = await Cohort.get(name="Summer 2027 Mecca")
+    coming = await Meeting.create(
+        cohort=cohort, starts_at=utcnow() + timedelta(days=3), place="Mecca Library", topic="T"
+    )
+    await meetings.answer(member, coming.id, Rsvp.YES)
+    held = await Meeting.create(
+        cohort=cohort, starts_at=utcnow() - timedelta(days=3), place="Mecca Library", topic="T"
+    )
+    await MeetingAttendance.create(
+        meeting=held, member=member, presence=Presence.PRESENT, marked_at=utcnow()
+    )
+    entry = await hours.log_hours(
+        member,
+        served_on=utcnow().date(),
+        hours=Decimal(2),
+        organisation=f"Food bank, with {NAME}",
+        description=BIO,
+    )
+    await hours.review(actor=mentor, hours_id=entry.id, verified=True)
+    await choices.choose_for_member(member, {ReminderKind.MEETINGS})
+    await choices.choose_for_guardian(GUARDIAN_EMAIL, {ReminderKind.DUE_DATES})
+
+
 async def member_who_did_everything(app, client: httpx.AsyncClient) -> Footprint:
     """Itzel, signed in on ``client`` (signing up signs her in), with a record in every
     table that can hold one."""
@@ -258,6 +290,7 @@ async def member_who_did_everything(app, client: httpx.AsyncClient) -> Footprint
         author=mentor, member=member, body=PRIVATE_NOTE, visibility=NoteVisibility.MENTORS
     )
     await _learn(member, mentor, settings)
+    await _meet(member, mentor)
     # Her mentor let her propose before finishing the public speaking module.
     await readiness.waive(mentor=mentor, member_id=member.id, reason="Ready for the Soapbox.")
     await _speak(member, staff, settings)

@@ -42,8 +42,9 @@ from yoc.accounts.services import set_language
 from yoc.curriculum.models import CohortAssignment
 from yoc.members.models import ConsentRequest, GuardianLink, GuardianSession
 from yoc.members.services import privacy
+from yoc.participation.models import Meeting
 from yoc.soapbox.models import SpeakerCalendar
-from yoc.tickets.models import OrderRetryKey
+from yoc.tickets.models import DoorConflict, OrderRetryKey
 
 # Tables that hold member data but are left out of the download on purpose. (Within
 # tables that are in it, a few columns stay out too: the account's password hash, the
@@ -74,6 +75,12 @@ NOT_EXPORTED: dict[type[Model], str] = {
     OrderRetryKey: "order retry keys",
     # A module given to a whole group; the member's own copy is under "assignments".
     CohortAssignment: "group assignments",
+    # A group's meeting, planned by a mentor; the member's answer and attendance are
+    # under "meetings".
+    Meeting: "group meetings",
+    # A ticket let in at two gates: gates and times, no name; the ticket's check-in is
+    # under "orders".
+    DoorConflict: "tickets let in twice",
 }
 
 IDENTIFYING = ("email", "phone")
@@ -273,6 +280,12 @@ async def test_download_holds_the_photo_guardians_and_the_mail_sent(app, client)
                 "Water",
                 "viewed the record",
                 "checked in",
+                "Group meetings",
+                "Your answer: I’ll be there",
+                "Attendance: present",
+                "Service hours",
+                "Food bank, with Itzel Ramírez",
+                "Group meetings, the day before: yes",
             ],
         ),
         (
@@ -287,6 +300,10 @@ async def test_download_holds_the_photo_guardians_and_the_mail_sent(app, client)
                 "Agua",
                 "vio los datos",
                 "registrado",
+                "Reuniones del grupo",
+                "Asistencia: ",
+                "Horas de servicio",
+                "Recordatorios que elegiste",
             ],
         ),
     ],

@@ -46,5 +46,5 @@ async def our_year_in(request: Request) -> Response:
 
 routes = [
     Route("/our-year", our_year, name="impact:our_year"),
-    Route("/our-year/{year:int}", our_year_in, name="impact:our_year_in"),
+    Route("/our-year/{year:id}", our_year_in, name="impact:our_year_in"),
 ]

@@ -28,6 +28,7 @@ from yoc.members.enums import DeletionState
 from yoc.members.models import DeletionRequest
 from yoc.members.services import personal_data as membership
 from yoc.paging import Keyset, Page, Window
+from yoc.participation.services import personal_data as participation
 from yoc.soapbox.services import personal_data as soapbox
 from yoc.tickets.services import personal_data as tickets
 from yoc.timeutil import utcnow
@@ -41,6 +42,7 @@ SECTIONS: dict[str, tuple[type, ...]] = {
     **soapbox.SECTIONS,
     **tickets.SECTIONS,
     **volunteering.SECTIONS,
+    **participation.SECTIONS,
     "messages": (OutboxMessage,),
     "record_history": (audit.AuditEntry,),
     "deletion_requests": membership.SECTIONS["deletion_requests"],
@@ -101,6 +103,7 @@ async def data_record(member: User) -> dict[str, Any]:
         **await soapbox.export(member),
         **await tickets.export(member.email),
         **await volunteering.export(member),
+        **await participation.export(member),
         "messages": await _messages(member),
         "record_history": await _record_history(member),
     }
@@ -188,6 +191,7 @@ async def complete_deletion(*, actor: User, request_id: int) -> None:
         await learning.erase(member, label=label)
         await tickets.erase(email, words=redaction.pattern(words))
         await volunteering.erase(member)
+        await participation.erase(member, await membership.guardian_addresses(member))
         await membership.erase(member, label=label)
         await audit.forget(member.id, words, label)
         # Orders, audit lines and others' records point at the account: the row stays.
