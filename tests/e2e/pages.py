@@ -1,10 +1,12 @@
-"""What the browser journeys do on many pages: match an address, sign in."""
+"""What the browser journeys do on many pages: match an address, sign in, open phones."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 
-from playwright.async_api import Page
+from playwright.async_api import Browser, BrowserContext, Page
 
 from yoc import demo
 
@@ -21,3 +23,26 @@ async def sign_in(page: Page, email: str, password: str = demo.DEMO_PASSWORD) ->
     await form.locator('input[name="email"]').fill(email)
     await form.locator('input[name="password"]').fill(password)
     await form.locator('button[type="submit"]').click()
+
+
+PHONE = {"width": 390, "height": 844}
+LOCALES = {"en": "en-US", "es": "es-MX"}
+
+
+@contextlib.asynccontextmanager
+async def phones(
+    browser: Browser, base_url: str, language: str, people: tuple[str, ...]
+) -> AsyncIterator[dict[str, BrowserContext]]:
+    """A 390 px phone in ``language`` for each of ``people``, closed afterwards."""
+    contexts = {}
+    try:
+        for who in people:
+            ctx = await browser.new_context(
+                base_url=base_url, viewport=PHONE, locale=LOCALES[language]
+            )
+            ctx.set_default_timeout(10_000)
+            contexts[who] = ctx
+        yield contexts
+    finally:
+        for ctx in contexts.values():
+            await ctx.close()

@@ -99,8 +99,8 @@ def scanner_time(value: datetime) -> str:
     return f"{local.hour}:{local.minute:02d}"
 
 
-async def order_free_tickets(base_url: str, quantity: int) -> list[str]:
-    """A free order through the public API; the secrets of its tickets."""
+async def free_order(base_url: str, quantity: int) -> tuple[str, list[str]]:
+    """A free order through the public API: its code and its tickets' secrets."""
     async with httpx.AsyncClient(base_url=base_url, timeout=20) as http:
         event = (await http.get(f"/api/v1/events/{SLUG}")).json()
         youth = next(t for t in event["ticket_types"] if t["name"]["en"].startswith("Youth"))
@@ -119,7 +119,13 @@ async def order_free_tickets(base_url: str, quantity: int) -> list[str]:
     assert response.status_code == 201, response.text
     order = response.json()
     assert order["status"] == "paid"
-    return [t["secret"] for t in order["tickets"]]
+    return order["code"], [t["secret"] for t in order["tickets"]]
+
+
+async def order_free_tickets(base_url: str, quantity: int) -> list[str]:
+    """A free order through the public API; the secrets of its tickets."""
+    _, secrets = await free_order(base_url, quantity)
+    return secrets
 
 
 async def wait_for_check_in(db: ServerDatabase, secret: str) -> tuple[datetime, str]:

@@ -17,12 +17,10 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
@@ -33,6 +31,7 @@ from tests.e2e.test_door_journey import (
     STAFF,
     TIMEZONE,
     ServerDatabase,
+    free_order,
     signed_code,
     submit,
     wait_for_check_in,
@@ -77,27 +76,6 @@ async def staff(browser: Browser, live_server: str) -> AsyncIterator[Page]:
         yield page
     finally:
         await ctx.close()
-
-
-async def free_order(base_url: str, quantity: int) -> tuple[str, list[str]]:
-    """A free order through the public API: its code and its tickets' secrets."""
-    async with httpx.AsyncClient(base_url=base_url, timeout=20) as http:
-        event = (await http.get(f"/api/v1/events/{SLUG}")).json()
-        youth = next(t for t in event["ticket_types"] if t["pricing"] == "free")
-        response = await http.post(
-            f"/api/v1/events/{SLUG}/orders",
-            json={
-                "buyer": {
-                    "name": "Rosa Puerta",
-                    "email": f"rosa.{uuid.uuid4().hex[:8]}@example.org",
-                    "language": "es",
-                },
-                "items": [{"ticket_type": youth["id"], "quantity": quantity}],
-            },
-        )
-    assert response.status_code == 201, response.text
-    order = response.json()
-    return order["code"], [t["secret"] for t in order["tickets"]]
 
 
 async def refund_whole_order(staff: Page, code: str) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e import pages
 from tests.e2e.accessibility import REVIEWED, axe_violations, blocking
 from tests.e2e.conftest import Inbox, Texts
 from tests.e2e.pages import path_is, sign_in
@@ -35,8 +36,6 @@ EVENT = "the-hue-2027"
 EVENT_NAME = "The Hue 2027"
 GENERAL = {"en": "General admission", "es": "Entrada general"}  # yoc/tickets/demo.py
 SUGGESTED_CENTS = 1500  # General admission's suggested price, paid when none is typed
-PHONE = {"width": 390, "height": 844}
-LOCALES = {"en": "en-US", "es": "es-MX"}
 STAFF = {"en": "admin@demo.yoc.example", "es": "staff@demo.yoc.example"}  # yoc/demo.py
 
 
@@ -50,18 +49,10 @@ async def phones(
     browser: Browser, mail_server: str, language: str
 ) -> AsyncIterator[dict[str, BrowserContext]]:
     """The staff member's, the volunteer's and the two visitors' phones."""
-    contexts = {}
-    try:
-        for who in ("staff", "volunteer", "walk_up", "online"):
-            ctx = await browser.new_context(
-                base_url=mail_server, viewport=PHONE, locale=LOCALES[language]
-            )
-            ctx.set_default_timeout(10_000)
-            contexts[who] = ctx
+    async with pages.phones(
+        browser, mail_server, language, ("staff", "volunteer", "walk_up", "online")
+    ) as contexts:
         yield contexts
-    finally:
-        for ctx in contexts.values():
-            await ctx.close()
 
 
 def money(language: str, cents: int) -> str:

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e import pages
 from tests.e2e.accessibility import REVIEWED, axe_violations, blocking
 from tests.e2e.conftest import Inbox, Texts
 from tests.e2e.pages import path_is, sign_in
@@ -32,8 +33,6 @@ from yoc.members.enums import Community
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
-LOCALES = {"en": "en-US", "es": "es-MX"}
 # Who works with the teen in each language (yoc/demo.py), and the mentor's group.
 STAFF = {"en": "admin@demo.yoc.example", "es": "staff@demo.yoc.example"}
 MENTOR = {"en": "mentor.daniel@demo.yoc.example", "es": "mentor.lucia@demo.yoc.example"}
@@ -74,18 +73,10 @@ async def phones(
     browser: Browser, mail_server: str, language: str
 ) -> AsyncIterator[dict[str, BrowserContext]]:
     """The teen's, her mother's, the staff member's and the mentor's phones."""
-    contexts = {}
-    try:
-        for who in ("teen", "mother", "staff", "mentor"):
-            ctx = await browser.new_context(
-                base_url=mail_server, viewport=PHONE, locale=LOCALES[language]
-            )
-            ctx.set_default_timeout(10_000)
-            contexts[who] = ctx
+    async with pages.phones(
+        browser, mail_server, language, ("teen", "mother", "staff", "mentor")
+    ) as contexts:
         yield contexts
-    finally:
-        for ctx in contexts.values():
-            await ctx.close()
 
 
 class Accessibility:

@@ -155,7 +155,7 @@ async def test_rejected_hours_show_the_reason_to_the_member(app, client, cast) -
         f"/mentor/hours/{entry.id}/reject", data={"reason": " ", "csrf_token": csrf_from(page.text)}
     )
     assert no_reason.status_code == 422
-    assert f'id="reason-{entry.id}-error"' in no_reason.text
+    assert f'id="f-{entry.id}-reason-error"' in no_reason.text
     rejected = await client.post(
         f"/mentor/hours/{entry.id}/reject",
         data={
