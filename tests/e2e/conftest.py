@@ -55,10 +55,11 @@ STARTUP_TIMEOUT = 20.0
 E2E_SECRET = "e2e-secret-key-that-is-long-enough-0123456789abcdef"
 
 
-def _run_cli(command: str, env: dict[str, str]) -> None:
-    """``python -m yoc.cli COMMAND`` with the server's environment; fail loudly."""
-    done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "yoc.cli", command],
+def run_python(args: list[str], env: dict[str, str], what: str) -> None:
+    """Our interpreter with ``args`` (``-m yoc.cli ...`` or ``-c CODE``) in the server's
+    environment, to prepare its database; the test fails loudly, saying ``what``."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, *args],
         env=env,
         cwd=PROJECT_DIR,
         capture_output=True,
@@ -68,9 +69,14 @@ def _run_cli(command: str, env: dict[str, str]) -> None:
     )
     if done.returncode != 0:
         pytest.fail(
-            f"`yoc {command}` exited {done.returncode}\n"
+            f"{what} failed (exit {done.returncode})\n"
             f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
         )
+
+
+def _run_cli(command: str, env: dict[str, str]) -> None:
+    """``python -m yoc.cli COMMAND`` with the server's environment."""
+    run_python(["-m", "yoc.cli", command], env, f"`yoc {command}`")
 
 
 _DEMO_DATABASE: list[Path] = []  # this process's migrated database with the demo data
@@ -342,17 +348,7 @@ def _give_salton_sea_module(env: dict[str, str]) -> None:
     """Both demo groups (yoc/demo.py) also work on the Salton Sea module: a reading, then a
     reflection, so a member can finish it alone (no attendance to record); staff made it
     a milestone, so finishing it earns a badge."""
-    done = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", GIVE_SALTON_SEA_MODULE],
-        env=env,
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"giving the Salton Sea module to the group failed:\n{done.stderr}")
+    run_python(["-c", GIVE_SALTON_SEA_MODULE], env, "giving the Salton Sea module to the groups")
 
 
 @pytest.fixture(scope="session")

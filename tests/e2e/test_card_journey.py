@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -23,12 +21,11 @@ import pytest
 import stripe
 from playwright.async_api import Browser, Page, expect
 
-from tests.e2e.conftest import serving_app, spanish
+from tests.e2e.conftest import run_python, serving_app, spanish
 from tests.e2e.pages import path_is
 from tests.payments.conftest import SECRET_KEY, WEBHOOK, WEBHOOK_SECRET
 from tests.payments.stripe_fake import FakeStripe
 from yoc.i18n import format_money, gettext, ngettext, use_language
-from yoc.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
 
@@ -59,17 +56,7 @@ asyncio.run(_with_db(Settings.from_env(), work))
 
 
 def _add_fixed_price_type(env: dict[str, str]) -> None:
-    done = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", ADD_FIXED_PRICE_TYPE],
-        env=env,
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"adding a fixed-price ticket type failed:\n{done.stderr}")
+    run_python(["-c", ADD_FIXED_PRICE_TYPE], env, "adding a fixed-price ticket type")
 
 
 @pytest.fixture(scope="module")
