@@ -18,10 +18,13 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher
 from asgi_lifespan import LifespanManager
 from tortoise import connections
 
-from yoc.db import migrate, normalise_url
+from tests.databases import copy_migrated_postgres, copy_migrated_sqlite, run_folder
+from yoc import security
+from yoc.db import normalise_url
 from yoc.settings import Settings
 from yoc.web import create_app
 
@@ -37,22 +40,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Under pytest-xdist (``make test`` runs two processes) each process gets its own
-    PostgreSQL database (the given one's name with the worker's id) and its own Redis
-    database, so one process's emptying and counting never meets the other's."""
+    """Each test process gets its own PostgreSQL database (the given one's name with the
+    process's id: ``test_gw0``, or ``test_main`` without pytest-xdist) and, under
+    pytest-xdist (``make test`` runs two processes), its own Redis database, so one
+    process's emptying and counting never meets the other's."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if not worker:
-        return
     number = int(worker.removeprefix("gw") or 0)
     if number > 7:
         raise pytest.UsageError("run the tests in at most 8 processes (-n 8)")
-    os.environ.setdefault("YOC_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - number}")
+    if worker:
+        os.environ.setdefault("YOC_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - number}")
     url = config.getoption("--database-url")
     if url:
-        config.option.database_url = _worker_database(url, worker)
+        config.option.database_url = _process_database(url, worker or "main")
 
 
-def _worker_database(url: str, worker: str) -> str:
+def _process_database(url: str, worker: str) -> str:
+    """The URL of this process's database on the server of ``url``, created empty if it
+    does not exist yet (the ``database_url`` fixture fills it)."""
     import asyncpg
 
     parts = urlsplit(normalise_url(url).replace("asyncpg://", "postgres://", 1))
@@ -70,29 +75,41 @@ def _worker_database(url: str, worker: str) -> str:
     return parts._replace(path=f"/{name}").geturl()
 
 
-def _reset_postgres(url: str) -> None:
-    import asyncpg
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing() -> Iterator[None]:
+    """argon2id at its production cost takes a fifth of a second and 64 MiB for each
+    hash and each check, on purpose; in this process's tests, that was most of the time
+    of a test that signs someone in. Here the same argon2id hashes at a low cost (as
+    Django's documentation advises for tests). The app in its own process (the browser
+    journeys' servers, the `yoc` command, the installed app) keeps the production cost,
+    and ``test_cli_user_and_token_and_demo`` checks the hash it stores."""
+    with pytest.MonkeyPatch.context() as patch:
+        quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        patch.setattr(security, "_hasher", quick)
+        yield
 
-    async def reset() -> None:
-        conn = await asyncpg.connect(normalise_url(url).replace("asyncpg://", "postgres://"))
-        try:
-            await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        finally:
-            await conn.close()
 
-    asyncio.run(reset())
+@pytest.fixture(scope="session", autouse=True)
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    run_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database with every migration applied, once per test run."""
+    """A database with every migration applied, once per test process: a copy of the
+    run's migrated database (``tests/databases.py``)."""
     url = request.config.getoption("--database-url")
     if url:
-        _reset_postgres(url)
-    else:
-        url = f"sqlite://{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    asyncio.run(migrate(Settings(database_url=url)))
-    return url
+        name = urlsplit(normalise_url(url)).path.lstrip("/")
+        return copy_migrated_postgres(url, name)
+    return copy_migrated_sqlite(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def server_url(request: pytest.FixtureRequest) -> str:
+    """The database server under test, for a test that makes databases of its own there
+    (``tests/ops_databases.py``): the PostgreSQL one given, else SQLite files."""
+    return request.config.getoption("--database-url") or "sqlite://"
 
 
 @pytest.fixture

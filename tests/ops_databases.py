@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import asyncpg
 
 from tests.conftest import TEST_SECRET
+from tests.databases import copy_migrated_postgres, copy_migrated_sqlite
 from yoc.db import normalise_url
 
 
@@ -54,6 +55,20 @@ def fresh_database(server_url: str, folder: Path, name: str) -> Iterator[str]:
     try:
         base = urlsplit(normalise_url(server_url).replace("asyncpg://", "postgres://", 1))
         yield base._replace(path=f"/{database}", query="").geturl()
+    finally:
+        _run_sql(server_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def migrated_database(server_url: str, folder: Path, name: str) -> Iterator[str]:
+    """A database with every migration applied (a copy of the run's migrated one), like
+    ``fresh_database`` otherwise."""
+    if not is_postgres(server_url):
+        yield copy_migrated_sqlite(folder / f"{name}.sqlite3")
+        return
+    database = f"yoc_{name}_{secrets.token_hex(4)}"
+    try:
+        yield copy_migrated_postgres(server_url, database)
     finally:
         _run_sql(server_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 

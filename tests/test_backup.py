@@ -18,6 +18,7 @@ import pytest
 from tests.ops_databases import (
     fresh_database,
     is_postgres,
+    migrated_database,
     operator_env,
     query,
     run_yoc,
@@ -26,21 +27,15 @@ from tests.ops_databases import (
 
 
 @pytest.fixture(scope="module")
-def server_url(request: pytest.FixtureRequest) -> str:
-    return request.config.getoption("--database-url") or "sqlite://"
-
-
-@pytest.fixture(scope="module")
 def demo_backup(
     server_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
     """A database holding the demo data, and one backup of it in a folder of its own."""
     folder = tmp_path_factory.mktemp("backup")
-    with fresh_database(server_url, folder, "backup_source") as source:
+    with migrated_database(server_url, folder, "backup_source") as source:
         env = operator_env(source)
-        for command in (["migrate"], ["seed-demo"]):
-            done = run_yoc(*command, env=env, cwd=folder)
-            assert done.returncode == 0, done.stderr
+        done = run_yoc("seed-demo", env=env, cwd=folder)
+        assert done.returncode == 0, done.stderr
         backups = folder / "backups"
         backups.mkdir(mode=0o700)
 

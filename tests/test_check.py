@@ -44,11 +44,6 @@ def message(done: subprocess.CompletedProcess[str], name: str) -> str:
     return text
 
 
-@pytest.fixture
-def server_url(request: pytest.FixtureRequest) -> str:
-    return request.config.getoption("--database-url") or "sqlite://"
-
-
 def test_a_working_installation_is_ok_everywhere_and_exits_0(
     database_url: str, smtp_server, tmp_path: Path
 ) -> None:

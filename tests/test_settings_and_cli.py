@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 
+from tests.ops_databases import migrated_database, query
 from yoc.settings import DEV_SECRET_KEY, ConfigError, Settings
 
 STRONG_KEY = "k" * 40
@@ -91,9 +93,16 @@ def test_cli_refuses_production_without_secret_in_one_line() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_cli_user_and_token_and_demo(tmp_path) -> None:
+@pytest.fixture
+def cli_database(server_url: str, tmp_path) -> Iterator[str]:
+    """A migrated database of its own on the engine under test."""
+    with migrated_database(server_url, tmp_path, "cli") as url:
+        yield url
+
+
+def test_cli_user_and_token_and_demo(cli_database: str) -> None:
     env = {
-        "YOC_DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}",
+        "YOC_DATABASE_URL": cli_database,
         "YOC_ENV": "test",
         "YOC_SECRET_KEY": STRONG_KEY,
     }
@@ -149,12 +158,13 @@ def test_cli_user_and_token_and_demo(tmp_path) -> None:
     assert "Loaded the demo data." in first_seed.stdout
     assert "already there" in second_seed.stdout
     assert "admin@demo.yoc.example" in second_seed.stdout
+    ((stored,),) = query(cli_database, "SELECT password_hash FROM users WHERE name = 'Rosa'")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # the production cost
 
 
-def test_cli_refuses_demo_data_in_production(tmp_path) -> None:
-    database = tmp_path / "prod.sqlite3"
+def test_cli_refuses_demo_data_in_production(cli_database: str) -> None:
     env = {
-        "YOC_DATABASE_URL": f"sqlite://{database}",
+        "YOC_DATABASE_URL": cli_database,
         "YOC_ENV": "production",
         "YOC_SECRET_KEY": STRONG_KEY,
         "YOC_BASE_URL": "https://yoc.example.org",
@@ -167,10 +177,7 @@ def test_cli_refuses_demo_data_in_production(tmp_path) -> None:
     assert seeded.stderr.startswith("yoc: ") and seeded.stderr.count("\n") == 1
     assert "production" in seeded.stderr
     assert "admin@demo" not in seeded.stdout + seeded.stderr
-    import sqlite3
-
-    with sqlite3.connect(database) as db:
-        assert db.execute("SELECT count(*) FROM users").fetchone() == (0,)
+    assert query(cli_database, "SELECT count(*) FROM users") == [(0,)]
 
 
 async def test_demo_data_is_refused_in_production(app, settings) -> None:
@@ -199,7 +206,7 @@ async def test_demo_data_is_loaded_once(app, settings) -> None:
     assert all(len(c.mentors) == 1 for c in cohorts)
 
 
-def test_development_links_follow_the_port_the_app_is_served_on(tmp_path) -> None:
+def test_development_links_follow_the_port_the_app_is_served_on(cli_database: str) -> None:
     """`make run PORT=8303` serves on 8303: the links in mail (consent, orders,
     invitations) and the API's server address must say 8303 too, not the default 8000."""
     import os
@@ -211,7 +218,7 @@ def test_development_links_follow_the_port_the_app_is_served_on(tmp_path) -> Non
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("YOC_")}
-    env.update(YOC_ENV="development", YOC_DATABASE_URL=f"sqlite://{tmp_path / 'dev.sqlite3'}")
+    env.update(YOC_ENV="development", YOC_DATABASE_URL=cli_database)
     subprocess.run([sys.executable, "-m", "yoc.cli", "migrate"], env=env, check=True)
     with (
         tempfile.TemporaryFile() as log,

@@ -3,9 +3,9 @@ Chromium (Debian's, never a downloaded one) driven by Playwright's async API.
 
 The server's database is migrated and loaded with the demo data (``yoc seed-demo``,
 see ``yoc/demo.py``) before the server starts, once per test session; every journey
-shares it, so a journey that creates accounts uses emails of its own. Migrating takes
-the better part of half a minute, so it is done once per test process: each server
-after the first starts from a copy of that database.
+shares it, so a journey that creates accounts uses emails of its own. That database is
+made once per run, from the run's migrated one (``tests/databases.py``); each server
+starts from a copy of it.
 
 ``mail_server`` is the app as it runs with a mail server: its outbox is sent over real
 SMTP (``inbox``, an aiosmtpd server in this process) by the app's own worker, and it
@@ -14,15 +14,12 @@ takes cards through the Stripe stand-in."""
 from __future__ import annotations
 
 import asyncio
-import atexit
 import contextlib
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -33,6 +30,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from tests.conftest import Mailbox, serving_mail
+from tests.databases import copy_migrated_sqlite, copy_sqlite, made_once
 from tests.payments.conftest import SECRET_KEY, WEBHOOK_SECRET
 from tests.payments.stripe_fake import FakeStripe
 from tests.servers import ServerDidNotStart, free_port, running_process
@@ -79,28 +77,15 @@ def _run_cli(command: str, env: dict[str, str]) -> None:
     run_python(["-m", "yoc.cli", command], env, f"`yoc {command}`")
 
 
-_DEMO_DATABASE: list[Path] = []  # this process's migrated database with the demo data
-
-
 def _demo_database(env: dict[str, str]) -> Path:
-    """A database migrated and loaded with the demo data, made once per test process."""
-    if not _DEMO_DATABASE:
-        folder = Path(tempfile.mkdtemp(prefix="yoc-e2e-demo-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        template = folder / "demo.sqlite3"
-        made = {**env, "YOC_DATABASE_URL": f"sqlite://{template}"}
-        _run_cli("migrate", made)
-        _run_cli("seed-demo", made)  # mentors, groups, members: see yoc/demo.py
-        _DEMO_DATABASE.append(template)
-    return _DEMO_DATABASE[0]
+    """This run's migrated database with the demo data, made once for all test processes
+    (``tests/databases.py``): copy it, never write to it."""
 
+    def make(target: Path) -> None:
+        url = copy_migrated_sqlite(target)
+        _run_cli("seed-demo", {**env, "YOC_DATABASE_URL": url})  # see yoc/demo.py
 
-def _copy_database(source: Path, target: Path) -> None:
-    with (
-        contextlib.closing(sqlite3.connect(source)) as src,
-        contextlib.closing(sqlite3.connect(target)) as dst,
-    ):
-        src.backup(dst)
+    return made_once("demo.sqlite3", make)
 
 
 @pytest.fixture(scope="session")
@@ -138,7 +123,7 @@ def serving_app(
         plain.pop(name, None)
     env = {**plain, **extra_env}
 
-    _copy_database(_demo_database(plain), database)
+    copy_sqlite(_demo_database(plain), database)
     if prepare is not None:
         prepare(env)
 

@@ -1,0 +1,167 @@
+"""Databases with every migration applied, made once per test run and copied.
+
+Migrating a new database step by step takes half a minute of CPU (Tortoise renders the
+models' state again for each operation), and many tests need a database of their own:
+each test process's, each browser journey's server, the operator's commands. So one
+database is migrated per run, the first test process to need it doing the work while
+the other waits, and everyone else starts from a copy of it:
+
+- on SQLite, a file, copied with SQLite's backup API;
+- on PostgreSQL, a database, used as the ``TEMPLATE`` of ``CREATE DATABASE``.
+
+Migrating from nothing stays tested: it makes this template every run, on each engine,
+and the installed app's `yoc migrate` (``tests/test_install.py``) starts from nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import asyncpg
+import pytest
+
+from yoc.db import migrate, normalise_url
+from yoc.settings import Settings
+
+_RUN_FOLDER: list[Path] = []
+
+
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder shared by this run's test processes (the parent of each process's own
+    temporary folder under pytest-xdist), for what is made once per run."""
+    if not _RUN_FOLDER:
+        base = tmp_path_factory.getbasetemp()
+        folder = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+        _RUN_FOLDER.append(folder)
+    return _RUN_FOLDER[0]
+
+
+def shared_run_folder() -> Path:
+    """The run's shared folder, for helpers that are not fixtures (set up by the
+    ``database_url`` fixture, which every database test uses first)."""
+    if not _RUN_FOLDER:
+        raise RuntimeError("the run folder is made by the database_url fixture")
+    return _RUN_FOLDER[0]
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def made_once(name: str, make: Callable[[Path], None]) -> Path:
+    """``<run folder>/<name>``, made by ``make(path)`` by the first process that asks
+    for it in this run; the others wait for it. A ``make`` that fails leaves nothing, so
+    the next one to ask tries again (and fails loudly too)."""
+    folder = shared_run_folder()
+    target = folder / name
+    done = folder / f"{name}.done"
+    with _locked(folder / f"{name}.lock"):
+        if not done.exists():
+            make(target)
+            done.touch()
+    return target
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """``target`` becomes a copy of the SQLite database ``source``."""
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
+
+
+def _migrated_sqlite(target: Path) -> None:
+    target.unlink(missing_ok=True)
+    asyncio.run(migrate(Settings(database_url=f"sqlite://{target}")))
+
+
+def migrated_sqlite() -> Path:
+    """This run's migrated SQLite file: copy it, never write to it."""
+    return made_once("migrated.sqlite3", _migrated_sqlite)
+
+
+def copy_migrated_sqlite(target: Path) -> str:
+    """A migrated SQLite database at ``target``; its URL."""
+    copy_sqlite(migrated_sqlite(), target)
+    return f"sqlite://{target}"
+
+
+def _libpq(url: str) -> str:
+    """``url`` as both asyncpg and the app's settings read it (``postgres://``)."""
+    return normalise_url(url).replace("asyncpg://", "postgres://", 1)
+
+
+def _with_database(url: str, name: str) -> str:
+    return urlsplit(_libpq(url))._replace(path=f"/{name}", query="").geturl()
+
+
+def _base_name(url: str) -> str:
+    """The database the run was given (``test``), not a test process's (``test_gw0``)."""
+    return re.sub(r"_(gw\d+|main)$", "", urlsplit(_libpq(url)).path.lstrip("/"))
+
+
+def _run_sql(url: str, *statements: str) -> None:
+    """``statements`` on the server of ``url``, connected to the database the run was
+    given: never to one of those they create or drop."""
+
+    async def run() -> None:
+        conn = await asyncpg.connect(_with_database(url, _base_name(url)))
+        try:
+            for sql in statements:
+                await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def template_name(server_url: str) -> str:
+    """The name of this run's migrated PostgreSQL database beside ``server_url``'s."""
+    return f"{_base_name(server_url)}_migrated"
+
+
+def migrated_postgres(server_url: str) -> str:
+    """This run's migrated PostgreSQL database on ``server_url``'s server; its name. No
+    one connects to it (PostgreSQL copies only a database nobody uses)."""
+    name = template_name(server_url)
+
+    def make(marker: Path) -> None:
+        _run_sql(
+            server_url,
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            f'CREATE DATABASE "{name}"',
+        )
+        asyncio.run(migrate(Settings(database_url=_with_database(server_url, name))))
+        marker.write_text(name)
+
+    made_once(f"{name}.postgres", make)
+    return name
+
+
+def copy_migrated_postgres(server_url: str, name: str) -> str:
+    """A new database ``name`` on ``server_url``'s server (one of that name goes first),
+    a copy of the migrated one; its URL."""
+    template = migrated_postgres(server_url)
+    # One copy at a time: PostgreSQL refuses a template that another copy is reading.
+    with _locked(shared_run_folder() / f"{template}.copy.lock"):
+        _run_sql(
+            server_url,
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
+        )
+    return _with_database(server_url, name)
