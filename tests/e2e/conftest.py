@@ -407,3 +407,12 @@ class Texts:
             with use_language("en"):
                 assert text != ngettext(singular, plural, n, **variables), plural
         return text
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser journey (``-m "not e2e"`` leaves them out,
+    as the PostgreSQL pass of ``make test`` does), whether its file says so or not."""
+    folder = Path(__file__).parent
+    for item in items:
+        if folder in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
