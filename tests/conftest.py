@@ -181,15 +181,39 @@ async def _empty_tables() -> None:
     if dialect == "postgres":
         await _empty_postgres_tables(conn)
     else:
+        await _empty_sqlite_tables(conn)
+
+
+_SQLITE_TABLES: list[str] = []
+
+
+async def _empty_sqlite_tables(conn) -> None:
+    """Only the tables holding rows are emptied, in one transaction: a DELETE of each of
+    seventy tables, each its own commit, cost tens of milliseconds after every test."""
+    try:
+        written = await _sqlite_tables_with_rows(conn)
+    except Exception:  # a test made or dropped a table: read them again
+        _SQLITE_TABLES.clear()
+        written = await _sqlite_tables_with_rows(conn)
+    if written:
+        await conn.execute_script(
+            "PRAGMA foreign_keys = OFF; BEGIN;"
+            + "".join(f'DELETE FROM "{t}";' for t in written)
+            + "COMMIT; PRAGMA foreign_keys = ON;"
+        )
+
+
+async def _sqlite_tables_with_rows(conn) -> list[str]:
+    if not _SQLITE_TABLES:
         rows = await conn.execute_query_dict(
             "SELECT name FROM sqlite_master WHERE type = 'table' "
             "AND name NOT LIKE 'sqlite_%' AND name <> 'tortoise_migrations'"
         )
-        await conn.execute_script(
-            "PRAGMA foreign_keys = OFF;"
-            + "".join(f'DELETE FROM "{r["name"]}";' for r in rows)
-            + "PRAGMA foreign_keys = ON;"
-        )
+        _SQLITE_TABLES.extend(sorted(r["name"] for r in rows))
+    checks = " UNION ALL ".join(
+        f"SELECT '{t}' AS name WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in _SQLITE_TABLES
+    )
+    return [r["name"] for r in await conn.execute_query_dict(checks)]
 
 
 @pytest.fixture
