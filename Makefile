@@ -29,11 +29,20 @@ run: $(VENV)/.installed-run
 
 # SQLite always; PostgreSQL as well when YOC_TEST_DATABASE_URL names one (CI does).
 # TEST_PROCESSES test processes share the work, a test file each at a time (1 to 8).
+# The PostgreSQL run's migrated database (tests/databases.py) is made beside the SQLite
+# run, while that run's processes wait for their own.
 TEST_PROCESSES ?= 2
 PYTEST_PARALLEL = -n $(TEST_PROCESSES) --dist loadfile
 test: $(VENV)/.installed-test
-	$(BIN)/pytest $(PYTEST_PARALLEL)
-	@if [ -n "$$YOC_TEST_DATABASE_URL" ]; then \
+	@set -e; \
+	if [ -n "$$YOC_TEST_DATABASE_URL" ]; then \
+		made=$$(mktemp); \
+		$(BIN)/python -m tests.databases "$$YOC_TEST_DATABASE_URL" >"$$made" 2>&1 & \
+	fi; \
+	$(BIN)/pytest $(PYTEST_PARALLEL); \
+	if [ -n "$$YOC_TEST_DATABASE_URL" ]; then \
+		wait $$! || cat "$$made"; \
+		rm -f "$$made"; \
 		echo "== again on PostgreSQL ($$YOC_TEST_DATABASE_URL) =="; \
 		$(BIN)/pytest $(PYTEST_PARALLEL) -m "not e2e" --database-url="$$YOC_TEST_DATABASE_URL"; \
 	fi

@@ -7,7 +7,8 @@ database is migrated per run, the first test process to need it doing the work w
 the other waits, and everyone else starts from a copy of it:
 
 - on SQLite, a file, copied with SQLite's backup API;
-- on PostgreSQL, a database, used as the ``TEMPLATE`` of ``CREATE DATABASE``.
+- on PostgreSQL, a database, used as the ``TEMPLATE`` of ``CREATE DATABASE``, and kept
+  until the migrations change.
 
 Migrating from nothing stays tested: it makes this template every run, on each engine,
 and the installed app's `yoc migrate` (``tests/test_install.py``) starts from nothing.
@@ -18,20 +19,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import hashlib
 import os
 import re
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
+import tortoise
 
 from yoc.db import migrate, normalise_url
-from yoc.settings import Settings
+from yoc.settings import PROJECT_DIR, Settings
 
 _RUN_FOLDER: list[Path] = []
+_TEMPLATE_LOCK = 7_302_027  # the advisory lock of the migrated PostgreSQL database
 
 
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -135,21 +140,41 @@ def template_name(server_url: str) -> str:
     return f"{_base_name(server_url)}_migrated"
 
 
+def _migrations_digest() -> str:
+    """What a migrated database depends on: the migrations, and the Tortoise that runs
+    them."""
+    digest = hashlib.sha256(tortoise.__version__.encode())
+    for path in sorted((PROJECT_DIR / "migrations").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
 def migrated_postgres(server_url: str) -> str:
-    """This run's migrated PostgreSQL database on ``server_url``'s server; its name. No
-    one connects to it (PostgreSQL copies only a database nobody uses)."""
+    """The migrated PostgreSQL database on ``server_url``'s server; its name. It is kept
+    from one run to the next, and made again when the migrations change (its comment
+    holds their digest); one process at a time checks or makes it (an advisory lock),
+    so ``make test`` makes it beside the SQLite run (``python -m tests.databases``). No
+    one connects to it: PostgreSQL copies only a database nobody uses."""
     name = template_name(server_url)
+    digest = _migrations_digest()
 
-    def make(marker: Path) -> None:
-        _run_sql(
-            server_url,
-            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-            f'CREATE DATABASE "{name}"',
-        )
-        asyncio.run(migrate(Settings(database_url=_with_database(server_url, name))))
-        marker.write_text(name)
+    async def check_or_make() -> None:
+        conn = await asyncpg.connect(_with_database(server_url, _base_name(server_url)))
+        try:
+            await conn.execute("SELECT pg_advisory_lock($1)", _TEMPLATE_LOCK)
+            made = await conn.fetchval(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+                name,
+            )
+            if made != digest:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await conn.execute(f'CREATE DATABASE "{name}"')
+                await migrate(Settings(database_url=_with_database(server_url, name)))
+                await conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{digest}'")
+        finally:
+            await conn.close()  # and the lock with it
 
-    made_once(f"{name}.postgres", make)
+    asyncio.run(check_or_make())
     return name
 
 
@@ -167,3 +192,8 @@ def copy_migrated_postgres(server_url: str, name: str) -> str:
             f'ALTER DATABASE "{name}" SET synchronous_commit = off',
         )
     return _with_database(server_url, name)
+
+
+if __name__ == "__main__":
+    # python -m tests.databases POSTGRES_URL: check or make the migrated database there.
+    migrated_postgres(sys.argv[1])
