@@ -1,17 +1,17 @@
-"""Databases with every migration applied, made once per test run and copied.
+"""Databases with every migration applied, migrated once and copied.
 
 Migrating a new database step by step takes half a minute of CPU (Tortoise renders the
 models' state again for each operation), and many tests need a database of their own:
 each test process's, each browser journey's server, the operator's commands. So one
-database is migrated per run, the first test process to need it doing the work while
-the other waits, and everyone else starts from a copy of it:
+database is migrated, the first test process to need it doing the work while the others
+wait, and every test starts from a copy of it:
 
-- on SQLite, a file, copied with SQLite's backup API;
-- on PostgreSQL, a database, used as the ``TEMPLATE`` of ``CREATE DATABASE``, and kept
-  until the migrations change.
+- on SQLite, a file made once per run, copied with SQLite's backup API;
+- on PostgreSQL, a database used as the ``TEMPLATE`` of ``CREATE DATABASE``, kept from
+  one run to the next until the migrations change.
 
-Migrating from nothing stays tested: it makes this template every run, on each engine,
-and the installed app's `yoc migrate` (``tests/test_install.py``) starts from nothing.
+Migrating from nothing stays tested: making that database does it, and the installed
+app's `yoc migrate` (``tests/test_install.py``) starts from nothing on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -50,10 +50,10 @@ def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def shared_run_folder() -> Path:
-    """The run's shared folder, for helpers that are not fixtures (set up by the
-    ``database_url`` fixture, which every database test uses first)."""
+    """The run's shared folder, for helpers that are not fixtures (set up by a
+    session fixture of ``tests/conftest.py`` before any test)."""
     if not _RUN_FOLDER:
-        raise RuntimeError("the run folder is made by the database_url fixture")
+        raise RuntimeError("run_folder() has not been called in this process")
     return _RUN_FOLDER[0]
 
 
@@ -69,8 +69,8 @@ def _locked(path: Path) -> Iterator[None]:
 
 def made_once(name: str, make: Callable[[Path], None]) -> Path:
     """``<run folder>/<name>``, made by ``make(path)`` by the first process that asks
-    for it in this run; the others wait for it. A ``make`` that fails leaves nothing, so
-    the next one to ask tries again (and fails loudly too)."""
+    for it in this run; the others wait for it. A ``make`` that fails leaves no mark of
+    being done, so the next one to ask tries again (and fails loudly too)."""
     folder = shared_run_folder()
     target = folder / name
     done = folder / f"{name}.done"
