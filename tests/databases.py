@@ -106,26 +106,27 @@ def copy_migrated_sqlite(target: Path) -> str:
     return f"sqlite://{target}"
 
 
-def _libpq(url: str) -> str:
+def postgres_url(url: str) -> str:
     """``url`` as both asyncpg and the app's settings read it (``postgres://``)."""
     return normalise_url(url).replace("asyncpg://", "postgres://", 1)
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlsplit(_libpq(url))._replace(path=f"/{name}", query="").geturl()
+def with_database(url: str, name: str) -> str:
+    """``url`` naming the database ``name`` on the same server."""
+    return urlsplit(postgres_url(url))._replace(path=f"/{name}", query="").geturl()
 
 
 def _base_name(url: str) -> str:
     """The database the run was given (``test``), not a test process's (``test_gw0``)."""
-    return re.sub(r"_(gw\d+|main)$", "", urlsplit(_libpq(url)).path.lstrip("/"))
+    return re.sub(r"_(gw\d+|main)$", "", urlsplit(postgres_url(url)).path.lstrip("/"))
 
 
-def _run_sql(url: str, *statements: str) -> None:
+def run_sql(url: str, *statements: str) -> None:
     """``statements`` on the server of ``url``, connected to the database the run was
     given: never to one of those they create or drop."""
 
     async def run() -> None:
-        conn = await asyncpg.connect(_with_database(url, _base_name(url)))
+        conn = await asyncpg.connect(with_database(url, _base_name(url)))
         try:
             for sql in statements:
                 await conn.execute(sql)
@@ -159,7 +160,7 @@ def migrated_postgres(server_url: str) -> str:
     digest = _migrations_digest()
 
     async def check_or_make() -> None:
-        conn = await asyncpg.connect(_with_database(server_url, _base_name(server_url)))
+        conn = await asyncpg.connect(with_database(server_url, _base_name(server_url)))
         try:
             await conn.execute("SELECT pg_advisory_lock($1)", _TEMPLATE_LOCK)
             made = await conn.fetchval(
@@ -169,7 +170,7 @@ def migrated_postgres(server_url: str) -> str:
             if made != digest:
                 await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                 await conn.execute(f'CREATE DATABASE "{name}"')
-                await migrate(Settings(database_url=_with_database(server_url, name)))
+                await migrate(Settings(database_url=with_database(server_url, name)))
                 await conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{digest}'")
         finally:
             await conn.close()  # and the lock with it
@@ -184,14 +185,14 @@ def copy_migrated_postgres(server_url: str, name: str) -> str:
     template = migrated_postgres(server_url)
     # One copy at a time: PostgreSQL refuses a template that another copy is reading.
     with _locked(shared_run_folder() / f"{template}.copy.lock"):
-        _run_sql(
+        run_sql(
             server_url,
             f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
             f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
             # A test's commits need not wait for the disk: nothing here outlives the run.
             f'ALTER DATABASE "{name}" SET synchronous_commit = off',
         )
-    return _with_database(server_url, name)
+    return with_database(server_url, name)
 
 
 if __name__ == "__main__":

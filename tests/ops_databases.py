@@ -15,32 +15,22 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import asyncpg
 
 from tests.conftest import TEST_SECRET
-from tests.databases import copy_migrated_postgres, copy_migrated_sqlite
+from tests.databases import (
+    copy_migrated_postgres,
+    copy_migrated_sqlite,
+    postgres_url,
+    run_sql,
+    with_database,
+)
 from yoc.db import normalise_url
 
 
 def is_postgres(url: str) -> bool:
     return normalise_url(url).startswith("asyncpg://")
-
-
-def _libpq(url: str) -> str:
-    return normalise_url(url).replace("asyncpg://", "postgresql://", 1)
-
-
-def _run_sql(url: str, sql: str) -> None:
-    async def run() -> None:
-        conn = await asyncpg.connect(_libpq(url))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
 
 
 @contextlib.contextmanager
@@ -51,12 +41,11 @@ def fresh_database(server_url: str, folder: Path, name: str) -> Iterator[str]:
         yield f"sqlite://{folder / f'{name}.sqlite3'}"
         return
     database = f"yoc_{name}_{secrets.token_hex(4)}"
-    _run_sql(server_url, f'CREATE DATABASE "{database}"')
+    run_sql(server_url, f'CREATE DATABASE "{database}"')
     try:
-        base = urlsplit(normalise_url(server_url).replace("asyncpg://", "postgres://", 1))
-        yield base._replace(path=f"/{database}", query="").geturl()
+        yield with_database(server_url, database)
     finally:
-        _run_sql(server_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        run_sql(server_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 @contextlib.contextmanager
@@ -70,7 +59,7 @@ def migrated_database(server_url: str, folder: Path, name: str) -> Iterator[str]
     try:
         yield copy_migrated_postgres(server_url, database)
     finally:
-        _run_sql(server_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        run_sql(server_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def query(url: str, sql: str, *params: Any) -> list[tuple]:
@@ -83,7 +72,7 @@ def query(url: str, sql: str, *params: Any) -> list[tuple]:
             return rows
 
     async def run() -> list[tuple]:
-        conn = await asyncpg.connect(_libpq(url))
+        conn = await asyncpg.connect(postgres_url(url))
         try:
             return [tuple(row) for row in await conn.fetch(sql, *params)]
         finally:
