@@ -14,12 +14,18 @@ from yoc.events.forms import EventForm
 from yoc.events.models import Event
 from yoc.i18n import N_
 from yoc.paging import Keyset, Page, Window
+from yoc.soapbox.services import conflicts as soapbox_conflicts
 from yoc.soapbox.services import public as soapbox_public
 from yoc.tickets.services import availability, holds, pricing
 from yoc.timeutil import utcnow
+from yoc.volunteers.services import rules as volunteer_rules
 from yoc.volunteers.services import shifts as volunteer_shifts
 
 SLUG_TAKEN = N_("Another event already has this address.")
+CURFEW_STRANDS_MINORS = N_(
+    "People under 18 are on a shift or a stage slot of this event that ends after this "
+    "time. Move them to an earlier one first, or keep the later curfew."
+)
 
 
 async def get_event(slug: str) -> Event:
@@ -53,6 +59,13 @@ async def update_event(event: Event, data: EventForm) -> Event:
         raise ValidationFailed(
             {"capacity": N_("More tickets are already sold or held than this capacity.")}
         )
+    # The scheduler and the shifts never place a minor past the curfew; an earlier
+    # curfew must not do it behind their back.
+    if data.minor_curfew != event.minor_curfew and (
+        await volunteer_rules.minor_on_shift_past(event, data.minor_curfew)
+        or await soapbox_conflicts.minor_on_stage_past(event, data.minor_curfew)
+    ):
+        raise ValidationFailed({"minor_curfew": CURFEW_STRANDS_MINORS}, code="past_curfew")
     changes = data.model_dump()
     # Only the form's own fields: a full save would write back the seat counters as read
     # above, undoing every order placed in between.

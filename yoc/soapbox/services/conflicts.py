@@ -32,6 +32,12 @@ def curfew_of(value: str) -> time:
         return time(21, 0)
 
 
+def curfew_limit(starts_at: datetime, curfew: str) -> datetime:
+    """When a minor's slot or shift that starts at ``starts_at`` must end, under the
+    event's ``curfew`` ("21:00", local time on that day)."""
+    return datetime.combine(starts_at.astimezone(LA).date(), curfew_of(curfew), LA)
+
+
 def is_minor_on(profile: MemberProfile | None, when: datetime) -> bool:
     return (
         profile is not None and age_on(profile.birth_date, when.astimezone(LA).date()) < ADULT_AGE
@@ -84,10 +90,8 @@ async def check(speech: Speech, slot: Slot) -> None:
     profile = await MemberProfile.get_or_none(user_id=speech.speaker_id)
     minor = is_minor_on(profile, slot.starts_at)
     if minor:
-        curfew = curfew_of(event.minor_curfew)
-        local_end = slot.ends_at.astimezone(LA)
-        limit = datetime.combine(slot.starts_at.astimezone(LA).date(), curfew, LA)
-        if local_end > limit:
+        limit = curfew_limit(slot.starts_at, event.minor_curfew)
+        if slot.ends_at > limit:
             raise Conflict(
                 N_(
                     "%(name)s is under 18, and this event schedules minors no later than "
@@ -103,6 +107,19 @@ async def check(speech: Speech, slot: Slot) -> None:
             "no_consent",
             name=name,
         )
+
+
+async def minor_on_stage_past(event: Event, curfew: str) -> bool:
+    """Whether a speaker under 18 holds a slot of ``event`` that ends past ``curfew``."""
+    placed = await Speech.filter(
+        slot__stage__event_id=event.id, state__in=list(PLACED_STATES)
+    ).select_related("slot")
+    for speech in placed:
+        if speech.slot.ends_at > curfew_limit(speech.slot.starts_at, curfew):
+            profile = await MemberProfile.get_or_none(user_id=speech.speaker_id)
+            if is_minor_on(profile, speech.slot.starts_at):
+                return True
+    return False
 
 
 def needs_confirmation_soon(speech: Speech, slot: Slot, now: datetime) -> bool:

@@ -9,11 +9,12 @@ from datetime import datetime
 from yoc.accounts.models import User
 from yoc.errors import Conflict
 from yoc.events.forms import LA
+from yoc.events.models import Event
 from yoc.i18n import N_, format_clock
 from yoc.members.enums import ConsentPurpose
 from yoc.members.services.standing import has_consent, minor_on
-from yoc.soapbox.services.conflicts import curfew_of
-from yoc.volunteers.models import Shift
+from yoc.soapbox.services.conflicts import curfew_limit as limit_at
+from yoc.volunteers.models import Shift, ShiftSignup
 
 PAST_CURFEW = N_(
     "Volunteers under 18 finish by %(curfew)s at this event, and this shift ends later."
@@ -26,8 +27,7 @@ NO_CONSENT = N_(
 
 def curfew_limit(shift: Shift) -> datetime:
     """When a minor's work must end on the shift's day (local time)."""
-    day = shift.starts_at.astimezone(LA).date()
-    return datetime.combine(day, curfew_of(shift.event.minor_curfew), LA)
+    return limit_at(shift.starts_at, shift.event.minor_curfew)
 
 
 async def minor_for(shift: Shift, user_id: int) -> bool:
@@ -42,6 +42,20 @@ async def check_curfew(shift: Shift, user_id: int) -> None:
     limit = curfew_limit(shift)
     if shift.ends_at > limit:
         raise Conflict(PAST_CURFEW, "past_curfew", curfew=format_clock(limit))
+
+
+async def minor_on_shift_past(event: Event, curfew: str) -> bool:
+    """Whether someone under 18 is on a shift of ``event`` that ends past ``curfew``."""
+    taken = await ShiftSignup.filter(
+        shift__event_id=event.id, user_id__isnull=False
+    ).select_related("shift")
+    for signup in taken:
+        shift = signup.shift
+        if shift.ends_at > limit_at(shift.starts_at, curfew) and await minor_for(
+            shift, signup.user_id
+        ):
+            return True
+    return False
 
 
 async def check_person(shift: Shift, user: User) -> None:
