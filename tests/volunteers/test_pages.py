@@ -221,7 +221,7 @@ async def test_removing_a_shift_asks_first(client, settings, staff) -> None:
     )
     assert first.status_code == 200
     assert await Shift.filter(id=shift.id).exists()
-    assert "1 person on it is taken off, without an email." in text_of(first)
+    assert "1 person on it is taken off and told by email." in text_of(first)
 
     done = await confirm(client, first)
 

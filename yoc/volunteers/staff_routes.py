@@ -27,6 +27,7 @@ from yoc.http import (
 )
 from yoc.i18n import format_when, gettext, ngettext, tr
 from yoc.permissions import Action
+from yoc.timeutil import utcnow
 from yoc.volunteers.enums import ShiftRole
 from yoc.volunteers.forms import ShiftForm, StaffAddIn
 from yoc.volunteers.services import rosters, shifts, signups
@@ -156,6 +157,12 @@ async def _removing_shift(request: Request, values: dict[str, str]) -> Confirmat
         ),
         consequences=[
             ngettext(
+                "%(num)d person on it is taken off and told by email.",
+                "%(num)d people on it are taken off and told by email.",
+                shift.taken,
+            )
+            if shift.ends_at > utcnow()
+            else ngettext(
                 "%(num)d person on it is taken off, without an email.",
                 "%(num)d people on it are taken off, without an email.",
                 shift.taken,
@@ -172,7 +179,7 @@ async def _removing_shift(request: Request, values: dict[str, str]) -> Confirmat
 @confirm_first(_removing_shift)
 async def delete_shift(request: Request) -> Response:
     shift = await shifts.get_shift(request.path_params["id"])
-    await shifts.delete(shift)
+    await shifts.delete(shift, settings=request.app.state.settings)
     forget_shared_pages(request)
     flash(request, gettext("The shift is removed."))
     return redirect(f"/staff/events/{shift.event.slug}/shifts")
@@ -181,7 +188,7 @@ async def delete_shift(request: Request) -> Response:
 @requires(Action.MANAGE_EVENTS)
 async def remove_person(request: Request) -> Response:
     signup = await signups.get_signup(request.path_params["id"])
-    await signups.cancel(signup)
+    await signups.take_off(signup, settings=request.app.state.settings)
     forget_shared_pages(request)
     flash(request, gettext("Taken off the shift."))
     return redirect(f"/staff/shifts/{signup.shift_id}#people")

@@ -8,10 +8,11 @@ from tortoise.transactions import in_transaction
 from yoc.errors import NotFound, ValidationFailed
 from yoc.events.models import Event
 from yoc.i18n import N_
+from yoc.settings import Settings
 from yoc.timeutil import utcnow
 from yoc.volunteers.forms import ShiftForm
 from yoc.volunteers.models import Shift, ShiftSignup
-from yoc.volunteers.services import rules
+from yoc.volunteers.services import rules, signups
 
 NOT_FOUND = N_("We could not find that shift.")
 
@@ -65,8 +66,12 @@ async def update(shift: Shift, data: ShiftForm) -> Shift:
     return changed
 
 
-async def delete(shift: Shift) -> int:
-    """Remove a shift and everyone on it; how many people were on it."""
-    people = await ShiftSignup.filter(shift_id=shift.id).count()
-    await Shift.filter(id=shift.id).delete()
-    return people
+async def delete(shift: Shift, *, settings: Settings) -> int:
+    """Remove a shift (``shift.event`` loaded) and take everyone off it, telling them in
+    the same transaction; how many people were on it."""
+    async with in_transaction() as conn:
+        people = list(await ShiftSignup.filter(shift_id=shift.id).using_db(conn))
+        await Shift.filter(id=shift.id).using_db(conn).delete()
+        for signup in people:
+            await signups.tell_taken_off(signup, shift, settings=settings, shift_removed=True)
+    return len(people)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -139,14 +140,62 @@ async def _confirm(
 async def cancel(signup: ShiftSignup) -> bool:
     """Take someone off a shift; False if they were not on it any more."""
     async with in_transaction() as conn:
-        gone = await ShiftSignup.filter(id=signup.id).using_db(conn).delete()
-        if gone:
-            await (
-                Shift.filter(id=signup.shift_id, taken__gt=0)
-                .using_db(conn)
-                .update(taken=F("taken") - 1)
-            )
+        return await _cancel(signup, conn)
+
+
+async def _cancel(signup: ShiftSignup, conn: BaseDBAsyncClient) -> bool:
+    gone = await ShiftSignup.filter(id=signup.id).using_db(conn).delete()
+    if gone:
+        await (
+            Shift.filter(id=signup.shift_id, taken__gt=0)
+            .using_db(conn)
+            .update(taken=F("taken") - 1)
+        )
     return bool(gone)
+
+
+async def take_off(signup: ShiftSignup, *, settings: Settings) -> bool:
+    """Staff take someone off a shift; False if they were not on it any more. The person
+    is told in the same transaction."""
+    shift = await Shift.get(id=signup.shift_id).select_related("event")
+    async with in_transaction() as conn:
+        gone = await _cancel(signup, conn)
+        if gone:
+            await tell_taken_off(signup, shift, settings=settings, shift_removed=False)
+    return gone
+
+
+async def tell_taken_off(
+    signup: ShiftSignup, shift: Shift, *, settings: Settings, shift_removed: bool
+) -> None:
+    """Write, in their language, to someone whom staff took off ``shift`` or whose shift
+    they removed (``shift.event`` loaded): unless it has ended, nobody should come to a
+    place where they are no longer expected. A person added by name alone has no
+    address; staff have their phone on the roster."""
+    if shift.ends_at <= utcnow():
+        return
+    user = await User.get_or_none(id=signup.user_id) if signup.user_id else None
+    to = user.email if user else signup.email
+    if not to:
+        return
+    await mail.queue_mail(
+        to=to,
+        template="shift_cancelled",
+        language=user.language if user else signup.language,
+        context={
+            "name": user.name if user else signup.name,
+            "shift": shift,
+            "event": shift.event,
+            "shift_removed": shift_removed,
+            "contact_email": settings.contact_email,
+            "contact_mailto": f"mailto:{settings.contact_email}",
+            "contact_phone": settings.contact_phone,
+            "dashboard_link": f"{settings.base_url}/me/shifts" if user else "",
+            "volunteer_link": ""
+            if user
+            else f"{settings.base_url}/events/{shift.event.slug}/volunteer",
+        },
+    )
 
 
 async def cancel_own(user: User, signup_id: int) -> ShiftSignup:
