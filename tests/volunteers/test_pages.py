@@ -202,12 +202,14 @@ async def test_staff_see_gaps_and_who_is_coming_and_fill_a_gap(client, settings,
     assert "Rosa Díaz" in roster_text and "760-555-0199" in roster_text
     assert "Beto Cruz" in roster_text
 
-    await post_form(
+    asked = await post_form(
         client,
         f"/staff/shifts/{shift.id}",
         {},
         action=f"/staff/shift-signups/{people[1].id}/remove",
     )
+    assert "Take Rosa Díaz off this shift?" in text_of(asked)
+    await confirm(client, asked)
     assert await ShiftSignup.filter(shift=shift).count() == 2
     assert (await Shift.get(id=shift.id)).taken == 2
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import confirm, log_in, post_form
+from tests.conftest import confirm, csrf_from, log_in, post_form
 from tests.factories import PASSWORD, make_user
 from tests.members.factories import make_member
 from tests.volunteers.factories import make_shift
@@ -17,6 +17,7 @@ from tests.volunteers.test_pages import text_of
 from yoc import mail
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
+from yoc.audit import AuditAction, AuditEntry
 from yoc.mail import OutboxMessage
 from yoc.timeutil import utcnow
 from yoc.volunteers.models import Shift, ShiftSignup
@@ -36,12 +37,42 @@ async def notices() -> list[OutboxMessage]:
 
 
 async def take_off(client, signup: ShiftSignup):
-    return await post_form(
+    """Staff tap "Take off the shift", then confirm on the page that asks first."""
+    asked = await post_form(
         client,
         f"/staff/shifts/{signup.shift_id}",
         {},
         action=f"/staff/shift-signups/{signup.id}/remove",
     )
+    assert asked.status_code == 200
+    return await confirm(client, asked)
+
+
+async def test_taking_someone_off_asks_first_and_says_who_is_told(client, settings, staff) -> None:
+    shift = await make_shift()
+    itzel = await make_member(age=16, name="Itzel Ramírez")
+    signup = await signups.sign_up_member(shift, itzel, settings=settings)
+    token = csrf_from((await client.get(f"/staff/shifts/{shift.id}")).text)
+    await AuditEntry.all().delete()  # the shift's page named her: that read is logged
+
+    asked = await client.post(
+        f"/staff/shift-signups/{signup.id}/remove", data={"csrf_token": token}
+    )
+
+    assert asked.status_code == 200
+    page = text_of(asked)
+    assert "Take Itzel Ramírez off this shift?" in page
+    assert "Itzel Ramírez is told by email, and the place opens for someone else." in page
+    # Nothing happens before the confirmation; her name on the page is an audited read.
+    assert await ShiftSignup.filter(id=signup.id).exists()
+    assert await notices() == []
+    assert await AuditEntry.filter(action=AuditAction.VIEW, subject_is_minor=True).count() == 1
+
+    done = await confirm(client, asked)
+
+    assert done.headers["location"] == f"/staff/shifts/{shift.id}#people"
+    assert not await ShiftSignup.filter(id=signup.id).exists()
+    assert len(await notices()) == 1
 
 
 async def test_a_member_taken_off_a_shift_is_told_in_her_language(client, settings, staff) -> None:

@@ -185,7 +185,32 @@ async def delete_shift(request: Request) -> Response:
     return redirect(f"/staff/events/{shift.event.slug}/shifts")
 
 
+async def _taking_off(request: Request, values: dict[str, str]) -> Confirmation:
+    signup = await signups.get_signup(request.path_params["id"])
+    person = await rosters.one(current_user(request), signup)
+    shift = signup.shift
+    told = shift.ends_at > utcnow() and person.email
+    return Confirmation(
+        title=gettext("Take %(name)s off this shift?", name=person.name),
+        consequences=[
+            gettext(
+                "%(name)s is told by email, and the place opens for someone else.",
+                name=person.name,
+            )
+            if told
+            else gettext("The place opens for someone else. Nobody is told by email.")
+        ],
+        button=gettext("Take off the shift"),
+        cancel_url=f"/staff/shifts/{shift.id}#people",
+        details=[
+            (gettext("Shift"), f"{shift.role.label} · {format_when(shift.starts_at)}"),
+            (gettext("Event"), tr(shift.event, "name")),
+        ],
+    )
+
+
 @requires(Action.MANAGE_EVENTS)
+@confirm_first(_taking_off)
 async def remove_person(request: Request) -> Response:
     signup = await signups.get_signup(request.path_params["id"])
     await signups.take_off(signup, settings=request.app.state.settings)

@@ -41,21 +41,32 @@ async def roster(viewer: User, shifts: list[Shift]) -> list[Line]:
     await access.audit_list_read(viewer, users.values(), via="web", minors=minors)
     lines = {s.id: Line(s) for s in shifts}
     for signup in signups:
-        user = signup.user
-        lines[signup.shift_id].people.append(
-            Person(
-                signup_id=signup.id,
-                name=user.name if user else signup.name,
-                email=user.email if user else signup.email or "",
-                phone=signup.phone,
-                language=user.language if user else signup.language,
-                member=user is not None,
-                minor=user is not None and user.id in minors,
-                no_show=signup.no_show,
-                added_by=signup.added_by,
-            )
-        )
+        lines[signup.shift_id].people.append(_person(signup, minors))
     return list(lines.values())
+
+
+async def one(viewer: User, signup: ShiftSignup) -> Person:
+    """One person on a shift, as ``viewer`` (staff) reads them (a minor's read logged)."""
+    await signup.fetch_related("user")
+    minors = await minors_among([signup.user.id] if signup.user else [])
+    if signup.user:
+        await access.audit_list_read(viewer, [signup.user], via="web", minors=minors)
+    return _person(signup, minors)
+
+
+def _person(signup: ShiftSignup, minors: set[int]) -> Person:
+    user = signup.user
+    return Person(
+        signup_id=signup.id,
+        name=user.name if user else signup.name,
+        email=user.email if user else signup.email or "",
+        phone=signup.phone,
+        language=user.language if user else signup.language,
+        member=user is not None,
+        minor=user is not None and user.id in minors,
+        no_show=signup.no_show,
+        added_by=signup.added_by,
+    )
 
 
 @dataclass
