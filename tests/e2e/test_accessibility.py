@@ -159,6 +159,14 @@ async def test_pages_have_no_serious_accessibility_violations(
             await page.locator('main a[href*="/practice/"]').first.click()
             await expect(page).to_have_url(re.compile(r"/practice/\d+/\d+$"))
             await check("practice speech")
+            # A meeting to change, and cancelling it asks first (not confirmed here).
+            await visit(f"/cohorts/{demo_ids.cohort(group)}/meetings")
+            await page.locator('main a[href$="/edit"]').first.click()
+            await expect(page).to_have_url(re.compile(r"/meetings/\d+/edit$"))
+            await check("a meeting to change")
+            await page.locator('main form[action$="/cancel"] button').last.click()
+            await expect(page.locator("main .confirm-action")).to_be_visible()
+            await check("cancelling meetings, asked first")
             await log_out(page)
 
             # Staff.

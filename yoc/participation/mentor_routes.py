@@ -13,8 +13,10 @@ from starlette.routing import Route
 from yoc.errors import DomainError
 from yoc.forms import json_object, parse
 from yoc.http import (
+    Confirmation,
     api_domain_error,
     api_error,
+    confirm_first,
     current_user,
     flash,
     form_data,
@@ -24,7 +26,7 @@ from yoc.http import (
     requires,
     session,
 )
-from yoc.i18n import gettext, ngettext
+from yoc.i18n import format_when, gettext, local_time, ngettext, pgettext
 from yoc.participation import forms
 from yoc.participation.enums import Presence
 from yoc.participation.services import attendance, hours, meetings
@@ -52,19 +54,10 @@ async def group_meetings(request: Request) -> Response:
     values = await form_data(request)
     settings = request.app.state.settings
     try:
-        data = parse(forms.MeetingForm, values)
-        starts_at = datetime.combine(data.day, data.start, ZoneInfo(settings.timezone))
         made = await meetings.plan_meetings(
             actor=current_user(request),
             cohort_id=context["cohort"].id,
-            plan=meetings.Plan(
-                starts_at=starts_at,
-                minutes=data.minutes,
-                place=data.place,
-                topic=data.topic,
-                module_id=data.module_id,
-                weeks=data.weeks,
-            ),
+            plan=_plan(values, settings.timezone),
         )
     except DomainError as error:
         return render_form(
@@ -79,6 +72,102 @@ async def group_meetings(request: Request) -> Response:
         ngettext("%(num)d meeting planned.", "%(num)d meetings planned.", len(made)),
     )
     return redirect(f"/cohorts/{context['cohort'].id}/meetings")
+
+
+def _plan(values: dict[str, str], timezone: str) -> meetings.Plan:
+    data = parse(forms.MeetingForm, values)
+    return meetings.Plan(
+        starts_at=datetime.combine(data.day, data.start, ZoneInfo(timezone)),
+        minutes=data.minutes,
+        place=data.place,
+        topic=data.topic,
+        module_id=data.module_id,
+        weeks=data.weeks,
+    )
+
+
+def _meeting_values(meeting) -> dict[str, str]:
+    when = local_time(meeting.starts_at)
+    return {
+        "day": when.date().isoformat(),
+        "start": when.strftime("%H:%M"),
+        "minutes": str(meeting.minutes),
+        "place": meeting.place,
+        "topic": meeting.topic,
+        "module_id": str(meeting.module_id or ""),
+    }
+
+
+@requires(Action.VIEW_MEMBERS)
+async def change_meeting(request: Request) -> Response:
+    """Change a meeting that has not started; cancel it (or the rest of its series)."""
+    viewer = current_user(request)
+    meeting = await meetings.meeting_to_change(viewer, request.path_params["id"])
+    context = {
+        "meeting": meeting,
+        "modules": await meetings.module_choices(),
+        "series_left": len(await meetings.to_cancel(viewer, meeting.id, later_too=True)),
+    }
+    if request.method == "GET":
+        values = _meeting_values(meeting)
+        return render(request, "participation/meeting_edit.html", {**context, "values": values})
+    values = await form_data(request)
+    settings = request.app.state.settings
+    try:
+        await meetings.change_meeting(
+            actor=viewer,
+            meeting_id=meeting.id,
+            plan=_plan(values, settings.timezone),
+            settings=settings,
+        )
+    except DomainError as error:
+        return render_form(
+            request, "participation/meeting_edit.html", values=values, error=error, context=context
+        )
+    flash(request, gettext("The meeting is changed."))
+    return redirect(f"/cohorts/{meeting.cohort_id}/meetings")
+
+
+async def _cancelling(request: Request, values: dict[str, str]) -> Confirmation:
+    found = await meetings.to_cancel(
+        current_user(request), request.path_params["id"], later_too=values.get("later") == "1"
+    )
+    first = found[0]
+    return Confirmation(
+        title=ngettext(
+            "Cancel the meeting “%(topic)s”?",
+            "Cancel %(num)d meetings of “%(topic)s”?",
+            len(found),
+            topic=first.topic,
+        ),
+        consequences=[
+            gettext("The members who said they would come are told by email."),
+            gettext("This cannot be undone."),
+        ],
+        button=ngettext("Cancel this meeting", "Cancel these %(num)d meetings", len(found)),
+        cancel_url=f"/meetings/{first.id}/edit",
+        details=[
+            (gettext("When"), "; ".join(format_when(m.starts_at) for m in found)),
+            (pgettext("location", "Place"), first.place),
+        ],
+    )
+
+
+@requires(Action.VIEW_MEMBERS)
+@confirm_first(_cancelling)
+async def cancel_meeting(request: Request) -> Response:
+    values = await form_data(request)
+    cancelled = await meetings.cancel_meetings(
+        actor=current_user(request),
+        meeting_id=request.path_params["id"],
+        later_too=values.get("later") == "1",
+        settings=request.app.state.settings,
+    )
+    flash(
+        request,
+        ngettext("%(num)d meeting cancelled.", "%(num)d meetings cancelled.", len(cancelled)),
+    )
+    return redirect(f"/cohorts/{cancelled[0].cohort_id}/meetings")
 
 
 @requires(Action.VIEW_MEMBERS)
@@ -193,6 +282,18 @@ routes = [
         group_meetings,
         methods=["GET", "POST"],
         name="participation:group_meetings",
+    ),
+    Route(
+        "/meetings/{id:id}/edit",
+        change_meeting,
+        methods=["GET", "POST"],
+        name="participation:change_meeting",
+    ),
+    Route(
+        "/meetings/{id:id}/cancel",
+        cancel_meeting,
+        methods=["GET", "POST"],
+        name="participation:cancel_meeting",
     ),
     Route(
         "/meetings/{id:id}/attendance",

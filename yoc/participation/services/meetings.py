@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from yoc import mail
 from yoc.accounts.enums import Role
 from yoc.accounts.models import User
 from yoc.curriculum.services import catalog
@@ -20,6 +21,7 @@ from yoc.members.services import cohorts
 from yoc.members.services.access import is_staff
 from yoc.participation.enums import Presence, Rsvp
 from yoc.participation.models import Meeting, MeetingAttendance, MeetingRsvp
+from yoc.settings import Settings
 from yoc.timeutil import utcnow
 
 NOT_FOUND = N_("We could not find that meeting.")
@@ -53,13 +55,7 @@ async def plan_meetings(*, actor: User, cohort_id: int, plan: Plan) -> list[Meet
     cohort = await cohorts.visible_cohort(actor, cohort_id, with_mentors=False)
     if not 1 <= plan.weeks <= MAX_WEEKS:
         raise ValidationFailed({"weeks": N_("Choose from 1 to 26 weeks.")})
-    if plan.starts_at < utcnow() - timedelta(days=1):
-        raise ValidationFailed({"day": N_("Choose a day that has not passed.")})
-    if plan.module_id is not None:
-        try:
-            await catalog.get_module(plan.module_id)
-        except NotFound:
-            raise ValidationFailed({"module_id": N_("Choose one of the options.")}) from None
+    await _check_plan(plan)
     series = secrets.token_hex(6) if plan.weeks > 1 else ""
     async with in_transaction():
         made = [
@@ -76,6 +72,106 @@ async def plan_meetings(*, actor: User, cohort_id: int, plan: Plan) -> list[Meet
             for week in range(plan.weeks)
         ]
     return made
+
+
+STARTED = N_("This meeting has started, so it stays as it is.")
+
+
+async def _check_plan(plan: Plan) -> None:
+    if plan.starts_at < utcnow() - timedelta(days=1):
+        raise ValidationFailed({"day": N_("Choose a day that has not passed.")})
+    if plan.module_id is not None:
+        try:
+            await catalog.get_module(plan.module_id)
+        except NotFound:
+            raise ValidationFailed({"module_id": N_("Choose one of the options.")}) from None
+
+
+async def meeting_to_change(viewer: User, meeting_id: int) -> Meeting:
+    """A meeting of a group the viewer mentors (staff: any) that has not started."""
+    meeting = await meeting_to_run(viewer, meeting_id)
+    if meeting.starts_at <= utcnow():
+        raise Conflict(STARTED, "meeting_started")
+    return meeting
+
+
+async def change_meeting(
+    *, actor: User, meeting_id: int, plan: Plan, settings: Settings
+) -> Meeting:
+    """Change one meeting that has not started. If its time or place moves, the members
+    who said they would come are told, in the transaction that changes it."""
+    meeting = await meeting_to_change(actor, meeting_id)
+    await _check_plan(plan)
+    moved = (meeting.starts_at, meeting.place) != (plan.starts_at, plan.place)
+    async with in_transaction():
+        await Meeting.filter(id=meeting.id).update(
+            starts_at=plan.starts_at,
+            minutes=plan.minutes,
+            place=plan.place,
+            topic=plan.topic,
+            module_id=plan.module_id,
+        )
+        changed = await meeting_to_run(actor, meeting.id)
+        if moved:
+            for member in await _coming(meeting.id):
+                await _tell(member, "meeting_changed", [changed], meeting.cohort, settings)
+    return changed
+
+
+async def to_cancel(viewer: User, meeting_id: int, *, later_too: bool) -> list[Meeting]:
+    """The meeting, and with ``later_too`` the later ones of its weekly series: those
+    that have not started, soonest first."""
+    meeting = await meeting_to_change(viewer, meeting_id)
+    if not (later_too and meeting.series):
+        return [meeting]
+    return list(
+        await Meeting.filter(
+            cohort_id=meeting.cohort_id, series=meeting.series, starts_at__gte=meeting.starts_at
+        ).order_by("starts_at")
+    )
+
+
+async def cancel_meetings(
+    *, actor: User, meeting_id: int, later_too: bool, settings: Settings
+) -> list[Meeting]:
+    """Cancel the meeting (and with ``later_too`` the rest of its series); the members
+    who said they would come to any of them get one email listing them."""
+    cancelled = await to_cancel(actor, meeting_id, later_too=later_too)
+    cohort = await Cohort.get(id=cancelled[0].cohort_id)
+    async with in_transaction():
+        coming: dict[int, tuple[User, list[Meeting]]] = {}
+        for meeting in cancelled:
+            for member in await _coming(meeting.id):
+                coming.setdefault(member.id, (member, []))[1].append(meeting)
+        await Meeting.filter(id__in=[m.id for m in cancelled]).delete()
+        for member, theirs in coming.values():
+            await _tell(member, "meeting_cancelled", theirs, cohort, settings)
+    return cancelled
+
+
+async def _coming(meeting_id: int) -> list[User]:
+    """The members who answered that they will come."""
+    return list(
+        await User.filter(
+            meeting_rsvps__meeting_id=meeting_id, meeting_rsvps__answer=Rsvp.YES, is_active=True
+        )
+    )
+
+
+async def _tell(
+    member: User, template: str, about: list[Meeting], cohort: Cohort, settings: Settings
+) -> None:
+    await mail.queue_mail(
+        to=member.email,
+        template=template,
+        language=member.language,
+        context={
+            "name": member.name,
+            "group": cohort.name,
+            "meetings": about,
+            "link": f"{settings.base_url}/meetings",
+        },
+    )
 
 
 async def group_meetings(viewer: User, cohort_id: int) -> tuple[Cohort, list[Meeting]]:
