@@ -5,6 +5,7 @@ it is, and another group's mentor finds nothing to change."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -188,3 +189,14 @@ async def test_the_group_page_links_to_changing_each_coming_meeting(client, cast
 
     assert f'href="/meetings/{meeting.id}/edit"' in page.text
     assert csrf_from(page.text)
+
+
+async def test_in_spanish_the_place_of_a_meeting_is_lugar_not_the_boards_verb(client, cast) -> None:
+    """ "Place" is a noun on these forms and a verb on the Soapbox board ("Asignar")."""
+    meeting = await make_meeting(cast.cohort)
+    await User.filter(id=cast.mentor.id).update(language="es")
+    await signed_in(client, cast.mentor)
+
+    for path in (f"/cohorts/{cast.cohort.id}/meetings", f"/meetings/{meeting.id}/edit"):
+        page = (await client.get(path)).text
+        assert re.search(r'<label for="f-place">\s*Lugar', page), path
