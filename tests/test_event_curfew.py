@@ -23,8 +23,8 @@ REFUSED = {
     "en": "People under 18 are on a shift or a stage slot of this event that ends after "
     "this time. Move them to an earlier one first, or keep the later curfew.",
     "es": "Hay personas menores de 18 años en un turno o un horario de escenario de este "
-    "evento que termina después de esta hora. Muévalas antes a uno más temprano, o mantenga "
-    "la hora límite más tarde.",
+    "evento que termina después de esta hora. Primero cámbielas a uno que termine antes, o "
+    "mantenga la hora límite actual.",
 }
 
 

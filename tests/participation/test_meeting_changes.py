@@ -16,8 +16,8 @@ from tests.participation.conftest import make_meeting, signed_in
 from yoc.accounts.models import User
 from yoc.i18n import local_time
 from yoc.mail import OutboxMessage
-from yoc.participation.enums import Rsvp
-from yoc.participation.models import Meeting, MeetingRsvp
+from yoc.participation.enums import Presence, Rsvp
+from yoc.participation.models import Meeting, MeetingAttendance, MeetingRsvp
 from yoc.participation.services import meetings
 from yoc.timeutil import utcnow
 
@@ -43,13 +43,18 @@ async def mails(template: str) -> list[OutboxMessage]:
     return list(await OutboxMessage.filter(template=template).order_by("to_email"))
 
 
-async def test_a_mentor_moves_a_meeting_and_those_coming_are_told(client, cast) -> None:
+async def test_a_mentor_moves_a_meeting_and_those_who_answered_are_asked_again(
+    client, cast
+) -> None:
     meeting = await make_meeting(cast.cohort, place="Mecca Library")
     await User.filter(id=cast.member.id).update(language="es")
     await answered(meeting, cast.member, Rsvp.YES)
     beto = await make_member(age=16, name="Beto Cruz", email="beto@example.org")
     await cast.cohort.members.add(beto)
     await answered(meeting, beto, Rsvp.NO)
+    # Someone who answered, then left the group, is not written to.
+    gone = await make_member(age=17, name="Gabi Luna", email="gabi@example.org")
+    await answered(meeting, gone, Rsvp.YES)
     await signed_in(client, cast.mentor)
 
     page = await client.get(f"/meetings/{meeting.id}/edit")
@@ -69,11 +74,65 @@ async def test_a_mentor_moves_a_meeting_and_those_coming_are_told(client, cast) 
         "Mecca Library, room 2",
         later.date(),
     )
-    # Itzel said she would come: she is told, in Spanish. Beto said he would not.
+    # Their answers were for the old day: each is told, in their language, and asked again.
+    told = await mails("meeting_changed")
+    assert [(m.to_email, m.language) for m in told] == [
+        ("beto@example.org", "en"),
+        ("itzel@example.org", "es"),
+    ]
+    assert "Mecca Library, room 2" in told[1].body_text
+    assert "Hola, Itzel Ramírez:" in told[1].body_text
+    assert "tell your group again whether you will come" in told[0].body_text
+    assert await MeetingRsvp.filter(meeting=meeting).count() == 0
+
+
+async def test_a_new_place_alone_keeps_the_answers(client, cast) -> None:
+    meeting = await make_meeting(cast.cohort, place="Mecca Library")
+    await answered(meeting, cast.member, Rsvp.YES)
+    await signed_in(client, cast.mentor)
+
+    await post_form(client, f"/meetings/{meeting.id}/edit", form_of(meeting, place="Oasis"))
+
     [told] = await mails("meeting_changed")
-    assert (told.to_email, told.language) == ("itzel@example.org", "es")
-    assert "Mecca Library, room 2" in told.body_text
-    assert "Hola, Itzel Ramírez:" in told.body_text
+    assert "If you can no longer come, tell your group here:" in told.body_text
+    assert await MeetingRsvp.filter(meeting=meeting, answer=Rsvp.YES).count() == 1
+
+
+async def test_a_meeting_cannot_be_moved_to_a_time_that_has_passed(client, cast) -> None:
+    meeting = await make_meeting(cast.cohort)
+    await signed_in(client, cast.mentor)
+    earlier = local_time(utcnow() - timedelta(hours=2))
+
+    refused = await post_form(
+        client,
+        f"/meetings/{meeting.id}/edit",
+        form_of(meeting, day=earlier.date().isoformat(), start=earlier.strftime("%H:%M")),
+    )
+
+    assert refused.status_code == 422
+    assert (await Meeting.get(id=meeting.id)).starts_at == meeting.starts_at
+
+
+async def test_a_meeting_whose_attendance_is_being_taken_stays_as_it_is(client, cast) -> None:
+    meeting = await make_meeting(cast.cohort)
+    await MeetingAttendance.create(
+        meeting=meeting, member=cast.member, presence=Presence.PRESENT, marked_by=cast.mentor,
+        marked_at=utcnow(),
+    )  # fmt: skip
+    await signed_in(client, cast.mentor)
+
+    changed = await post_form(
+        client, f"/cohorts/{cast.cohort.id}/meetings", form_of(meeting, place="Elsewhere"),
+        action=f"/meetings/{meeting.id}/edit",
+    )  # fmt: skip
+    cancelled = await post_form(
+        client, f"/cohorts/{cast.cohort.id}/meetings", {"confirm": "yes"},
+        action=f"/meetings/{meeting.id}/cancel",
+    )  # fmt: skip
+
+    assert (changed.status_code, cancelled.status_code) == (409, 409)
+    assert (await Meeting.get(id=meeting.id)).place == meeting.place
+    assert await MeetingAttendance.filter(meeting=meeting).count() == 1
 
 
 async def test_a_change_with_a_mistake_keeps_what_was_typed_and_changes_nothing(

@@ -105,7 +105,7 @@ async def change_meeting(request: Request) -> Response:
     meeting = await meetings.meeting_to_change(viewer, request.path_params["id"])
     context = {
         "meeting": meeting,
-        "modules": await meetings.module_choices(),
+        "modules": await meetings.module_choices(keep=meeting.module),
         "series_left": len(await meetings.to_cancel(viewer, meeting.id, later_too=True)),
     }
     if request.method == "GET":
@@ -157,7 +157,7 @@ async def _cancelling(request: Request, values: dict[str, str]) -> Confirmation:
 @confirm_first(_cancelling)
 async def cancel_meeting(request: Request) -> Response:
     values = await form_data(request)
-    cancelled = await meetings.cancel_meetings(
+    cohort, cancelled = await meetings.cancel_meetings(
         actor=current_user(request),
         meeting_id=request.path_params["id"],
         later_too=values.get("later") == "1",
@@ -167,7 +167,7 @@ async def cancel_meeting(request: Request) -> Response:
         request,
         ngettext("%(num)d meeting cancelled.", "%(num)d meetings cancelled.", len(cancelled)),
     )
-    return redirect(f"/cohorts/{cancelled[0].cohort_id}/meetings")
+    return redirect(f"/cohorts/{cohort.id}/meetings")
 
 
 @requires(Action.VIEW_MEMBERS)

@@ -258,7 +258,7 @@ routes = [
     Route(
         "/staff/shift-signups/{id:id}/remove",
         remove_person,
-        methods=["POST"],
+        methods=["GET", "POST"],
         name="volunteers:remove_person",
     ),
     Route(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -24,6 +25,9 @@ from yoc.participation.models import Meeting, MeetingAttendance, MeetingRsvp
 from yoc.settings import Settings
 from yoc.timeutil import utcnow
 
+if TYPE_CHECKING:
+    from yoc.curriculum.models import Module
+
 NOT_FOUND = N_("We could not find that meeting.")
 MAX_WEEKS = 26
 
@@ -40,13 +44,17 @@ class Plan:
     weeks: int = 1
 
 
-async def module_choices() -> list[tuple[int, str, str]]:
-    """(id, English title, Spanish title) of the modules in use, track by track."""
-    return [
+async def module_choices(keep: Module | None = None) -> list[tuple[int, str, str]]:
+    """(id, English title, Spanish title) of the modules in use, track by track; and
+    ``keep`` (a meeting's module since retired), so that saving the meeting keeps it."""
+    choices = [
         (module.id, module.title_en, module.title_es)
         for track in await catalog.tracks()
         for module in catalog.live(list(track.modules))
     ]
+    if keep is not None and keep.id not in {id_ for id_, _, _ in choices}:
+        choices.append((keep.id, keep.title_en, keep.title_es))
+    return choices
 
 
 async def plan_meetings(*, actor: User, cohort_id: int, plan: Plan) -> list[Meeting]:
@@ -75,6 +83,7 @@ async def plan_meetings(*, actor: User, cohort_id: int, plan: Plan) -> list[Meet
 
 
 STARTED = N_("This meeting has started, so it stays as it is.")
+ATTENDANCE_TAKEN = N_("Attendance is already being taken at this meeting, so it stays as it is.")
 
 
 async def _check_plan(plan: Plan) -> None:
@@ -88,21 +97,29 @@ async def _check_plan(plan: Plan) -> None:
 
 
 async def meeting_to_change(viewer: User, meeting_id: int) -> Meeting:
-    """A meeting of a group the viewer mentors (staff: any) that has not started."""
+    """A meeting of a group the viewer mentors (staff: any) that has not started and
+    whose attendance nobody has begun to take."""
     meeting = await meeting_to_run(viewer, meeting_id)
     if meeting.starts_at <= utcnow():
         raise Conflict(STARTED, "meeting_started")
+    if await MeetingAttendance.filter(meeting_id=meeting.id).exists():
+        raise Conflict(ATTENDANCE_TAKEN, "attendance_taken")
     return meeting
 
 
 async def change_meeting(
     *, actor: User, meeting_id: int, plan: Plan, settings: Settings
 ) -> Meeting:
-    """Change one meeting that has not started. If its time or place moves, the members
-    who said they would come are told, in the transaction that changes it."""
+    """Change one meeting that has not started, to a time that has not passed. If its
+    time or place moves, the members who answered are told, in the transaction that
+    changes it; a new time asks them to answer again (their answers were for the old one)."""
     meeting = await meeting_to_change(actor, meeting_id)
     await _check_plan(plan)
-    moved = (meeting.starts_at, meeting.place) != (plan.starts_at, plan.place)
+    if plan.starts_at <= utcnow():
+        raise ValidationFailed({"start": N_("Choose a time that has not passed.")})
+    # The form says the minute: a meeting kept at the same minute has not moved.
+    retimed = meeting.starts_at.replace(second=0, microsecond=0) != plan.starts_at
+    moved = retimed or meeting.place != plan.place
     async with in_transaction():
         await Meeting.filter(id=meeting.id).update(
             starts_at=plan.starts_at,
@@ -113,8 +130,12 @@ async def change_meeting(
         )
         changed = await meeting_to_run(actor, meeting.id)
         if moved:
-            for member in await _coming(meeting.id):
-                await _tell(member, "meeting_changed", [changed], meeting.cohort, settings)
+            for member in await _answered(changed):
+                await _tell(
+                    member, "meeting_changed", [changed], changed.cohort, settings, retimed=retimed
+                )
+        if retimed:
+            await MeetingRsvp.filter(meeting_id=meeting.id).delete()
     return changed
 
 
@@ -124,42 +145,64 @@ async def to_cancel(viewer: User, meeting_id: int, *, later_too: bool) -> list[M
     meeting = await meeting_to_change(viewer, meeting_id)
     if not (later_too and meeting.series):
         return [meeting]
-    return list(
-        await Meeting.filter(
-            cohort_id=meeting.cohort_id, series=meeting.series, starts_at__gte=meeting.starts_at
-        ).order_by("starts_at")
+    series = await Meeting.filter(
+        cohort_id=meeting.cohort_id, series=meeting.series, starts_at__gte=meeting.starts_at
+    ).order_by("starts_at")
+    taken = set(
+        await MeetingAttendance.filter(meeting_id__in=[m.id for m in series]).values_list(
+            "meeting_id", flat=True
+        )
     )
+    return [m for m in series if m.id not in taken]
 
 
 async def cancel_meetings(
     *, actor: User, meeting_id: int, later_too: bool, settings: Settings
-) -> list[Meeting]:
+) -> tuple[Cohort, list[Meeting]]:
     """Cancel the meeting (and with ``later_too`` the rest of its series); the members
     who said they would come to any of them get one email listing them."""
-    cancelled = await to_cancel(actor, meeting_id, later_too=later_too)
-    cohort = await Cohort.get(id=cancelled[0].cohort_id)
-    async with in_transaction():
+    chosen = await to_cancel(actor, meeting_id, later_too=later_too)
+    cohort = await Cohort.get(id=chosen[0].cohort_id)
+    async with in_transaction() as conn:
+        # Locked, and read again: of two cancellations at once (a double tap), the
+        # second finds nothing left and tells nobody a second time.
+        cancelled = list(
+            await Meeting.filter(id__in=[m.id for m in chosen])
+            .select_for_update()
+            .using_db(conn)
+            .order_by("starts_at")
+        )
         coming: dict[int, tuple[User, list[Meeting]]] = {}
         for meeting in cancelled:
-            for member in await _coming(meeting.id):
+            for member in await _answered(meeting, only=Rsvp.YES):
                 coming.setdefault(member.id, (member, []))[1].append(meeting)
-        await Meeting.filter(id__in=[m.id for m in cancelled]).delete()
+        await Meeting.filter(id__in=[m.id for m in cancelled]).using_db(conn).delete()
         for member, theirs in coming.values():
             await _tell(member, "meeting_cancelled", theirs, cohort, settings)
-    return cancelled
+    return cohort, cancelled
 
 
-async def _coming(meeting_id: int) -> list[User]:
-    """The members who answered that they will come."""
+async def _answered(meeting: Meeting, *, only: Rsvp | None = None) -> list[User]:
+    """The group's members who answered about ``meeting`` (``only`` that answer)."""
+    answers = MeetingRsvp.filter(meeting_id=meeting.id)
+    if only is not None:
+        answers = answers.filter(answer=only)
     return list(
         await User.filter(
-            meeting_rsvps__meeting_id=meeting_id, meeting_rsvps__answer=Rsvp.YES, is_active=True
+            id__in=list(await answers.values_list("member_id", flat=True)),
+            member_cohorts__id=meeting.cohort_id,
+            is_active=True,
         )
     )
 
 
 async def _tell(
-    member: User, template: str, about: list[Meeting], cohort: Cohort, settings: Settings
+    member: User,
+    template: str,
+    about: list[Meeting],
+    cohort: Cohort,
+    settings: Settings,
+    **more: object,
 ) -> None:
     await mail.queue_mail(
         to=member.email,
@@ -170,6 +213,7 @@ async def _tell(
             "group": cohort.name,
             "meetings": about,
             "link": f"{settings.base_url}/meetings",
+            **more,
         },
     )
 

@@ -111,7 +111,8 @@ async def _meetings(today: datetime, base_url: str) -> list[_About]:
                 continue
             found.append(
                 _About(
-                    f"meeting:{meeting.id}:m{member.id}",
+                    # A meeting moved to another time is reminded of again.
+                    f"meeting:{meeting.id}:{meeting.starts_at:%Y%m%d%H%M}:m{member.id}",
                     ReminderKind.MEETINGS,
                     member.id,
                     "reminder_meeting",

@@ -70,6 +70,10 @@ async def delete(shift: Shift, *, settings: Settings) -> int:
     """Remove a shift (``shift.event`` loaded) and take everyone off it, telling them in
     the same transaction; how many people were on it."""
     async with in_transaction() as conn:
+        # Locked first: a sign-up at the same moment waits for the removal, and of two
+        # removals at once (a double tap) the second finds nothing and tells nobody.
+        if await Shift.filter(id=shift.id).select_for_update().using_db(conn).first() is None:
+            return 0
         people = list(await ShiftSignup.filter(shift_id=shift.id).using_db(conn))
         await Shift.filter(id=shift.id).using_db(conn).delete()
         for signup in people:
