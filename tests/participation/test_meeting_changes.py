@@ -113,28 +113,6 @@ async def test_a_meeting_cannot_be_moved_to_a_time_that_has_passed(client, cast)
     assert (await Meeting.get(id=meeting.id)).starts_at == meeting.starts_at
 
 
-async def test_a_meeting_whose_attendance_is_being_taken_stays_as_it_is(client, cast) -> None:
-    meeting = await make_meeting(cast.cohort)
-    await MeetingAttendance.create(
-        meeting=meeting, member=cast.member, presence=Presence.PRESENT, marked_by=cast.mentor,
-        marked_at=utcnow(),
-    )  # fmt: skip
-    await signed_in(client, cast.mentor)
-
-    changed = await post_form(
-        client, f"/cohorts/{cast.cohort.id}/meetings", form_of(meeting, place="Elsewhere"),
-        action=f"/meetings/{meeting.id}/edit",
-    )  # fmt: skip
-    cancelled = await post_form(
-        client, f"/cohorts/{cast.cohort.id}/meetings", {"confirm": "yes"},
-        action=f"/meetings/{meeting.id}/cancel",
-    )  # fmt: skip
-
-    assert (changed.status_code, cancelled.status_code) == (409, 409)
-    assert (await Meeting.get(id=meeting.id)).place == meeting.place
-    assert await MeetingAttendance.filter(meeting=meeting).count() == 1
-
-
 async def test_a_change_with_a_mistake_keeps_what_was_typed_and_changes_nothing(
     client, cast
 ) -> None:
@@ -153,21 +131,33 @@ async def test_a_change_with_a_mistake_keeps_what_was_typed_and_changes_nothing(
     assert await mails("meeting_changed") == []
 
 
-async def test_a_meeting_that_has_started_stays_as_it_is(client, cast) -> None:
-    started = await make_meeting(cast.cohort, starts_at=utcnow() - timedelta(minutes=10))
+@pytest.mark.parametrize("why", ["started", "attendance"])
+async def test_a_meeting_that_has_started_or_whose_roll_is_taken_stays_as_it_is(
+    client, cast, why
+) -> None:
+    if why == "started":
+        meeting = await make_meeting(cast.cohort, starts_at=utcnow() - timedelta(minutes=10))
+    else:  # a few minutes early, the mentor has begun the roll
+        meeting = await make_meeting(cast.cohort)
+        await MeetingAttendance.create(
+            meeting=meeting, member=cast.member, presence=Presence.PRESENT,
+            marked_by=cast.mentor, marked_at=utcnow(),
+        )  # fmt: skip
     await signed_in(client, cast.mentor)
 
     changed = await post_form(
-        client, f"/cohorts/{cast.cohort.id}/meetings", form_of(started, place="Elsewhere"),
-        action=f"/meetings/{started.id}/edit",
+        client, f"/cohorts/{cast.cohort.id}/meetings", form_of(meeting, place="Elsewhere"),
+        action=f"/meetings/{meeting.id}/edit",
     )  # fmt: skip
     cancelled = await post_form(
         client, f"/cohorts/{cast.cohort.id}/meetings", {"confirm": "yes"},
-        action=f"/meetings/{started.id}/cancel",
+        action=f"/meetings/{meeting.id}/cancel",
     )  # fmt: skip
 
     assert (changed.status_code, cancelled.status_code) == (409, 409)
-    assert (await Meeting.get(id=started.id)).place == started.place
+    assert (await Meeting.get(id=meeting.id)).place == meeting.place
+    marks = 0 if why == "started" else 1
+    assert await MeetingAttendance.filter(meeting=meeting).count() == marks
 
 
 @pytest.mark.parametrize("path", ["edit", "cancel"])
