@@ -249,3 +249,16 @@ async def test_in_spanish_the_place_of_a_meeting_is_lugar_not_the_boards_verb(cl
     for path in (f"/cohorts/{cast.cohort.id}/meetings", f"/meetings/{meeting.id}/edit"):
         page = (await client.get(path)).text
         assert re.search(r'<label for="f-place">\s*Lugar', page), path
+
+
+@pytest.mark.parametrize("path", ["edit", "cancel"])
+async def test_nobody_signed_out_and_no_member_may_change_or_cancel(client, cast, path) -> None:
+    meeting = await make_meeting(cast.cohort)
+
+    signed_out = await client.get(f"/meetings/{meeting.id}/{path}")
+    await signed_in(client, cast.member)
+    member = await client.get(f"/meetings/{meeting.id}/{path}")
+
+    assert signed_out.status_code == 303 and "/login" in signed_out.headers["location"]
+    assert member.status_code in (403, 404)
+    assert await Meeting.filter(id=meeting.id).exists()
