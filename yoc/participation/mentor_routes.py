@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from yoc.errors import DomainError
+from yoc.errors import DomainError, ValidationFailed
 from yoc.forms import json_object, parse
 from yoc.http import (
     Confirmation,
@@ -102,30 +102,39 @@ def _meeting_values(meeting) -> dict[str, str]:
 async def change_meeting(request: Request) -> Response:
     """Change a meeting that has not started; cancel it (or the rest of its series)."""
     viewer = current_user(request)
-    meeting = await meetings.meeting_to_change(viewer, request.path_params["id"])
-    context = {
-        "meeting": meeting,
-        "modules": await meetings.module_choices(keep=meeting.module),
-        "series_left": len(await meetings.to_cancel(viewer, meeting.id, later_too=True)),
-    }
+    meeting_id = request.path_params["id"]
+
+    async def page() -> dict:
+        meeting = await meetings.meeting_to_change(viewer, meeting_id)
+        return {
+            "meeting": meeting,
+            "modules": await meetings.module_choices(keep=meeting.module),
+            "series_left": len(await meetings.to_cancel(viewer, meeting.id, later_too=True)),
+        }
+
     if request.method == "GET":
-        values = _meeting_values(meeting)
+        context = await page()
+        values = _meeting_values(context["meeting"])
         return render(request, "participation/meeting_edit.html", {**context, "values": values})
     values = await form_data(request)
     settings = request.app.state.settings
     try:
-        await meetings.change_meeting(
+        changed = await meetings.change_meeting(
             actor=viewer,
-            meeting_id=meeting.id,
+            meeting_id=meeting_id,
             plan=_plan(values, settings.timezone),
             settings=settings,
         )
-    except DomainError as error:
+    except ValidationFailed as error:
         return render_form(
-            request, "participation/meeting_edit.html", values=values, error=error, context=context
+            request,
+            "participation/meeting_edit.html",
+            values=values,
+            error=error,
+            context=await page(),
         )
     flash(request, gettext("The meeting is changed."))
-    return redirect(f"/cohorts/{meeting.cohort_id}/meetings")
+    return redirect(f"/cohorts/{changed.cohort_id}/meetings")
 
 
 async def _cancelling(request: Request, values: dict[str, str]) -> Confirmation:
